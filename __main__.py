@@ -1,0 +1,91 @@
+"""dbt Cloud on Databricks, one stack per environment.
+
+Reads the stack config into validated settings (nothing is declared if any of it is wrong), then wires
+the components together: warehouse -> connection -> project -> environments -> jobs -> notifications,
+environment variables. Every rule lives in `settings`, every resource in `components`.
+"""
+
+import pulumi
+
+from components import (
+    AdoptedProject,
+    AdoptedProjectArgs,
+    DatabricksConnection,
+    DatabricksConnectionArgs,
+    DbtEnvironments,
+    DbtEnvironmentsArgs,
+    DbtJobs,
+    DbtJobsArgs,
+    DbtProject,
+    DbtProjectArgs,
+    EnvironmentVariables,
+    EnvironmentVariablesArgs,
+    JobNotifications,
+    JobNotificationsArgs,
+    SqlWarehouse,
+    SqlWarehouseArgs,
+)
+from components.secrets import as_secret
+from settings import load_settings
+from settings.source import read_runtime_config
+
+loaded = load_settings(read_runtime_config(), pulumi.get_project())
+for warning in loaded.warnings:
+    pulumi.log.warn(str(warning))
+settings = loaded.settings
+
+# Stateful resources are protected from deletion where the stack file says so (production).
+stateful = pulumi.ResourceOptions(protect=settings.protect)
+
+warehouse = SqlWarehouse("warehouse", SqlWarehouseArgs(settings.warehouse), opts=stateful)
+connection = DatabricksConnection(
+    "connection",
+    DatabricksConnectionArgs(settings.connection, host=warehouse.host, http_path=warehouse.http_path),
+    opts=stateful,
+)
+if settings.project.creates_project:
+    project = DbtProject("project", DbtProjectArgs(settings.project), opts=stateful)
+else:
+    project = AdoptedProject("project", AdoptedProjectArgs(settings.project))
+
+environments = DbtEnvironments(
+    "environments",
+    DbtEnvironmentsArgs(
+        settings.environments,
+        project_id=project.project_id,
+        connection_id=connection.connection_id,
+        deployment_token=as_secret(settings.deployment_token) if settings.deployment_token else None,
+        protect_production=settings.protect,
+    ),
+)
+jobs = DbtJobs(
+    "jobs",
+    DbtJobsArgs(
+        settings.jobs_in_dependency_order(),
+        threads=settings.job_threads(),
+        project_id=project.project_id,
+        environment_ids={**project.environment_ids(settings.external_environment_keys()),
+                         **environments.environment_ids},
+        account=settings.account,
+    ),
+)
+JobNotifications("notifications", JobNotificationsArgs(settings.notifications, job_ids=jobs.job_ids))
+EnvironmentVariables(
+    "environment-variables",
+    EnvironmentVariablesArgs(
+        project.project_id,
+        environment_names=environments.environment_names,
+        variables=settings.environment_variables,
+        secret_variables=settings.secret_environment_variables,
+        depends_on=[environments],
+    ),
+)
+
+pulumi.export("warehouseId", warehouse.warehouse_id)
+pulumi.export("warehouseHttpPath", warehouse.http_path)
+pulumi.export("connectionId", connection.connection_id)
+pulumi.export("projectId", project.project_id)
+pulumi.export("environmentIds", environments.environment_ids)
+pulumi.export("jobs", {key: {"id": jobs.job_ids[key], "url": jobs.job_urls[key]} for key in jobs.job_ids})
+if project.deploy_key is not None:
+    pulumi.export("deployKey", project.deploy_key)

@@ -1,0 +1,182 @@
+"""Stack config (flat `namespace:key` values, as Pulumi hands them over) -> validated `StackSettings`.
+
+All problems are collected in one pass and raised as one `ConfigError`, before any resource exists.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ConfigError, Problem
+from .model import StackSettings
+
+PROJECT_NAME = "dbtcloud-databricks"
+"""The `name` in Pulumi.yaml: the namespace of this project's config keys."""
+
+SECRET_KEYS = ("deploymentToken", "secretEnvironmentVariables")
+"""Keys that must be set with `pulumi config set --secret`."""
+
+STRING_KEYS = ("deploymentToken",)
+"""Keys whose value is taken as written (a token of digits must stay a string)."""
+
+ACCOUNT_KEYS = {"accountId": "DBT_CLOUD_ACCOUNT_ID", "hostUrl": "DBT_CLOUD_HOST_URL"}
+"""The dbt Cloud provider's own keys this program reads too, with the environment variables it falls back to."""
+
+
+@dataclass(frozen=True)
+class RawConfig:
+    """A stack's config as Pulumi passes it: `namespace:key` -> value, and which keys are secrets."""
+
+    values: Mapping[str, Any]
+    secret_keys: frozenset[str] = frozenset()
+    secrets_known: bool = True
+    """False when the runtime did not say which keys are secret (then plaintext cannot be detected)."""
+    environ: Mapping[str, str] = field(default_factory=dict)
+    """Environment variables the providers fall back to (DBT_CLOUD_ACCOUNT_ID, ...)."""
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Valid settings, and the warnings to show."""
+
+    settings: StackSettings
+    warnings: list[Problem]
+
+
+def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSettings:
+    """Validate a stack's whole config; raise one `ConfigError` listing every problem."""
+    prefix = f"{project_name}:"
+    problems: list[Problem] = []
+    document: dict[str, Any] = {}
+    known = _top_level_keys()
+    for full_key, value in raw.values.items():
+        if not full_key.startswith(prefix):
+            continue
+        key = full_key[len(prefix):]
+        if key not in known:
+            problems.append(Problem(key, f"is not a setting of this project{_did_you_mean(key, known)}"))
+            continue
+        if key in SECRET_KEYS and raw.secrets_known and full_key not in raw.secret_keys:
+            problems.append(Problem(key, f"is stored in plain text: set it with pulumi config set --secret {key}"))
+        elif key not in SECRET_KEYS and full_key in raw.secret_keys:
+            problems.append(Problem(key, "is stored as a secret but is not a secret setting; only "
+                                         f"{' and '.join(SECRET_KEYS)} are (set it without --secret)"))
+        document[key] = value if key in STRING_KEYS else _decode(value)
+    document["account"] = _account(raw)
+
+    context: dict[str, list] = {"problems": [], "warnings": []}
+    settings: Optional[StackSettings] = None
+    try:
+        settings = StackSettings.model_validate(document, context=context)
+    except ValidationError as error:
+        problems.extend(_problems_from(error))
+    problems.extend(Problem(_dotted(path), message) for path, message in context["problems"])
+    if problems or settings is None:
+        raise ConfigError(problems)
+    warnings = [Problem(_dotted(path), message) for path, message in context["warnings"]]
+    return LoadedSettings(settings, warnings)
+
+
+def _decode(value: Any) -> Any:
+    """Pulumi passes structured values as JSON text and scalars as text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _account(raw: RawConfig) -> dict[str, Any]:
+    account: dict[str, Any] = {}
+    for key, variable in ACCOUNT_KEYS.items():
+        value = raw.values.get(f"dbtcloud:{key}", raw.environ.get(variable))
+        if value is not None:
+            account[key] = value
+    return account
+
+
+def _problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors():
+        location = tuple(detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if detail["type"] == "extra_forbidden":
+            allowed = _allowed_keys(location[:-1])
+            message = f"is not a setting here{_did_you_mean(str(location[-1]), allowed)}"
+        elif detail["type"] == "missing":
+            message = "is required" + _account_hint(location)
+        elif not _is_secret(location) and isinstance(detail.get("input"), (str, int, float, bool)):
+            message = f"{message} (you wrote {detail['input']!r})"
+        problems.append(Problem(_dotted(location), message))
+    return problems
+
+
+def _account_hint(location: tuple) -> str:
+    if location[:1] == ("account",):
+        key = str(location[-1])
+        return f": pulumi config set dbtcloud:{key} ... (or set {ACCOUNT_KEYS.get(key, 'it')})"
+    return ""
+
+
+def _is_secret(location: tuple) -> bool:
+    return bool(location) and location[0] in SECRET_KEYS
+
+
+def _dotted(location: tuple) -> str:
+    """The key path as the user wrote it: `jobs.daily-pipeline.schedule.cron`, `dbtcloud:accountId`."""
+    if location[:1] == ("account",) and len(location) > 1:
+        return f"dbtcloud:{location[1]}"
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(stack config)"
+
+
+def _did_you_mean(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; allowed: {', '.join(allowed)}" if allowed else ""
+
+
+def _top_level_keys() -> list[str]:
+    return [info.alias or name for name, info in StackSettings.model_fields.items() if name != "account"]
+
+
+def _allowed_keys(location: tuple) -> list[str]:
+    """The keys the settings model accepts at `location`, found by walking the model's annotations."""
+    current: Any = StackSettings
+    for part in location:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {info.alias or name: info.annotation for name, info in current.model_fields.items()}
+            current = fields.get(part)
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [info.alias or name for name, info in current.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`Optional[X]` -> X."""
+    if typing.get_origin(annotation) is typing.Union:
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return members[0] if len(members) == 1 else annotation
+    return annotation
+
+
+def environ_for_account() -> dict[str, str]:
+    """The provider environment variables the account settings may fall back to."""
+    return {name: os.environ[name] for name in ACCOUNT_KEYS.values() if name in os.environ}

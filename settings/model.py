@@ -1,0 +1,683 @@
+"""The typed stack settings: one pydantic model of everything a stack file may say.
+
+Keys are camelCase, as in the dbt Cloud UI and in Pulumi's own config. Rules that concern one
+section live in that section's model; rules that cross sections (a job naming an environment, a
+notification naming a job) live on `StackSettings` and report through `report_problem`, so that every
+problem of a stack file is found in one pass and reported together.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from . import rules
+from .schedule import cron_problem
+
+
+class SettingsModel(BaseModel):
+    """Base of every settings model: camelCase keys, unknown keys refused, values frozen."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, use_attribute_docstrings=True
+    )
+
+
+def report_problem(info: ValidationInfo, path: tuple, message: str) -> None:
+    """Record a cross-section problem at `path` without stopping validation of the other sections."""
+    info.context["problems"].append((path, message))
+
+
+def report_warning(info: ValidationInfo, path: tuple, message: str) -> None:
+    """Record something valid but probably not meant; it is shown and does not stop the run."""
+    info.context["warnings"].append((path, message))
+
+
+# --- dbt Cloud account ------------------------------------------------------------------------
+
+
+class AccountSettings(SettingsModel):
+    """The dbt Cloud account, read from the provider's own `dbtcloud:` keys (or its environment variables)."""
+
+    account_id: int = Field(gt=0)
+    """The number in your dbt Cloud URLs: `https://cloud.getdbt.com/settings/accounts/<accountId>`."""
+    host_url: str = rules.DEFAULT_HOST_URL
+    """The API address of your dbt Cloud region or cell, ending in `/api`."""
+
+    @field_validator("host_url")
+    @classmethod
+    def _host_url_is_api(cls, value: str) -> str:
+        if not value.startswith("https://") or not value.rstrip("/").endswith("/api"):
+            raise ValueError(
+                f"must be an https URL ending in /api, like {rules.DEFAULT_HOST_URL} "
+                "or https://ACCOUNT_PREFIX.us1.dbt.com/api"
+            )
+        return value.rstrip("/")
+
+    @property
+    def web_url(self) -> str:
+        """The dbt Cloud web address that job links point to (the API URL without `/api`)."""
+        return self.host_url[: -len("/api")]
+
+    def job_url(self, project_id: int, job_id: int) -> str:
+        """The page of a job in dbt Cloud."""
+        return f"{self.web_url}/deploy/{self.account_id}/projects/{project_id}/jobs/{job_id}"
+
+
+# --- Databricks SQL warehouse -----------------------------------------------------------------
+
+
+class WarehouseSettings(SettingsModel):
+    """The stack's Databricks SQL warehouse, the compute dbt runs on."""
+
+    name: str = Field(min_length=1)
+    """Warehouse name shown in Databricks."""
+    size: rules.ClusterSize
+    """Cluster size; each step up doubles the DBUs per hour."""
+    auto_stop_minutes: int = Field(ge=0)
+    """Idle minutes before the warehouse stops. Required: Databricks would use 120 when left out."""
+    allow_never_stop: bool = False
+    """Must be true to set `autoStopMinutes: 0` (the warehouse then runs, and bills, around the clock)."""
+    serverless: bool = True
+    """Serverless compute (needs `warehouseType: PRO`); starts in seconds, so a short auto-stop costs nothing."""
+    warehouse_type: str = "PRO"
+    """`PRO` or `CLASSIC`."""
+    min_clusters: int = Field(default=1, ge=1, le=rules.MAX_MIN_CLUSTERS)
+    """Clusters kept when scaling down (1-30)."""
+    max_clusters: int = Field(default=1, ge=1, le=rules.MAX_MAX_CLUSTERS)
+    """Clusters allowed when scaling up under concurrent queries (1-40)."""
+    spot_instance_policy: str = "COST_OPTIMIZED"
+    """`COST_OPTIMIZED` or `RELIABILITY_OPTIMIZED` (classic and pro warehouses only)."""
+    tags: dict[str, str] = Field(default_factory=dict, max_length=rules.MAX_TAGS)
+    """Custom tags for cost reports (fewer than 45)."""
+
+    @field_validator("warehouse_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in ("PRO", "CLASSIC"):
+            raise ValueError("must be PRO or CLASSIC")
+        return value
+
+    @field_validator("spot_instance_policy")
+    @classmethod
+    def _known_spot_policy(cls, value: str) -> str:
+        if value not in ("COST_OPTIMIZED", "RELIABILITY_OPTIMIZED"):
+            raise ValueError("must be COST_OPTIMIZED or RELIABILITY_OPTIMIZED")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "WarehouseSettings":
+        if self.serverless and self.warehouse_type != "PRO":
+            raise ValueError("serverless: true needs warehouseType: PRO")
+        if self.min_clusters > self.max_clusters:
+            raise ValueError(f"minClusters ({self.min_clusters}) must not exceed maxClusters ({self.max_clusters})")
+        if self.auto_stop_minutes == 0:
+            if not self.allow_never_stop:
+                raise ValueError(
+                    "autoStopMinutes: 0 means the warehouse never stops and bills around the clock; "
+                    "set allowNeverStop: true if that is really meant"
+                )
+        else:
+            floor = rules.MIN_AUTO_STOP_MINUTES_SERVERLESS if self.serverless else rules.MIN_AUTO_STOP_MINUTES_CLASSIC
+            if self.auto_stop_minutes < floor:
+                kind = "serverless" if self.serverless else "pro and classic"
+                raise ValueError(f"autoStopMinutes must be 0 or at least {floor} for {kind} warehouses")
+        return self
+
+
+class ConnectionSettings(SettingsModel):
+    """The dbt Cloud connection to this stack's warehouse (host and HTTP path come from the warehouse)."""
+
+    name: str = Field(min_length=1)
+    """Connection name shown in dbt Cloud's account settings."""
+    catalog: Optional[str] = None
+    """Default Unity Catalog catalog for the connection."""
+
+
+# --- dbt Cloud project and repository ---------------------------------------------------------
+
+
+class RepositorySettings(SettingsModel):
+    """The git repository holding the dbt project."""
+
+    remote_url: str = Field(min_length=1)
+    """Clone URL: SSH (`git@github.com:org/repo.git`) for deploy_key, HTTPS otherwise."""
+    git_clone_strategy: str = "deploy_key"
+    """`deploy_key` (any host; add the exported public key to the repository), `github_app`,
+    `deploy_token` (GitLab) or `azure_active_directory_app` (Azure DevOps)."""
+    github_installation_id: Optional[int] = None
+    """The dbt Cloud GitHub app's installation id (github_app)."""
+    gitlab_project_id: Optional[int] = None
+    """The GitLab project's numeric id (deploy_token)."""
+    azure_active_directory_project_id: Optional[str] = None
+    """The Azure DevOps project id (azure_active_directory_app)."""
+    azure_active_directory_repository_id: Optional[str] = None
+    """The Azure DevOps repository id (azure_active_directory_app)."""
+
+    @field_validator("git_clone_strategy")
+    @classmethod
+    def _known_strategy(cls, value: str) -> str:
+        if value not in rules.GIT_CLONE_STRATEGIES:
+            raise ValueError(f"must be one of {', '.join(rules.GIT_CLONE_STRATEGIES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _strategy_has_its_ids(self) -> "RepositorySettings":
+        needs = {
+            "github_app": ["github_installation_id"],
+            "deploy_token": ["gitlab_project_id"],
+            "azure_active_directory_app": ["azure_active_directory_project_id", "azure_active_directory_repository_id"],
+        }.get(self.git_clone_strategy, [])
+        missing = [to_camel(field) for field in needs if getattr(self, field) is None]
+        if missing:
+            raise ValueError(f"gitCloneStrategy {self.git_clone_strategy} needs {' and '.join(missing)}")
+        if self.git_clone_strategy == "deploy_key" and self.remote_url.startswith(("http://", "https://")):
+            raise ValueError("deploy_key clones over SSH: use the SSH URL, like git@github.com:org/repo.git")
+        return self
+
+
+class ProjectSettings(SettingsModel):
+    """The dbt Cloud project: created by exactly one stack, adopted by the others.
+
+    Create it with `name` (and `repository`); adopt it with `fromStack` (the stack that created it) or
+    `id` (a project first made by hand in the dbt Cloud UI).
+    """
+
+    name: Optional[str] = None
+    """Project name (creates the project in this stack)."""
+    description: Optional[str] = None
+    """Project description."""
+    dbt_project_subdirectory: Optional[str] = None
+    """Folder of `dbt_project.yml` inside the repository, e.g. `data_warehouse/dbt`."""
+    repository: Optional[RepositorySettings] = None
+    """The git repository (required when this stack creates the project)."""
+    from_stack: Optional[str] = None
+    """Adopt the project of this stack (`organization/<project>/<stack>`), through a StackReference."""
+    id: Optional[int] = Field(default=None, gt=0)
+    """Adopt a project made by hand: its number in dbt Cloud URLs (`.../projects/<id>`)."""
+    environment_ids: dict[str, int] = Field(default_factory=dict)
+    """With `id`: ids of environments this stack does not own but names (e.g. `production` for deferral)."""
+
+    @model_validator(mode="after")
+    def _one_way_to_get_the_project(self) -> "ProjectSettings":
+        ways = [key for key, value in (("name", self.name), ("fromStack", self.from_stack), ("id", self.id)) if value]
+        if len(ways) != 1:
+            raise ValueError(
+                "give exactly one of name (this stack creates the project), fromStack (adopt it from the stack "
+                f"that created it) or id (adopt a project made by hand); got {', '.join(ways) or 'none'}"
+            )
+        creating = self.name is not None
+        if creating and self.repository is None:
+            raise ValueError("a project this stack creates needs a repository")
+        if not creating and (self.repository or self.description or self.dbt_project_subdirectory):
+            raise ValueError(
+                "repository, description and dbtProjectSubdirectory belong to the stack that creates the project"
+            )
+        if self.environment_ids and self.id is None:
+            raise ValueError("environmentIds goes with id; with fromStack the ids come from that stack")
+        return self
+
+    @property
+    def creates_project(self) -> bool:
+        """True when this stack creates (and owns) the project and its repository."""
+        return self.name is not None
+
+
+# --- Environments -----------------------------------------------------------------------------
+
+
+class CredentialSettings(SettingsModel):
+    """Where a deployment environment's runs write in Databricks (the token comes from a secret)."""
+
+    target_schema: str = Field(alias="schema", min_length=1, pattern=rules.SCHEMA_PATTERN.pattern)
+    """Schema dbt builds into (letters, digits and underscores)."""
+    catalog: Optional[str] = None
+    """Unity Catalog catalog dbt builds into (defaults to the connection's)."""
+
+
+class EnvironmentSettings(SettingsModel):
+    """A dbt Cloud environment."""
+
+    name: str = Field(min_length=1)
+    """Name shown in dbt Cloud; environment variables match environments by this name."""
+    type: str
+    """`development` (the IDE; one per project) or `deployment` (where jobs run)."""
+    deployment_type: Optional[str] = None
+    """For deployment environments: `production` (one per project), `staging` or `general`."""
+    dbt_version: str = "latest"
+    """dbt release track (`latest`, `compatible`, `extended`, ...) or version (`1.7.0-latest`)."""
+    custom_branch: Optional[str] = None
+    """Git branch the environment checks out instead of the repository's default branch."""
+    threads: Optional[int] = Field(default=None, ge=1)
+    """Default threads for this environment's jobs."""
+    credential: Optional[CredentialSettings] = None
+    """Deployment environments: the catalog and schema their runs write to."""
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in ("development", "deployment"):
+            raise ValueError("must be development or deployment")
+        return value
+
+    @field_validator("deployment_type")
+    @classmethod
+    def _known_deployment_type(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in ("production", "staging", "general"):
+            raise ValueError("must be production, staging or general")
+        return value
+
+    @field_validator("dbt_version")
+    @classmethod
+    def _accepted_dbt_version(cls, value: str) -> str:
+        if not rules.DBT_VERSION_PATTERN.match(value):
+            hint = rules.suggest_dbt_version(value)
+            hint_text = f"did you mean {hint}? " if hint else ""
+            raise ValueError(
+                f"is not a dbt version dbt Cloud accepts; {hint_text}use a release track (latest, compatible, "
+                "extended, fallback, latest-fusion) or a version like 1.7.0-latest"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _type_fits_its_fields(self) -> "EnvironmentSettings":
+        if self.type == "development":
+            if self.deployment_type is not None:
+                raise ValueError("deploymentType is only for deployment environments")
+            if self.credential is not None:
+                raise ValueError(
+                    "a development environment has no deployment credential: each developer sets a personal "
+                    "token in dbt Cloud"
+                )
+        elif self.credential is None:
+            raise ValueError("a deployment environment needs a credential (its catalog and schema)")
+        return self
+
+    @property
+    def is_deployment(self) -> bool:
+        """Jobs can run here."""
+        return self.type == "deployment"
+
+    @property
+    def api_deployment_type(self) -> Optional[str]:
+        """What the API takes: `production`, `staging`, or nothing for general deployment environments."""
+        return None if self.deployment_type in (None, "general") else self.deployment_type
+
+
+# --- Jobs -------------------------------------------------------------------------------------
+
+
+class ScheduleSettings(SettingsModel):
+    """When a job runs on its own."""
+
+    cron: str
+    """5-field cron in UTC (dbt Cloud does not shift for daylight saving): `0 2 * * *` is 02:00 UTC daily."""
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        problem = cron_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return " ".join(value.split())
+
+
+class RunAfterSettings(SettingsModel):
+    """Run a job when another job of this stack finishes (job chaining)."""
+
+    job: str
+    """The other job's key under `jobs`."""
+    statuses: list[rules.RunStatus] = Field(default_factory=lambda: ["success"], min_length=1)
+    """Which outcomes of the other job start this one: success, error, canceled."""
+
+
+class JobSettings(SettingsModel):
+    """A dbt Cloud job."""
+
+    name: str = Field(min_length=1)
+    """Job name shown in dbt Cloud."""
+    description: Optional[str] = None
+    """Job description."""
+    environment: str
+    """Key of the deployment environment the job runs in."""
+    steps: list[str] = Field(min_length=1)
+    """dbt commands, in order (dbt Cloud runs `dbt deps` before them itself)."""
+    schedule: Optional[ScheduleSettings] = None
+    """Run on a schedule."""
+    run_on_pull_request: bool = False
+    """Run on every pull request (a CI job)."""
+    run_on_merge: bool = False
+    """Run when a pull request merges (excludes the other triggers)."""
+    run_after: Optional[RunAfterSettings] = None
+    """Run when another job finishes."""
+    defer_to: Optional[str] = None
+    """Key of the environment whose state this job defers to (CI jobs: `production`)."""
+    threads: Optional[int] = Field(default=None, ge=1)
+    """dbt threads; defaults to the environment's `threads`, then 4."""
+    timeout_minutes: Optional[int] = Field(default=None, gt=0)
+    """Cancel a run after this many minutes."""
+    generate_docs: bool = False
+    """Generate dbt docs after the run (the docs dbt Cloud serves)."""
+    source_freshness: bool = False
+    """Check source freshness before the steps (a failure does not stop them)."""
+    target_name: Optional[str] = None
+    """The `target.name` dbt sees (default `default`)."""
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_are_dbt_commands(cls, steps: list[str]) -> list[str]:
+        bad = [step for step in steps if not rules.DEPS_STEP_PATTERN.match(step) and not rules.STEP_PATTERN.match(step)]
+        if bad:
+            raise ValueError(
+                f"{bad[0]!r} is not a dbt command dbt Cloud runs; each step starts with 'dbt ' and one of: "
+                f"{rules.KNOWN_DBT_COMMANDS}"
+            )
+        return steps
+
+    @model_validator(mode="after")
+    def _merge_trigger_stands_alone(self) -> "JobSettings":
+        if self.run_on_merge and (self.schedule or self.run_on_pull_request or self.run_after):
+            raise ValueError("runOnMerge excludes schedule, runOnPullRequest and runAfter: dbt Cloud refuses both")
+        return self
+
+    @property
+    def is_ci(self) -> bool:
+        """Triggered by pull requests."""
+        return self.run_on_pull_request
+
+    def dbt_steps(self) -> list[str]:
+        """The steps dbt Cloud should run: a `dbt deps` step is dropped, as dbt Cloud runs it anyway."""
+        return [step for step in self.steps if not rules.DEPS_STEP_PATTERN.match(step)]
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+class NotificationSettings(SettingsModel):
+    """Who hears about which jobs' runs."""
+
+    type: str
+    """`userEmail` (a dbt Cloud user's address), `externalEmail` or `slack`."""
+    user_id: int = Field(gt=0)
+    """dbt Cloud user id: the recipient (userEmail), or whoever connected Slack (slack) or owns the setting."""
+    external_email: Optional[str] = None
+    """The address for externalEmail."""
+    slack_channel_id: Optional[str] = None
+    """Slack channel id (like C0123456789) for slack."""
+    slack_channel_name: Optional[str] = None
+    """Slack channel name (like #data-alerts) for slack."""
+    on_success: list[str] = Field(default_factory=list)
+    """Keys of jobs whose successful runs notify."""
+    on_failure: list[str] = Field(default_factory=list)
+    """Keys of jobs whose failed runs notify."""
+    on_cancel: list[str] = Field(default_factory=list)
+    """Keys of jobs whose cancelled runs notify."""
+    on_warning: list[str] = Field(default_factory=list)
+    """Keys of jobs whose runs with warnings notify."""
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in rules.NOTIFICATION_TYPE_CODES:
+            raise ValueError(f"must be one of {', '.join(rules.NOTIFICATION_TYPE_CODES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _type_has_its_fields(self) -> "NotificationSettings":
+        slack = (self.slack_channel_id, self.slack_channel_name)
+        if self.type == "slack":
+            if not all(slack):
+                raise ValueError("a slack notification needs slackChannelId and slackChannelName")
+            if not rules.SLACK_CHANNEL_ID_PATTERN.match(self.slack_channel_id or ""):
+                raise ValueError(f"slackChannelId {self.slack_channel_id!r} is not a Slack channel id (like C0123456789)")
+        elif any(slack):
+            raise ValueError("slackChannelId and slackChannelName are only for type slack")
+        if self.type == "externalEmail":
+            if not rules.EMAIL_PATTERN.match(self.external_email or ""):
+                raise ValueError(f"externalEmail {self.external_email!r} is not an email address")
+        elif self.external_email is not None:
+            raise ValueError("externalEmail is only for type externalEmail")
+        if not self.job_keys():
+            raise ValueError("names no job: list job keys under onSuccess, onFailure, onCancel or onWarning")
+        return self
+
+    @property
+    def type_code(self) -> int:
+        """dbt Cloud's numeric code for the type."""
+        return rules.NOTIFICATION_TYPE_CODES[self.type]
+
+    def events(self) -> dict[str, list[str]]:
+        """Job keys by event, for the events that name any."""
+        events = {"onSuccess": self.on_success, "onFailure": self.on_failure,
+                  "onCancel": self.on_cancel, "onWarning": self.on_warning}
+        return {event: keys for event, keys in events.items() if keys}
+
+    def job_keys(self) -> set[str]:
+        """Every job key this notification names."""
+        return {key for keys in self.events().values() for key in keys}
+
+    def recipient(self) -> tuple:
+        """What dbt Cloud treats as one recipient: two notifications of a stack must not share it."""
+        return (self.type, self.user_id, self.external_email, self.slack_channel_id)
+
+
+# --- The stack --------------------------------------------------------------------------------
+
+
+class StackSettings(SettingsModel):
+    """Everything one stack declares. Field order matters: later sections are checked against earlier ones."""
+
+    account: AccountSettings
+    """The dbt Cloud account (`dbtcloud:accountId`, `dbtcloud:hostUrl`)."""
+    protect: bool = False
+    """Protect the stack's stateful resources from deletion (set in production)."""
+    project: ProjectSettings
+    """The dbt Cloud project: created here or adopted."""
+    warehouse: WarehouseSettings
+    """This stack's SQL warehouse."""
+    connection: ConnectionSettings
+    """This stack's dbt Cloud connection to its warehouse."""
+    environments: dict[str, EnvironmentSettings] = Field(min_length=1)
+    """This stack's environments, by key."""
+    deployment_token: Optional[SecretStr] = None
+    """Secret: the Databricks token deployment environments run as (`pulumi config set --secret`)."""
+    jobs: dict[str, JobSettings] = Field(default_factory=dict)
+    """This stack's jobs, by key."""
+    notifications: dict[str, NotificationSettings] = Field(default_factory=dict)
+    """This stack's job notifications, by key."""
+    environment_variables: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """`DBT_` variables: name -> {environment key or `project`: value}."""
+    secret_environment_variables: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
+    """Secret: `DBT_ENV_SECRET_` variables, same shape (`pulumi config set --secret --path`)."""
+
+    @field_validator("environments")
+    @classmethod
+    def _environment_kinds(cls, environments: dict[str, EnvironmentSettings], info: ValidationInfo):
+        def check_unique(kind: str, keys: list[str]) -> None:
+            for key in keys[1:]:
+                report_problem(info, ("environments", key), f"a second {kind} environment (after {keys[0]!r}): "
+                               f"dbt Cloud allows one per project")
+
+        check_unique("development", [k for k, e in environments.items() if e.type == "development"])
+        check_unique("production", [k for k, e in environments.items() if e.deployment_type == "production"])
+        names: dict[str, str] = {}
+        for key, environment in environments.items():
+            if environment.name in names:
+                report_problem(info, ("environments", key, "name"),
+                               f"{environment.name!r} is also the name of {names[environment.name]!r}; "
+                               "environment variables find environments by name, so names must be unique")
+            names.setdefault(environment.name, key)
+        return environments
+
+    @field_validator("deployment_token")
+    @classmethod
+    def _token_when_needed(cls, token: Optional[SecretStr], info: ValidationInfo):
+        environments = info.data.get("environments") or {}
+        needing = [key for key, env in environments.items() if env.is_deployment]
+        if needing and (token is None or not token.get_secret_value().strip()):
+            report_problem(info, ("deploymentToken",),
+                           f"is required for the deployment environments ({', '.join(needing)}): "
+                           "pulumi config set --secret deploymentToken <Databricks token>")
+        return token
+
+    @field_validator("jobs")
+    @classmethod
+    def _jobs_fit_the_stack(cls, jobs: dict[str, JobSettings], info: ValidationInfo):
+        environments = info.data.get("environments")
+        project = info.data.get("project")
+        names: dict[str, str] = {}
+        for key, job in jobs.items():
+            path = ("jobs", key)
+            if environments is not None:
+                _check_job_environment(info, path, job, environments)
+                if job.defer_to is not None:
+                    known = set(environments) | (_adopted_environment_keys(project) if project else set())
+                    if job.defer_to not in known and not (project and project.from_stack):
+                        report_problem(info, path + ("deferTo",),
+                                       f"{job.defer_to!r} is not an environment of this stack"
+                                       f"{' or in project.environmentIds' if project and project.id else ''}; "
+                                       f"known: {', '.join(sorted(known))}")
+            if job.run_after is not None and job.run_after.job not in jobs:
+                report_problem(info, path + ("runAfter", "job"),
+                               f"{job.run_after.job!r} is not a job of this stack; jobs: {', '.join(jobs)}")
+            if job.run_after is not None and job.run_after.job == key:
+                report_problem(info, path + ("runAfter", "job"), "a job cannot run after itself")
+            if any(rules.DEPS_STEP_PATTERN.match(step) for step in job.steps):
+                report_warning(info, path + ("steps",), "dbt Cloud runs `dbt deps` before every job itself: "
+                                                        "the `dbt deps` step is left out")
+            if job.threads and job.threads > rules.SENSIBLE_MAX_THREADS:
+                report_warning(info, path + ("threads",), f"{job.threads} threads is more than a warehouse "
+                                                          "usually serves well; 4-16 is typical")
+            if job.name in names:
+                report_problem(info, path + ("name",), f"{job.name!r} is also the name of job {names[job.name]!r}")
+            names.setdefault(job.name, key)
+        cycle = _find_cycle(jobs)
+        if cycle:
+            report_problem(info, ("jobs", cycle[0], "runAfter"), f"jobs run after each other in a circle: "
+                                                                 f"{' -> '.join(cycle + [cycle[0]])}")
+        return jobs
+
+    @field_validator("notifications")
+    @classmethod
+    def _notifications_name_jobs(cls, notifications: dict[str, NotificationSettings], info: ValidationInfo):
+        jobs = info.data.get("jobs")
+        recipients: dict[tuple, str] = {}
+        for key, notification in notifications.items():
+            if jobs is not None:
+                for event, keys in notification.events().items():
+                    for job_key in keys:
+                        if job_key not in jobs:
+                            report_problem(info, ("notifications", key, event),
+                                           f"{job_key!r} is not a job of this stack; jobs: {', '.join(jobs) or 'none'}")
+            recipient = notification.recipient()
+            if recipient in recipients:
+                report_problem(info, ("notifications", key),
+                               f"has the same recipient as {recipients[recipient]!r}: put all their jobs in one "
+                               "notification (dbt Cloud keeps one setting per recipient)")
+            recipients.setdefault(recipient, key)
+        return notifications
+
+    @field_validator("environment_variables")
+    @classmethod
+    def _plain_variables(cls, variables: dict[str, dict[str, str]], info: ValidationInfo):
+        for name, values in variables.items():
+            if name.startswith(rules.SECRET_ENV_VAR_PREFIX):
+                report_problem(info, ("environmentVariables", name),
+                               f"{rules.SECRET_ENV_VAR_PREFIX} variables hold secrets: set them under "
+                               "secretEnvironmentVariables with pulumi config set --secret --path")
+            _check_variable(info, "environmentVariables", name, values)
+        return variables
+
+    @field_validator("secret_environment_variables")
+    @classmethod
+    def _secret_variables(cls, variables: dict[str, dict[str, SecretStr]], info: ValidationInfo):
+        for name, values in variables.items():
+            if not name.startswith(rules.SECRET_ENV_VAR_PREFIX):
+                report_problem(info, ("secretEnvironmentVariables", name),
+                               f"must start with {rules.SECRET_ENV_VAR_PREFIX} so that dbt Cloud scrubs it from logs")
+            _check_variable(info, "secretEnvironmentVariables", name, values)
+        return variables
+
+    def deployment_environments(self) -> dict[str, EnvironmentSettings]:
+        """The environments jobs can run in."""
+        return {key: env for key, env in self.environments.items() if env.is_deployment}
+
+    def jobs_in_dependency_order(self) -> list[tuple[str, JobSettings]]:
+        """Jobs ordered so that a job comes after the job it runs after."""
+        ordered: list[str] = []
+
+        def visit(key: str) -> None:
+            if key in ordered:
+                return
+            run_after = self.jobs[key].run_after
+            if run_after is not None:
+                visit(run_after.job)
+            ordered.append(key)
+
+        for key in self.jobs:
+            visit(key)
+        return [(key, self.jobs[key]) for key in ordered]
+
+    def job_threads(self) -> dict[str, int]:
+        """Each job's threads: its own, else its environment's, else dbt Cloud's UI default."""
+        return {
+            key: job.threads or self.environments[job.environment].threads or rules.DEFAULT_THREADS
+            for key, job in self.jobs.items()
+        }
+
+    def external_environment_keys(self) -> list[str]:
+        """Keys of environments jobs name (to defer to) that other stacks own."""
+        return sorted({job.defer_to for job in self.jobs.values() if job.defer_to} - set(self.environments))
+
+
+def _adopted_environment_keys(project: ProjectSettings) -> set[str]:
+    return set(project.environment_ids)
+
+
+def _check_job_environment(info: ValidationInfo, path: tuple, job: JobSettings,
+                           environments: dict[str, EnvironmentSettings]) -> None:
+    environment = environments.get(job.environment)
+    if environment is None:
+        report_problem(info, path + ("environment",),
+                       f"{job.environment!r} is not an environment of this stack; environments: {', '.join(environments)}")
+    elif not environment.is_deployment:
+        deployment = [k for k, e in environments.items() if e.is_deployment]
+        report_problem(info, path + ("environment",),
+                       f"{job.environment!r} is a development environment and dbt Cloud runs jobs only in "
+                       f"deployment environments; use {' or '.join(deployment) or 'a deployment environment (e.g. staging)'}")
+
+
+def _check_variable(info: ValidationInfo, section: str, name: str, values: dict[str, Any]) -> None:
+    path = (section, name)
+    if not name.startswith(rules.ENV_VAR_PREFIXES):
+        report_problem(info, path, "environment variable names must start with DBT_ (DBT_ENV_SECRET_ for secrets)")
+    if name in rules.RESERVED_ENV_VAR_NAMES:
+        report_problem(info, path, "is set by dbt Cloud itself on every run and cannot be defined")
+    environments = info.data.get("environments")
+    project = info.data.get("project")
+    if environments is None:
+        return
+    for key in values:
+        if key == rules.ENV_VAR_PROJECT_DEFAULT:
+            if project is not None and not project.creates_project:
+                report_problem(info, path + (key,), "the project-wide default belongs to the stack that creates "
+                                                    "the project; set this stack's environments' values instead")
+        elif key not in environments:
+            report_problem(info, path + (key,), f"{key!r} is not an environment of this stack; use "
+                                                f"{', '.join(list(environments) + [rules.ENV_VAR_PROJECT_DEFAULT])}")
+
+
+def _find_cycle(jobs: dict[str, JobSettings]) -> list[str]:
+    """A list of job keys that run after each other in a circle, or [] when there is none."""
+    for start in jobs:
+        seen: list[str] = []
+        key: Optional[str] = start
+        while key is not None and key in jobs:
+            if key in seen:
+                return seen[seen.index(key):]
+            seen.append(key)
+            run_after = jobs[key].run_after
+            key = run_after.job if run_after and run_after.job != key else None
+    return []

@@ -1,0 +1,112 @@
+"""The real APIs' rules, as data and small pure checks.
+
+Every constant here is a rule that dbt Cloud, Databricks or the providers enforce (sources in the
+project's FACTS reference). The settings model applies them; nothing here knows about Pulumi.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Optional
+
+# --- Databricks SQL warehouses ------------------------------------------------------------------
+
+ClusterSize = Literal[
+    "2X-Small", "X-Small", "Small", "Medium", "Large", "X-Large", "2X-Large", "3X-Large", "4X-Large", "5X-Large"
+]
+"""Warehouse sizes the Databricks API accepts, smallest first."""
+
+DBU_PER_HOUR: dict[str, int] = {
+    "2X-Small": 4, "X-Small": 6, "Small": 12, "Medium": 24, "Large": 40,
+    "X-Large": 80, "2X-Large": 144, "3X-Large": 272, "4X-Large": 528, "5X-Large": 1056,
+}
+"""DBUs a running warehouse of each size consumes per hour (5X-Large by doubling, as the series does)."""
+
+API_DEFAULT_AUTO_STOP_MINUTES = 120
+"""What Databricks uses when `auto_stop_mins` is left out: the reason this project always sets it."""
+
+MIN_AUTO_STOP_MINUTES_CLASSIC = 10
+"""The API's floor for pro and classic warehouses ("0 or >= 10")."""
+
+MIN_AUTO_STOP_MINUTES_SERVERLESS = 5
+"""The UI's floor for serverless warehouses (the API may allow less; unconfirmed, so stay at the UI's)."""
+
+MAX_MIN_CLUSTERS = 30
+MAX_MAX_CLUSTERS = 40
+MAX_TAGS = 44
+"""Databricks accepts fewer than 45 custom tags on a warehouse."""
+
+# --- dbt Cloud --------------------------------------------------------------------------------
+
+DBT_VERSION_PATTERN = re.compile(
+    r"^(compatible|extended|latest|fallback|versionless|latest-fusion|fusion-stable|fusion-extended"
+    r"|fusion-nightly|fusion-fallback|[0-9]+\.[0-9]+\.0-(latest|pre))$"
+)
+"""The `dbt_version` values dbt Cloud accepts."""
+
+STEP_PATTERN = re.compile(
+    r"^\s*dbt\s+((--warn-error|--use-experimental-parser|--no-partial-parse|--fail-fast)\s+)*"
+    r"(run|test|archive|snapshot|seed|source|compile|ls|list|docs\s+generate|parse|build|clone|debug|retry"
+    r"|compare|sl)\s*.*$"
+)
+"""The provider's own check of job steps (`validate_execute_steps`)."""
+
+KNOWN_DBT_COMMANDS = (
+    "build, run, test, seed, snapshot, source freshness, docs generate, compile, parse, ls/list, clone, "
+    "debug, retry, compare, sl"
+)
+
+DEPS_STEP_PATTERN = re.compile(r"^\s*dbt\s+deps\b")
+
+SCHEMA_PATTERN = re.compile(r"""^[a-zA-Z0-9_()"'{} ]*$""")
+"""Characters dbt Cloud allows in a Databricks credential's schema."""
+
+ENV_VAR_PREFIXES = ("DBT_",)
+SECRET_ENV_VAR_PREFIX = "DBT_ENV_SECRET_"
+RESERVED_ENV_VAR_NAMES = frozenset(
+    {
+        "DBT_ENV",
+        "DBT_CLOUD_ENVIRONMENT_NAME",
+        "DBT_CLOUD_ENVIRONMENT_TYPE",
+        "DBT_CLOUD_RUN_ID",
+        "DBT_CLOUD_JOB_ID",
+        "DBT_CLOUD_PROJECT_ID",
+        "DBT_CLOUD_ACCOUNT_ID",
+        "DBT_CLOUD_RUN_REASON",
+        "DBT_CLOUD_RUN_REASON_CATEGORY",
+        "DBT_CLOUD_RUN_TRIGGER_CATEGORY",
+        "DBT_CLOUD_PR_ID",
+        "DBT_CLOUD_GIT_SHA",
+        "DBT_CLOUD_GIT_BRANCH",
+        "DBT_CLOUD_INVOCATION_CONTEXT",
+    }
+)
+"""Names dbt Cloud sets itself on every run; an environment variable cannot take them."""
+
+ENV_VAR_PROJECT_DEFAULT = "project"
+"""The key of an environment variable's project-wide default value in `environment_values`."""
+
+GIT_CLONE_STRATEGIES = ("deploy_key", "github_app", "deploy_token", "azure_active_directory_app")
+
+RunStatus = Literal["success", "error", "canceled"]
+"""Run statuses a job-completion trigger can wait for, as dbt Cloud names them."""
+
+NotificationType = Literal["userEmail", "externalEmail", "slack"]
+NOTIFICATION_TYPE_CODES: dict[str, int] = {"userEmail": 1, "slack": 2, "externalEmail": 4}
+"""dbt Cloud's numeric codes for notification types: users write the words, the API gets the code."""
+
+DEFAULT_THREADS = 4
+"""dbt Cloud's UI default for a job's threads (the provider's own default is 1)."""
+
+SENSIBLE_MAX_THREADS = 64
+
+DEFAULT_HOST_URL = "https://cloud.getdbt.com/api"
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+
+
+def suggest_dbt_version(value: str) -> Optional[str]:
+    """The accepted spelling of a version users often write short (`1.7` or `1.7.3` -> `1.7.0-latest`)."""
+    match = re.match(r"^v?(\d+)\.(\d+)(\.\d+)?$", value.strip())
+    return f"{match.group(1)}.{match.group(2)}.0-latest" if match else None

@@ -1,0 +1,38 @@
+"""Cron schedules, read by a real cron library (croniter), always in UTC as dbt Cloud runs them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+from croniter import croniter
+from croniter.croniter import CroniterError
+
+CRON_FIELDS = ("minute", "hour", "day of month", "month", "day of week")
+
+
+def cron_problem(expression: str) -> Optional[str]:
+    """Why `expression` is not a 5-field cron schedule dbt Cloud accepts, or None when it is."""
+    fields = expression.split()
+    if len(fields) != len(CRON_FIELDS):
+        return (
+            f"needs 5 fields ({', '.join(CRON_FIELDS)}), got {len(fields)}; "
+            "for example '0 2 * * *' runs at 02:00 UTC every day"
+        )
+    try:
+        croniter(expression)
+    except (CroniterError, ValueError, KeyError) as error:
+        return f"is not a valid cron schedule ({error}); for example '0 2 * * *' runs at 02:00 UTC every day"
+    return None
+
+
+def next_runs(expression: str, count: int = 3, after: Optional[datetime] = None) -> list[datetime]:
+    """The next `count` run times (UTC) of a valid cron expression after `after` (default: now)."""
+    start = after or datetime.now(timezone.utc)
+    iterator = croniter(expression, start)
+    return [iterator.get_next(datetime) for _ in range(count)]
+
+
+def format_runs(runs: list[datetime]) -> str:
+    """Run times as dbt users read them: `Mon 2026-11-23 02:00 UTC`."""
+    return ", ".join(run.strftime("%a %Y-%m-%d %H:%M UTC") for run in runs)

@@ -1,0 +1,23 @@
+"""Read the running stack's config from the Pulumi runtime, the one place this package touches Pulumi."""
+
+from __future__ import annotations
+
+import os
+
+from pulumi.runtime import config as runtime_config
+
+from .load import RawConfig, environ_for_account
+
+
+def read_runtime_config() -> RawConfig:
+    """The whole stack config as the Pulumi CLI (or the offline runner) handed it to this program.
+
+    The CLI passes config and the list of secret keys in environment variables; tests and the offline
+    runner set them with `pulumi.runtime.set_all_config`. Both are merged so that unknown keys, which
+    `pulumi.Config` cannot list, are seen and reported too.
+    """
+    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    explicit_secrets = runtime_config._SECRET_KEYS.get()  # set by set_all_config; no public getter exists
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(explicit_secrets)
+    secrets_known = "PULUMI_CONFIG_SECRET_KEYS" in os.environ or bool(explicit_secrets)
+    return RawConfig(values, frozenset(secret_keys), secrets_known, environ_for_account())

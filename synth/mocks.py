@@ -1,0 +1,155 @@
+"""Pulumi mocks that answer like the real providers: ids and computed outputs of the right shape.
+
+dbt Cloud gives most resources a composite Pulumi id (`"<project>:<environment>"`) and the number
+dbt Cloud inputs want in a separate output (`environment_id`); the mocks do the same, so a program that
+passes `env.id` where an integer belongs fails offline as it would in a real `pulumi up`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
+def fake_number(stack: str, type_: str, name: str) -> int:
+    """A stable 6-digit number for a resource: the same resource gets the same id in every rendering."""
+    return 100000 + int(hashlib.sha256(f"{stack}::{type_}::{name}".encode()).hexdigest(), 16) % 900000
+
+
+def _unwrap(value: Any) -> Any:
+    """Inputs with Pulumi's secret wrappers removed (the mocks compute outputs from plain values)."""
+    if rpc.is_rpc_secret(value):
+        return _unwrap(rpc.unwrap_rpc_secret(value))
+    if isinstance(value, dict):
+        return {key: _unwrap(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(item) for item in value]
+    return value
+
+
+def _int(value: Any) -> Any:
+    # Integers cross the mock boundary as floats.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+class ProviderMocks(pulumi.runtime.Mocks):
+    """New resources get ids and outputs shaped like the real dbt Cloud and Databricks providers'."""
+
+    def __init__(self, stack: str, workspace_host: str, stack_outputs: Optional[dict[str, dict]] = None):
+        self.stack = stack
+        self.workspace_host = workspace_host
+        self.stack_outputs = stack_outputs or {}
+        self._handlers: dict[str, Callable[[dict, int], tuple[str, dict]]] = {
+            "databricks:index/sqlEndpoint:SqlEndpoint": self._sql_endpoint,
+            "dbtcloud:index/environment:Environment": lambda inputs, n: self._in_project(inputs, n, "environmentId"),
+            "dbtcloud:index/databricksCredential:DatabricksCredential":
+                lambda inputs, n: self._in_project(inputs, n, "credentialId"),
+            "dbtcloud:index/repository:Repository": self._repository,
+            "dbtcloud:index/job:Job": lambda inputs, n: (str(n), {"jobId": n}),
+            "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable":
+                lambda inputs, n: (f"{_int(inputs.get('projectId'))}:{inputs.get('name')}", {}),
+            STACK_REFERENCE: self._stack_reference,
+        }
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
+        inputs = _unwrap(args.inputs)
+        number = fake_number(self.stack, args.typ, args.name)
+        handler = self._handlers.get(args.typ)
+        # Resources with no handler (Project, GlobalConnection, ...) have their number as id, like the real ones.
+        resource_id, computed = handler(inputs, number) if handler else (str(number), {})
+        return resource_id, {**inputs, **computed}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        return {}
+
+    def _sql_endpoint(self, inputs: dict, number: int) -> tuple[str, dict]:
+        warehouse_id = hashlib.sha256(str(number).encode()).hexdigest()[:16]
+        path = f"/sql/1.0/warehouses/{warehouse_id}"
+        return warehouse_id, {
+            "odbcParams": {"hostname": self.workspace_host, "path": path, "port": 443, "protocol": "https"},
+            "jdbcUrl": f"jdbc:databricks://{self.workspace_host}:443/default;transportMode=http;httpPath={path}",
+        }
+
+    @staticmethod
+    def _in_project(inputs: dict, number: int, number_output: str) -> tuple[str, dict]:
+        """Resources inside a project: id `"<project>:<number>"`, the number in its own output."""
+        return f"{_int(inputs.get('projectId'))}:{number}", {number_output: number}
+
+    def _repository(self, inputs: dict, number: int) -> tuple[str, dict]:
+        resource_id, computed = self._in_project(inputs, number, "repositoryId")
+        if inputs.get("gitCloneStrategy", "deploy_key") == "deploy_key":
+            computed["deployKey"] = f"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ{number} dbt-cloud-deploy-key"
+        return resource_id, computed
+
+    def _stack_reference(self, inputs: dict, number: int) -> tuple[str, dict]:
+        name = inputs.get("name", "")
+        if name not in self.stack_outputs:
+            raise KeyError(f"the offline runner has no outputs for stack {name!r}")
+        return name, {"outputs": self.stack_outputs[name], "secretOutputNames": []}
+
+
+@dataclass
+class Registration:
+    """One resource as the program registered it: what a real engine would be asked to create."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    protect: bool
+    inputs: dict
+    """Inputs as the provider would get them: camelCase, integers as floats, secrets still wrapped."""
+    dependencies: list[str]
+    id: str = ""
+    outputs: dict = field(default_factory=dict)
+
+
+class RecordingMonitor(MockMonitor):
+    """A mock monitor that also records every registration, components included, with its options."""
+
+    def __init__(self, mocks: ProviderMocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self._record(request, response.urn, response.id, request.object, request.custom,
+                         bool(request.protect), list(request.dependencies))
+        return response
+
+    def ReadResource(self, request):
+        # Resources read rather than created: StackReferences.
+        response = super().ReadResource(request)
+        self._record(request, response.urn, request.id, request.properties, True, False, [])
+        return response
+
+    def _record(self, request, urn: str, id_: str, properties, custom: bool, protect: bool,
+                dependencies: list[str]) -> None:
+        registration = Registration(
+            type=request.type, name=request.name, urn=urn, parent=request.parent, custom=custom, protect=protect,
+            inputs=rpc.deserialize_properties(properties, keep_unknowns=True), dependencies=dependencies, id=id_,
+        )
+        if custom:
+            registration.outputs = self.resources[urn].state
+        self.registrations.append(registration)
+
+
+class WarningLog(logging.Handler):
+    """Collects what the program logs at warning level and above (`pulumi.log.warn`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())

@@ -1,0 +1,131 @@
+"""Run the real `__main__.py` for a stack under Pulumi mocks and record what it declares.
+
+No credentials, no network, no Pulumi CLI: the program reads the stack file's config exactly as
+`pulumi up` would pass it, the mocks answer like the real providers, and every registration is kept
+(type, name, parent, options, inputs with their secrets) for printing and for the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import runpy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import pulumi
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from settings import ConfigError, RawConfig, load_settings
+
+from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
+from .stackfile import StackFile, StackFileError, load_stack_file
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Rendering:
+    """What one stack declares."""
+
+    project: str
+    stack: str
+    registrations: list[Registration]
+    """Every resource and component, in the order the program registered them."""
+    outputs: dict[str, Any]
+    """Stack outputs, resolved."""
+    secret_outputs: set[str] = field(default_factory=set)
+    """Names of the stack outputs that are secrets."""
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged as warnings."""
+    placeholders: list[str] = field(default_factory=list)
+    """Config keys that read as offline placeholders (secrets the stack file does not hold in clear text)."""
+
+    def resources(self, type_: Optional[str] = None) -> list[Registration]:
+        """Provider resources (not components), optionally of one type token."""
+        return [r for r in self.registrations if r.custom and (type_ is None or r.type == type_)]
+
+    def components(self) -> list[Registration]:
+        """The component resources."""
+        return [r for r in self.registrations if not r.custom]
+
+    def named(self, name: str) -> Registration:
+        """The registration with this logical name."""
+        for registration in self.registrations:
+            if registration.name == name:
+                return registration
+        raise KeyError(f"{self.stack} declares nothing named {name!r}")
+
+    def by_urn(self) -> dict[str, Registration]:
+        """Registrations by URN (to follow parents)."""
+        return {r.urn: r for r in self.registrations}
+
+
+def render(stack: str, root: Path = PROJECT_ROOT) -> Rendering:
+    """Render `stack`; a stack that adopts another's project gets that stack's outputs by rendering it first."""
+    return _render(stack, root, chain=())
+
+
+def referenced_stack(stack_file: StackFile) -> Optional[str]:
+    """The stack whose outputs this stack reads (`project.fromStack`), if its config says so."""
+    try:
+        settings = load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)),
+                                 stack_file.project).settings
+    except ConfigError:
+        return None  # the program itself will report the problems
+    return settings.project.from_stack
+
+
+def local_stack_name(reference: str, project: str) -> str:
+    """`organization/<project>/<stack>` (or `<stack>`) -> the local stack whose file answers for it."""
+    parts = reference.split("/")
+    if len(parts) == 3 and parts[1] != project:
+        raise StackFileError(f"stack reference {reference!r} names project {parts[1]!r}, not {project!r}: "
+                             "the offline runner renders only this project's stacks")
+    return parts[-1]
+
+
+def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
+    if stack in chain:
+        raise StackFileError(f"stacks reference each other in a circle: {' -> '.join(chain + (stack,))}")
+    stack_file = load_stack_file(root, stack)
+    stack_outputs: dict[str, dict] = {}
+    reference = referenced_stack(stack_file)
+    if reference:
+        owner = _render(local_stack_name(reference, stack_file.project), root, chain + (stack,))
+        stack_outputs[reference] = owner.outputs
+    return _execute(stack_file, root, stack_outputs)
+
+
+def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) -> Rendering:
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    mocks = ProviderMocks(stack_file.stack, stack_file.workspace_host, stack_outputs)
+    monitor = RecordingMonitor(mocks)
+    warnings = WarningLog()
+    logger = logging.getLogger(f"synth.{stack_file.stack}")
+    logger.propagate = False
+    logger.handlers = [warnings]
+    # A fresh root stack per rendering: set_mocks keeps an existing one, and with it its outputs.
+    pulumi.runtime.settings.set_root_resource(None)
+    pulumi.runtime.set_mocks(mocks, project=stack_file.project, stack=stack_file.stack, preview=False,
+                             logger=logger, monitor=monitor)
+    pulumi.runtime.set_all_config(stack_file.config, sorted(stack_file.secret_keys))
+    main = str(root / "__main__.py")
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(main, run_name="__main__")))
+    outputs, secret_outputs = _resolve_outputs(pulumi.runtime.get_root_resource().outputs)
+    return Rendering(stack_file.project, stack_file.stack, monitor.registrations, outputs, secret_outputs,
+                     warnings.messages, stack_file.placeholders)
+
+
+def _resolve_outputs(exports: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    values: dict[str, Any] = {}
+    secret: set[str] = set()
+    for name, value in exports.items():
+        output = pulumi.Output.from_input(value)
+        values[name] = _sync_await(output.future())
+        if _sync_await(output.is_secret()):
+            secret.add(name)
+    return values, secret
