@@ -12,7 +12,7 @@ import runpy
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 import pulumi
 from pulumi.runtime.stack import run_pulumi_func
@@ -102,22 +102,31 @@ def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
 def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) -> Rendering:
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    mocks = ProviderMocks(stack_file.stack, stack_file.workspace_host, stack_outputs)
+    main = str(root / "__main__.py")
+    rendering = run_under_mocks(lambda: runpy.run_path(main, run_name="__main__"), stack_file.project,
+                                stack_file.stack, stack_file.config, stack_file.secret_keys,
+                                stack_file.workspace_host, stack_outputs)
+    rendering.placeholders = list(stack_file.placeholders)
+    return rendering
+
+
+def run_under_mocks(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
+                    secret_keys: Iterable[str] = (), workspace_host: str = "dbc-00000000-0000.cloud.databricks.com",
+                    stack_outputs: Optional[dict[str, dict]] = None) -> Rendering:
+    """Run any Pulumi program (the stack's, or a single component) under the provider mocks."""
+    mocks = ProviderMocks(stack, workspace_host, stack_outputs)
     monitor = RecordingMonitor(mocks)
     warnings = WarningLog()
-    logger = logging.getLogger(f"synth.{stack_file.stack}")
+    logger = logging.getLogger(f"synth.{stack}")
     logger.propagate = False
     logger.handlers = [warnings]
     # A fresh root stack per rendering: set_mocks keeps an existing one, and with it its outputs.
     pulumi.runtime.settings.set_root_resource(None)
-    pulumi.runtime.set_mocks(mocks, project=stack_file.project, stack=stack_file.stack, preview=False,
-                             logger=logger, monitor=monitor)
-    pulumi.runtime.set_all_config(stack_file.config, sorted(stack_file.secret_keys))
-    main = str(root / "__main__.py")
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(main, run_name="__main__")))
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(config), sorted(secret_keys))
+    _sync_await(run_pulumi_func(program))
     outputs, secret_outputs = _resolve_outputs(pulumi.runtime.get_root_resource().outputs)
-    return Rendering(stack_file.project, stack_file.stack, monitor.registrations, outputs, secret_outputs,
-                     warnings.messages, stack_file.placeholders)
+    return Rendering(project, stack, monitor.registrations, outputs, secret_outputs, warnings.messages)
 
 
 def _resolve_outputs(exports: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:

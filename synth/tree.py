@@ -1,0 +1,165 @@
+"""Print a rendering as a readable tree (components, their resources, the inputs) or as JSON.
+
+Secrets print as `[secret]`; integers that are another resource's number are annotated with its name,
+so that a reader sees, say, the job's `environmentId` point at the right environment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.runtime import rpc
+
+from settings.schedule import format_runs, next_runs
+
+from .render import Rendering
+
+SECRET_MASK = "[secret]"
+NUMBER_OUTPUTS = {
+    "dbtcloud:index/environment:Environment": "environmentId",
+    "dbtcloud:index/databricksCredential:DatabricksCredential": "credentialId",
+    "dbtcloud:index/repository:Repository": "repositoryId",
+    "dbtcloud:index/job:Job": "jobId",
+}
+"""The output that carries a dbt Cloud resource's own number, where its Pulumi id is composite."""
+
+COMPONENT_ORDER = ("SqlWarehouse", "DatabricksConnection", "Project", "AdoptedProject", "Environments", "Jobs",
+                   "JobNotifications", "EnvironmentVariables")
+"""Components in the order data flows between them (registration order is not stable)."""
+
+
+def masked(value: Any) -> Any:
+    """A value safe to print: secrets replaced by a mask, integers that crossed the RPC boundary as floats fixed."""
+    if rpc.is_rpc_secret(value):
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {key: masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def as_json(rendering: Rendering) -> dict:
+    """The rendering as plain data, secrets masked."""
+    by_urn = rendering.by_urn()
+    return {
+        "project": rendering.project,
+        "stack": rendering.stack,
+        "placeholders": rendering.placeholders,
+        "warnings": rendering.warnings,
+        "resources": [
+            {
+                "type": r.type,
+                "name": r.name,
+                "component": not r.custom,
+                "parent": by_urn[r.parent].name if r.parent in by_urn else None,
+                "protect": r.protect,
+                "id": r.id or None,
+                "inputs": masked(r.inputs),
+            }
+            for r in rendering.registrations
+        ],
+        "outputs": {
+            name: SECRET_MASK if name in rendering.secret_outputs else value
+            for name, value in rendering.outputs.items()
+        },
+    }
+
+
+def as_tree(rendering: Rendering) -> str:
+    """The rendering as an indented tree for people."""
+    components = sorted(rendering.components(), key=_component_rank)
+    lines = [
+        f"{rendering.project} / {rendering.stack}: {len(components)} components, "
+        f"{len(rendering.resources())} resources (rendered offline under mocks: ids are made up)",
+    ]
+    if rendering.placeholders:
+        lines.append("")
+        lines.append("Offline placeholders (secrets this file does not hold in clear text; set them before deploying):")
+        lines.extend(f"  {key}" for key in rendering.placeholders)
+    if rendering.warnings:
+        lines.append("")
+        lines.append("Warnings:")
+        lines.extend(f"  {warning}" for warning in rendering.warnings)
+    names = _numbers_to_names(rendering)
+    for component in components:
+        lines.append("")
+        lines.append(f"{component.type.split(':')[-1]} {component.name}{_flags(component.protect)}")
+        children = sorted((r for r in rendering.resources() if r.parent == component.urn), key=lambda r: r.name)
+        for index, child in enumerate(children):
+            last = index == len(children) - 1
+            lines.append(f"{'└──' if last else '├──'} {_short_type(child.type)} {child.name}{_flags(child.protect)}")
+            prefix = "    " if last else "│   "
+            lines.extend(prefix + "    " + line for line in _inputs(child.type, masked(child.inputs), names))
+    lines.append("")
+    lines.append("Outputs:")
+    outputs = {name: SECRET_MASK if name in rendering.secret_outputs else value
+               for name, value in rendering.outputs.items()}
+    lines.extend(_value_lines(outputs, "  ", {}))
+    return "\n".join(lines)
+
+
+def _component_rank(component) -> tuple:
+    kind = component.type.split(":")[-1]
+    return (COMPONENT_ORDER.index(kind) if kind in COMPONENT_ORDER else len(COMPONENT_ORDER), component.name)
+
+
+def _flags(protect: bool) -> str:
+    return "  [protected]" if protect else ""
+
+
+def _short_type(type_: str) -> str:
+    """`dbtcloud:index/job:Job` -> `dbtcloud:Job`."""
+    package, _, rest = type_.partition(":")
+    return f"{package}:{rest.split(':')[-1]}"
+
+
+def _numbers_to_names(rendering: Rendering) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for resource in rendering.resources():
+        if resource.id and resource.id.isdigit():
+            names[int(resource.id)] = resource.name
+        number = resource.outputs.get(NUMBER_OUTPUTS.get(resource.type, ""))
+        if isinstance(number, (int, float)):
+            names[int(number)] = resource.name
+    return names
+
+
+def _inputs(type_: str, inputs: dict, names: dict[int, str]) -> list[str]:
+    lines = _value_lines(inputs, "", names)
+    cron = inputs.get("scheduleCron")
+    if type_ == "dbtcloud:index/job:Job" and isinstance(cron, str):
+        lines.append(f"(schedule is UTC; next runs: {format_runs(next_runs(cron, 3))})")
+    return lines
+
+
+def _value_lines(values: dict, indent: str, names: dict[int, str]) -> list[str]:
+    lines = []
+    for key, value in sorted(values.items(), key=lambda item: (item[0] != "name", item[0])):
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines.extend(_value_lines(value, indent + "  ", names))
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            lines.append(f"{indent}{key}:")
+            for item in value:
+                item_lines = _value_lines(item, indent + "    ", names) if isinstance(item, dict) else [str(item)]
+                if item_lines:
+                    lines.append(f"{indent}  - {item_lines[0].strip()}")
+                    lines.extend(item_lines[1:])
+        elif isinstance(value, list):
+            lines.append(f"{indent}{key}: [{', '.join(_scalar(item, names) for item in value)}]")
+        else:
+            lines.append(f"{indent}{key}: {_scalar(value, names)}")
+    return lines
+
+
+def _scalar(value: Any, names: dict[int, str]) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and value in names:
+        return f"{value} (-> {names[value]})"
+    return str(value)
