@@ -481,7 +481,7 @@ class StackSettings(SettingsModel):
     """This stack's dbt Cloud connection to its warehouse."""
     environments: dict[str, EnvironmentSettings] = Field(min_length=1)
     """This stack's environments, by key."""
-    deployment_token: Optional[SecretStr] = None
+    deployment_token: Optional[SecretStr] = Field(default=None, validate_default=True)
     """Secret: the Databricks token deployment environments run as (`pulumi config set --secret`)."""
     jobs: dict[str, JobSettings] = Field(default_factory=dict)
     """This stack's jobs, by key."""

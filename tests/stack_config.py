@@ -1,0 +1,44 @@
+"""Build stack configs in tests: the committed stack files as the CLI would pass them, with overrides."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from settings import PROJECT_NAME, RawConfig
+from synth.stackfile import load_stack_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stack_values(stack: str) -> dict[str, Any]:
+    """A committed stack's config, decoded: `namespace:key` -> value."""
+    loaded = load_stack_file(ROOT, stack)
+    return {key: _decode(value) for key, value in loaded.config.items()}
+
+
+def raw_config(values: dict[str, Any], secret_keys: tuple[str, ...] = ("deploymentToken",)) -> RawConfig:
+    """Values (short keys for this project's, `ns:key` for providers') as Pulumi would pass them."""
+    full = {key if ":" in key else f"{PROJECT_NAME}:{key}": value for key, value in values.items()}
+    text = {key: value if isinstance(value, str) else json.dumps(value) for key, value in full.items()}
+    return RawConfig(text, frozenset(f"{PROJECT_NAME}:{key}" for key in secret_keys))
+
+
+def with_changes(stack: str, **changes: Any) -> RawConfig:
+    """A committed stack's config with some of its project keys replaced (None removes a key)."""
+    values = {key.split(":", 1)[1] if key.startswith(f"{PROJECT_NAME}:") else key: value
+              for key, value in stack_values(stack).items()}
+    for key, value in changes.items():
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+    return raw_config(values)
+
+
+def _decode(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value

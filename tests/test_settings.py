@@ -1,0 +1,114 @@
+"""The settings model alone: pure Python, no Pulumi resources."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+
+from settings import ConfigError, load_settings
+from settings.rules import suggest_dbt_version
+from settings.schedule import cron_problem, format_runs, next_runs
+from stack_config import raw_config, stack_values, with_changes
+
+
+def problems(raw) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(raw)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def prod_section(key):
+    return copy.deepcopy(stack_values("prod")[f"dbtcloud-databricks:{key}"])
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_committed_stacks_are_valid_without_warnings(stack):
+    loaded = load_settings(with_changes(stack, deploymentToken="token"))
+    assert loaded.warnings == []
+
+
+def test_prod_settings_read_like_the_stack_file():
+    settings = load_settings(with_changes("prod", deploymentToken="s3cr3t-value")).settings
+    assert settings.protect is True
+    assert settings.project.creates_project
+    assert settings.account.account_id == 12345
+    assert settings.warehouse.auto_stop_minutes == 10
+    assert [key for key, _ in settings.jobs_in_dependency_order()] == ["daily-pipeline", "marts-quality"]
+    assert settings.job_threads() == {"daily-pipeline": 8, "marts-quality": 8}
+    assert settings.deployment_token.get_secret_value() == "s3cr3t-value"
+    assert "s3cr3t-value" not in repr(settings)
+
+
+def test_dev_defers_to_an_environment_the_prod_stack_owns():
+    settings = load_settings(with_changes("dev", deploymentToken="token")).settings
+    assert settings.project.from_stack == "organization/dbtcloud-databricks/prod"
+    assert settings.external_environment_keys() == ["production"]
+    assert settings.job_threads()["test-run"] == 4
+
+
+def test_chained_jobs_come_after_the_job_they_wait_for():
+    jobs = prod_section("jobs")
+    reordered = {"marts-quality": jobs["marts-quality"], "daily-pipeline": jobs["daily-pipeline"]}
+    settings = load_settings(with_changes("prod", jobs=reordered, deploymentToken="t")).settings
+    assert [key for key, _ in settings.jobs_in_dependency_order()] == ["daily-pipeline", "marts-quality"]
+
+
+def test_job_threads_fall_back_to_the_ui_default():
+    environments = prod_section("environments")
+    del environments["production"]["threads"]
+    settings = load_settings(with_changes("prod", environments=environments, deploymentToken="t")).settings
+    assert settings.job_threads() == {"daily-pipeline": 8, "marts-quality": 4}
+
+
+def test_a_dbt_deps_step_is_dropped_with_a_warning():
+    jobs = prod_section("jobs")
+    jobs["daily-pipeline"]["steps"].insert(0, "dbt deps")
+    loaded = load_settings(with_changes("prod", jobs=jobs, deploymentToken="t"))
+    assert [str(w) for w in loaded.warnings] == [
+        "jobs.daily-pipeline.steps: dbt Cloud runs `dbt deps` before every job itself: the `dbt deps` step is left out"]
+    assert loaded.settings.jobs["daily-pipeline"].dbt_steps()[0].startswith("dbt run")
+
+
+def test_job_url_uses_the_web_host_of_the_api_url():
+    settings = load_settings(with_changes("prod", deploymentToken="t")).settings
+    assert settings.account.web_url == "https://cloud.getdbt.com"
+    assert settings.account.job_url(1, 2) == "https://cloud.getdbt.com/deploy/12345/projects/1/jobs/2"
+
+
+def test_account_id_can_come_from_the_providers_environment_variable():
+    values = stack_values("prod")
+    del values["dbtcloud:accountId"]
+    raw = raw_config({k.split(":", 1)[1] if k.startswith("dbtcloud-databricks:") else k: v for k, v in values.items()})
+    assert any(p.startswith("dbtcloud:accountId: is required") for p in problems(raw))
+    settings = load_settings(replace(raw, environ={"DBT_CLOUD_ACCOUNT_ID": "777"})).settings
+    assert settings.account.account_id == 777
+
+
+def test_a_token_in_plain_text_is_refused():
+    raw = with_changes("prod", deploymentToken="abc")
+    plain = type(raw)(raw.values, frozenset())
+    assert problems(plain) == [
+        "deploymentToken: is stored in plain text: set it with pulumi config set --secret deploymentToken"]
+
+
+def test_a_missing_deployment_token_is_reported_with_the_command_to_set_it():
+    assert problems(with_changes("prod", deploymentToken=None)) == [
+        "deploymentToken: is required for the deployment environments (production): "
+        "pulumi config set --secret deploymentToken <Databricks token>"]
+
+
+def test_cron_helpers():
+    assert cron_problem("0 2 * * *") is None
+    assert "needs 5 fields" in cron_problem("0 0 2 * * *")
+    assert "not a valid cron" in cron_problem("0 25 * * *")
+    runs = next_runs("0 2 * * 1-5", 2, datetime(2026, 11, 21, tzinfo=timezone.utc))  # a Saturday
+    assert format_runs(runs) == "Mon 2026-11-23 02:00 UTC, Tue 2026-11-24 02:00 UTC"
+
+
+def test_short_dbt_versions_get_a_suggestion():
+    assert suggest_dbt_version("1.7") == "1.7.0-latest"
+    assert suggest_dbt_version("1.8.2") == "1.8.0-latest"
+    assert suggest_dbt_version("banana") is None

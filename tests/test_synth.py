@@ -1,0 +1,120 @@
+"""The offline runner: reading stack files like the CLI, the tree, the JSON, the exit statuses."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from synth.__main__ import main
+from synth.render import local_stack_name, render
+from synth.stackfile import OFFLINE_SECRET, StackFileError, load_stack_file
+
+
+def write_project(tmp_path, stack_config: str):
+    (tmp_path / "Pulumi.yaml").write_text(textwrap.dedent("""\
+        name: demo
+        runtime: python
+        config:
+          protect:
+            type: boolean
+            default: false
+          demo:region: eu
+        """))
+    (tmp_path / "Pulumi.s.yaml").write_text(textwrap.dedent(stack_config))
+
+
+def test_stack_file_values_override_project_defaults_and_are_passed_as_text(tmp_path):
+    write_project(tmp_path, """\
+        config:
+          demo:protect: true
+          demo:jobs:
+            a: {threads: 4}
+          dbtcloud:accountId: 12
+        """)
+    loaded = load_stack_file(tmp_path, "s")
+    assert loaded.config["demo:protect"] == "true"
+    assert loaded.config["demo:region"] == "eu"
+    assert json.loads(loaded.config["demo:jobs"]) == {"a": {"threads": 4}}
+    assert loaded.config["dbtcloud:accountId"] == "12"
+
+
+def test_encrypted_values_become_marked_placeholders(tmp_path):
+    write_project(tmp_path, """\
+        config:
+          demo:deploymentToken:
+            secure: v1:abc
+          demo:secretEnvironmentVariables:
+            DBT_ENV_SECRET_X:
+              production:
+                secure: v1:def
+        """)
+    loaded = load_stack_file(tmp_path, "s")
+    assert loaded.config["demo:deploymentToken"] == OFFLINE_SECRET
+    assert json.loads(loaded.config["demo:secretEnvironmentVariables"]) == {
+        "DBT_ENV_SECRET_X": {"production": OFFLINE_SECRET}}
+    assert loaded.secret_keys == {"demo:deploymentToken", "demo:secretEnvironmentVariables"}
+
+
+def test_a_missing_deployment_token_reads_as_a_secret_placeholder(tmp_path):
+    write_project(tmp_path, "config: {}\n")
+    loaded = load_stack_file(tmp_path, "s")
+    assert loaded.config["demo:deploymentToken"] == OFFLINE_SECRET
+    assert loaded.placeholders == ["demo:deploymentToken"]
+    assert "demo:deploymentToken" in loaded.secret_keys
+
+
+def test_an_unknown_stack_names_the_stacks_there(tmp_path):
+    write_project(tmp_path, "config: {}\n")
+    with pytest.raises(StackFileError, match="no stack file Pulumi.nope.yaml; stacks here: s"):
+        load_stack_file(tmp_path, "nope")
+
+
+def test_stack_references_resolve_to_local_stacks():
+    assert local_stack_name("organization/dbtcloud-databricks/prod", "dbtcloud-databricks") == "prod"
+    assert local_stack_name("prod", "dbtcloud-databricks") == "prod"
+    with pytest.raises(StackFileError, match="names project 'other'"):
+        local_stack_name("organization/other/prod", "dbtcloud-databricks")
+
+
+def test_tree_shows_components_resources_inputs_and_masks_secrets(capsys):
+    assert main(["prod"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("dbtcloud-databricks / prod: 7 components, 13 resources")
+    assert "SqlWarehouse warehouse  [protected]" in out
+    assert "└── databricks:SqlEndpoint warehouse-endpoint  [protected]" in out
+    assert "scheduleCron: 0 2 * * *" in out
+    assert "(schedule is UTC; next runs:" in out
+    assert "token: [secret]" in out
+    assert OFFLINE_SECRET not in out
+    assert "jobId: " in out and "(-> jobs-daily-pipeline)" in out
+
+
+def test_json_is_machine_readable_and_masks_secrets(capsys):
+    assert main(["dev", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["stack"] == "dev"
+    credential = next(r for r in document["resources"] if r["type"].endswith("DatabricksCredential"))
+    assert credential["inputs"]["token"] == "[secret]"
+    assert credential["parent"] == "environments"
+    assert set(document["outputs"]) >= {"warehouseId", "warehouseHttpPath", "projectId", "environmentIds", "jobs"}
+
+
+def test_exit_statuses(capsys, tmp_path, monkeypatch):
+    assert main(["nope"]) == 2
+    assert "no stack file Pulumi.nope.yaml" in capsys.readouterr().err
+
+
+def test_an_invalid_stack_prints_the_problems_and_declares_nothing(tmp_path, capsys):
+    root = tmp_path
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (root / name).write_text((render.__globals__["PROJECT_ROOT"] / name).read_text())
+    (root / "Pulumi.bad.yaml").write_text("config:\n  dbtcloud-databricks:jobz: {}\n")
+    from settings import ConfigError
+    with pytest.raises(ConfigError) as caught:
+        render("bad", root)
+    message = str(caught.value)
+    assert "jobz: is not a setting of this project; did you mean 'jobs'?" in message
+    assert "dbtcloud:accountId: is required" in message
+    assert "nothing was declared" in message
