@@ -15,7 +15,7 @@ from typing import Any, Mapping, Optional
 from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError, Problem
-from .model import StackSettings
+from .model import References, StackSettings
 
 PROJECT_NAME = "dbtcloud-databricks"
 """The `name` in Pulumi.yaml: the namespace of this project's config keys."""
@@ -71,7 +71,7 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
         document[key] = value if key in STRING_KEYS else _decode(value)
     document["account"] = _account(raw)
 
-    context: dict[str, list] = {"problems": [], "warnings": []}
+    context: dict[str, Any] = {"problems": [], "warnings": [], "references": References.from_document(document)}
     settings: Optional[StackSettings] = None
     try:
         settings = StackSettings.model_validate(document, context=context)

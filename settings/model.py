@@ -8,6 +8,7 @@ problem of a stack file is found in one pass and reported together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
@@ -33,6 +34,75 @@ def report_problem(info: ValidationInfo, path: tuple, message: str) -> None:
 def report_warning(info: ValidationInfo, path: tuple, message: str) -> None:
     """Record something valid but probably not meant; it is shown and does not stop the run."""
     info.context["warnings"].append((path, message))
+
+
+@dataclass(frozen=True)
+class References:
+    """The names a stack file defines, read from the raw document before validation.
+
+    Sections name each other by key (a job its environment, a notification its jobs). Checking those
+    names against the raw keys, rather than against validated sections, lets a bad reference be reported
+    even when the section it points into has mistakes of its own.
+    """
+
+    environment_types: dict[str, Any] = field(default_factory=dict)
+    """Environment key -> its `type` as written."""
+    jobs: frozenset[str] = frozenset()
+    """Job keys."""
+    adopted_environments: frozenset[str] = frozenset()
+    """With `project.id`: the keys under `project.environmentIds`."""
+    adopts_from_stack: bool = False
+    """With `project.fromStack`: environment ids come from that stack, checked when it is read."""
+    creates_project: bool = True
+
+    @classmethod
+    def from_document(cls, document: dict) -> "References":
+        def mapping(value: Any) -> dict:
+            return value if isinstance(value, dict) else {}
+
+        project = mapping(document.get("project"))
+        return cls(
+            environment_types={key: mapping(env).get("type") for key, env in mapping(document.get("environments")).items()},
+            jobs=frozenset(mapping(document.get("jobs"))),
+            adopted_environments=frozenset(mapping(project.get("environmentIds"))),
+            adopts_from_stack=bool(project.get("fromStack")),
+            creates_project=not (project.get("fromStack") or project.get("id")),
+        )
+
+    def environment_problem(self, key: str) -> Optional[str]:
+        """Why a job cannot run in environment `key`, or None."""
+        if key not in self.environment_types:
+            return f"{key!r} is not an environment of this stack; environments: {_listing(self.environment_types)}"
+        if self.environment_types[key] == "development":
+            deployment = [k for k, kind in self.environment_types.items() if kind == "deployment"]
+            return (f"{key!r} is a development environment and dbt Cloud runs jobs only in deployment "
+                    f"environments; use {' or '.join(deployment) or 'a deployment environment (e.g. staging)'}")
+        return None
+
+    def deferral_problem(self, key: str) -> Optional[str]:
+        """Why a job cannot defer to environment `key`, or None."""
+        known = set(self.environment_types) | set(self.adopted_environments)
+        if key in known or self.adopts_from_stack:
+            return None
+        where = "this stack's environments" + (" or project.environmentIds" if not self.creates_project else "")
+        return f"{key!r} is not among {where}: {_listing(known)}"
+
+    def job_problem(self, keys: list[str]) -> Optional[str]:
+        """Why a list of job keys names jobs that do not exist, or None."""
+        unknown = [key for key in keys if key not in self.jobs]
+        if not unknown:
+            return None
+        return f"{', '.join(map(repr, unknown))} {'is not a job' if len(unknown) == 1 else 'are not jobs'} of this " \
+               f"stack; jobs: {_listing(self.jobs)}"
+
+
+def references(info: ValidationInfo) -> Optional[References]:
+    """The stack file's names, when validating a whole stack (not a lone section, as tests may)."""
+    return (info.context or {}).get("references")
+
+
+def _listing(keys) -> str:
+    return ", ".join(sorted(keys)) or "none"
 
 
 # --- dbt Cloud account ------------------------------------------------------------------------
@@ -332,6 +402,15 @@ class RunAfterSettings(SettingsModel):
     statuses: list[rules.RunStatus] = Field(default_factory=lambda: ["success"], min_length=1)
     """Which outcomes of the other job start this one: success, error, canceled."""
 
+    @field_validator("job")
+    @classmethod
+    def _known_job(cls, value: str, info: ValidationInfo) -> str:
+        known = references(info)
+        problem = known.job_problem([value]) if known else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
 
 class JobSettings(SettingsModel):
     """A dbt Cloud job."""
@@ -364,6 +443,24 @@ class JobSettings(SettingsModel):
     """Check source freshness before the steps (a failure does not stop them)."""
     target_name: Optional[str] = None
     """The `target.name` dbt sees (default `default`)."""
+
+    @field_validator("environment")
+    @classmethod
+    def _deployment_environment(cls, value: str, info: ValidationInfo) -> str:
+        known = references(info)
+        problem = known.environment_problem(value) if known else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("defer_to")
+    @classmethod
+    def _known_deferral(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
+        known = references(info)
+        problem = known.deferral_problem(value) if known and value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("steps")
     @classmethod
@@ -416,6 +513,15 @@ class NotificationSettings(SettingsModel):
     """Keys of jobs whose cancelled runs notify."""
     on_warning: list[str] = Field(default_factory=list)
     """Keys of jobs whose runs with warnings notify."""
+
+    @field_validator("on_success", "on_failure", "on_cancel", "on_warning")
+    @classmethod
+    def _known_jobs(cls, keys: list[str], info: ValidationInfo) -> list[str]:
+        known = references(info)
+        problem = known.job_problem(keys) if known else None
+        if problem:
+            raise ValueError(problem)
+        return keys
 
     @field_validator("type")
     @classmethod
@@ -514,8 +620,8 @@ class StackSettings(SettingsModel):
     @field_validator("deployment_token")
     @classmethod
     def _token_when_needed(cls, token: Optional[SecretStr], info: ValidationInfo):
-        environments = info.data.get("environments") or {}
-        needing = [key for key, env in environments.items() if env.is_deployment]
+        known = references(info)
+        needing = [key for key, kind in known.environment_types.items() if kind == "deployment"] if known else []
         if needing and (token is None or not token.get_secret_value().strip()):
             report_problem(info, ("deploymentToken",),
                            f"is required for the deployment environments ({', '.join(needing)}): "
@@ -524,26 +630,10 @@ class StackSettings(SettingsModel):
 
     @field_validator("jobs")
     @classmethod
-    def _jobs_fit_the_stack(cls, jobs: dict[str, JobSettings], info: ValidationInfo):
-        environments = info.data.get("environments")
-        project = info.data.get("project")
+    def _jobs_fit_together(cls, jobs: dict[str, JobSettings], info: ValidationInfo):
         names: dict[str, str] = {}
         for key, job in jobs.items():
             path = ("jobs", key)
-            if environments is not None:
-                _check_job_environment(info, path, job, environments)
-                if job.defer_to is not None:
-                    known = set(environments) | (_adopted_environment_keys(project) if project else set())
-                    if job.defer_to not in known and not (project and project.from_stack):
-                        report_problem(info, path + ("deferTo",),
-                                       f"{job.defer_to!r} is not an environment of this stack"
-                                       f"{' or in project.environmentIds' if project and project.id else ''}; "
-                                       f"known: {', '.join(sorted(known))}")
-            if job.run_after is not None and job.run_after.job not in jobs:
-                report_problem(info, path + ("runAfter", "job"),
-                               f"{job.run_after.job!r} is not a job of this stack; jobs: {', '.join(jobs)}")
-            if job.run_after is not None and job.run_after.job == key:
-                report_problem(info, path + ("runAfter", "job"), "a job cannot run after itself")
             if any(rules.DEPS_STEP_PATTERN.match(step) for step in job.steps):
                 report_warning(info, path + ("steps",), "dbt Cloud runs `dbt deps` before every job itself: "
                                                         "the `dbt deps` step is left out")
@@ -562,15 +652,8 @@ class StackSettings(SettingsModel):
     @field_validator("notifications")
     @classmethod
     def _notifications_name_jobs(cls, notifications: dict[str, NotificationSettings], info: ValidationInfo):
-        jobs = info.data.get("jobs")
         recipients: dict[tuple, str] = {}
         for key, notification in notifications.items():
-            if jobs is not None:
-                for event, keys in notification.events().items():
-                    for job_key in keys:
-                        if job_key not in jobs:
-                            report_problem(info, ("notifications", key, event),
-                                           f"{job_key!r} is not a job of this stack; jobs: {', '.join(jobs) or 'none'}")
             recipient = notification.recipient()
             if recipient in recipients:
                 report_problem(info, ("notifications", key),
@@ -632,36 +715,19 @@ class StackSettings(SettingsModel):
         return sorted({job.defer_to for job in self.jobs.values() if job.defer_to} - set(self.environments))
 
 
-def _adopted_environment_keys(project: ProjectSettings) -> set[str]:
-    return set(project.environment_ids)
-
-
-def _check_job_environment(info: ValidationInfo, path: tuple, job: JobSettings,
-                           environments: dict[str, EnvironmentSettings]) -> None:
-    environment = environments.get(job.environment)
-    if environment is None:
-        report_problem(info, path + ("environment",),
-                       f"{job.environment!r} is not an environment of this stack; environments: {', '.join(environments)}")
-    elif not environment.is_deployment:
-        deployment = [k for k, e in environments.items() if e.is_deployment]
-        report_problem(info, path + ("environment",),
-                       f"{job.environment!r} is a development environment and dbt Cloud runs jobs only in "
-                       f"deployment environments; use {' or '.join(deployment) or 'a deployment environment (e.g. staging)'}")
-
-
 def _check_variable(info: ValidationInfo, section: str, name: str, values: dict[str, Any]) -> None:
     path = (section, name)
     if not name.startswith(rules.ENV_VAR_PREFIXES):
         report_problem(info, path, "environment variable names must start with DBT_ (DBT_ENV_SECRET_ for secrets)")
     if name in rules.RESERVED_ENV_VAR_NAMES:
         report_problem(info, path, "is set by dbt Cloud itself on every run and cannot be defined")
-    environments = info.data.get("environments")
-    project = info.data.get("project")
-    if environments is None:
+    known = references(info)
+    if known is None:
         return
+    environments = list(known.environment_types)
     for key in values:
         if key == rules.ENV_VAR_PROJECT_DEFAULT:
-            if project is not None and not project.creates_project:
+            if not known.creates_project:
                 report_problem(info, path + (key,), "the project-wide default belongs to the stack that creates "
                                                     "the project; set this stack's environments' values instead")
         elif key not in environments:
@@ -679,5 +745,5 @@ def _find_cycle(jobs: dict[str, JobSettings]) -> list[str]:
                 return seen[seen.index(key):]
             seen.append(key)
             run_after = jobs[key].run_after
-            key = run_after.job if run_after and run_after.job != key else None
+            key = run_after.job if run_after else None
     return []

@@ -1,6 +1,10 @@
-"""`python -m synth STACK [--json]`: show what a stack declares, offline, from its stack file.
+"""The offline runner's command line.
 
-Exit status: 0 rendered, 1 the stack config is invalid (the problems are printed), 2 bad usage or a
+    python -m synth STACK [--json]      what a stack declares, as a tree (or JSON)
+    python -m synth check [STACK ...]   validate stack files (all of them by default); exit 1 on problems
+    python -m synth schema [--write]    the JSON Schema of stack files, generated from the settings model
+
+Exit status: 0 fine, 1 the stack config is invalid (the problems are printed), 2 bad usage or a
 missing stack file.
 """
 
@@ -11,16 +15,34 @@ import json
 import sys
 
 from settings import ConfigError
+from settings.schema import SCHEMA_FILE, stack_file_schema
 
-from .render import render
-from .stackfile import StackFileError
+from .check import all_stacks, check, report
+from .render import PROJECT_ROOT, render
+from .stackfile import StackFileError, project_name
 from .tree import as_json, as_tree
+
+COMMANDS = ("check", "schema")
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "check":
+            return _check(argv[1:])
+        if argv and argv[0] == "schema":
+            return _schema(argv[1:])
+        return _show(argv)
+    except StackFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _show(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m synth",
-        description="Render a stack offline: run the real program under Pulumi mocks and print what it declares.",
+        description="Render a stack offline: run the real program under Pulumi mocks and print what it declares. "
+                    f"Other commands: {', '.join(COMMANDS)} (python -m synth COMMAND --help).",
     )
     parser.add_argument("stack", help="stack name: the X of Pulumi.X.yaml (e.g. prod, dev)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a tree")
@@ -30,10 +52,32 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except StackFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
     print(json.dumps(as_json(rendering), indent=2) if args.json else as_tree(rendering))
+    return 0
+
+
+def _check(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m synth check",
+                                     description="Validate stack files offline, alone and against each other.")
+    parser.add_argument("stacks", nargs="*", help="stacks to check (default: every Pulumi.*.yaml here)")
+    args = parser.parse_args(argv)
+    problems, warnings = check(PROJECT_ROOT, args.stacks or all_stacks(PROJECT_ROOT))
+    text, passed = report(problems, warnings)
+    print(text, file=sys.stdout if passed else sys.stderr)
+    return 0 if passed else 1
+
+
+def _schema(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m synth schema",
+                                     description="Print the JSON Schema of stack files (generated from the settings).")
+    parser.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE} instead of printing it")
+    args = parser.parse_args(argv)
+    text = json.dumps(stack_file_schema(project_name(PROJECT_ROOT)), indent=2) + "\n"
+    if args.write:
+        (PROJECT_ROOT / SCHEMA_FILE).write_text(text, encoding="utf-8")
+        print(f"wrote {SCHEMA_FILE}")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

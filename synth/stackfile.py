@@ -84,6 +84,20 @@ def load_stack_file(root: Path, stack: str) -> StackFile:
     return result
 
 
+YAML_11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+"""Words PyYAML (YAML 1.1) reads as booleans and YAML 1.2 readers (the Pulumi CLI's Go parser) may read as text."""
+
+
+def ambiguous_words(root: Path, stack: str) -> list[tuple[int, str]]:
+    """Unquoted YAML 1.1 boolean words in a stack file, as (line, word): read differently offline and by the CLI."""
+    text = stack_file_path(root, stack).read_text(encoding="utf-8")
+    return [
+        (token.start_mark.line + 1, token.value)
+        for token in yaml.scan(text)
+        if isinstance(token, yaml.ScalarToken) and token.plain and token.value.lower() in YAML_11_BOOLEANS
+    ]
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:

@@ -1,0 +1,61 @@
+"""Rules across a project's stacks: who creates the project, and what must stay unique between stacks."""
+
+from __future__ import annotations
+
+from .errors import Problem
+from .model import StackSettings
+
+
+def cross_stack_problems(stacks: dict[str, StackSettings], project_name: str) -> list[Problem]:
+    """Problems no single stack can see: the project created once, adopted from a stack that creates it,
+    one development and one production environment per project, environment names unique."""
+    problems: list[Problem] = []
+    creators = sorted(name for name, settings in stacks.items() if settings.project.creates_project)
+    if len(creators) > 1:
+        problems.append(Problem("project", f"stacks {', '.join(creators)} all create the project: exactly one "
+                                           "may; the others adopt it with fromStack or id"))
+    for name, settings in stacks.items():
+        reference = settings.project.from_stack
+        if not reference:
+            continue
+        owner = reference.split("/")[-1]
+        where = f"{name}: project.fromStack"
+        if len(reference.split("/")) == 3 and reference.split("/")[1] != project_name:
+            problems.append(Problem(where, f"{reference!r} names another project than {project_name!r}"))
+        elif owner not in stacks:
+            problems.append(Problem(where, f"{reference!r}: there is no stack {owner!r} here "
+                                           f"(stacks: {', '.join(sorted(stacks))})"))
+        elif not stacks[owner].project.creates_project:
+            problems.append(Problem(where, f"{reference!r}: stack {owner!r} does not create the project; "
+                                           f"adopt it from {', '.join(creators) or 'the stack that does'}"))
+        else:
+            owned = set(stacks[owner].environments)
+            for key in settings.external_environment_keys():
+                if key not in owned:
+                    problems.append(Problem(f"{name}: jobs", f"defer to {key!r}, which stack {owner!r} does not "
+                                                             f"have (it has {', '.join(sorted(owned))})"))
+    problems.extend(_unique_across_stacks(stacks))
+    return problems
+
+
+def _unique_across_stacks(stacks: dict[str, StackSettings]) -> list[Problem]:
+    problems = []
+    seen: dict[tuple, str] = {}
+    for name, settings in stacks.items():
+        for key, environment in settings.environments.items():
+            claims = [("name", environment.name)]
+            if environment.type == "development":
+                claims.append(("kind", "development"))
+            if environment.deployment_type == "production":
+                claims.append(("kind", "production"))
+            for claim in claims:
+                if claim in seen:
+                    what = (f"a second {claim[1]} environment" if claim[0] == "kind"
+                            else f"the environment name {claim[1]!r} again")
+                    problems.append(Problem(f"{name}: environments.{key}",
+                                            f"{what} (also in {seen[claim]}); a project has one of each"
+                                            if claim[0] == "kind" else
+                                            f"{what} (also in {seen[claim]}): environment variables find "
+                                            "environments by name"))
+                seen.setdefault(claim, f"{name}: environments.{key}")
+    return problems

@@ -1,0 +1,66 @@
+"""`python -m synth check [STACK ...]`: validate stack files offline, alone and against each other.
+
+The same validation `pulumi up` runs before declaring anything, plus what only a look at all the stacks
+(or at the YAML text) can tell. Exit status 1 when anything is wrong: usable in CI and in editors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from settings import ConfigError, LoadedSettings, Problem, RawConfig, StackSettings, load_settings
+from settings.stacks import cross_stack_problems
+
+from .stackfile import ambiguous_words, load_stack_file, project_name
+
+
+def all_stacks(root: Path) -> list[str]:
+    """The stacks that have a stack file here."""
+    return sorted(path.name[len("Pulumi."):-len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+
+
+def check(root: Path, stacks: list[str]) -> tuple[dict[str, list[Problem]], dict[str, list[Problem]]]:
+    """Problems and warnings by stack, and under `*` the problems across all the stacks here."""
+    problems: dict[str, list[Problem]] = {}
+    warnings: dict[str, list[Problem]] = {}
+    for stack in stacks:
+        problems[stack] = [
+            Problem(f"line {line}", f"{word!r} is read as a boolean by some YAML readers and as text by others: "
+                                    f"quote it ('{word}') or write true/false")
+            for line, word in ambiguous_words(root, stack)
+        ]
+        try:
+            loaded = _load(root, stack)
+        except ConfigError as error:
+            problems[stack].extend(error.problems)
+            continue
+        warnings[stack] = loaded.warnings
+    # Stacks not asked about still matter to those that were (the stack that creates the project, say).
+    valid: dict[str, StackSettings] = {}
+    for stack in all_stacks(root):
+        try:
+            valid[stack] = _load(root, stack).settings
+        except ConfigError:
+            continue  # reported above when asked about, and no help in comparing stacks
+    problems["*"] = cross_stack_problems(valid, project_name(root)) if valid else []
+    return problems, warnings
+
+
+def _load(root: Path, stack: str) -> LoadedSettings:
+    stack_file = load_stack_file(root, stack)
+    return load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project)
+
+
+def report(problems: dict[str, list[Problem]], warnings: dict[str, list[Problem]]) -> tuple[str, bool]:
+    """The check's printout, and whether everything passed."""
+    lines = []
+    for stack, found in problems.items():
+        label = "across stacks" if stack == "*" else stack
+        if found:
+            lines.append(f"{label}: {len(found)} problem{'s' if len(found) != 1 else ''}")
+            lines.extend(f"  - {problem}" for problem in found)
+        elif stack != "*":
+            lines.append(f"{label}: ok")
+        for warning in warnings.get(stack, []):
+            lines.append(f"  warning: {warning}")
+    return "\n".join(lines), not any(problems.values())
