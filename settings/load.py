@@ -113,7 +113,8 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             message = f"is not a setting here{_did_you_mean(str(location[-1]), allowed)}"
         elif detail["type"] == "missing":
             message = "is required" + _account_hint(location)
-        elif not _is_secret(location) and isinstance(detail.get("input"), (str, int, float, bool)):
+        elif (not _is_secret(location) and isinstance(detail.get("input"), (str, int, float, bool))
+              and repr(detail["input"]) not in message):
             message = f"{message} (you wrote {detail['input']!r})"
         problems.append(Problem(_dotted(location), message))
     return problems

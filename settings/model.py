@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, fi
 from pydantic.alias_generators import to_camel
 
 from . import rules
-from .schedule import cron_problem
+from .schedule import cron_problem, format_runs, next_runs
 
 
 class SettingsModel(BaseModel):
@@ -332,6 +332,14 @@ class EnvironmentSettings(SettingsModel):
             raise ValueError("must be development or deployment")
         return value
 
+    @field_validator("custom_branch")
+    @classmethod
+    def _branch_name(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not rules.BRANCH_PATTERN.match(value):
+            raise ValueError("is not a git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\'; "
+                             "leave customBranch out to use the repository's default branch)")
+        return value
+
     @field_validator("deployment_type")
     @classmethod
     def _known_deployment_type(cls, value: Optional[str]) -> Optional[str]:
@@ -637,6 +645,11 @@ class StackSettings(SettingsModel):
             if any(rules.DEPS_STEP_PATTERN.match(step) for step in job.steps):
                 report_warning(info, path + ("steps",), "dbt Cloud runs `dbt deps` before every job itself: "
                                                         "the `dbt deps` step is left out")
+            if job.schedule and job.schedule.cron.split()[0] == "*":
+                report_warning(info, path + ("schedule", "cron"),
+                               f"{job.schedule.cron!r} starts a run every minute (UTC); next runs: "
+                               f"{format_runs(next_runs(job.schedule.cron, 3))}. Did you mean a fixed minute, "
+                               "like '0 2 * * *'?")
             if job.threads and job.threads > rules.SENSIBLE_MAX_THREADS:
                 report_warning(info, path + ("threads",), f"{job.threads} threads is more than a warehouse "
                                                           "usually serves well; 4-16 is typical")

@@ -102,6 +102,9 @@ SENSIBLE_MAX_THREADS = 64
 
 DEFAULT_HOST_URL = "https://cloud.getdbt.com/api"
 
+BRANCH_PATTERN = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)(?!.*@\{)[^\s~^:?*\[\\]+(?<![/.])(?<!\.lock)$")
+"""Git's rules for branch names (`git check-ref-format --branch`), the common part."""
+
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 

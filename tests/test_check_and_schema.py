@@ -1,0 +1,81 @@
+"""`python -m synth check` and the generated JSON Schema of stack files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import jsonschema
+import pytest
+import yaml
+
+from settings.schema import SCHEMA_FILE, stack_file_schema
+from synth.__main__ import main
+from synth.check import check, report
+from synth.render import PROJECT_ROOT
+
+
+def test_the_committed_stack_files_pass_check(capsys):
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["dev: ok", "prod: ok"]
+
+
+@pytest.fixture
+def project(tmp_path):
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml"):
+        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_check_reports_each_stacks_problems_and_fails(project):
+    text = (project / "Pulumi.dev.yaml").read_text().replace("size: 2X-Small", "size: Tiny")
+    (project / "Pulumi.dev.yaml").write_text(text)
+    output, passed = report(*check(project, ["dev", "prod"]))
+    assert not passed
+    assert output.splitlines()[0] == "dev: 1 problem"
+    assert output.splitlines()[1].startswith("  - warehouse.size: Input should be '2X-Small'")
+    assert "prod: ok" in output
+
+
+def test_check_flags_yaml_words_that_readers_disagree_on(project):
+    text = (project / "Pulumi.prod.yaml").read_text().replace("generateDocs: true", "generateDocs: yes")
+    (project / "Pulumi.prod.yaml").write_text(text)
+    problems, _ = check(project, ["prod"])
+    assert any("'yes' is read as a boolean by some YAML readers" in str(p) for p in problems["prod"])
+
+
+def test_check_compares_the_stacks(project):
+    text = (project / "Pulumi.dev.yaml").read_text().replace(
+        "fromStack: organization/dbtcloud-databricks/prod", "fromStack: organization/dbtcloud-databricks/qa")
+    (project / "Pulumi.dev.yaml").write_text(text)
+    output, passed = report(*check(project, ["dev"]))
+    assert not passed
+    assert "across stacks: 1 problem" in output and "there is no stack 'qa' here" in output
+
+
+def test_the_committed_schema_is_generated_from_the_settings():
+    committed = json.loads((PROJECT_ROOT / SCHEMA_FILE).read_text())
+    assert committed == stack_file_schema(), "run: python -m synth schema --write"
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_the_schema_accepts_the_committed_stack_files(stack):
+    document = yaml.safe_load((PROJECT_ROOT / f"Pulumi.{stack}.yaml").read_text())
+    jsonschema.validate(document, stack_file_schema())
+    assert (PROJECT_ROOT / f"Pulumi.{stack}.yaml").read_text().startswith(
+        f"# yaml-language-server: $schema=./{SCHEMA_FILE}")
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("dbtcloud-databricks:jobz", {}, "is not valid under any of the given schemas"),
+    ("dbtcloud-databricks:warehouse", {"name": "w", "size": "Tiny", "autoStopMinutes": 10}, "'Tiny' is not one of"),
+    ("dbtcloud-databricks:deploymentToken", {"secure": "v1:abc"}, None),
+])
+def test_the_schema_checks_what_editors_show(key, value, message):
+    document = yaml.safe_load((PROJECT_ROOT / "Pulumi.prod.yaml").read_text())
+    document["config"][key] = value
+    if message is None:
+        jsonschema.validate(document, stack_file_schema())
+    else:
+        with pytest.raises(jsonschema.ValidationError, match=message):
+            jsonschema.validate(document, stack_file_schema())

@@ -1,0 +1,291 @@
+"""One test per config rule: a bad value stops the program before anything is declared, with a message
+that names the key as the user wrote it and says what is allowed."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+import pytest
+
+from program import declare
+from settings import PROJECT_NAME, ConfigError, RawConfig, load_settings
+from settings.stacks import cross_stack_problems
+from stack_config import raw_config, stack_values
+
+OWNER_OUTPUTS = {"organization/dbtcloud-databricks/prod": {"projectId": 1, "environmentIds": {"production": 2}}}
+
+
+def values_of(stack: str) -> dict[str, Any]:
+    """A committed stack's values with short keys for this project's settings, and a deployment token."""
+    values = {key.split(":", 1)[1] if key.startswith(f"{PROJECT_NAME}:") else key: copy.deepcopy(value)
+              for key, value in stack_values(stack).items()}
+    values["deploymentToken"] = "t0ken"
+    return values
+
+
+def changed(stack: str, change: Callable[[dict], Any]) -> dict[str, Any]:
+    values = values_of(stack)
+    change(values)
+    return values
+
+
+def setting(path: str, value: Any) -> Callable[[dict], None]:
+    """A change that sets `a.b.c` (or removes it, for value REMOVE)."""
+    def change(values: dict) -> None:
+        *parents, last = path.split(".")
+        target = values
+        for part in parents:
+            target = target[part]
+        if value is REMOVE:
+            del target[last]
+        else:
+            target[last] = value
+    return change
+
+
+REMOVE = object()
+daily = "jobs.daily-pipeline"
+quality = "jobs.marts-quality"
+
+RULES = [
+    # (id, stack, change, expected message fragment: always starts with the key path)
+    ("warehouse size", "prod", setting("warehouse.size", "Tiny"),
+     "warehouse.size: Input should be '2X-Small', 'X-Small', 'Small'"),
+    ("auto-stop explicit", "prod", setting("warehouse.autoStopMinutes", REMOVE), "warehouse.autoStopMinutes: is required"),
+    ("never stop needs opt-in", "prod", setting("warehouse.autoStopMinutes", 0), "warehouse: autoStopMinutes: 0 means"),
+    ("auto-stop floor classic", "prod",
+     lambda v: v["warehouse"].update(serverless=False, autoStopMinutes=5),
+     "warehouse: autoStopMinutes must be 0 or at least 10 for pro and classic warehouses"),
+    ("auto-stop floor serverless", "prod", setting("warehouse.autoStopMinutes", 2),
+     "warehouse: autoStopMinutes must be 0 or at least 5 for serverless warehouses"),
+    ("serverless needs PRO", "prod", setting("warehouse.warehouseType", "CLASSIC"),
+     "warehouse: serverless: true needs warehouseType: PRO"),
+    ("warehouse type", "prod", setting("warehouse.warehouseType", "SERVERLESS"), "warehouse.warehouseType: must be PRO or CLASSIC"),
+    ("min <= max clusters", "prod", setting("warehouse.minClusters", 3), "warehouse: minClusters (3) must not exceed maxClusters (2)"),
+    ("max clusters range", "prod", setting("warehouse.maxClusters", 41), "warehouse.maxClusters: Input should be less than or equal to 40"),
+    ("min clusters range", "prod", setting("warehouse.minClusters", 0), "warehouse.minClusters: Input should be greater than or equal to 1"),
+    ("fewer than 45 tags", "prod", setting("warehouse.tags", {f"t{i}": "x" for i in range(45)}),
+     "warehouse.tags: Dictionary should have at most 44 items"),
+    ("spot policy", "prod", setting("warehouse.spotInstancePolicy", "CHEAP"),
+     "warehouse.spotInstancePolicy: must be COST_OPTIMIZED or RELIABILITY_OPTIMIZED"),
+    ("misspelt key", "prod", lambda v: v["warehouse"].update(autoStopMinute=10),
+     "warehouse.autoStopMinute: is not a setting here; did you mean 'autoStopMinutes'?"),
+    ("misspelt top-level key", "prod", lambda v: v.update(notification={}),
+     "notification: is not a setting of this project; did you mean 'notifications'?"),
+    ("one development environment", "dev",
+     lambda v: v["environments"].update(ide2={"name": "IDE 2", "type": "development"}),
+     "environments.ide2: a second development environment (after 'development')"),
+    ("one production environment", "prod",
+     lambda v: v["environments"].update(prod2={**v["environments"]["production"], "name": "Production 2"}),
+     "environments.prod2: a second production environment (after 'production')"),
+    ("environment names unique", "dev", setting("environments.staging.name", "Development"),
+     "environments.staging.name: 'Development' is also the name of 'development'"),
+    ("dbt version", "prod", setting("environments.production.dbtVersion", "1.7"),
+     "environments.production.dbtVersion: is not a dbt version dbt Cloud accepts; did you mean 1.7.0-latest?"),
+    ("custom branch", "prod", setting("environments.production.customBranch", "my branch"),
+     "environments.production.customBranch: is not a git branch name"),
+    ("environment type", "prod", setting("environments.production.type", "prod"),
+     "environments.production.type: must be development or deployment"),
+    ("deployment type", "prod", setting("environments.production.deploymentType", "live"),
+     "environments.production.deploymentType: must be production, staging or general"),
+    ("deployment credential", "prod", setting("environments.production.credential", REMOVE),
+     "environments.production: a deployment environment needs a credential"),
+    ("no credential in development", "dev", setting("environments.development.credential", {"schema": "x"}),
+     "environments.development: a development environment has no deployment credential"),
+    ("schema characters", "prod", setting("environments.production.credential.schema", "ana-lytics"),
+     "environments.production.credential.schema: String should match pattern"),
+    ("jobs only in deployment environments", "dev", setting("jobs.test-run.environment", "development"),
+     "jobs.test-run.environment: 'development' is a development environment and dbt Cloud runs jobs only in "
+     "deployment environments; use staging"),
+    ("job environment exists", "prod", setting(f"{daily}.environment", "prd"),
+     "jobs.daily-pipeline.environment: 'prd' is not an environment of this stack; environments: production"),
+    ("steps are dbt commands", "prod", setting(f"{daily}.steps", ["dbt run", "python load.py"]),
+     "jobs.daily-pipeline.steps: 'python load.py' is not a dbt command"),
+    ("steps name a known dbt command", "prod", setting(f"{daily}.steps", ["dbt rnu"]),
+     "jobs.daily-pipeline.steps: 'dbt rnu' is not a dbt command dbt Cloud runs"),
+    ("at least one step", "prod", setting(f"{daily}.steps", []), "jobs.daily-pipeline.steps: List should have at least 1 item"),
+    ("cron has 5 fields", "prod", setting(f"{daily}.schedule.cron", "0 2 * *"),
+     "jobs.daily-pipeline.schedule.cron: needs 5 fields (minute, hour, day of month, month, day of week), got 4; "
+     "for example '0 2 * * *' runs at 02:00 UTC every day"),
+    ("cron fields in range", "prod", setting(f"{daily}.schedule.cron", "0 25 * * *"),
+     "jobs.daily-pipeline.schedule.cron: is not a valid cron schedule"),
+    ("merge trigger stands alone", "prod", setting(f"{daily}.runOnMerge", True),
+     "jobs.daily-pipeline: runOnMerge excludes schedule, runOnPullRequest and runAfter"),
+    ("chain names a job", "prod", setting(f"{quality}.runAfter.job", "daily"),
+     "jobs.marts-quality.runAfter.job: 'daily' is not a job of this stack; jobs: daily-pipeline, marts-quality"),
+    ("chain statuses by name", "prod", setting(f"{quality}.runAfter.statuses", ["failed"]),
+     "jobs.marts-quality.runAfter.statuses[0]: Input should be 'success', 'error' or 'canceled'"),
+    ("no chain cycles", "prod", setting(f"{daily}.runAfter", {"job": "marts-quality"}),
+     "jobs.daily-pipeline.runAfter: jobs run after each other in a circle: daily-pipeline -> marts-quality -> "
+     "daily-pipeline"),
+    ("threads at least 1", "prod", setting(f"{daily}.threads", 0),
+     "jobs.daily-pipeline.threads: Input should be greater than or equal to 1"),
+    ("timeout positive", "prod", setting(f"{daily}.timeoutMinutes", 0),
+     "jobs.daily-pipeline.timeoutMinutes: Input should be greater than 0"),
+    ("job names unique", "prod", setting(f"{quality}.name", "Daily Pipeline - Production"),
+     "jobs.marts-quality.name: 'Daily Pipeline - Production' is also the name of job 'daily-pipeline'"),
+    ("deferral target exists", "prod", setting(f"{daily}.deferTo", "staging"),
+     "jobs.daily-pipeline.deferTo: 'staging' is not among this stack's environments: production"),
+    ("slack needs channel id and name", "prod", setting("notifications.data-alerts-slack.slackChannelName", REMOVE),
+     "notifications.data-alerts-slack: a slack notification needs slackChannelId and slackChannelName"),
+    ("slack channel id shape", "prod", setting("notifications.data-alerts-slack.slackChannelId", "#data-alerts"),
+     "notifications.data-alerts-slack: slackChannelId '#data-alerts' is not a Slack channel id"),
+    ("external address", "prod",
+     lambda v: v["notifications"]["data-team-email"].update(type="externalEmail", externalEmail="data team"),
+     "notifications.data-team-email: externalEmail 'data team' is not an email address"),
+    ("external address only for externalEmail", "prod",
+     setting("notifications.data-team-email.externalEmail", "a@example.com"),
+     "notifications.data-team-email: externalEmail is only for type externalEmail"),
+    ("numeric user id", "prod", setting("notifications.data-team-email.userId", "jane"),
+     "notifications.data-team-email.userId: Input should be a valid integer"),
+    ("notification type in words", "prod", setting("notifications.data-team-email.type", "email"),
+     "notifications.data-team-email.type: must be one of userEmail, slack, externalEmail"),
+    ("notified jobs exist", "prod", setting("notifications.data-team-email.onFailure", ["daily"]),
+     "notifications.data-team-email.onFailure: 'daily' is not a job of this stack"),
+    ("one notification per recipient", "prod",
+     lambda v: v["notifications"].update(again=dict(v["notifications"]["data-team-email"])),
+     "notifications.again: has the same recipient as 'data-team-email'"),
+    ("variable names start with DBT_", "prod", lambda v: v["environmentVariables"].update(TARGET={"production": "x"}),
+     "environmentVariables.TARGET: environment variable names must start with DBT_"),
+    ("reserved variable names", "prod",
+     lambda v: v["environmentVariables"].update(DBT_CLOUD_RUN_ID={"production": "x"}),
+     "environmentVariables.DBT_CLOUD_RUN_ID: is set by dbt Cloud itself"),
+    ("secret variables are set as secrets", "prod",
+     lambda v: v["environmentVariables"].update(DBT_ENV_SECRET_KEY={"production": "x"}),
+     "environmentVariables.DBT_ENV_SECRET_KEY: DBT_ENV_SECRET_ variables hold secrets: set them under "
+     "secretEnvironmentVariables"),
+    ("variable values by this stack's environments", "prod", setting("environmentVariables.DBT_SOURCE_SCHEMA.staging", "x"),
+     "environmentVariables.DBT_SOURCE_SCHEMA.staging: 'staging' is not an environment of this stack"),
+    ("project default belongs to the creator", "dev", setting("environmentVariables.DBT_TARGET_CATALOG.project", "x"),
+     "environmentVariables.DBT_TARGET_CATALOG.project: the project-wide default belongs to the stack that creates"),
+    ("project created or adopted, not both", "prod", setting("project.fromStack", "organization/x/prod"),
+     "project: give exactly one of name (this stack creates the project), fromStack"),
+    ("adopting stack says where from", "dev", setting("project", {}),
+     "project: give exactly one of name"),
+    ("deploy key clones over SSH", "prod", setting("project.repository.remoteUrl", "https://github.com/o/r.git"),
+     "project.repository: deploy_key clones over SSH"),
+    ("github app needs its installation", "prod",
+     lambda v: v["project"]["repository"].update(gitCloneStrategy="github_app", remoteUrl="https://github.com/o/r"),
+     "project.repository: gitCloneStrategy github_app needs githubInstallationId"),
+    ("clone strategy", "prod", setting("project.repository.gitCloneStrategy", "git_token"),
+     "project.repository.gitCloneStrategy: must be one of deploy_key, github_app, deploy_token"),
+    ("account id", "prod", setting("dbtcloud:accountId", "my-account"),
+     "dbtcloud:accountId: Input should be a valid integer"),
+    ("host url ends in /api", "prod", setting("dbtcloud:hostUrl", "https://cloud.getdbt.com"),
+     "dbtcloud:hostUrl: must be an https URL ending in /api"),
+    ("deployment token needed", "prod", setting("deploymentToken", REMOVE),
+     "deploymentToken: is required for the deployment environments (production)"),
+]
+
+
+@pytest.mark.parametrize("stack, change, expected", [rule[1:] for rule in RULES], ids=[rule[0] for rule in RULES])
+def test_rule(stack, change, expected):
+    values = changed(stack, change)
+    error, declared = declare(raw_config(values), OWNER_OUTPUTS)
+    assert error is not None, "the program accepted the bad value"
+    assert declared == [], "something was declared before the error"
+    messages = [str(problem) for problem in error.problems]
+    assert any(message.startswith(expected) for message in messages), messages
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_the_committed_stacks_declare_resources(stack):
+    error, declared = declare(raw_config(values_of(stack)), OWNER_OUTPUTS)
+    assert error is None and declared
+
+
+def test_every_mistake_is_reported_at_once():
+    def many(values):
+        values["warehouse"]["size"] = "Huge"
+        values["jobs"]["daily-pipeline"]["schedule"]["cron"] = "every day"
+        values["jobs"]["daily-pipeline"]["environment"] = "prd"
+        values["jobs"]["marts-quality"]["runAfter"]["job"] = "nightly"
+        values["notifications"]["data-team-email"]["onFailure"] = ["nightly"]
+        values["environments"]["production"]["dbtVersion"] = "1.8"
+        values["environmentVariables"]["TARGET"] = {"production": "x"}
+        values["colour"] = "blue"
+    error, declared = declare(raw_config(changed("prod", many)), OWNER_OUTPUTS)
+    assert declared == []
+    paths = sorted(problem.path for problem in error.problems)
+    assert paths == sorted([
+        "warehouse.size", "jobs.daily-pipeline.schedule.cron", "jobs.daily-pipeline.environment",
+        "jobs.marts-quality.runAfter.job", "notifications.data-team-email.onFailure",
+        "environments.production.dbtVersion", "environmentVariables.TARGET", "colour",
+    ])
+    assert str(error).startswith("the stack config has 8 problems; nothing was declared:\n  - ")
+
+
+def test_a_plain_text_secret_is_refused():
+    values = values_of("prod")
+    raw = raw_config(values, secret_keys=())
+    raw = RawConfig(raw.values, frozenset({"dbtcloud:token"}))  # the runtime says which keys are secret
+    error, declared = declare(raw)
+    assert declared == []
+    assert [str(p) for p in error.problems] == [
+        "deploymentToken: is stored in plain text: set it with pulumi config set --secret deploymentToken"]
+
+
+def test_a_secret_set_for_a_plain_setting_is_refused():
+    raw = raw_config(values_of("prod"), secret_keys=("deploymentToken", "warehouse"))
+    assert any(str(p).startswith("warehouse: is stored as a secret but is not a secret setting")
+               for p in declare(raw)[0].problems)
+
+
+def test_warnings_do_not_stop_the_run():
+    def warn(values):
+        values["jobs"]["daily-pipeline"]["steps"].insert(0, "dbt deps")
+        values["jobs"]["daily-pipeline"]["schedule"]["cron"] = "* 2 * * *"
+        values["jobs"]["daily-pipeline"]["threads"] = 100
+    loaded = load_settings(raw_config(changed("prod", warn)))
+    messages = [str(w) for w in loaded.warnings]
+    assert messages[0] == ("jobs.daily-pipeline.steps: dbt Cloud runs `dbt deps` before every job itself: "
+                           "the `dbt deps` step is left out")
+    assert messages[1].startswith("jobs.daily-pipeline.schedule.cron: '* 2 * * *' starts a run every minute (UTC); "
+                                  "next runs: ")
+    assert messages[2].startswith("jobs.daily-pipeline.threads: 100 threads is more than")
+    error, declared = declare(raw_config(changed("prod", warn)))
+    assert error is None and declared
+
+
+def settings_of(stack: str, change: Callable[[dict], Any] = lambda v: None):
+    return load_settings(raw_config(changed(stack, change))).settings
+
+
+def test_cross_stack_the_committed_stacks_agree():
+    assert cross_stack_problems({"prod": settings_of("prod"), "dev": settings_of("dev")}, PROJECT_NAME) == []
+
+
+def test_cross_stack_the_project_is_created_by_exactly_one_stack():
+    def create(values):
+        values["project"] = values_of("prod")["project"]
+        del values["jobs"]["pull-requests"]["deferTo"]
+    dev_creates = settings_of("dev", create)
+    problems = [str(p) for p in cross_stack_problems({"prod": settings_of("prod"), "dev": dev_creates}, PROJECT_NAME)]
+    assert "project: stacks dev, prod all create the project: exactly one may; the others adopt it with " \
+           "fromStack or id" in problems
+
+
+def test_cross_stack_an_adopting_stack_names_the_creator():
+    stacks = {"dev": settings_of("dev", setting("project.fromStack", "organization/dbtcloud-databricks/qa")),
+              "prod": settings_of("prod")}
+    assert [str(p) for p in cross_stack_problems(stacks, PROJECT_NAME)] == [
+        "dev: project.fromStack: 'organization/dbtcloud-databricks/qa': there is no stack 'qa' here (stacks: dev, prod)"]
+
+
+def test_cross_stack_environment_names_and_kinds_are_unique():
+    def clash(values):
+        values["environments"]["staging"].update(name="Production", deploymentType="production")
+    problems = [str(p) for p in cross_stack_problems({"prod": settings_of("prod"), "dev": settings_of("dev", clash)},
+                                                     PROJECT_NAME)]
+    assert problems == [
+        "dev: environments.staging: the environment name 'Production' again (also in prod: environments.production): "
+        "environment variables find environments by name",
+        "dev: environments.staging: a second production environment (also in prod: environments.production); "
+        "a project has one of each",
+    ]
+
+
+def test_config_error_is_a_pulumi_run_error():
+    import pulumi
+    assert issubclass(ConfigError, pulumi.RunError)
