@@ -9,7 +9,7 @@ problem of a stack file is found in one pass and reported together.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -99,6 +99,15 @@ class References:
 def references(info: ValidationInfo) -> Optional[References]:
     """The stack file's names, when validating a whole stack (not a lone section, as tests may)."""
     return (info.context or {}).get("references")
+
+
+def check_reference(info: ValidationInfo, check: Callable[[References, Any], Optional[str]], value: Any) -> Any:
+    """Raise what `check` finds wrong with a reference to another section; pass the value through otherwise."""
+    known = references(info)
+    problem = check(known, value) if known is not None and value is not None else None
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 def _listing(keys) -> str:
@@ -413,11 +422,7 @@ class RunAfterSettings(SettingsModel):
     @field_validator("job")
     @classmethod
     def _known_job(cls, value: str, info: ValidationInfo) -> str:
-        known = references(info)
-        problem = known.job_problem([value]) if known else None
-        if problem:
-            raise ValueError(problem)
-        return value
+        return check_reference(info, lambda known, job: known.job_problem([job]), value)
 
 
 class JobSettings(SettingsModel):
@@ -455,20 +460,12 @@ class JobSettings(SettingsModel):
     @field_validator("environment")
     @classmethod
     def _deployment_environment(cls, value: str, info: ValidationInfo) -> str:
-        known = references(info)
-        problem = known.environment_problem(value) if known else None
-        if problem:
-            raise ValueError(problem)
-        return value
+        return check_reference(info, References.environment_problem, value)
 
     @field_validator("defer_to")
     @classmethod
     def _known_deferral(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
-        known = references(info)
-        problem = known.deferral_problem(value) if known and value is not None else None
-        if problem:
-            raise ValueError(problem)
-        return value
+        return check_reference(info, References.deferral_problem, value)
 
     @field_validator("steps")
     @classmethod
@@ -525,11 +522,7 @@ class NotificationSettings(SettingsModel):
     @field_validator("on_success", "on_failure", "on_cancel", "on_warning")
     @classmethod
     def _known_jobs(cls, keys: list[str], info: ValidationInfo) -> list[str]:
-        known = references(info)
-        problem = known.job_problem(keys) if known else None
-        if problem:
-            raise ValueError(problem)
-        return keys
+        return check_reference(info, References.job_problem, keys)
 
     @field_validator("type")
     @classmethod

@@ -25,7 +25,15 @@ from .tree import as_json, as_tree
 COMMANDS = ("check", "schema")
 
 
+def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
+    # The Pulumi SDK leaves event loops on its worker threads; when the interpreter collects them at exit
+    # their __del__ may complain about an already-closed pipe. Harmless, and noise for the reader.
+    if "BaseEventLoop.__del__" not in repr(unraisable.object):
+        sys.__unraisablehook__(unraisable)
+
+
 def main(argv: list[str] | None = None) -> int:
+    sys.unraisablehook = _quiet_event_loop_teardown
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "check":

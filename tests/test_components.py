@@ -140,7 +140,8 @@ def test_environments_give_deployment_environments_a_secret_credential():
 
 def test_jobs_chain_on_each_others_numbers_and_merge_jobs_stand_alone():
     jobs = [
-        ("a", JobSettings(name="A", environment="prod", steps=["dbt deps", "dbt build"], schedule={"cron": "0 * * * *"})),
+        ("a", JobSettings(name="A", environment="prod", steps=["dbt deps", "dbt build"], schedule={"cron": "0 * * * *"},
+                          sourceFreshness=True, targetName="prod")),
         ("b", JobSettings(name="B", environment="prod", steps=["dbt test"],
                           runAfter={"job": "a", "statuses": ["success", "error"]})),
         ("m", JobSettings(name="M", environment="prod", steps=["dbt build"], runOnMerge=True)),
@@ -156,6 +157,8 @@ def test_jobs_chain_on_each_others_numbers_and_merge_jobs_stand_alone():
     by_name = {r.inputs["name"]: r for r in rendering.resources(JOB)}
     a, b, m = (plain(by_name[name].inputs) for name in "ABM")
     assert a["executeSteps"] == ["dbt build"]  # dbt deps is dbt Cloud's job
+    assert (a["runGenerateSources"], a["targetName"]) == (True, "prod")
+    assert "targetName" not in b  # dbt Cloud's default target name
     assert b["jobCompletionTriggerConditions"] == [
         {"jobId": by_name["A"].outputs["jobId"], "projectId": 1, "statuses": ["success", "error"]}]
     assert m["triggers"] == {"githubWebhook": False, "gitProviderWebhook": False, "schedule": False, "onMerge": True}
