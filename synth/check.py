@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from settings import ConfigError, LoadedSettings, Problem, RawConfig, StackSettings, load_settings
+from settings import ConfigError, LoadedSettings, Problem, RawConfig, load_settings
 from settings.stacks import cross_stack_problems
 
 from .stackfile import ambiguous_words, load_stack_file, project_name
@@ -21,6 +21,14 @@ def all_stacks(root: Path) -> list[str]:
 
 def check(root: Path, stacks: list[str]) -> tuple[dict[str, list[Problem]], dict[str, list[Problem]]]:
     """Problems and warnings by stack, and under `*` the problems across all the stacks here."""
+    # Every stack is loaded once: those not asked about still matter to those that were (the stack that
+    # creates the project, say).
+    loaded: dict[str, LoadedSettings | ConfigError] = {}
+    for stack in sorted(set(all_stacks(root)) | set(stacks)):
+        try:
+            loaded[stack] = _load(root, stack)
+        except ConfigError as error:
+            loaded[stack] = error
     problems: dict[str, list[Problem]] = {}
     warnings: dict[str, list[Problem]] = {}
     for stack in stacks:
@@ -29,19 +37,12 @@ def check(root: Path, stacks: list[str]) -> tuple[dict[str, list[Problem]], dict
                                     f"quote it ('{word}') or write true/false")
             for line, word in ambiguous_words(root, stack)
         ]
-        try:
-            loaded = _load(root, stack)
-        except ConfigError as error:
-            problems[stack].extend(error.problems)
-            continue
-        warnings[stack] = loaded.warnings
-    # Stacks not asked about still matter to those that were (the stack that creates the project, say).
-    valid: dict[str, StackSettings] = {}
-    for stack in all_stacks(root):
-        try:
-            valid[stack] = _load(root, stack).settings
-        except ConfigError:
-            continue  # reported above when asked about, and no help in comparing stacks
+        result = loaded[stack]
+        if isinstance(result, ConfigError):
+            problems[stack].extend(result.problems)
+        else:
+            warnings[stack] = result.warnings
+    valid = {stack: result.settings for stack, result in loaded.items() if isinstance(result, LoadedSettings)}
     problems["*"] = cross_stack_problems(valid, project_name(root)) if valid else []
     return problems, warnings
 

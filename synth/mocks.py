@@ -24,20 +24,18 @@ def fake_number(stack: str, type_: str, name: str) -> int:
     return 100000 + int(hashlib.sha256(f"{stack}::{type_}::{name}".encode()).hexdigest(), 16) % 900000
 
 
-def _unwrap(value: Any) -> Any:
-    """Inputs with Pulumi's secret wrappers removed (the mocks compute outputs from plain values)."""
+def plain(value: Any) -> Any:
+    """Inputs as the provider reads them: secret wrappers removed, integers (which cross the RPC
+    boundary as floats) as integers."""
     if rpc.is_rpc_secret(value):
-        return _unwrap(rpc.unwrap_rpc_secret(value))
+        return plain(rpc.unwrap_rpc_secret(value))
     if isinstance(value, dict):
-        return {key: _unwrap(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_unwrap(item) for item in value]
+        return [plain(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
-
-
-def _int(value: Any) -> Any:
-    # Integers cross the mock boundary as floats.
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class ProviderMocks(pulumi.runtime.Mocks):
@@ -55,12 +53,12 @@ class ProviderMocks(pulumi.runtime.Mocks):
             "dbtcloud:index/repository:Repository": self._repository,
             "dbtcloud:index/job:Job": lambda inputs, n: (str(n), {"jobId": n}),
             "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable":
-                lambda inputs, n: (f"{_int(inputs.get('projectId'))}:{inputs.get('name')}", {}),
+                lambda inputs, n: (f"{inputs.get('projectId')}:{inputs.get('name')}", {}),
             STACK_REFERENCE: self._stack_reference,
         }
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
-        inputs = _unwrap(args.inputs)
+        inputs = plain(args.inputs)
         number = fake_number(self.stack, args.typ, args.name)
         handler = self._handlers.get(args.typ)
         # Resources with no handler (Project, GlobalConnection, ...) have their number as id, like the real ones.
@@ -81,7 +79,7 @@ class ProviderMocks(pulumi.runtime.Mocks):
     @staticmethod
     def _in_project(inputs: dict, number: int, number_output: str) -> tuple[str, dict]:
         """Resources inside a project: id `"<project>:<number>"`, the number in its own output."""
-        return f"{_int(inputs.get('projectId'))}:{number}", {number_output: number}
+        return f"{inputs.get('projectId')}:{number}", {number_output: number}
 
     def _repository(self, inputs: dict, number: int) -> tuple[str, dict]:
         resource_id, computed = self._in_project(inputs, number, "repositoryId")

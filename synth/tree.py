@@ -61,10 +61,7 @@ def as_json(rendering: Rendering) -> dict:
             }
             for r in rendering.registrations
         ],
-        "outputs": {
-            name: SECRET_MASK if name in rendering.secret_outputs else value
-            for name, value in rendering.outputs.items()
-        },
+        "outputs": _masked_outputs(rendering),
     }
 
 
@@ -77,8 +74,9 @@ def as_tree(rendering: Rendering) -> str:
     ]
     if rendering.placeholders:
         lines.append("")
-        lines.append("Offline placeholders (secrets this file does not hold in clear text; set them before deploying):")
-        lines.extend(f"  {key}" for key in rendering.placeholders)
+        lines.append("Offline placeholders (secrets this file does not hold in clear text); before deploying:")
+        lines.extend(f"  pulumi config set --secret {key.split(':', 1)[1]} ... -s {rendering.stack}"
+                     for key in rendering.placeholders)
     if rendering.warnings:
         lines.append("")
         lines.append("Warnings:")
@@ -95,10 +93,13 @@ def as_tree(rendering: Rendering) -> str:
             lines.extend(prefix + "    " + line for line in _inputs(child.type, masked(child.inputs), names))
     lines.append("")
     lines.append("Outputs:")
-    outputs = {name: SECRET_MASK if name in rendering.secret_outputs else value
-               for name, value in rendering.outputs.items()}
-    lines.extend(_value_lines(outputs, "  ", {}))
+    lines.extend(_value_lines(_masked_outputs(rendering), "  ", {}))
     return "\n".join(lines)
+
+
+def _masked_outputs(rendering: Rendering) -> dict[str, Any]:
+    return {name: SECRET_MASK if name in rendering.secret_outputs else value
+            for name, value in rendering.outputs.items()}
 
 
 def _component_rank(component) -> tuple:

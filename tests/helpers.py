@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi.runtime import rpc
-
-
-def plain(value: Any) -> Any:
-    """Inputs with secrets unwrapped and integral floats as ints (how the provider would read them)."""
-    if rpc.is_rpc_secret(value):
-        return plain(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+from synth.mocks import plain  # noqa: F401  (re-exported for the tests)
 
 
 def is_int(value: Any) -> bool:

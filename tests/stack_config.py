@@ -25,10 +25,15 @@ def raw_config(values: dict[str, Any], secret_keys: tuple[str, ...] = ("deployme
     return RawConfig(text, frozenset(f"{PROJECT_NAME}:{key}" for key in secret_keys))
 
 
+def short_values(stack: str) -> dict[str, Any]:
+    """A committed stack's values, this project's keys without their namespace (`jobs`, `dbtcloud:accountId`)."""
+    return {key.split(":", 1)[1] if key.startswith(f"{PROJECT_NAME}:") else key: value
+            for key, value in stack_values(stack).items()}
+
+
 def with_changes(stack: str, **changes: Any) -> RawConfig:
     """A committed stack's config with some of its project keys replaced (None removes a key)."""
-    values = {key.split(":", 1)[1] if key.startswith(f"{PROJECT_NAME}:") else key: value
-              for key, value in stack_values(stack).items()}
+    values = short_values(stack)
     for key, value in changes.items():
         if value is None:
             values.pop(key, None)

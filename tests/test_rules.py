@@ -3,7 +3,6 @@ that names the key as the user wrote it and says what is allowed."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable
 
 import pytest
@@ -11,15 +10,14 @@ import pytest
 from program import declare
 from settings import PROJECT_NAME, ConfigError, RawConfig, load_settings
 from settings.stacks import cross_stack_problems
-from stack_config import raw_config, stack_values
+from stack_config import raw_config, short_values
 
 OWNER_OUTPUTS = {"organization/dbtcloud-databricks/prod": {"projectId": 1, "environmentIds": {"production": 2}}}
 
 
 def values_of(stack: str) -> dict[str, Any]:
     """A committed stack's values with short keys for this project's settings, and a deployment token."""
-    values = {key.split(":", 1)[1] if key.startswith(f"{PROJECT_NAME}:") else key: copy.deepcopy(value)
-              for key, value in stack_values(stack).items()}
+    values = short_values(stack)
     values["deploymentToken"] = "t0ken"
     return values
 
