@@ -14,6 +14,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError
 
+from .cost import StackCost, cost_warnings, stack_cost
 from .errors import ConfigError, Problem
 from .model import References, StackSettings
 
@@ -44,10 +45,11 @@ class RawConfig:
 
 @dataclass(frozen=True)
 class LoadedSettings:
-    """Valid settings, and the warnings to show."""
+    """Valid settings, the warnings to show, and what the stack will cost."""
 
     settings: StackSettings
     warnings: list[Problem]
+    cost: StackCost
 
 
 def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSettings:
@@ -80,8 +82,9 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     problems.extend(Problem(_dotted(path), message) for path, message in context["problems"])
     if problems or settings is None:
         raise ConfigError(problems)
-    warnings = [Problem(_dotted(path), message) for path, message in context["warnings"]]
-    return LoadedSettings(settings, warnings)
+    estimate = stack_cost(settings)
+    found = context["warnings"] + cost_warnings(settings, estimate)
+    return LoadedSettings(settings, [Problem(_dotted(path), message) for path, message in found], estimate)
 
 
 def _decode(value: Any) -> Any:

@@ -456,6 +456,9 @@ class JobSettings(SettingsModel):
     """Check source freshness before the steps (a failure does not stop them)."""
     target_name: Optional[str] = None
     """The `target.name` dbt sees (default `default`)."""
+    models_per_run: int = Field(default=0, ge=0)
+    """Models (views, tables, incrementals) a run builds, for the cost estimate; tests, seeds, snapshots and
+    ephemeral models do not count."""
 
     @field_validator("environment")
     @classmethod
@@ -570,6 +573,26 @@ class NotificationSettings(SettingsModel):
         return (self.type, self.user_id, self.external_email, self.slack_channel_id)
 
 
+# --- Cost estimate ----------------------------------------------------------------------------
+
+
+class CostSettings(SettingsModel):
+    """Assumptions of the offline cost estimate (`python -m synth cost`)."""
+
+    plan: str = "starter"
+    """dbt Cloud plan: `developer` (3,000 models a month, no API), `starter` (15,000, then $0.01 each) or
+    `enterprise`."""
+    dbu_price_usd: float = Field(default=0.70, gt=0)
+    """Dollars per DBU for this warehouse type, cloud and tier (Databricks' pricing page)."""
+
+    @field_validator("plan")
+    @classmethod
+    def _known_plan(cls, value: str) -> str:
+        if value not in ("developer", "starter", "enterprise"):
+            raise ValueError("must be developer, starter or enterprise")
+        return value
+
+
 # --- The stack --------------------------------------------------------------------------------
 
 
@@ -598,6 +621,8 @@ class StackSettings(SettingsModel):
     """`DBT_` variables: name -> {environment key or `project`: value}."""
     secret_environment_variables: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
     """Secret: `DBT_ENV_SECRET_` variables, same shape (`pulumi config set --secret --path`)."""
+    cost: CostSettings = Field(default_factory=CostSettings)
+    """Plan and DBU price for the cost estimate."""
 
     @field_validator("environments")
     @classmethod

@@ -2,6 +2,7 @@
 
     python -m synth STACK [--json]      what a stack declares, as a tree (or JSON)
     python -m synth check [STACK ...]   validate stack files (all of them by default); exit 1 on problems
+    python -m synth cost [STACK ...]    models, warehouse hours and dollars per month (all stacks by default)
     python -m synth schema [--write]    the JSON Schema of stack files, generated from the settings model
 
 Exit status: 0 fine, 1 the stack config is invalid (the problems are printed), 2 bad usage or a
@@ -18,11 +19,12 @@ from settings import ConfigError
 from settings.schema import SCHEMA_FILE, stack_file_schema
 
 from .check import all_stacks, check, report
+from .cost import cost_table, load
 from .render import PROJECT_ROOT, render
 from .stackfile import StackFileError, project_name
 from .tree import as_json, as_tree
 
-COMMANDS = ("check", "schema")
+COMMANDS = ("check", "cost", "schema")
 
 
 def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "check":
             return _check(argv[1:])
+        if argv and argv[0] == "cost":
+            return _cost(argv[1:])
         if argv and argv[0] == "schema":
             return _schema(argv[1:])
         return _show(argv)
@@ -73,6 +77,20 @@ def _check(argv: list[str]) -> int:
     text, passed = report(problems, warnings)
     print(text, file=sys.stdout if passed else sys.stderr)
     return 0 if passed else 1
+
+
+def _cost(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m synth cost",
+                                     description="Estimate each stack's monthly models and warehouse cost, offline.")
+    parser.add_argument("stacks", nargs="*", help="stacks to estimate (default: every Pulumi.*.yaml here)")
+    args = parser.parse_args(argv)
+    try:
+        loaded = {stack: load(PROJECT_ROOT, stack) for stack in args.stacks or all_stacks(PROJECT_ROOT)}
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(cost_table({stack: (result, result.cost) for stack, result in loaded.items()}))
+    return 0
 
 
 def _schema(argv: list[str]) -> int:

@@ -1,0 +1,104 @@
+"""The cost estimate's arithmetic, on schedules with known answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from settings import load_settings
+from settings.cost import HOURS_PER_MONTH, runs_per_month, runs_per_year, stack_cost
+from stack_config import raw_config, short_values
+from synth.__main__ import main
+
+
+@pytest.mark.parametrize("cron, per_year", [
+    ("0 2 * * *", 365),        # daily
+    ("0 * * * *", 8760),       # hourly
+    ("0 2 * * 1-5", 261),      # weekdays: 2026 has 261
+    ("0 */6 * * *", 1460),     # every 6 hours
+    ("0 3 1 * *", 12),         # monthly
+    ("30 6 * * 0", 52),        # Sundays in 2026
+    ("0 0 L * *", 12),         # last day of each month (croniter walks the year)
+    ("0 0 1,15 * 0", 70),      # 1st, 15th or a Sunday: cron ORs the day fields (24 + 52 - 6 overlaps)
+    ("*/15 9-17 * * 1-5", 4 * 9 * 261),
+])
+def test_runs_per_year(cron, per_year):
+    assert runs_per_year(cron, 2026) == per_year
+
+
+def test_a_month_is_a_twelfth_of_the_year():
+    assert runs_per_month("0 3 1 * *", 2026) == 1
+    assert runs_per_month("0 * * * *", 2026) == HOURS_PER_MONTH == 730
+    assert runs_per_month("0 2 * * *", 2026) == pytest.approx(30.42, abs=0.01)
+
+
+def estimate(change=lambda values: None, year=2026):
+    values = short_values("prod")
+    values["deploymentToken"] = "t"
+    change(values)
+    loaded = load_settings(raw_config(values))
+    return loaded, stack_cost(loaded.settings, year)
+
+
+def test_the_guides_daily_job_builds_about_480_models_a_month():
+    _, cost = estimate()
+    daily = next(job for job in cost.jobs if job.key == "daily-pipeline")
+    assert daily.models_per_month == pytest.approx(16 * 365 / 12)  # 486.7: "about 480"
+    assert cost.models_per_month == pytest.approx(486.67, abs=0.01)
+    assert (cost.plan_models_per_month, cost.overage_usd, cost.over_allowance) == (15000, 0.0, False)
+
+
+def test_a_chained_job_runs_as_often_as_the_job_it_waits_for():
+    _, cost = estimate()
+    runs = {job.key: job.runs_per_month for job in cost.jobs}
+    assert runs["marts-quality"] == runs["daily-pipeline"] == pytest.approx(365 / 12)
+
+
+def test_warehouse_hours_are_runs_times_timeout_plus_auto_stop():
+    _, cost = estimate()
+    runs = 365 / 12
+    assert cost.warehouse_hours == pytest.approx(runs * (60 + 10) / 60 + runs * (30 + 10) / 60)
+    assert cost.warehouse_hours_at_default_auto_stop == pytest.approx(runs * (60 + 120) / 60 + runs * (30 + 120) / 60)
+    assert cost.warehouse_usd == pytest.approx(cost.warehouse_hours * 12 * 0.70)  # Small = 12 DBU/h
+    assert cost.warehouse_usd_at_default_auto_stop > 2.9 * cost.warehouse_usd
+
+
+def test_a_job_without_timeout_makes_the_bound_the_whole_month():
+    _, cost = estimate(lambda v: v["jobs"]["daily-pipeline"].pop("timeoutMinutes"))
+    assert cost.warehouse_hours == HOURS_PER_MONTH
+    assert cost.notes[0].startswith("no timeoutMinutes on daily-pipeline")
+
+
+def test_hourly_schedules_go_over_the_starter_allowance_with_a_warning():
+    def hourly(values):
+        values["jobs"]["daily-pipeline"]["schedule"]["cron"] = "0 * * * *"
+        values["jobs"]["daily-pipeline"]["modelsPerRun"] = 30
+    loaded, cost = estimate(hourly)
+    assert cost.models_per_month == 730 * 30
+    assert cost.overage_usd == pytest.approx((21900 - 15000) * 0.01)
+    assert [str(w) for w in loaded.warnings] == [
+        "jobs: builds about 21,900 models a month, 6,900 over the starter plan's 15,000: about $69.00 a month in overage"]
+
+
+def test_the_developer_plan_cancels_runs_instead_of_billing():
+    def developer(values):
+        values["cost"] = {"plan": "developer"}
+        values["jobs"]["daily-pipeline"]["modelsPerRun"] = 200
+    loaded, cost = estimate(developer)
+    assert cost.overage_usd == 0 and cost.over_allowance
+    assert "runs are cancelled once the allowance is used" in str(loaded.warnings[0])
+
+
+def test_the_estimate_is_a_stack_output(prod):
+    assert prod.outputs["cost"]["modelsPerMonth"] == 487
+    assert prod.outputs["cost"]["warehouseHoursPerMonthAtMost"] > 0
+    assert prod.outputs["cost"]["plan"] == "starter"
+
+
+def test_cost_command_prints_a_table_per_stack_and_the_account(capsys):
+    assert main(["cost"]) == 0
+    out = capsys.readouterr().out
+    assert "prod: plan starter, warehouse Small (12 DBU/h at $0.70/DBU)" in out
+    assert "daily-pipeline           0 2 * * *" in out
+    assert "with the API's default 120-minute auto-stop" in out
+    assert "pull-requests            pull requests                   -             0               -" in out
+    assert out.rstrip().splitlines()[-1].startswith("account (dev, prod): 487 models a month of 15,000")
