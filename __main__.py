@@ -86,7 +86,7 @@ pulumi.export("warehouseHttpPath", warehouse.http_path)
 pulumi.export("connectionId", connection.connection_id)
 pulumi.export("projectId", project.project_id)
 pulumi.export("environmentIds", environments.environment_ids)
-pulumi.export("jobs", {key: {"id": jobs.job_ids[key], "url": jobs.job_urls[key]} for key in jobs.job_ids})
+pulumi.export("jobs", jobs.summary)
 pulumi.export("cost", loaded.cost.as_output())
 if project.deploy_key is not None:
     pulumi.export("deployKey", project.deploy_key)

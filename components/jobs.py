@@ -32,22 +32,23 @@ class DbtJobs(pulumi.ComponentResource):
 
     job_ids: dict[str, pulumi.Output[int]]
     """Each job's number, by key."""
-    job_urls: dict[str, pulumi.Output[str]]
-    """Each job's page in dbt Cloud, by key."""
+    summary: pulumi.Output[dict[str, dict]]
+    """`{key: {"id": number, "url": page in dbt Cloud}}` for every job."""
 
     def __init__(self, name: str, args: DbtJobsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("dbtplatform:dbtcloud:Jobs", name, None, opts)
         self.jobs: dict[str, dbtcloud.Job] = {}
         self.job_ids = {}
-        self.job_urls = {}
         for key, settings in args.jobs:
             job = self._job(f"{name}-{key}", settings, args.threads[key], args)
             self.jobs[key] = job
             self.job_ids[key] = job.job_id
-            self.job_urls[key] = pulumi.Output.all(args.project_id, job.job_id).apply(
-                lambda ids: args.account.job_url(ids[0], ids[1])
-            )
-        self.register_outputs({"job_ids": self.job_ids, "job_urls": self.job_urls})
+        # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
+        self.summary = pulumi.Output.all(args.project_id, pulumi.Output.all(**self.job_ids)).apply(
+            lambda resolved: {key: {"id": job_id, "url": args.account.job_url(resolved[0], job_id)}
+                              for key, job_id in resolved[1].items()}
+        )
+        self.register_outputs({"job_ids": self.job_ids, "summary": self.summary})
 
     def _job(self, name: str, settings: JobSettings, threads: int, args: DbtJobsArgs) -> dbtcloud.Job:
         schedule = settings.schedule

@@ -87,6 +87,14 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     return LoadedSettings(settings, [Problem(_dotted(path), message) for path, message in found], estimate)
 
 
+def adopted_from_stack(raw: RawConfig, project_name: str = PROJECT_NAME) -> Optional[str]:
+    """The stack named by `project.fromStack`, read without validating the rest (for the offline runner,
+    which must render that stack first)."""
+    project = _decode(raw.values.get(f"{project_name}:project", "{}"))
+    reference = project.get("fromStack") if isinstance(project, dict) else None
+    return reference if isinstance(reference, str) and reference else None
+
+
 def _decode(value: Any) -> Any:
     """Pulumi passes structured values as JSON text and scalars as text."""
     if not isinstance(value, str):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from settings import ConfigError
 from settings.schema import SCHEMA_FILE, stack_file_schema
@@ -58,9 +59,11 @@ def _show(argv: list[str]) -> int:
     )
     parser.add_argument("stack", help="stack name: the X of Pulumi.X.yaml (e.g. prod, dev)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a tree")
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT,
+                        help="folder with Pulumi.yaml, __main__.py and the stack file (default: this project)")
     args = parser.parse_args(argv)
     try:
-        rendering = render(args.stack)
+        rendering = render(args.stack, args.root)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -101,7 +101,8 @@ def ambiguous_words(root: Path, stack: str) -> list[tuple[int, str]]:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            # libyaml's loader when PyYAML has it (the wheels do): ten times faster on large stacks.
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise StackFileError(f"{path.name} not found in {path.parent}") from None
     except yaml.YAMLError as error:

@@ -151,7 +151,7 @@ def test_jobs_chain_on_each_others_numbers_and_merge_jobs_stand_alone():
     def program():
         result = DbtJobs("j", DbtJobsArgs(jobs, threads={"a": 2, "b": 3, "m": 4}, project_id=1,
                                           environment_ids={"prod": 2}, account=account))
-        pulumi.export("urls", result.job_urls)
+        pulumi.export("jobs", result.summary)
 
     rendering = run(program)
     by_name = {r.inputs["name"]: r for r in rendering.resources(JOB)}
@@ -164,7 +164,8 @@ def test_jobs_chain_on_each_others_numbers_and_merge_jobs_stand_alone():
     assert m["triggers"] == {"githubWebhook": False, "gitProviderWebhook": False, "schedule": False, "onMerge": True}
     assert m["jobType"] == "merge" and "jobType" not in a
     assert (a["numThreads"], b["numThreads"]) == (2, 3)
-    assert rendering.outputs["urls"]["a"] == f"https://ab123.us1.dbt.com/deploy/9/projects/1/jobs/{by_name['A'].id}"
+    assert rendering.outputs["jobs"]["a"] == {
+        "id": by_name["A"].outputs["jobId"], "url": f"https://ab123.us1.dbt.com/deploy/9/projects/1/jobs/{by_name['A'].id}"}
 
 
 def test_notifications_use_type_codes_and_job_numbers():
