@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Optional
 
+from cron_descriptor import Options, get_description
 from croniter import croniter
 from croniter.croniter import CroniterError
 
@@ -36,3 +37,10 @@ def next_runs(expression: str, count: int = 3, after: Optional[datetime] = None)
 def format_runs(runs: list[datetime]) -> str:
     """Run times as dbt users read them: `Mon 2026-11-23 02:00 UTC`."""
     return ", ".join(run.strftime("%a %Y-%m-%d %H:%M UTC") for run in runs)
+
+
+def describe(expression: str) -> str:
+    """A valid cron expression in words, with its time zone: `At 02:00 (UTC)`."""
+    options = Options()
+    options.use_24hour_time_format = True
+    return f"{get_description(expression, options)} (UTC)"

@@ -2,6 +2,7 @@
 
     python -m synth STACK [--json]      what a stack declares, as a tree (or JSON)
     python -m synth check [STACK ...]   validate stack files (all of them by default); exit 1 on problems
+    python -m synth diff STACK --base REF [--json]   what changes against git ref REF (exit 0 none, 1 some)
     python -m synth cost [STACK ...]    models, warehouse hours and dollars per month (all stacks by default)
     python -m synth schema [--write]    the JSON Schema of stack files, generated from the settings model
 
@@ -21,11 +22,12 @@ from settings.schema import SCHEMA_FILE, stack_file_schema
 
 from .check import all_stacks, check, report
 from .cost import cost_table, load
+from .diff import main as diff_main
 from .render import PROJECT_ROOT, render
 from .stackfile import StackFileError, project_name
 from .tree import as_json, as_tree
 
-COMMANDS = ("check", "cost", "schema")
+COMMANDS = ("check", "cost", "diff", "schema")
 
 
 def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
@@ -41,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "check":
             return _check(argv[1:])
+        if argv and argv[0] == "diff":
+            return _diff(argv[1:])
         if argv and argv[0] == "cost":
             return _cost(argv[1:])
         if argv and argv[0] == "schema":
@@ -80,6 +84,19 @@ def _check(argv: list[str]) -> int:
     text, passed = report(problems, warnings)
     print(text, file=sys.stdout if passed else sys.stderr)
     return 0 if passed else 1
+
+
+def _diff(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m synth diff",
+        description="Compare a stack as declared at a git ref with the working tree, offline. "
+                    "Exit status: 0 no changes, 1 changes, 2 the diff could not be made.")
+    parser.add_argument("stack", help="stack name (e.g. prod, dev)")
+    parser.add_argument("--base", required=True, help="git ref to compare against (e.g. origin/main)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="the project's folder (a git work tree)")
+    args = parser.parse_args(argv)
+    return diff_main(args.stack, args.base, args.json, args.root)
 
 
 def _cost(argv: list[str]) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import logging
 import runpy
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
@@ -92,8 +91,8 @@ def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
 
 
 def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) -> Rendering:
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    # The program imports `settings` and `components` from the project (the current folder, or the tests'
+    # sys.path); a stack under another root is rendered by this project's code.
     main = str(root / "__main__.py")
     rendering = run_under_mocks(lambda: runpy.run_path(main, run_name="__main__"), stack_file.project,
                                 stack_file.stack, stack_file.config, stack_file.secret_keys,

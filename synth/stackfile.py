@@ -8,6 +8,7 @@ still marked secret, as do required secrets a committed stack file rightly leave
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +126,8 @@ def _has_secure(value: Any) -> bool:
 def _strip_secure(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"secure"}:
-            return OFFLINE_SECRET
+            # Derived from the ciphertext (public, it is committed) so that a re-set secret reads differently.
+            return f"{OFFLINE_SECRET}-{hashlib.sha256(str(value['secure']).encode()).hexdigest()[:12]}"
         return {key: _strip_secure(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_strip_secure(item) for item in value]

@@ -6,6 +6,10 @@ so that a reader sees, say, the job's `environmentId` point at the right environ
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import os
 from typing import Any
 
 from pulumi.runtime import rpc
@@ -28,10 +32,15 @@ COMPONENT_ORDER = ("SqlWarehouse", "DatabricksConnection", "Project", "AdoptedPr
 """Components in the order data flows between them (registration order is not stable)."""
 
 
+FINGERPRINT_KEY_VARIABLE = "SYNTH_SECRET_FINGERPRINT_KEY"
+"""With this set (by `synth diff`, to a random key per diff), masks carry a keyed fingerprint of the secret,
+so two renderings can tell a changed secret from an unchanged one without either showing it."""
+
+
 def masked(value: Any) -> Any:
     """A value safe to print: secrets replaced by a mask, integers that crossed the RPC boundary as floats fixed."""
     if rpc.is_rpc_secret(value):
-        return SECRET_MASK
+        return _mask(rpc.unwrap_rpc_secret(value))
     if isinstance(value, dict):
         return {key: masked(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -39,6 +48,22 @@ def masked(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _mask(secret: Any) -> str:
+    key = os.environ.get(FINGERPRINT_KEY_VARIABLE)
+    if not key:
+        return SECRET_MASK
+    digest = hmac.new(key.encode(), json.dumps(secret, sort_keys=True).encode(), hashlib.sha256).hexdigest()
+    return f"{SECRET_MASK[:-1]}:{digest[:12]}]"
+
+
+def own_number(registration) -> Any:
+    """The number dbt Cloud knows a resource by (its Pulumi id may be composite), or None."""
+    number = registration.outputs.get(NUMBER_OUTPUTS.get(registration.type, ""))
+    if isinstance(number, (int, float)):
+        return int(number)
+    return int(registration.id) if registration.id and registration.id.isdigit() else None
 
 
 def as_json(rendering: Rendering) -> dict:
@@ -57,6 +82,7 @@ def as_json(rendering: Rendering) -> dict:
                 "parent": by_urn[r.parent].name if r.parent in by_urn else None,
                 "protect": r.protect,
                 "id": r.id or None,
+                "number": own_number(r) if r.custom else None,
                 "inputs": masked(r.inputs),
             }
             for r in rendering.registrations
@@ -118,14 +144,7 @@ def _short_type(type_: str) -> str:
 
 
 def _numbers_to_names(rendering: Rendering) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for resource in rendering.resources():
-        if resource.id and resource.id.isdigit():
-            names[int(resource.id)] = resource.name
-        number = resource.outputs.get(NUMBER_OUTPUTS.get(resource.type, ""))
-        if isinstance(number, (int, float)):
-            names[int(number)] = resource.name
-    return names
+    return {own_number(r): r.name for r in rendering.resources() if own_number(r) is not None}
 
 
 def _inputs(type_: str, inputs: dict, names: dict[int, str]) -> list[str]:

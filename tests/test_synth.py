@@ -51,9 +51,10 @@ def test_encrypted_values_become_marked_placeholders(tmp_path):
                 secure: v1:def
         """)
     loaded = load_stack_file(tmp_path, "s")
-    assert loaded.config["demo:deploymentToken"] == OFFLINE_SECRET
-    assert json.loads(loaded.config["demo:secretEnvironmentVariables"]) == {
-        "DBT_ENV_SECRET_X": {"production": OFFLINE_SECRET}}
+    assert loaded.config["demo:deploymentToken"].startswith(f"{OFFLINE_SECRET}-")
+    variables = json.loads(loaded.config["demo:secretEnvironmentVariables"])
+    assert variables["DBT_ENV_SECRET_X"]["production"].startswith(f"{OFFLINE_SECRET}-")
+    assert variables["DBT_ENV_SECRET_X"]["production"] != loaded.config["demo:deploymentToken"]
     assert loaded.secret_keys == {"demo:deploymentToken", "demo:secretEnvironmentVariables"}
 
 

@@ -1,0 +1,138 @@
+"""`python -m synth diff` on two refs of a small throw-away git repository."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from synth.__main__ import main
+from synth.diff import diff_stack, format_diff
+from synth.render import PROJECT_ROOT
+
+COPIED = ("Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "__main__.py", "requirements.txt", "settings",
+          "components", "synth")
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    for name in COPIED:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base")
+    return tmp_path
+
+
+def edit(repo, stack, old, new):
+    path = repo / f"Pulumi.{stack}.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_no_change_exits_0(repo, capsys):
+    assert main(["diff", "prod", "--base", "HEAD", "--root", str(repo)]) == 0
+    assert capsys.readouterr().out.strip() == "prod: no changes against HEAD"
+
+
+def test_a_cron_change_reads_in_words_with_next_runs(repo, capsys):
+    edit(repo, "prod", 'cron: "0 2 * * *"', 'cron: "30 5 * * 1-5"')
+    assert main(["diff", "prod", "--base", "HEAD", "--root", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("prod against HEAD: 0 to add, 1 to change, 0 to replace, 0 to remove")
+    assert "schedule: 0 2 * * * (At 02:00 (UTC); next: " in out
+    assert "-> 30 5 * * 1-5 (At 05:30, Monday through Friday (UTC); next: " in out
+    assert "Stack outputs:" in out and "cost.modelsPerMonth: 487 -> 348" in out  # cost moves with the schedule
+
+
+def test_an_added_job_shows_its_steps_trigger_and_who_is_notified(repo):
+    edit(repo, "prod", "  dbtcloud-databricks:notifications:", """    snapshots:
+      name: Snapshots - Production
+      environment: production
+      steps: [dbt snapshot]
+      runAfter: {job: daily-pipeline, statuses: [success, error]}
+      timeoutMinutes: 20
+  dbtcloud-databricks:notifications:""")
+    edit(repo, "prod", "onFailure: [daily-pipeline, marts-quality]\n    data-alerts-slack:",
+         "onFailure: [daily-pipeline, marts-quality, snapshots]\n    data-alerts-slack:")
+    diff = diff_stack("prod", "HEAD", repo)
+    text = format_diff(diff)
+    assert "  + Job 'Snapshots - Production' (jobs-snapshots)" in text
+    assert "      steps: dbt snapshot" in text
+    assert "      runs after: Daily Pipeline - Production (success, error)" in text
+    assert "      started by: another job" in text
+    assert "      notifies: dbt Cloud user 100001 on failure" in text
+    assert ("onFailures: ['Daily Pipeline - Production', 'Marts Data Quality - Production'] -> "
+            "['Daily Pipeline - Production', 'Marts Data Quality - Production', 'Snapshots - Production']") in text
+
+
+def test_a_removed_notification_is_listed_with_what_it_sent(repo):
+    edit(repo, "prod", """    data-alerts-slack:
+      type: slack
+      userId: 100001                     # PLACEHOLDER: dbt Cloud user id of whoever connected Slack
+      slackChannelId: C0000000000        # PLACEHOLDER: channel id (Slack: channel details, bottom)
+      slackChannelName: "#data-alerts"
+      onFailure: [daily-pipeline, marts-quality]
+      onCancel: [daily-pipeline]
+""", "")
+    text = format_diff(diff_stack("prod", "HEAD", repo))
+    assert "  - PartialNotification notifications-data-alerts-slack" in text
+    assert ("      Slack #data-alerts: on failure: 'Daily Pipeline - Production', 'Marts Data Quality - Production'; "
+            "on cancel: 'Daily Pipeline - Production'") in text
+
+
+def test_a_changed_secret_shows_as_changed_never_its_value(repo, capsys):
+    edit(repo, "dev", "  dbtcloud-databricks:warehouse:",
+         "  dbtcloud-databricks:deploymentToken:\n    secure: v1:AAAA\n  dbtcloud-databricks:warehouse:")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "token")
+    edit(repo, "dev", "secure: v1:AAAA", "secure: v1:BBBB")
+    assert main(["diff", "dev", "--base", "HEAD", "--root", str(repo), "--json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    (credential,) = [r for r in document["resources"] if r["type"].endswith("DatabricksCredential")]
+    assert credential["changes"] == [{"path": "token", "secret": True}]
+    assert "v1:" not in json.dumps(document) and "offline-placeholder" not in json.dumps(document)
+    assert "token: secret changed (value not shown)" in format_diff(diff_stack("dev", "HEAD", repo))
+
+
+def test_replacements_and_protected_deletions_come_first(repo):
+    edit(repo, "prod", "    production:\n      name: Production", "    live:\n      name: Production")
+    edit(repo, "prod", "environment: production\n      steps:\n        - dbt run",
+         "environment: live\n      steps:\n        - dbt run")
+    edit(repo, "prod", "environment: production\n      steps:\n        - dbt test --select",
+         "environment: live\n      steps:\n        - dbt test --select")
+    edit(repo, "prod", "      production: shanghai_transport\n", "      live: shanghai_transport\n")
+    text = format_diff(diff_stack("prod", "HEAD", repo))
+    attention = text.split("Attention:")[1].split("\n\n")[0]
+    assert ("! Environment 'Production' (environments-production-environment) will be deleted - it is PROTECTED: "
+            "pulumi up will refuse until it is unprotected") in attention
+    assert text.index("Attention:") < text.index("Jobs:")
+
+
+def test_a_code_change_renders_the_base_with_its_own_code(repo):
+    # The base commit has other component code than the working tree: the base renders in its own process.
+    jobs = repo / "components" / "jobs.py"
+    original = jobs.read_text()
+    jobs.write_text(original.replace("validate_execute_steps=True", "validate_execute_steps=False"))
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "other code")
+    jobs.write_text(original)
+    diff = diff_stack("prod", "HEAD", repo)
+    assert {(r.name, c.path, c.before, c.after) for r in diff.resources for c in r.changes} == {
+        ("jobs-daily-pipeline", "validateExecuteSteps", False, True),
+        ("jobs-marts-quality", "validateExecuteSteps", False, True),
+    }
+
+
+def test_a_bad_ref_is_an_error(repo, capsys):
+    assert main(["diff", "prod", "--base", "no-such-ref", "--root", str(repo)]) == 2
+    assert "error: git archive" in capsys.readouterr().err
