@@ -37,14 +37,22 @@ settings = loaded.settings
 # Stateful resources are protected from deletion where the stack file says so (production).
 stateful = pulumi.ResourceOptions(protect=settings.protect)
 
-warehouse = SqlWarehouse("warehouse", SqlWarehouseArgs(settings.warehouse), opts=stateful)
+# Resources of a setup first made by hand are adopted (imported) where importIds names them.
+adopt = settings.import_ids
+
+warehouse = SqlWarehouse("warehouse", SqlWarehouseArgs(settings.warehouse, import_id=adopt.warehouse), opts=stateful)
 connection = DatabricksConnection(
     "connection",
-    DatabricksConnectionArgs(settings.connection, host=warehouse.host, http_path=warehouse.http_path),
+    DatabricksConnectionArgs(settings.connection, host=warehouse.host, http_path=warehouse.http_path,
+                             import_id=adopt.connection),
     opts=stateful,
 )
 if settings.project.creates_project:
-    project = DbtProject("project", DbtProjectArgs(settings.project), opts=stateful)
+    project = DbtProject(
+        "project",
+        DbtProjectArgs(settings.project, project_import_id=adopt.project, repository_import_id=adopt.repository),
+        opts=stateful,
+    )
 else:
     project = AdoptedProject("project", AdoptedProjectArgs(settings.project))
 
@@ -56,6 +64,8 @@ environments = DbtEnvironments(
         connection_id=connection.connection_id,
         deployment_token=as_secret(settings.deployment_token) if settings.deployment_token else None,
         protect_production=settings.protect,
+        import_ids=adopt.environments,
+        credential_import_ids=adopt.credentials,
     ),
 )
 jobs = DbtJobs(
@@ -67,6 +77,7 @@ jobs = DbtJobs(
         environment_ids={**project.environment_ids(settings.external_environment_keys()),
                          **environments.environment_ids},
         account=settings.account,
+        import_ids=adopt.jobs,
     ),
 )
 JobNotifications("notifications", JobNotificationsArgs(settings.notifications, job_ids=jobs.job_ids))

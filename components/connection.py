@@ -21,6 +21,8 @@ class DatabricksConnectionArgs:
     """Workspace hostname without scheme (the warehouse's `odbc_params.hostname`)."""
     http_path: pulumi.Input[str]
     """The warehouse's HTTP path (its `odbc_params.path`)."""
+    import_id: Optional[str] = None
+    """Adopt this existing connection instead of creating one."""
 
 
 class DatabricksConnection(pulumi.ComponentResource):
@@ -43,7 +45,7 @@ class DatabricksConnection(pulumi.ComponentResource):
                 http_path=args.http_path,
                 catalog=args.settings.catalog,
             ),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=args.import_id),
         )
         # A GlobalConnection's Pulumi id is its number as text; dbt Cloud inputs want the integer.
         self.connection_id = self.connection.id.apply(int)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
 
 import pulumi
 import pulumi_dbtcloud as dbtcloud
@@ -25,6 +25,10 @@ class DbtEnvironmentsArgs:
     """Secret Databricks token that deployment environments' runs use (required when there are any)."""
     protect_production: bool = False
     """Protect the production environment and its credential from deletion."""
+    import_ids: Mapping[str, str] = field(default_factory=dict)
+    """Environment key -> existing environment to adopt (`<project>:<environment>`)."""
+    credential_import_ids: Mapping[str, str] = field(default_factory=dict)
+    """Environment key -> existing Databricks credential to adopt (`<project>:<credential>`)."""
 
 
 class DbtEnvironments(pulumi.ComponentResource):
@@ -52,10 +56,13 @@ class DbtEnvironments(pulumi.ComponentResource):
             )
             credential_id = None
             if settings.is_deployment:
-                credential = self._credential(f"{name}-{key}", settings, args, child_opts)
+                credential = self._credential(f"{name}-{key}", settings, args,
+                                              child_opts.merge(pulumi.ResourceOptions(
+                                                  import_=args.credential_import_ids.get(key))))
                 self.credentials[key] = credential
                 credential_id = credential.credential_id
-            environment = self._environment(f"{name}-{key}", settings, args, credential_id, child_opts)
+            environment = self._environment(f"{name}-{key}", settings, args, credential_id,
+                                            child_opts.merge(pulumi.ResourceOptions(import_=args.import_ids.get(key))))
             self.environments[key] = environment
             # An Environment's Pulumi id is "<project>:<environment>": pass on `environment_id`, never `id`.
             self.environment_ids[key] = environment.environment_id

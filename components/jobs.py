@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 import pulumi
@@ -25,6 +25,8 @@ class DbtJobsArgs:
     """Environment numbers by key: the stack's own, and those it defers to in other stacks."""
     account: AccountSettings
     """The dbt Cloud account, for the jobs' web addresses."""
+    import_ids: Mapping[str, str] = field(default_factory=dict)
+    """Job key -> existing job to adopt (its number)."""
 
 
 class DbtJobs(pulumi.ComponentResource):
@@ -40,7 +42,7 @@ class DbtJobs(pulumi.ComponentResource):
         self.jobs: dict[str, dbtcloud.Job] = {}
         self.job_ids = {}
         for key, settings in args.jobs:
-            job = self._job(f"{name}-{key}", settings, args.threads[key], args)
+            job = self._job(f"{name}-{key}", settings, args.threads[key], args, args.import_ids.get(key))
             self.jobs[key] = job
             self.job_ids[key] = job.job_id
         # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
@@ -50,7 +52,8 @@ class DbtJobs(pulumi.ComponentResource):
         )
         self.register_outputs({"job_ids": self.job_ids, "summary": self.summary})
 
-    def _job(self, name: str, settings: JobSettings, threads: int, args: DbtJobsArgs) -> dbtcloud.Job:
+    def _job(self, name: str, settings: JobSettings, threads: int, args: DbtJobsArgs,
+             import_id: Optional[str]) -> dbtcloud.Job:
         schedule = settings.schedule
         return dbtcloud.Job(
             name,
@@ -78,7 +81,7 @@ class DbtJobs(pulumi.ComponentResource):
             job_completion_trigger_conditions=self._run_after(settings, args),
             # Let the provider check the steps at preview time too.
             validate_execute_steps=True,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=import_id),
         )
 
     @staticmethod

@@ -17,6 +17,10 @@ class DbtProjectArgs:
 
     settings: ProjectSettings
     """Name, description, subdirectory and repository of the project this stack creates."""
+    project_import_id: Optional[str] = None
+    """Adopt this existing project (its number) instead of creating one."""
+    repository_import_id: Optional[str] = None
+    """Adopt this existing repository (`<project>:<repository>`), and its link to the project."""
 
 
 class DbtProject(pulumi.ComponentResource):
@@ -37,18 +41,19 @@ class DbtProject(pulumi.ComponentResource):
             name=settings.name,
             description=settings.description,
             dbt_project_subdirectory=settings.dbt_project_subdirectory,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=args.project_import_id),
         )
         # A Project's Pulumi id is its number as text; every dbt Cloud input wants the integer.
         self.project_id = self.project.id.apply(int)
-        self.repository = self._repository(name, settings)
+        self.repository = self._repository(name, settings, args.repository_import_id)
         self.repository_id = self.repository.repository_id
         # A repository shows in the project only once linked.
         self.link = dbtcloud.ProjectRepository(
             f"{name}-repository-link",
             project_id=self.project_id,
             repository_id=self.repository_id,
-            opts=pulumi.ResourceOptions(parent=self),
+            # The link's id has the repository's shape: "<project>:<repository>".
+            opts=pulumi.ResourceOptions(parent=self, import_=args.repository_import_id),
         )
         uses_deploy_key = settings.repository.git_clone_strategy == "deploy_key"
         self.deploy_key = self.repository.deploy_key if uses_deploy_key else None
@@ -63,7 +68,7 @@ class DbtProject(pulumi.ComponentResource):
             raise ValueError(f"the stack that creates the project owns all its environments; unknown: {keys}")
         return {}
 
-    def _repository(self, name: str, settings: ProjectSettings) -> dbtcloud.Repository:
+    def _repository(self, name: str, settings: ProjectSettings, import_id: Optional[str]) -> dbtcloud.Repository:
         repository = settings.repository
         return dbtcloud.Repository(
             f"{name}-repository",
@@ -74,7 +79,7 @@ class DbtProject(pulumi.ComponentResource):
             gitlab_project_id=repository.gitlab_project_id,
             azure_active_directory_project_id=repository.azure_active_directory_project_id,
             azure_active_directory_repository_id=repository.azure_active_directory_repository_id,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=import_id),
         )
 
 

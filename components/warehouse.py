@@ -17,6 +17,8 @@ class SqlWarehouseArgs:
 
     settings: WarehouseSettings
     """Size, auto-stop, scaling, serverless flag and tags, already validated."""
+    import_id: Optional[str] = None
+    """Adopt this existing warehouse instead of creating one."""
 
 
 class SqlWarehouse(pulumi.ComponentResource):
@@ -31,14 +33,14 @@ class SqlWarehouse(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SqlWarehouseArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("dbtplatform:databricks:SqlWarehouse", name, None, opts)
-        self.endpoint = self._endpoint(name, args.settings)
+        self.endpoint = self._endpoint(name, args.settings, args.import_id)
         self.warehouse_id = self.endpoint.id
         # odbc_params is what the warehouse's "Connection details" tab shows: nobody copies it by hand.
         self.host = self.endpoint.odbc_params.apply(lambda params: params.hostname)
         self.http_path = self.endpoint.odbc_params.apply(lambda params: params.path)
         self.register_outputs({"warehouse_id": self.warehouse_id, "host": self.host, "http_path": self.http_path})
 
-    def _endpoint(self, name: str, settings: WarehouseSettings) -> databricks.SqlEndpoint:
+    def _endpoint(self, name: str, settings: WarehouseSettings, import_id: Optional[str]) -> databricks.SqlEndpoint:
         return databricks.SqlEndpoint(
             f"{name}-endpoint",
             name=settings.name,
@@ -53,7 +55,7 @@ class SqlWarehouse(pulumi.ComponentResource):
             # Spot instances are a classic/pro matter: serverless compute ignores the policy.
             spot_instance_policy=None if settings.serverless else settings.spot_instance_policy,
             tags=self._tags(settings.tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=import_id),
         )
 
     @staticmethod

@@ -9,7 +9,7 @@ problem of a stack file is found in one pass and reported together.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Annotated, Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -86,6 +86,13 @@ class References:
             return None
         where = "this stack's environments" + (" or project.environmentIds" if not self.creates_project else "")
         return f"{key!r} is not among {where}: {_listing(known)}"
+
+    def unknown_environments(self, keys: list[str]) -> Optional[str]:
+        """Why a list of environment keys names environments that do not exist, or None."""
+        unknown = [key for key in keys if key not in self.environment_types]
+        if not unknown:
+            return None
+        return f"{', '.join(map(repr, unknown))}: not among this stack's environments: {_listing(self.environment_types)}"
 
     def job_problem(self, keys: list[str]) -> Optional[str]:
         """Why a list of job keys names jobs that do not exist, or None."""
@@ -573,6 +580,55 @@ class NotificationSettings(SettingsModel):
         return (self.type, self.user_id, self.external_email, self.slack_channel_id)
 
 
+# --- Adoption of a setup made by hand ---------------------------------------------------------
+
+NUMBER = r"^[0-9]+$"
+IN_PROJECT = r"^[0-9]+:[0-9]+$"
+
+
+class ImportIdsSettings(SettingsModel):
+    """Existing resources to adopt rather than create (Pulumi `import`), by their provider ids.
+
+    For a team that clicked its setup together first: the next `pulumi up` takes these over without
+    recreating them, provided the config describes them as they are (`pulumi preview` shows any mismatch).
+    Once adopted they stay in the state; the ids can then be removed.
+    """
+
+    project: Optional[str] = Field(default=None, pattern=NUMBER)
+    """The project's number (`.../projects/<id>`)."""
+    repository: Optional[str] = Field(default=None, pattern=IN_PROJECT)
+    """`<project id>:<repository id>`."""
+    connection: Optional[str] = Field(default=None, pattern=NUMBER)
+    """The connection's number (Account settings -> Connections)."""
+    warehouse: Optional[str] = Field(default=None, pattern=r"^[0-9a-f]{16}$")
+    """The SQL warehouse id (16 hex characters, in its HTTP path)."""
+    environments: dict[str, Annotated[str, Field(pattern=IN_PROJECT)]] = Field(default_factory=dict)
+    """Environment key -> `<project id>:<environment id>`."""
+    credentials: dict[str, Annotated[str, Field(pattern=IN_PROJECT)]] = Field(default_factory=dict)
+    """Deployment environment key -> `<project id>:<credential id>` of its Databricks credential."""
+    jobs: dict[str, Annotated[str, Field(pattern=NUMBER)]] = Field(default_factory=dict)
+    """Job key -> the job's number (`.../jobs/<id>`)."""
+
+    @field_validator("environments", "credentials")
+    @classmethod
+    def _known_environments(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        check_reference(info, References.unknown_environments, list(ids))
+        return ids
+
+    @field_validator("jobs")
+    @classmethod
+    def _known_jobs(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        check_reference(info, References.job_problem, list(ids))
+        return ids
+
+    @model_validator(mode="after")
+    def _project_ids_need_the_project(self, info: ValidationInfo) -> "ImportIdsSettings":
+        known = references(info)
+        if known is not None and not known.creates_project and (self.project or self.repository):
+            raise ValueError("project and repository belong to the stack that creates the project")
+        return self
+
+
 # --- Cost estimate ----------------------------------------------------------------------------
 
 
@@ -623,6 +679,8 @@ class StackSettings(SettingsModel):
     """Secret: `DBT_ENV_SECRET_` variables, same shape (`pulumi config set --secret --path`)."""
     cost: CostSettings = Field(default_factory=CostSettings)
     """Plan and DBU price for the cost estimate."""
+    import_ids: ImportIdsSettings = Field(default_factory=ImportIdsSettings)
+    """Existing resources to adopt instead of creating them (a setup first made by hand)."""
 
     @field_validator("environments")
     @classmethod

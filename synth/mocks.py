@@ -60,10 +60,12 @@ class ProviderMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
         inputs = plain(args.inputs)
         number = fake_number(self.stack, args.typ, args.name)
+        if args.resource_id and args.resource_id.split(":")[-1].isdigit():
+            number = int(args.resource_id.split(":")[-1])  # an imported resource keeps its number
         handler = self._handlers.get(args.typ)
         # Resources with no handler (Project, GlobalConnection, ...) have their number as id, like the real ones.
         resource_id, computed = handler(inputs, number) if handler else (str(number), {})
-        return resource_id, {**inputs, **computed}
+        return args.resource_id or resource_id, {**inputs, **computed}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         return {}
@@ -108,6 +110,8 @@ class Registration:
     """Inputs as the provider would get them: camelCase, integers as floats, secrets still wrapped."""
     dependencies: list[str]
     id: str = ""
+    import_id: str = ""
+    """The id of an existing resource the program adopts (`import_`), or empty."""
     outputs: dict = field(default_factory=dict)
 
 
@@ -136,6 +140,7 @@ class RecordingMonitor(MockMonitor):
         registration = Registration(
             type=request.type, name=request.name, urn=urn, parent=request.parent, custom=custom, protect=protect,
             inputs=rpc.deserialize_properties(properties, keep_unknowns=True), dependencies=dependencies, id=id_,
+            import_id=getattr(request, "importId", ""),
         )
         if custom:
             registration.outputs = self.resources[urn].state

@@ -81,6 +81,7 @@ def as_json(rendering: Rendering) -> dict:
                 "component": not r.custom,
                 "parent": by_urn[r.parent].name if r.parent in by_urn else None,
                 "protect": r.protect,
+                "importId": r.import_id or None,
                 "id": r.id or None,
                 "number": own_number(r) if r.custom else None,
                 "inputs": masked(r.inputs),
@@ -110,11 +111,11 @@ def as_tree(rendering: Rendering) -> str:
     names = _numbers_to_names(rendering)
     for component in components:
         lines.append("")
-        lines.append(f"{component.type.split(':')[-1]} {component.name}{_flags(component.protect)}")
+        lines.append(f"{component.type.split(':')[-1]} {component.name}{_flags(component)}")
         children = sorted((r for r in rendering.resources() if r.parent == component.urn), key=lambda r: r.name)
         for index, child in enumerate(children):
             last = index == len(children) - 1
-            lines.append(f"{'└──' if last else '├──'} {_short_type(child.type)} {child.name}{_flags(child.protect)}")
+            lines.append(f"{'└──' if last else '├──'} {_short_type(child.type)} {child.name}{_flags(child)}")
             prefix = "    " if last else "│   "
             lines.extend(prefix + "    " + line for line in _inputs(child.type, masked(child.inputs), names))
     lines.append("")
@@ -133,8 +134,11 @@ def _component_rank(component) -> tuple:
     return (COMPONENT_ORDER.index(kind) if kind in COMPONENT_ORDER else len(COMPONENT_ORDER), component.name)
 
 
-def _flags(protect: bool) -> str:
-    return "  [protected]" if protect else ""
+def _flags(registration) -> str:
+    flags = ["protected"] if registration.protect else []
+    if registration.import_id:
+        flags.append(f"adopts existing {registration.import_id}")
+    return "".join(f"  [{flag}]" for flag in flags)
 
 
 def _short_type(type_: str) -> str:
