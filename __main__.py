@@ -18,6 +18,8 @@ from components import (
     DbtJobsArgs,
     DbtProject,
     DbtProjectArgs,
+    DbtServicePrincipal,
+    DbtServicePrincipalArgs,
     EnvironmentVariables,
     EnvironmentVariablesArgs,
     JobNotifications,
@@ -47,6 +49,19 @@ connection = DatabricksConnection(
                              import_id=adopt.connection),
     opts=stateful,
 )
+principal = None
+if settings.service_principal is not None:
+    principal = DbtServicePrincipal(
+        "service-principal",
+        DbtServicePrincipalArgs(
+            settings.service_principal,
+            warehouse_id=warehouse.warehouse_id,
+            workspace_host=settings.databricks_host,
+            client_secret=as_secret(settings.service_principal_secret) if settings.service_principal_secret else None,
+        ),
+        opts=stateful,
+    )
+
 if settings.project.creates_project:
     project = DbtProject(
         "project",
@@ -63,6 +78,7 @@ environments = DbtEnvironments(
         project_id=project.project_id,
         connection_id=connection.connection_id,
         deployment_token=as_secret(settings.deployment_token) if settings.deployment_token else None,
+        principal_token=principal.token if principal else None,
         protect_production=settings.protect,
         import_ids=adopt.environments,
         credential_import_ids=adopt.credentials,
@@ -99,5 +115,7 @@ pulumi.export("projectId", project.project_id)
 pulumi.export("environmentIds", environments.environment_ids)
 pulumi.export("jobs", jobs.summary)
 pulumi.export("cost", loaded.cost.as_output())
+if principal is not None:
+    pulumi.export("servicePrincipalApplicationId", principal.application_id)
 if project.deploy_key is not None:
     pulumi.export("deployKey", project.deploy_key)

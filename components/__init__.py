@@ -10,10 +10,11 @@ from .environments import DbtEnvironments, DbtEnvironmentsArgs
 from .jobs import DbtJobs, DbtJobsArgs
 from .notifications import JobNotifications, JobNotificationsArgs
 from .project import AdoptedProject, AdoptedProjectArgs, DbtProject, DbtProjectArgs
+from .service_principal import DbtServicePrincipal, DbtServicePrincipalArgs
 from .warehouse import SqlWarehouse, SqlWarehouseArgs
 
 __all__ = [
     "AdoptedProject", "AdoptedProjectArgs", "DatabricksConnection", "DatabricksConnectionArgs", "DbtEnvironments",
-    "DbtEnvironmentsArgs", "DbtJobs", "DbtJobsArgs", "DbtProject", "DbtProjectArgs", "EnvironmentVariables",
+    "DbtEnvironmentsArgs", "DbtJobs", "DbtJobsArgs", "DbtProject", "DbtProjectArgs", "DbtServicePrincipal", "DbtServicePrincipalArgs", "EnvironmentVariables",
     "EnvironmentVariablesArgs", "JobNotifications", "JobNotificationsArgs", "SqlWarehouse", "SqlWarehouseArgs",
 ]

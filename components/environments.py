@@ -22,7 +22,9 @@ class DbtEnvironmentsArgs:
     connection_id: pulumi.Input[int]
     """The connection to the stack's warehouse."""
     deployment_token: Optional[pulumi.Input[str]] = None
-    """Secret Databricks token that deployment environments' runs use (required when there are any)."""
+    """Secret Databricks token for credentials with `tokenFrom: deploymentToken`."""
+    principal_token: Optional[pulumi.Input[str]] = None
+    """Secret token of the stack's service principal, for credentials with `tokenFrom: servicePrincipal`."""
     protect_production: bool = False
     """Protect the production environment and its credential from deletion."""
     import_ids: Mapping[str, str] = field(default_factory=dict)
@@ -72,13 +74,15 @@ class DbtEnvironments(pulumi.ComponentResource):
     @staticmethod
     def _credential(name: str, settings: EnvironmentSettings, args: DbtEnvironmentsArgs,
                     opts: pulumi.ResourceOptions) -> dbtcloud.DatabricksCredential:
-        if args.deployment_token is None:
-            raise ValueError(f"deployment environment {settings.name!r} needs a deployment token")
+        source = settings.credential.token_from
+        token = args.principal_token if source == "servicePrincipal" else args.deployment_token
+        if token is None:
+            raise ValueError(f"deployment environment {settings.name!r} takes its token from {source}, which is missing")
         return dbtcloud.DatabricksCredential(
             f"{name}-credential",
             project_id=args.project_id,
             # Wrapped again here so that the token stays secret whatever the caller passed.
-            token=pulumi.Output.secret(args.deployment_token),
+            token=pulumi.Output.secret(token),
             catalog=settings.credential.catalog,
             schema=settings.credential.target_schema,
             opts=opts,

@@ -14,6 +14,7 @@ from .model import (
     NotificationSettings,
     ProjectSettings,
     RepositorySettings,
+    ServicePrincipalSettings,
     StackSettings,
     WarehouseSettings,
 )
@@ -21,5 +22,5 @@ from .model import (
 __all__ = [
     "AccountSettings", "ConfigError", "ConnectionSettings", "CredentialSettings", "EnvironmentSettings",
     "JobSettings", "LoadedSettings", "NotificationSettings", "PROJECT_NAME", "Problem", "ProjectSettings",
-    "RawConfig", "RepositorySettings", "SECRET_KEYS", "StackSettings", "WarehouseSettings", "load_settings",
+    "RawConfig", "RepositorySettings", "SECRET_KEYS", "ServicePrincipalSettings", "StackSettings", "WarehouseSettings", "load_settings",
 ]

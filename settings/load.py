@@ -21,11 +21,14 @@ from .model import References, StackSettings
 PROJECT_NAME = "dbtcloud-databricks"
 """The `name` in Pulumi.yaml: the namespace of this project's config keys."""
 
-SECRET_KEYS = ("deploymentToken", "secretEnvironmentVariables")
+SECRET_KEYS = ("deploymentToken", "secretEnvironmentVariables", "servicePrincipalSecret")
 """Keys that must be set with `pulumi config set --secret`."""
 
-STRING_KEYS = ("deploymentToken",)
+STRING_KEYS = ("deploymentToken", "servicePrincipalSecret")
 """Keys whose value is taken as written (a token of digits must stay a string)."""
+
+PROVIDER_FIELDS = ("account", "databricks_host")
+"""Settings read from the providers' own keys, not from this project's namespace."""
 
 ACCOUNT_KEYS = {"accountId": "DBT_CLOUD_ACCOUNT_ID", "hostUrl": "DBT_CLOUD_HOST_URL"}
 """The dbt Cloud provider's own keys this program reads too, with the environment variables it falls back to."""
@@ -72,6 +75,9 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
                                          f"{' and '.join(SECRET_KEYS)} are (set it without --secret)"))
         document[key] = value if key in STRING_KEYS else _decode(value)
     document["account"] = _account(raw)
+    host = raw.values.get("databricks:host", raw.environ.get("DATABRICKS_HOST"))
+    if host is not None:
+        document["databricksHost"] = host
 
     context: dict[str, Any] = {"problems": [], "warnings": [], "references": References.from_document(document)}
     settings: Optional[StackSettings] = None
@@ -85,6 +91,20 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     estimate = stack_cost(settings)
     found = context["warnings"] + cost_warnings(settings, estimate)
     return LoadedSettings(settings, [Problem(_dotted(path), message) for path, message in found], estimate)
+
+
+def secrets_needed(raw: RawConfig, project_name: str = PROJECT_NAME) -> list[str]:
+    """The secret keys this stack's config needs (without validating the rest): what the offline runner
+    gives placeholders when the stack file rightly leaves them out."""
+    document = {key[len(project_name) + 1:]: _decode(value) for key, value in raw.values.items()
+                if key.startswith(f"{project_name}:")}
+    needed = []
+    if References.from_document(document).needing_token_from("deploymentToken"):
+        needed.append("deploymentToken")
+    principal = document.get("servicePrincipal")
+    if isinstance(principal, dict) and principal.get("cloud") == "azure":
+        needed.append("servicePrincipalSecret")
+    return needed
 
 
 def adopted_from_stack(raw: RawConfig, project_name: str = PROJECT_NAME) -> Optional[str]:
@@ -146,6 +166,8 @@ def _dotted(location: tuple) -> str:
     """The key path as the user wrote it: `jobs.daily-pipeline.schedule.cron`, `dbtcloud:accountId`."""
     if location[:1] == ("account",) and len(location) > 1:
         return f"dbtcloud:{location[1]}"
+    if location[:1] == ("databricksHost",):
+        return "databricks:host"
     text = ""
     for part in location:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -160,7 +182,7 @@ def _did_you_mean(key: str, allowed: list[str]) -> str:
 
 
 def _top_level_keys() -> list[str]:
-    return [info.alias or name for name, info in StackSettings.model_fields.items() if name != "account"]
+    return [info.alias or name for name, info in StackSettings.model_fields.items() if name not in PROVIDER_FIELDS]
 
 
 def _allowed_keys(location: tuple) -> list[str]:
@@ -190,5 +212,6 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def environ_for_account() -> dict[str, str]:
-    """The provider environment variables the account settings may fall back to."""
-    return {name: os.environ[name] for name in ACCOUNT_KEYS.values() if name in os.environ}
+    """The provider environment variables the settings may fall back to."""
+    names = (*ACCOUNT_KEYS.values(), "DATABRICKS_HOST")
+    return {name: os.environ[name] for name in names if name in os.environ}

@@ -54,6 +54,11 @@ class References:
     adopts_from_stack: bool = False
     """With `project.fromStack`: environment ids come from that stack, checked when it is read."""
     creates_project: bool = True
+    has_service_principal: bool = False
+    token_sources: dict[str, Any] = field(default_factory=dict)
+    """Deployment environment key -> its credential's `tokenFrom` as written."""
+    catalogs: frozenset[str] = frozenset()
+    """Catalogs the stack's connection and credentials name."""
 
     @classmethod
     def from_document(cls, document: dict) -> "References":
@@ -61,13 +66,25 @@ class References:
             return value if isinstance(value, dict) else {}
 
         project = mapping(document.get("project"))
+        environments = mapping(document.get("environments"))
+        credentials = {key: mapping(mapping(env).get("credential")) for key, env in environments.items()
+                       if mapping(env).get("type") == "deployment"}
+        catalogs = {credential.get("catalog") for credential in credentials.values()}
+        catalogs.add(mapping(document.get("connection")).get("catalog"))
         return cls(
             environment_types={key: mapping(env).get("type") for key, env in mapping(document.get("environments")).items()},
             jobs=frozenset(mapping(document.get("jobs"))),
             adopted_environments=frozenset(mapping(project.get("environmentIds"))),
             adopts_from_stack=bool(project.get("fromStack")),
             creates_project=not (project.get("fromStack") or project.get("id")),
+            has_service_principal=bool(document.get("servicePrincipal")),
+            token_sources={key: credential.get("tokenFrom", "deploymentToken") for key, credential in credentials.items()},
+            catalogs=frozenset(c for c in catalogs if isinstance(c, str)),
         )
+
+    def needing_token_from(self, source: str) -> list[str]:
+        """Deployment environments whose credential takes its token from `source`."""
+        return [key for key, token_from in self.token_sources.items() if token_from == source]
 
     def environment_problem(self, key: str) -> Optional[str]:
         """Why a job cannot run in environment `key`, or None."""
@@ -315,12 +332,25 @@ class ProjectSettings(SettingsModel):
 
 
 class CredentialSettings(SettingsModel):
-    """Where a deployment environment's runs write in Databricks (the token comes from a secret)."""
+    """Where a deployment environment's runs write in Databricks, and whose token they run with."""
 
     target_schema: str = Field(alias="schema", min_length=1, pattern=rules.SCHEMA_PATTERN.pattern)
     """Schema dbt builds into (letters, digits and underscores)."""
     catalog: Optional[str] = None
     """Unity Catalog catalog dbt builds into (defaults to the connection's)."""
+    token_from: str = "deploymentToken"
+    """`deploymentToken` (a secret config value) or `servicePrincipal` (the token of the stack's service
+    principal: no person sees it)."""
+
+    @field_validator("token_from")
+    @classmethod
+    def _known_source(cls, value: str, info: ValidationInfo) -> str:
+        if value not in ("deploymentToken", "servicePrincipal"):
+            raise ValueError("must be deploymentToken or servicePrincipal")
+        known = references(info)
+        if value == "servicePrincipal" and known is not None and not known.has_service_principal:
+            raise ValueError("names the service principal, but this stack configures none (servicePrincipal)")
+        return value
 
 
 class EnvironmentSettings(SettingsModel):
@@ -629,6 +659,108 @@ class ImportIdsSettings(SettingsModel):
         return self
 
 
+# --- Service principal: production runs under their own identity ------------------------------
+
+
+class TokenPermissionsSettings(SettingsModel):
+    """The workspace's token-usage permissions: ONE list for the whole workspace, which replaces the existing one.
+
+    A service principal needs `CAN_USE` on tokens to hold one. Granting it here means this stack owns the
+    workspace's whole list, so everyone else who must keep using tokens has to be named.
+    """
+
+    manage: bool = False
+    """Opt in: this stack sets the workspace's token permissions (replacing what is there)."""
+    keep_access_for: list[str] = Field(default_factory=list)
+    """Who else keeps token access: `group:<name>`, `user:<email>`, `servicePrincipal:<application id>`."""
+
+    @field_validator("keep_access_for")
+    @classmethod
+    def _known_principals(cls, principals: list[str]) -> list[str]:
+        unknown = [p for p in principals if not rules.TOKEN_PRINCIPAL_PATTERN.match(p)]
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is not a principal: write group:<name>, user:<email> or "
+                             "servicePrincipal:<application id>")
+        return principals
+
+    @model_validator(mode="after")
+    def _opt_in_names_who_keeps_access(self) -> "TokenPermissionsSettings":
+        if self.keep_access_for and not self.manage:
+            raise ValueError("keepAccessFor only applies with manage: true")
+        if self.manage and not self.keep_access_for:
+            raise ValueError("manage: true replaces the workspace's token permissions: list in keepAccessFor who "
+                             "else keeps using tokens (at least the group of people who do today, e.g. group:users)")
+        return self
+
+
+class ServicePrincipalSettings(SettingsModel):
+    """A Databricks service principal that dbt Cloud's runs use, with only the access they need."""
+
+    display_name: str = Field(min_length=1)
+    """Name shown in the workspace's admin settings."""
+    cloud: str = "aws"
+    """`aws` or `gcp` (the token is made on the principal's behalf), or `azure` (an Entra ID application that
+    signs in itself to make its token)."""
+    token_lifetime_days: int = Field(default=90, ge=1)
+    """The token expires after this many days; `pulumi up` before then makes a new one (rotation)."""
+    token_rotation: int = Field(default=1, ge=1)
+    """Raise by one to replace the token now (after a leak, or on a schedule)."""
+    azure_application_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
+    """Azure: the Entra ID application (client) id of the principal."""
+    azure_tenant_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
+    """Azure: the Entra ID tenant id."""
+    catalog_grants: dict[str, list[rules.Privilege]] = Field(default_factory=dict)
+    """Catalog -> Unity Catalog privileges on it (e.g. USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT, MODIFY)."""
+    schema_grants: dict[str, list[rules.Privilege]] = Field(default_factory=dict)
+    """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT)."""
+    token_permissions: TokenPermissionsSettings = Field(default_factory=TokenPermissionsSettings)
+    """Opt-in management of the workspace's token permissions."""
+
+    @field_validator("cloud")
+    @classmethod
+    def _known_cloud(cls, value: str) -> str:
+        if value not in ("aws", "gcp", "azure"):
+            raise ValueError("must be aws, gcp or azure")
+        return value
+
+    @field_validator("catalog_grants")
+    @classmethod
+    def _configured_catalogs(cls, grants: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        check_reference(info, lambda known, catalogs: _catalog_problem(known, catalogs), list(grants))
+        return grants
+
+    @field_validator("schema_grants")
+    @classmethod
+    def _configured_schemas(cls, grants: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        malformed = [key for key in grants if key.count(".") != 1 or not all(key.split("."))]
+        if malformed:
+            raise ValueError(f"{malformed[0]!r} is not catalog.schema")
+        check_reference(info, lambda known, catalogs: _catalog_problem(known, catalogs),
+                        [key.split(".")[0] for key in grants])
+        return grants
+
+    @model_validator(mode="after")
+    def _azure_needs_its_application(self) -> "ServicePrincipalSettings":
+        if self.cloud == "azure" and not (self.azure_application_id and self.azure_tenant_id):
+            raise ValueError("cloud azure needs azureApplicationId and azureTenantId (the Entra ID application "
+                             "that is the service principal)")
+        if self.cloud != "azure" and (self.azure_application_id or self.azure_tenant_id):
+            raise ValueError("azureApplicationId and azureTenantId are only for cloud azure")
+        return self
+
+    @property
+    def token_lifetime_seconds(self) -> int:
+        return self.token_lifetime_days * 24 * 3600
+
+
+def _catalog_problem(known: References, catalogs: list[str]) -> Optional[str]:
+    unknown = [catalog for catalog in catalogs if catalog not in known.catalogs]
+    if not unknown:
+        return None
+    return (f"{unknown[0]!r} is not a catalog this stack uses (the connection's and the credentials' catalogs: "
+            f"{_listing(known.catalogs)}); grant only where dbt works")
+
+
 # --- Cost estimate ----------------------------------------------------------------------------
 
 
@@ -657,6 +789,8 @@ class StackSettings(SettingsModel):
 
     account: AccountSettings
     """The dbt Cloud account (`dbtcloud:accountId`, `dbtcloud:hostUrl`)."""
+    databricks_host: Optional[str] = Field(default=None, pattern=r"^https://[^/\s]+/?$")
+    """The workspace URL (`databricks:host`, or DATABRICKS_HOST), which the Databricks provider reads too."""
     protect: bool = False
     """Protect the stack's stateful resources from deletion (set in production)."""
     project: ProjectSettings
@@ -679,6 +813,10 @@ class StackSettings(SettingsModel):
     """Secret: `DBT_ENV_SECRET_` variables, same shape (`pulumi config set --secret --path`)."""
     cost: CostSettings = Field(default_factory=CostSettings)
     """Plan and DBU price for the cost estimate."""
+    service_principal: Optional[ServicePrincipalSettings] = None
+    """A Databricks service principal for dbt Cloud's runs (production)."""
+    service_principal_secret: Optional[SecretStr] = Field(default=None, validate_default=True)
+    """Secret, Azure only: the Entra ID application's client secret (`pulumi config set --secret`)."""
     import_ids: ImportIdsSettings = Field(default_factory=ImportIdsSettings)
     """Existing resources to adopt instead of creating them (a setup first made by hand)."""
 
@@ -705,12 +843,50 @@ class StackSettings(SettingsModel):
     @classmethod
     def _token_when_needed(cls, token: Optional[SecretStr], info: ValidationInfo):
         known = references(info)
-        needing = [key for key, kind in known.environment_types.items() if kind == "deployment"] if known else []
+        needing = known.needing_token_from("deploymentToken") if known else []
         if needing and (token is None or not token.get_secret_value().strip()):
             report_problem(info, ("deploymentToken",),
                            f"is required for the deployment environments ({', '.join(needing)}): "
                            "pulumi config set --secret deploymentToken <Databricks token>")
         return token
+
+    @field_validator("service_principal")
+    @classmethod
+    def _principal_warnings(cls, principal: Optional[ServicePrincipalSettings], info: ValidationInfo):
+        if principal is None:
+            return principal
+        if principal.token_lifetime_days > rules.MAX_SENSIBLE_TOKEN_DAYS:
+            report_warning(info, ("servicePrincipal", "tokenLifetimeDays"),
+                           f"a token that lives {principal.token_lifetime_days} days outlives most rotation policies; "
+                           "90 days is common")
+        for path, grants in (("catalogGrants", principal.catalog_grants), ("schemaGrants", principal.schema_grants)):
+            for key, privileges in grants.items():
+                if "ALL_PRIVILEGES" in privileges:
+                    report_warning(info, ("servicePrincipal", path, key),
+                                   "ALL_PRIVILEGES is more than dbt needs; list the privileges instead")
+        known = references(info)
+        if known is not None and not known.needing_token_from("servicePrincipal"):
+            report_warning(info, ("servicePrincipal",), "no environment's credential uses it "
+                                                        "(credential.tokenFrom: servicePrincipal)")
+        if "token_permissions" not in principal.model_fields_set:
+            report_warning(info, ("servicePrincipal", "tokenPermissions"),
+                           "the principal needs permission to use tokens: grant it in the workspace admin settings, "
+                           "or let this stack manage token permissions (tokenPermissions.manage); say which with "
+                           "tokenPermissions.manage: true or false")
+        return principal
+
+    @field_validator("service_principal_secret")
+    @classmethod
+    def _azure_secret(cls, secret: Optional[SecretStr], info: ValidationInfo):
+        principal = info.data.get("service_principal")
+        needed = principal is not None and principal.cloud == "azure"
+        if needed and not info.data.get("databricks_host"):
+            report_problem(info, ("databricks:host",), "is required for an Azure service principal, which signs in "
+                                                       "to the workspace itself: pulumi config set databricks:host https://...")
+        if needed and (secret is None or not secret.get_secret_value().strip()):
+            report_problem(info, ("servicePrincipalSecret",), "is required for an Azure service principal: "
+                                                              "pulumi config set --secret servicePrincipalSecret <client secret>")
+        return secret
 
     @field_validator("jobs")
     @classmethod

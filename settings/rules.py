@@ -102,6 +102,19 @@ SENSIBLE_MAX_THREADS = 64
 
 DEFAULT_HOST_URL = "https://cloud.getdbt.com/api"
 
+Privilege = Literal[
+    "USE_CATALOG", "USE_SCHEMA", "BROWSE", "SELECT", "MODIFY", "CREATE_SCHEMA", "CREATE_TABLE", "CREATE_VIEW",
+    "CREATE_MATERIALIZED_VIEW", "CREATE_FUNCTION", "EXECUTE", "READ_VOLUME", "WRITE_VOLUME", "CREATE_VOLUME",
+    "ALL_PRIVILEGES",
+]
+"""Unity Catalog privileges a dbt service principal may be granted on catalogs and schemas."""
+
+TOKEN_PRINCIPAL_PATTERN = re.compile(r"^(group:[^\s].*|user:[^@\s]+@[^@\s]+|servicePrincipal:[0-9a-f-]{36})$")
+"""Who keeps token access when this project manages the workspace's token permissions."""
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+MAX_SENSIBLE_TOKEN_DAYS = 365
+
 BRANCH_PATTERN = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)(?!.*@\{)[^\s~^:?*\[\\]+(?<![/.])(?<!\.lock)$")
 """Git's rules for branch names (`git check-ref-format --branch`), the common part."""
 

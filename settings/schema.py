@@ -21,7 +21,8 @@ def stack_file_schema(project_name: str = PROJECT_NAME) -> dict[str, Any]:
     """The schema of `Pulumi.<stack>.yaml` for this project."""
     model = StackSettings.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
     definitions = model.pop("$defs", {})
-    settings = {key: _allow_secure(value) for key, value in model["properties"].items() if key != "account"}
+    settings = {key: _allow_secure(value) for key, value in model["properties"].items()
+                if key not in ("account", "databricksHost")}
     definitions = {key: _allow_secure(value) for key, value in definitions.items()}
     definitions.pop(AccountSettings.__name__, None)
     properties = {f"{project_name}:{key}": value for key, value in settings.items()}

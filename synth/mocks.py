@@ -24,6 +24,11 @@ def fake_number(stack: str, type_: str, name: str) -> int:
     return 100000 + int(hashlib.sha256(f"{stack}::{type_}::{name}".encode()).hexdigest(), 16) % 900000
 
 
+def _uuid(number: int) -> str:
+    digest = hashlib.sha256(str(number).encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
 def plain(value: Any) -> Any:
     """Inputs as the provider reads them: secret wrappers removed, integers (which cross the RPC
     boundary as floats) as integers."""
@@ -52,6 +57,10 @@ class ProviderMocks(pulumi.runtime.Mocks):
                 lambda inputs, n: self._in_project(inputs, n, "credentialId"),
             "dbtcloud:index/repository:Repository": self._repository,
             "dbtcloud:index/job:Job": lambda inputs, n: (str(n), {"jobId": n}),
+            "databricks:index/servicePrincipal:ServicePrincipal":
+                lambda inputs, n: (str(n), {"applicationId": inputs.get("applicationId") or _uuid(n)}),
+            "databricks:index/oboToken:OboToken": lambda inputs, n: (str(n), {"tokenValue": f"dapi-offline-{n}"}),
+            "databricks:index/token:Token": lambda inputs, n: (str(n), {"tokenValue": f"dapi-offline-{n}"}),
             "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable":
                 lambda inputs, n: (f"{inputs.get('projectId')}:{inputs.get('name')}", {}),
             STACK_REFERENCE: self._stack_reference,
@@ -112,6 +121,10 @@ class Registration:
     id: str = ""
     import_id: str = ""
     """The id of an existing resource the program adopts (`import_`), or empty."""
+    replace_on_changes: list[str] = field(default_factory=list)
+    """Inputs whose change replaces the resource (`replace_on_changes`)."""
+    provider: str = ""
+    """The explicit provider reference, when the resource has one."""
     outputs: dict = field(default_factory=dict)
 
 
@@ -141,6 +154,8 @@ class RecordingMonitor(MockMonitor):
             type=request.type, name=request.name, urn=urn, parent=request.parent, custom=custom, protect=protect,
             inputs=rpc.deserialize_properties(properties, keep_unknowns=True), dependencies=dependencies, id=id_,
             import_id=getattr(request, "importId", ""),
+            replace_on_changes=list(getattr(request, "replaceOnChanges", [])),
+            provider=getattr(request, "provider", ""),
         )
         if custom:
             registration.outputs = self.resources[urn].state

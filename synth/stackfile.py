@@ -16,11 +16,12 @@ from typing import Any
 
 import yaml
 
+from settings import RawConfig
+from settings.load import secrets_needed
+
 OFFLINE_SECRET = "offline-placeholder-secret"
 """What an encrypted or unset secret reads as offline (it is masked in every printout anyway)."""
 
-OFFLINE_SECRET_DEFAULTS = ("deploymentToken",)
-"""Secrets the program needs that committed stack files leave to `pulumi config set --secret`."""
 
 
 class StackFileError(Exception):
@@ -73,7 +74,7 @@ def load_stack_file(root: Path, stack: str) -> StackFile:
             result.placeholders.append(full_key)
             value = _strip_secure(value)
         result.config[full_key] = _as_text(value)
-    for key in OFFLINE_SECRET_DEFAULTS:
+    for key in secrets_needed(RawConfig(result.config), project):
         full_key = f"{project}:{key}"
         if full_key not in result.config:
             result.config[full_key] = OFFLINE_SECRET

@@ -27,7 +27,7 @@ NUMBER_OUTPUTS = {
 }
 """The output that carries a dbt Cloud resource's own number, where its Pulumi id is composite."""
 
-COMPONENT_ORDER = ("SqlWarehouse", "DatabricksConnection", "Project", "AdoptedProject", "Environments", "Jobs",
+COMPONENT_ORDER = ("SqlWarehouse", "ServicePrincipal", "DatabricksConnection", "Project", "AdoptedProject", "Environments", "Jobs",
                    "JobNotifications", "EnvironmentVariables")
 """Components in the order data flows between them (registration order is not stable)."""
 

@@ -11,7 +11,9 @@ from helpers import is_int
 from sdk_types import args_class, snake, type_problems
 from synth.stackfile import OFFLINE_SECRET
 
-SECRET_INPUTS = {"token", "clientSecret", "tokenWo"}
+SECRET_INPUTS = {"token", "clientSecret", "tokenWo", "azureClientSecret"}
+SECRET_MARKERS = (OFFLINE_SECRET, "dapi-offline-")
+"""What secrets read as offline: stack-file placeholders, and tokens the mocks make (the principal's)."""
 
 
 def unwrapped_secret_paths(value, path=""):
@@ -22,7 +24,7 @@ def unwrapped_secret_paths(value, path=""):
         return [p for key, item in value.items() for p in unwrapped_secret_paths(item, f"{path}.{key}")]
     if isinstance(value, list):
         return [p for index, item in enumerate(value) for p in unwrapped_secret_paths(item, f"{path}[{index}]")]
-    return [path] if isinstance(value, str) and OFFLINE_SECRET in value else []
+    return [path] if isinstance(value, str) and any(marker in value for marker in SECRET_MARKERS) else []
 
 
 @pytest.mark.parametrize("stack", STACKS)

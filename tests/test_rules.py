@@ -184,8 +184,8 @@ RULES = [
      "importIds.credentials: 'staging': not among this stack's environments: production"),
     ("only the creating stack adopts the project", "dev", lambda v: v.update(importIds={"project": "1"}),
      "importIds: project and repository belong to the stack that creates the project"),
-    ("deployment token needed", "prod", setting("deploymentToken", REMOVE),
-     "deploymentToken: is required for the deployment environments (production)"),
+    ("deployment token needed", "dev", setting("deploymentToken", REMOVE),
+     "deploymentToken: is required for the deployment environments (staging)"),
 ]
 
 
@@ -299,3 +299,48 @@ def test_cross_stack_environment_names_and_kinds_are_unique():
 def test_config_error_is_a_pulumi_run_error():
     import pulumi
     assert issubclass(ConfigError, pulumi.RunError)
+
+
+PRINCIPAL_RULES = [
+    ("grant on an unconfigured catalog", "prod",
+     lambda v: v["servicePrincipal"]["catalogGrants"].update(finance=["SELECT"]),
+     "servicePrincipal.catalogGrants: 'finance' is not a catalog this stack uses"),
+    ("schema grant names catalog.schema", "prod",
+     lambda v: v["servicePrincipal"].update(schemaGrants={"raw": ["SELECT"]}),
+     "servicePrincipal.schemaGrants: 'raw' is not catalog.schema"),
+    ("privileges by name", "prod",
+     lambda v: v["servicePrincipal"]["catalogGrants"].update(shanghai_transport=["READ"]),
+     "servicePrincipal.catalogGrants.shanghai_transport[0]: Input should be 'USE_CATALOG'"),
+    ("unknown principal", "dev", setting("environments.staging.credential.tokenFrom", "servicePrincipal"),
+     "environments.staging.credential.tokenFrom: names the service principal, but this stack configures none"),
+    ("token source", "prod", setting("environments.production.credential.tokenFrom", "personal"),
+     "environments.production.credential.tokenFrom: must be deploymentToken or servicePrincipal"),
+    ("token permissions opt-in lists who keeps access", "prod",
+     setting("servicePrincipal.tokenPermissions", {"manage": True}),
+     "servicePrincipal.tokenPermissions: manage: true replaces the workspace's token permissions"),
+    ("token permission principals", "prod",
+     setting("servicePrincipal.tokenPermissions", {"manage": True, "keepAccessFor": ["users"]}),
+     "servicePrincipal.tokenPermissions.keepAccessFor: 'users' is not a principal"),
+    ("azure needs its application", "prod", setting("servicePrincipal.cloud", "azure"),
+     "servicePrincipal: cloud azure needs azureApplicationId and azureTenantId"),
+    ("azure needs its client secret", "prod",
+     lambda v: v["servicePrincipal"].update(cloud="azure", azureApplicationId="11111111-2222-3333-4444-555555555555",
+                                            azureTenantId="66666666-7777-8888-9999-000000000000"),
+     "servicePrincipalSecret: is required for an Azure service principal"),
+    ("cloud", "prod", setting("servicePrincipal.cloud", "oracle"), "servicePrincipal.cloud: must be aws, gcp or azure"),
+    ("token lifetime", "prod", setting("servicePrincipal.tokenLifetimeDays", 0),
+     "servicePrincipal.tokenLifetimeDays: Input should be greater than or equal to 1"),
+]
+
+
+@pytest.mark.parametrize("stack, change, expected", [rule[1:] for rule in PRINCIPAL_RULES],
+                         ids=[rule[0] for rule in PRINCIPAL_RULES])
+def test_principal_rule(stack, change, expected):
+    test_rule(stack, change, expected)
+
+
+def test_a_malformed_secret_is_refused():
+    values = values_of("dev")
+    values["deploymentToken"] = "   "
+    error, declared = declare(raw_config(values), OWNER_OUTPUTS)
+    assert declared == [] and str(error.problems[0]).startswith("deploymentToken: is required")

@@ -95,8 +95,8 @@ def test_a_token_in_plain_text_is_refused():
 
 
 def test_a_missing_deployment_token_is_reported_with_the_command_to_set_it():
-    assert problems(with_changes("prod", deploymentToken=None)) == [
-        "deploymentToken: is required for the deployment environments (production): "
+    assert problems(with_changes("dev", deploymentToken=None)) == [
+        "deploymentToken: is required for the deployment environments (staging): "
         "pulumi config set --secret deploymentToken <Databricks token>"]
 
 

@@ -59,7 +59,11 @@ def test_encrypted_values_become_marked_placeholders(tmp_path):
 
 
 def test_a_missing_deployment_token_reads_as_a_secret_placeholder(tmp_path):
-    write_project(tmp_path, "config: {}\n")
+    write_project(tmp_path, """\
+        config:
+          demo:environments:
+            staging: {name: Staging, type: deployment, credential: {schema: s}}
+        """)
     loaded = load_stack_file(tmp_path, "s")
     assert loaded.config["demo:deploymentToken"] == OFFLINE_SECRET
     assert loaded.placeholders == ["demo:deploymentToken"]
@@ -82,7 +86,7 @@ def test_stack_references_resolve_to_local_stacks():
 def test_tree_shows_components_resources_inputs_and_masks_secrets(capsys):
     assert main(["prod"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("dbtcloud-databricks / prod: 7 components, 13 resources")
+    assert out.startswith("dbtcloud-databricks / prod: 8 components, 17 resources")
     assert "SqlWarehouse warehouse  [protected]" in out
     assert "└── databricks:SqlEndpoint warehouse-endpoint  [protected]" in out
     assert "scheduleCron: 0 2 * * *" in out
