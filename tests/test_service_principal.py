@@ -111,6 +111,6 @@ def test_protection_follows_the_config_not_the_stack_name():
     values.update(protect=True, deploymentToken="t")
     error, registrations = declare(raw_config(values), {"organization/dbtcloud-databricks/prod": {
         "projectId": 1, "environmentIds": {"production": 2}}})
-    protected = {r.type for r in registrations if r.protect}
+    protected = {r.type for r in registrations if r.protect and r.custom}
     # The dev stack has no production environment, and adopts the project: only its warehouse and connection.
     assert protected == {SQL_ENDPOINT, CONNECTION}
