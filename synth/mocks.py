@@ -125,6 +125,8 @@ class Registration:
     """Inputs whose change replaces the resource (`replace_on_changes`)."""
     provider: str = ""
     """The explicit provider reference, when the resource has one."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input name -> URNs of the resources its value came from."""
     outputs: dict = field(default_factory=dict)
 
 
@@ -156,6 +158,8 @@ class RecordingMonitor(MockMonitor):
             import_id=getattr(request, "importId", ""),
             replace_on_changes=list(getattr(request, "replaceOnChanges", [])),
             provider=getattr(request, "provider", ""),
+            property_dependencies={key: list(value.urns)
+                                   for key, value in getattr(request, "propertyDependencies", {}).items()},
         )
         if custom:
             registration.outputs = self.resources[urn].state
