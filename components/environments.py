@@ -22,9 +22,9 @@ class DbtEnvironmentsArgs:
     connection_id: pulumi.Input[int]
     """The connection to the stack's warehouse."""
     deployment_token: Optional[pulumi.Input[str]] = None
-    """Secret Databricks token for credentials with `tokenFrom: deploymentToken`."""
+    """Secret Databricks token for credentials with `runAs: deploymentToken`."""
     principal_token: Optional[pulumi.Input[str]] = None
-    """Secret token of the stack's service principal, for credentials with `tokenFrom: servicePrincipal`."""
+    """Secret token of the stack's service principal, for credentials with `runAs: servicePrincipal`."""
     protect_production: bool = False
     """Protect the production environment and its credential from deletion."""
     import_ids: Mapping[str, str] = field(default_factory=dict)
@@ -74,7 +74,7 @@ class DbtEnvironments(pulumi.ComponentResource):
     @staticmethod
     def _credential(name: str, settings: EnvironmentSettings, args: DbtEnvironmentsArgs,
                     opts: pulumi.ResourceOptions) -> dbtcloud.DatabricksCredential:
-        source = settings.credential.token_from
+        source = settings.credential.run_as
         token = args.principal_token if source == "servicePrincipal" else args.deployment_token
         if token is None:
             raise ValueError(f"deployment environment {settings.name!r} takes its token from {source}, which is missing")

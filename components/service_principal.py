@@ -31,7 +31,7 @@ class DbtServicePrincipal(pulumi.ComponentResource):
     The token is made by Pulumi and handed to the dbt Cloud credential as a secret: no person sees or pastes
     it. On AWS and GCP a workspace admin makes it on the principal's behalf (`OboToken`); on Azure, where that
     is not offered, the principal signs in with its Entra ID application and makes its own (`Token`).
-    Raising `tokenRotation` (or the token expiring within `tokenLifetimeDays`) replaces it.
+    Raising `credentialRotation` (or the token expiring within `credentialLifetimeDays`) replaces it.
     """
 
     application_id: pulumi.Output[str]
@@ -87,7 +87,7 @@ class DbtServicePrincipal(pulumi.ComponentResource):
 
     def _token(self, name: str, args: DbtServicePrincipalArgs, after: list[pulumi.Resource]) -> pulumi.Output[str]:
         settings = args.settings
-        comment = f"dbt Cloud runs ({settings.display_name}), rotation {settings.token_rotation}"
+        comment = f"dbt Cloud runs ({settings.display_name}), rotation {settings.credential_rotation}"
         # A token cannot be changed, only replaced: a new rotation number or lifetime makes a new one.
         # Never protected, even in a protected stack: rotating it means replacing it.
         token_opts = pulumi.ResourceOptions(parent=self, depends_on=after, protect=False,
@@ -102,11 +102,11 @@ class DbtServicePrincipal(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.principal]),
             )
             token = databricks.Token(f"{name}-token", comment=comment,
-                                     lifetime_seconds=settings.token_lifetime_seconds,
+                                     lifetime_seconds=settings.credential_lifetime_seconds,
                                      opts=token_opts.merge(pulumi.ResourceOptions(provider=signed_in)))
         else:
             token = databricks.OboToken(f"{name}-token", application_id=self.application_id, comment=comment,
-                                        lifetime_seconds=settings.token_lifetime_seconds, opts=token_opts)
+                                        lifetime_seconds=settings.credential_lifetime_seconds, opts=token_opts)
         return pulumi.Output.secret(token.token_value)
 
     def _grants(self, name: str, settings: ServicePrincipalSettings) -> list[databricks.Grant]:

@@ -99,7 +99,7 @@ def secrets_needed(raw: RawConfig, project_name: str = PROJECT_NAME) -> list[str
     document = {key[len(project_name) + 1:]: _decode(value) for key, value in raw.values.items()
                 if key.startswith(f"{project_name}:")}
     needed = []
-    if References.from_document(document).needing_token_from("deploymentToken"):
+    if References.from_document(document).needing_run_as("deploymentToken"):
         needed.append("deploymentToken")
     principal = document.get("servicePrincipal")
     if isinstance(principal, dict) and principal.get("cloud") == "azure":

@@ -56,7 +56,7 @@ class References:
     creates_project: bool = True
     has_service_principal: bool = False
     token_sources: dict[str, Any] = field(default_factory=dict)
-    """Deployment environment key -> its credential's `tokenFrom` as written."""
+    """Deployment environment key -> its credential's `runAs` as written."""
     catalogs: frozenset[str] = frozenset()
     """Catalogs the stack's connection and credentials name."""
 
@@ -78,13 +78,13 @@ class References:
             adopts_from_stack=bool(project.get("fromStack")),
             creates_project=not (project.get("fromStack") or project.get("id")),
             has_service_principal=bool(document.get("servicePrincipal")),
-            token_sources={key: credential.get("tokenFrom", "deploymentToken") for key, credential in credentials.items()},
+            token_sources={key: credential.get("runAs", "deploymentToken") for key, credential in credentials.items()},
             catalogs=frozenset(c for c in catalogs if isinstance(c, str)),
         )
 
-    def needing_token_from(self, source: str) -> list[str]:
+    def needing_run_as(self, source: str) -> list[str]:
         """Deployment environments whose credential takes its token from `source`."""
-        return [key for key, token_from in self.token_sources.items() if token_from == source]
+        return [key for key, run_as in self.token_sources.items() if run_as == source]
 
     def environment_problem(self, key: str) -> Optional[str]:
         """Why a job cannot run in environment `key`, or None."""
@@ -338,11 +338,11 @@ class CredentialSettings(SettingsModel):
     """Schema dbt builds into (letters, digits and underscores)."""
     catalog: Optional[str] = None
     """Unity Catalog catalog dbt builds into (defaults to the connection's)."""
-    token_from: str = "deploymentToken"
+    run_as: str = "deploymentToken"
     """`deploymentToken` (a secret config value) or `servicePrincipal` (the token of the stack's service
     principal: no person sees it)."""
 
-    @field_validator("token_from")
+    @field_validator("run_as")
     @classmethod
     def _known_source(cls, value: str, info: ValidationInfo) -> str:
         if value not in ("deploymentToken", "servicePrincipal"):
@@ -701,9 +701,9 @@ class ServicePrincipalSettings(SettingsModel):
     cloud: str = "aws"
     """`aws` or `gcp` (the token is made on the principal's behalf), or `azure` (an Entra ID application that
     signs in itself to make its token)."""
-    token_lifetime_days: int = Field(default=90, ge=1)
+    credential_lifetime_days: int = Field(default=90, ge=1)
     """The token expires after this many days; `pulumi up` before then makes a new one (rotation)."""
-    token_rotation: int = Field(default=1, ge=1)
+    credential_rotation: int = Field(default=1, ge=1)
     """Raise by one to replace the token now (after a leak, or on a schedule)."""
     azure_application_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
     """Azure: the Entra ID application (client) id of the principal."""
@@ -749,8 +749,8 @@ class ServicePrincipalSettings(SettingsModel):
         return self
 
     @property
-    def token_lifetime_seconds(self) -> int:
-        return self.token_lifetime_days * 24 * 3600
+    def credential_lifetime_seconds(self) -> int:
+        return self.credential_lifetime_days * 24 * 3600
 
 
 def _catalog_problem(known: References, catalogs: list[str]) -> Optional[str]:
@@ -843,7 +843,7 @@ class StackSettings(SettingsModel):
     @classmethod
     def _token_when_needed(cls, token: Optional[SecretStr], info: ValidationInfo):
         known = references(info)
-        needing = known.needing_token_from("deploymentToken") if known else []
+        needing = known.needing_run_as("deploymentToken") if known else []
         if needing and (token is None or not token.get_secret_value().strip()):
             report_problem(info, ("deploymentToken",),
                            f"is required for the deployment environments ({', '.join(needing)}): "
@@ -855,9 +855,9 @@ class StackSettings(SettingsModel):
     def _principal_warnings(cls, principal: Optional[ServicePrincipalSettings], info: ValidationInfo):
         if principal is None:
             return principal
-        if principal.token_lifetime_days > rules.MAX_SENSIBLE_TOKEN_DAYS:
-            report_warning(info, ("servicePrincipal", "tokenLifetimeDays"),
-                           f"a token that lives {principal.token_lifetime_days} days outlives most rotation policies; "
+        if principal.credential_lifetime_days > rules.MAX_SENSIBLE_TOKEN_DAYS:
+            report_warning(info, ("servicePrincipal", "credentialLifetimeDays"),
+                           f"a token that lives {principal.credential_lifetime_days} days outlives most rotation policies; "
                            "90 days is common")
         for path, grants in (("catalogGrants", principal.catalog_grants), ("schemaGrants", principal.schema_grants)):
             for key, privileges in grants.items():
@@ -865,9 +865,9 @@ class StackSettings(SettingsModel):
                     report_warning(info, ("servicePrincipal", path, key),
                                    "ALL_PRIVILEGES is more than dbt needs; list the privileges instead")
         known = references(info)
-        if known is not None and not known.needing_token_from("servicePrincipal"):
+        if known is not None and not known.needing_run_as("servicePrincipal"):
             report_warning(info, ("servicePrincipal",), "no environment's credential uses it "
-                                                        "(credential.tokenFrom: servicePrincipal)")
+                                                        "(credential.runAs: servicePrincipal)")
         if "token_permissions" not in principal.model_fields_set:
             report_warning(info, ("servicePrincipal", "tokenPermissions"),
                            "the principal needs permission to use tokens: grant it in the workspace admin settings, "

@@ -100,3 +100,22 @@ def test_the_type_check_catches_what_mocks_let_through():
         "dbtcloud:index/job:Job.madeUp: not an input of JobArgs",
     ]
     assert snake("dbtProjectSubdirectory") == "dbt_project_subdirectory"
+
+
+def test_every_kind_of_secret_stays_wrapped_from_config_to_state():
+    """Secret env var values, the Azure client secret and the principal's token, all in one prod rendering."""
+    from program import declare
+    from stack_config import raw_config, short_values
+
+    values = short_values("prod")
+    values["servicePrincipal"].update(cloud="azure", azureApplicationId="11111111-2222-3333-4444-555555555555",
+                                      azureTenantId="66666666-7777-8888-9999-000000000000")
+    values["servicePrincipalSecret"] = f"{OFFLINE_SECRET}-client"
+    values["secretEnvironmentVariables"] = {"DBT_ENV_SECRET_GIT_TOKEN": {"production": f"{OFFLINE_SECRET}-git"}}
+    error, registrations = declare(raw_config(values, ("servicePrincipalSecret", "secretEnvironmentVariables")))
+    assert error is None
+    leaks = [f"{r.name}{path}" for r in registrations for path in unwrapped_secret_paths(r.inputs)]
+    assert leaks == []
+    carried = [r.name for r in registrations if any(rpc.is_rpc_secret(v) for v in r.inputs.values())]
+    assert {"environment-variables-dbt-env-secret-git-token", "service-principal-as-principal",
+            "environments-production-credential"} <= set(carried)

@@ -311,10 +311,10 @@ PRINCIPAL_RULES = [
     ("privileges by name", "prod",
      lambda v: v["servicePrincipal"]["catalogGrants"].update(shanghai_transport=["READ"]),
      "servicePrincipal.catalogGrants.shanghai_transport[0]: Input should be 'USE_CATALOG'"),
-    ("unknown principal", "dev", setting("environments.staging.credential.tokenFrom", "servicePrincipal"),
-     "environments.staging.credential.tokenFrom: names the service principal, but this stack configures none"),
-    ("token source", "prod", setting("environments.production.credential.tokenFrom", "personal"),
-     "environments.production.credential.tokenFrom: must be deploymentToken or servicePrincipal"),
+    ("unknown principal", "dev", setting("environments.staging.credential.runAs", "servicePrincipal"),
+     "environments.staging.credential.runAs: names the service principal, but this stack configures none"),
+    ("token source", "prod", setting("environments.production.credential.runAs", "personal"),
+     "environments.production.credential.runAs: must be deploymentToken or servicePrincipal"),
     ("token permissions opt-in lists who keeps access", "prod",
      setting("servicePrincipal.tokenPermissions", {"manage": True}),
      "servicePrincipal.tokenPermissions: manage: true replaces the workspace's token permissions"),
@@ -328,8 +328,8 @@ PRINCIPAL_RULES = [
                                             azureTenantId="66666666-7777-8888-9999-000000000000"),
      "servicePrincipalSecret: is required for an Azure service principal"),
     ("cloud", "prod", setting("servicePrincipal.cloud", "oracle"), "servicePrincipal.cloud: must be aws, gcp or azure"),
-    ("token lifetime", "prod", setting("servicePrincipal.tokenLifetimeDays", 0),
-     "servicePrincipal.tokenLifetimeDays: Input should be greater than or equal to 1"),
+    ("token lifetime", "prod", setting("servicePrincipal.credentialLifetimeDays", 0),
+     "servicePrincipal.credentialLifetimeDays: Input should be greater than or equal to 1"),
 ]
 
 

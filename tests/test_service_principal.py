@@ -47,7 +47,7 @@ def test_the_principals_token_reaches_the_production_credential_as_a_secret(prod
 
 
 def test_rotation_replaces_the_token_and_the_token_is_never_protected():
-    rotated = prod(lambda v: v["servicePrincipal"].update(tokenRotation=2))
+    rotated = prod(lambda v: v["servicePrincipal"].update(credentialRotation=2))
     (token,) = rotated[OBO_TOKEN]
     assert plain(token.inputs)["comment"].endswith("rotation 2")
     assert set(token.replace_on_changes) == {"comment", "lifetimeSeconds"}
