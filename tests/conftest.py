@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,6 +15,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth.render import Rendering, render  # noqa: E402
 
 STACKS = ("prod", "dev")
+
+BACKGROUND: dict = {}
+"""Slow work started when the session starts, in another process, so that it overlaps the other tests."""
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # Rendering a stack with other code means a second Python process importing the SDKs (about 3 s):
+    # start it now, on the machine's other core, rather than when its test comes.
+    if any(item.name == "test_a_code_change_renders_the_base_with_its_own_code" for item in items):
+        import tempfile
+
+        from repo_copy import start_code_change_render
+
+        BACKGROUND["folder"] = Path(tempfile.mkdtemp(prefix="diff-code-change-"))
+        BACKGROUND["code change"] = start_code_change_render(BACKGROUND["folder"])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "code change" in BACKGROUND:
+        BACKGROUND["code change"][1].result()  # never leave the process behind
+        shutil.rmtree(BACKGROUND["folder"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 
 import pytest
 
+from conftest import BACKGROUND
+from repo_copy import commit, project_repo
 from synth.__main__ import main
-from synth.diff import diff_stack, format_diff
-from synth.render import PROJECT_ROOT
-
-COPIED = ("Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "__main__.py", "requirements.txt", "settings",
-          "components", "synth")
-
-
-def git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+from synth.diff import _render_tree, compare, diff_stack, format_diff
 
 
 @pytest.fixture
 def repo(tmp_path):
-    for name in COPIED:
-        source = PROJECT_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, tmp_path / name)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base")
-    return tmp_path
-
+    return project_repo(tmp_path)
 
 def edit(repo, stack, old, new):
     path = repo / f"Pulumi.{stack}.yaml"
@@ -95,7 +77,7 @@ def test_a_removed_notification_is_listed_with_what_it_sent(repo):
 def test_a_changed_secret_shows_as_changed_never_its_value(repo, capsys):
     edit(repo, "dev", "  dbtcloud-databricks:warehouse:",
          "  dbtcloud-databricks:deploymentToken:\n    secure: v1:AAAA\n  dbtcloud-databricks:warehouse:")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "token")
+    commit(repo, "token")
     edit(repo, "dev", "secure: v1:AAAA", "secure: v1:BBBB")
     assert main(["diff", "dev", "--base", "HEAD", "--root", str(repo), "--json"]) == 1
     document = json.loads(capsys.readouterr().out)
@@ -119,14 +101,11 @@ def test_replacements_and_protected_deletions_come_first(repo):
     assert text.index("Attention:") < text.index("Jobs:")
 
 
-def test_a_code_change_renders_the_base_with_its_own_code(repo):
-    # The base commit has other component code than the working tree: the base renders in its own process.
-    jobs = repo / "components" / "jobs.py"
-    original = jobs.read_text()
-    jobs.write_text(original.replace("validate_execute_steps=True", "validate_execute_steps=False"))
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "other code")
-    jobs.write_text(original)
-    diff = diff_stack("prod", "HEAD", repo)
+def test_a_code_change_renders_the_base_with_its_own_code():
+    # The base commit has other component code than the working tree, so the base renders in a process of its
+    # own (started when the session started, on the other core: see conftest.py).
+    repo, base = BACKGROUND["code change"]
+    diff = compare("prod", "HEAD", base.result(), _render_tree("prod", repo))
     assert {(r.name, c.path, c.before, c.after) for r in diff.resources for c in r.changes} == {
         ("jobs-daily-pipeline", "validateExecuteSteps", False, True),
         ("jobs-marts-quality", "validateExecuteSteps", False, True),
