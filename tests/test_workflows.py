@@ -1,0 +1,62 @@
+"""The GitHub workflows do what the README says (their syntax and security are checked by .ci/run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+
+
+def load(name: str) -> dict:
+    # PyYAML reads the `on:` key as True (YAML 1.1); GitHub reads it as "on".
+    document = yaml.safe_load((WORKFLOWS / name).read_text())
+    document["on"] = document.pop(True)
+    return document
+
+
+def pulumi_steps(document: dict) -> list[dict]:
+    return [step for job in document["jobs"].values() for step in job["steps"]
+            if step.get("uses", "").startswith("pulumi/actions@")]
+
+
+@pytest.mark.parametrize("name", ["preview.yml", "deploy.yml", "drift.yml"])
+def test_every_pulumi_run_uses_the_team_backend_and_pinned_actions(name):
+    document = load(name)
+    steps = pulumi_steps(document)
+    assert steps
+    for step in steps:
+        # backend.url in Pulumi.yaml outranks a login: only PULUMI_BACKEND_URL points the CLI at the bucket.
+        assert step["env"]["PULUMI_BACKEND_URL"] == "${{ secrets.PULUMI_BACKEND_URL }}"
+        assert step["with"]["secrets-provider"] == "passphrase"
+    for job in document["jobs"].values():
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            assert uses.startswith("./") or len(uses.split("@")[1].split()[0]) == 40, f"{uses} is not pinned"
+    assert document["permissions"] == {"contents": "read"}
+
+
+def test_preview_runs_per_stack_and_comments_once_per_stack():
+    preview = load("preview.yml")["jobs"]["preview"]
+    assert preview["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    assert "${{ matrix.stack }}" in preview["concurrency"]["group"]
+    (pulumi,) = pulumi_steps({"jobs": {"preview": preview}})
+    assert pulumi["with"]["command"] == "preview"
+    assert (pulumi["with"]["comment-on-pr"], pulumi["with"]["edit-pr-comment"]) == (True, True)
+    offline = next(step for step in preview["steps"] if step.get("name") == "Offline diff")
+    assert 'synth diff "$STACK" --base "origin/$BASE_REF"' in offline["run"]
+
+
+def test_prod_deploys_after_dev_through_its_environment():
+    jobs = load("deploy.yml")["jobs"]
+    assert jobs["prod"]["needs"] == "dev" and jobs["prod"]["environment"] == "production"
+    assert "workflow_dispatch" in jobs["prod"]["if"]
+    assert load("deploy.yml")["on"]["push"]["branches"] == ["main"]
+
+
+def test_drift_expects_no_changes_after_a_refresh():
+    (step,) = pulumi_steps(load("drift.yml"))
+    assert (step["with"]["refresh"], step["with"]["expect-no-changes"]) == (True, True)
+    assert load("drift.yml")["jobs"]["drift"]["permissions"]["issues"] == "write"
