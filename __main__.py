@@ -1,8 +1,8 @@
 """dbt Cloud on Databricks, one stack per environment.
 
 Reads the stack config into validated settings (nothing is declared if any of it is wrong), then wires
-the components together: warehouse -> connection -> project -> environments -> jobs -> notifications,
-environment variables. Every rule lives in `settings`, every resource in `components`.
+the components together: warehouse -> service principal -> connection -> project -> environments -> jobs ->
+notifications, environment variables. Every rule lives in `settings`, every resource in `components`.
 """
 
 import pulumi
@@ -57,7 +57,7 @@ if settings.service_principal is not None:
             settings.service_principal,
             warehouse_id=warehouse.warehouse_id,
             workspace_host=settings.databricks_host,
-            client_secret=as_secret(settings.service_principal_secret) if settings.service_principal_secret else None,
+            client_secret=as_secret(settings.service_principal_secret),
         ),
         opts=stateful,
     )
@@ -77,7 +77,7 @@ environments = DbtEnvironments(
         settings.environments,
         project_id=project.project_id,
         connection_id=connection.connection_id,
-        deployment_token=as_secret(settings.deployment_token) if settings.deployment_token else None,
+        deployment_token=as_secret(settings.deployment_token),
         principal_token=principal.token if principal else None,
         protect_production=settings.protect,
         import_ids=adopt.environments,
