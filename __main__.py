@@ -56,6 +56,7 @@ if settings.service_principal is not None:
         DbtServicePrincipalArgs(
             settings.service_principal,
             warehouse_id=warehouse.warehouse_id,
+            warehouse_access=settings.warehouse.keep_access_for,
             workspace_host=settings.databricks_host,
             client_secret=as_secret(settings.service_principal_secret),
         ),

@@ -31,7 +31,7 @@ class DbtProject(pulumi.ComponentResource):
     repository_id: pulumi.Output[int]
     """The repository's number."""
     deploy_key: Optional[pulumi.Output[str]]
-    """With `deploy_key` cloning: the public key to add, with read access, to the git repository."""
+    """With `deploy_key` cloning: the public key to add to the git repository, with write access (the IDE commits through it)."""
 
     def __init__(self, name: str, args: DbtProjectArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("dbtplatform:dbtcloud:Project", name, None, opts)

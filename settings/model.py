@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, fi
 from pydantic.alias_generators import to_camel
 
 from . import rules
+from .rotation import default_rotation_days, rotation_problem
 from .schedule import cron_problem, format_runs, next_runs
 
 
@@ -195,6 +196,17 @@ class WarehouseSettings(SettingsModel):
     """`COST_OPTIMIZED` or `RELIABILITY_OPTIMIZED` (classic and pro warehouses only)."""
     tags: dict[str, str] = Field(default_factory=dict, max_length=rules.MAX_TAGS)
     """Custom tags for cost reports (fewer than 45)."""
+    keep_access_for: dict[str, rules.WarehousePermissionLevel] = Field(default_factory=dict)
+    """Who keeps access to the warehouse besides the service principal, and at which level:
+    `group:<name>`, `user:<email>` or `servicePrincipal:<application id>` -> CAN_USE, CAN_MONITOR, CAN_MANAGE,
+    CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces the existing one (workspace admins
+    keep theirs): access granted in the UI and not listed here is removed on the next `pulumi up`."""
+
+    @field_validator("keep_access_for")
+    @classmethod
+    def _known_principals(cls, access: dict[str, str]) -> dict[str, str]:
+        _check_principals(list(access))
+        return access
 
     @field_validator("warehouse_type")
     @classmethod
@@ -265,6 +277,12 @@ class RepositorySettings(SettingsModel):
         if value not in rules.GIT_CLONE_STRATEGIES:
             raise ValueError(f"must be one of {', '.join(rules.GIT_CLONE_STRATEGIES)}")
         return value
+
+    @property
+    def triggers_ci(self) -> bool:
+        """dbt Cloud gets pull-request and merge events only through a native Git integration (GitHub app, GitLab,
+        Azure DevOps); a repository cloned with a deploy key gets none (docs.getdbt.com, "CI jobs", prerequisites)."""
+        return self.git_clone_strategy in rules.CI_CAPABLE_CLONE_STRATEGIES
 
     @model_validator(mode="after")
     def _strategy_has_its_ids(self) -> "RepositorySettings":
@@ -396,6 +414,9 @@ class EnvironmentSettings(SettingsModel):
     @field_validator("dbt_version")
     @classmethod
     def _accepted_dbt_version(cls, value: str) -> str:
+        if value in rules.DBT_VERSION_RENAMED:
+            raise ValueError(f"dbt Cloud renamed {value!r} to {rules.DBT_VERSION_RENAMED[value]!r} and reads it back "
+                             f"so: write {rules.DBT_VERSION_RENAMED[value]}")
         if not rules.DBT_VERSION_PATTERN.match(value):
             hint = rules.suggest_dbt_version(value)
             hint_text = f"did you mean {hint}? " if hint else ""
@@ -541,7 +562,8 @@ class NotificationSettings(SettingsModel):
     """Who hears about which jobs' runs."""
 
     type: str
-    """`userEmail` (a dbt Cloud user's address), `externalEmail` or `slack`."""
+    """`userEmail` (a dbt Cloud user's address), `externalEmail`, `slack` (the Slack integration a dbt Cloud user
+    linked) or `slackApp` (the account-level dbt Slack app)."""
     user_id: int = Field(gt=0)
     """dbt Cloud user id: the recipient (userEmail), or whoever connected Slack (slack) or owns the setting."""
     external_email: Optional[str] = None
@@ -549,7 +571,7 @@ class NotificationSettings(SettingsModel):
     slack_channel_id: Optional[str] = None
     """Slack channel id (like C0123456789) for slack."""
     slack_channel_name: Optional[str] = None
-    """Slack channel name (like #data-alerts) for slack."""
+    """Slack channel name, written with its `#` (quoted in YAML: "#data-alerts"), as dbt Cloud keeps it."""
     on_success: list[str] = Field(default_factory=list)
     """Keys of jobs whose successful runs notify."""
     on_failure: list[str] = Field(default_factory=list)
@@ -574,13 +596,18 @@ class NotificationSettings(SettingsModel):
     @model_validator(mode="after")
     def _type_has_its_fields(self) -> "NotificationSettings":
         slack = (self.slack_channel_id, self.slack_channel_name)
-        if self.type == "slack":
+        if self.type in rules.SLACK_NOTIFICATION_TYPES:
             if not all(slack):
-                raise ValueError("a slack notification needs slackChannelId and slackChannelName")
+                raise ValueError(f"a {self.type} notification needs slackChannelId and slackChannelName")
             if not rules.SLACK_CHANNEL_ID_PATTERN.match(self.slack_channel_id or ""):
                 raise ValueError(f"slackChannelId {self.slack_channel_id!r} is not a Slack channel id (like C0123456789)")
+            if not (self.slack_channel_name or "").startswith("#"):
+                # The provider reads the name back from the API as part of the recipient's identity (a change
+                # replaces the notification); its docs and examples write it with "#": so does this project.
+                raise ValueError(f"write slackChannelName with its '#', quoted: \"#{self.slack_channel_name}\" "
+                                 "(dbt Cloud keeps it so; without it every preview shows a change)")
         elif any(slack):
-            raise ValueError("slackChannelId and slackChannelName are only for type slack")
+            raise ValueError("slackChannelId and slackChannelName are only for types slack and slackApp")
         if self.type == "externalEmail":
             if not rules.EMAIL_PATTERN.match(self.external_email or ""):
                 raise ValueError(f"externalEmail {self.external_email!r} is not an email address")
@@ -662,34 +689,62 @@ class ImportIdsSettings(SettingsModel):
 # --- Service principal: production runs under their own identity ------------------------------
 
 
-class TokenPermissionsSettings(SettingsModel):
-    """The workspace's token-usage permissions: ONE list for the whole workspace, which replaces the existing one.
+def _check_principals(principals: list[str]) -> None:
+    unknown = [p for p in principals if not rules.TOKEN_PRINCIPAL_PATTERN.match(p)]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a principal: write group:<name>, user:<email> or "
+                         "servicePrincipal:<application id>")
 
-    A service principal needs `CAN_USE` on tokens to hold one. Granting it here means this stack owns the
-    workspace's whole list, so everyone else who must keep using tokens has to be named.
+
+class TokenPermissionsSettings(SettingsModel):
+    """How the service principal gets the workspace's token-usage permission, which it needs before a token can be
+    made for it (databricks provider, `docs/resources/obo_token.md`: the token depends on that permission).
+
+    Two ways, both working on the first `pulumi up`:
+    - `viaGroup: <group>`: the principal joins an existing group that already has `CAN_USE` on tokens (Settings ->
+      Advanced -> Personal access tokens -> Permission settings). Nothing else in the workspace changes.
+    - `manage: true` with `keepAccessFor`: this stack owns the workspace's token permissions, ONE list for the whole
+      workspace that replaces the existing one, so everyone else who must keep using tokens has to be named.
     """
 
     manage: bool = False
-    """Opt in: this stack sets the workspace's token permissions (replacing what is there)."""
+    """This stack sets the workspace's token permissions (replacing what is there)."""
     keep_access_for: list[str] = Field(default_factory=list)
-    """Who else keeps token access: `group:<name>`, `user:<email>`, `servicePrincipal:<application id>`."""
+    """With manage: who else keeps token access: `group:<name>`, `user:<email>`, `servicePrincipal:<application id>`."""
+    via_group: Optional[str] = Field(default=None, min_length=1)
+    """Without manage: the display name of an existing workspace group that has token usage (`CAN_USE`); the
+    principal is added to it."""
 
     @field_validator("keep_access_for")
     @classmethod
     def _known_principals(cls, principals: list[str]) -> list[str]:
-        unknown = [p for p in principals if not rules.TOKEN_PRINCIPAL_PATTERN.match(p)]
-        if unknown:
-            raise ValueError(f"{unknown[0]!r} is not a principal: write group:<name>, user:<email> or "
-                             "servicePrincipal:<application id>")
+        _check_principals(principals)
         return principals
 
+    @field_validator("via_group")
+    @classmethod
+    def _a_group_one_can_join(cls, group: Optional[str]) -> Optional[str]:
+        if group in ("users", "admins"):
+            raise ValueError(f"{group!r} is a system group whose members Databricks manages itself: name a group you "
+                             "made that has token usage, or use manage: true")
+        return group
+
     @model_validator(mode="after")
-    def _opt_in_names_who_keeps_access(self) -> "TokenPermissionsSettings":
-        if self.keep_access_for and not self.manage:
-            raise ValueError("keepAccessFor only applies with manage: true")
-        if self.manage and not self.keep_access_for:
-            raise ValueError("manage: true replaces the workspace's token permissions: list in keepAccessFor who "
-                             "else keeps using tokens (at least the group of people who do today, e.g. group:users)")
+    def _one_way_to_token_usage(self) -> "TokenPermissionsSettings":
+        if self.manage:
+            if self.via_group:
+                raise ValueError("give manage: true or viaGroup, not both")
+            if not self.keep_access_for:
+                raise ValueError("manage: true replaces the workspace's token permissions: list in keepAccessFor who "
+                                 "else keeps using tokens (at least the group of people who do today, e.g. group:users)")
+        else:
+            if self.keep_access_for:
+                raise ValueError("keepAccessFor only applies with manage: true")
+            if not self.via_group:
+                raise ValueError(
+                    "the service principal needs token usage before its token can be made, in the same pulumi up: "
+                    "set viaGroup to a group that has token usage (CAN_USE on tokens), or manage: true with "
+                    "keepAccessFor (this stack then owns the workspace's token permissions)")
         return self
 
 
@@ -702,19 +757,32 @@ class ServicePrincipalSettings(SettingsModel):
     """`aws` or `gcp` (the token is made on the principal's behalf), or `azure` (an Entra ID application that
     signs in itself to make its token)."""
     credential_lifetime_days: int = Field(default=90, ge=1)
-    """The token expires after this many days; `pulumi up` before then makes a new one (rotation)."""
+    """The token expires after this many days."""
+    rotate_after_days: Optional[int] = Field(default=None, ge=1)
+    """Replace the token when it is this many days old (default: two thirds of its lifetime). The deploy workflow's
+    weekly `pulumi up --refresh` does it; see README, "Token rotation"."""
     credential_rotation: int = Field(default=1, ge=1)
-    """Raise by one to replace the token now (after a leak, or on a schedule)."""
+    """Raise by one to replace the token now (after a leak)."""
     azure_application_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
     """Azure: the Entra ID application (client) id of the principal."""
     azure_tenant_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
     """Azure: the Entra ID tenant id."""
-    catalog_grants: dict[str, list[rules.Privilege]] = Field(default_factory=dict)
+    catalog_grants: dict[str, list[rules.CatalogPrivilege]] = Field(default_factory=dict)
     """Catalog -> Unity Catalog privileges on it (e.g. USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT, MODIFY)."""
-    schema_grants: dict[str, list[rules.Privilege]] = Field(default_factory=dict)
+    schema_grants: dict[str, list[rules.SchemaPrivilege]] = Field(default_factory=dict)
     """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT)."""
-    token_permissions: TokenPermissionsSettings = Field(default_factory=TokenPermissionsSettings)
-    """Opt-in management of the workspace's token permissions."""
+    token_permissions: TokenPermissionsSettings
+    """How the principal gets token usage: `viaGroup`, or `manage: true` with `keepAccessFor`."""
+
+    @field_validator("catalog_grants", "schema_grants", mode="before")
+    @classmethod
+    def _privileges_that_exist(cls, grants: Any) -> Any:
+        if isinstance(grants, dict):
+            for privileges in grants.values():
+                for privilege in privileges if isinstance(privileges, list) else []:
+                    if privilege in rules.PRIVILEGE_HINTS:
+                        raise ValueError(rules.PRIVILEGE_HINTS[privilege])
+        return grants
 
     @field_validator("cloud")
     @classmethod
@@ -748,9 +816,21 @@ class ServicePrincipalSettings(SettingsModel):
             raise ValueError("azureApplicationId and azureTenantId are only for cloud azure")
         return self
 
+    @model_validator(mode="after")
+    def _rotates_before_expiry(self) -> "ServicePrincipalSettings":
+        problem = rotation_problem(self.credential_lifetime_days, self.rotation_days)
+        if problem:
+            raise ValueError(problem)
+        return self
+
     @property
     def credential_lifetime_seconds(self) -> int:
         return self.credential_lifetime_days * 24 * 3600
+
+    @property
+    def rotation_days(self) -> int:
+        """Days after which the token is replaced."""
+        return self.rotate_after_days or default_rotation_days(self.credential_lifetime_days)
 
 
 def _catalog_problem(known: References, catalogs: list[str]) -> Optional[str]:
@@ -868,11 +948,6 @@ class StackSettings(SettingsModel):
         if known is not None and not known.needing_run_as("servicePrincipal"):
             report_warning(info, ("servicePrincipal",), "no environment's credential uses it "
                                                         "(credential.runAs: servicePrincipal)")
-        if "token_permissions" not in principal.model_fields_set:
-            report_warning(info, ("servicePrincipal", "tokenPermissions"),
-                           "the principal needs permission to use tokens: grant it in the workspace admin settings, "
-                           "or let this stack manage token permissions (tokenPermissions.manage); say which with "
-                           "tokenPermissions.manage: true or false")
         return principal
 
     @field_validator("service_principal_secret")
@@ -948,6 +1023,27 @@ class StackSettings(SettingsModel):
             _check_variable(info, "secretEnvironmentVariables", name, values)
         return variables
 
+    @model_validator(mode="after")
+    def _adopted_and_triggered_as_they_can_be(self, info: ValidationInfo) -> "StackSettings":
+        if info.context is None:
+            return self
+        repository = self.project.repository
+        if repository is not None and not repository.triggers_ci:
+            for key in self.ci_job_keys():
+                report_problem(info, ("jobs", key), ci_trigger_problem(repository.git_clone_strategy))
+        if (self.import_ids.warehouse and self.service_principal is not None
+                and "keep_access_for" not in self.warehouse.model_fields_set):
+            report_problem(info, ("warehouse", "keepAccessFor"), (
+                "adopting warehouse " + self.import_ids.warehouse + " replaces its whole access list with the service "
+                "principal's (Databricks permissions are one list per warehouse; admins keep theirs): name who keeps "
+                "access, e.g. keepAccessFor: {group:data-engineers: CAN_USE}, or write keepAccessFor: {} to remove "
+                "everyone else's access on purpose"))
+        return self
+
+    def ci_job_keys(self) -> list[str]:
+        """Jobs that pull requests or merges trigger: they need a repository with a native Git integration."""
+        return [key for key, job in self.jobs.items() if job.run_on_pull_request or job.run_on_merge]
+
     def deployment_environments(self) -> dict[str, EnvironmentSettings]:
         """The environments jobs can run in."""
         return {key: env for key, env in self.environments.items() if env.is_deployment}
@@ -978,6 +1074,14 @@ class StackSettings(SettingsModel):
     def external_environment_keys(self) -> list[str]:
         """Keys of environments jobs name (to defer to) that other stacks own."""
         return sorted({job.defer_to for job in self.jobs.values() if job.defer_to} - set(self.environments))
+
+
+def ci_trigger_problem(strategy: str) -> str:
+    """Why a pull-request or merge job cannot run in a project whose repository is cloned with `strategy`."""
+    return (f"runs on pull requests or merges, but the project's repository is cloned with {strategy}, which gets no "
+            "pull-request events (docs.getdbt.com, \"CI jobs\", prerequisites): connect it through the dbt Cloud "
+            "GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab (deploy_token) or Azure "
+            "DevOps (azure_active_directory_app)")
 
 
 def _check_variable(info: ValidationInfo, section: str, name: str, values: dict[str, Any]) -> None:

@@ -28,8 +28,9 @@ API_DEFAULT_AUTO_STOP_MINUTES = 120
 MIN_AUTO_STOP_MINUTES_CLASSIC = 10
 """The API's floor for pro and classic warehouses ("0 or >= 10")."""
 
-MIN_AUTO_STOP_MINUTES_SERVERLESS = 5
-"""The UI's floor for serverless warehouses (the API may allow less; unconfirmed, so stay at the UI's)."""
+MIN_AUTO_STOP_MINUTES_SERVERLESS = 10
+"""The API's floor for serverless warehouses too: `CreateWarehouseRequest.auto_stop_mins` is "0 or >= 10"
+(the UI offers 5 for serverless, but the API the provider calls refuses it)."""
 
 MAX_MIN_CLUSTERS = 30
 MAX_MAX_CLUSTERS = 40
@@ -88,12 +89,21 @@ ENV_VAR_PROJECT_DEFAULT = "project"
 
 GIT_CLONE_STRATEGIES = ("deploy_key", "github_app", "deploy_token", "azure_active_directory_app")
 
+CI_CAPABLE_CLONE_STRATEGIES = ("github_app", "deploy_token", "azure_active_directory_app")
+"""Native Git integrations: the only repositories whose pull requests and merges trigger dbt Cloud CI and merge jobs
+(docs.getdbt.com, "CI jobs", prerequisites). A deploy key clones over SSH and receives no webhooks."""
+
 RunStatus = Literal["success", "error", "canceled"]
 """Run statuses a job-completion trigger can wait for, as dbt Cloud names them."""
 
-NotificationType = Literal["userEmail", "externalEmail", "slack"]
-NOTIFICATION_TYPE_CODES: dict[str, int] = {"userEmail": 1, "slack": 2, "externalEmail": 4}
-"""dbt Cloud's numeric codes for notification types: users write the words, the API gets the code."""
+NotificationType = Literal["userEmail", "externalEmail", "slack", "slackApp"]
+NOTIFICATION_TYPE_CODES: dict[str, int] = {"userEmail": 1, "slack": 2, "externalEmail": 4, "slackApp": 5}
+"""dbt Cloud's numeric codes for notification types: users write the words, the API gets the code.
+`slack` (2) posts through the Slack integration a dbt Cloud user linked; `slackApp` (5) through the account-level
+dbt Slack app (pulumi_dbtcloud 1.11.11, `PartialNotification.notification_type`: "5 = Slack channel via the
+account-level Slack app: requires slack_channel_id and slack_channel_name")."""
+
+SLACK_NOTIFICATION_TYPES = ("slack", "slackApp")
 
 DEFAULT_THREADS = 4
 """dbt Cloud's UI default for a job's threads (the provider's own default is 1)."""
@@ -102,15 +112,35 @@ SENSIBLE_MAX_THREADS = 64
 
 DEFAULT_HOST_URL = "https://cloud.getdbt.com/api"
 
-Privilege = Literal[
-    "USE_CATALOG", "USE_SCHEMA", "BROWSE", "SELECT", "MODIFY", "CREATE_SCHEMA", "CREATE_TABLE", "CREATE_VIEW",
-    "CREATE_MATERIALIZED_VIEW", "CREATE_FUNCTION", "EXECUTE", "READ_VOLUME", "WRITE_VOLUME", "CREATE_VOLUME",
-    "ALL_PRIVILEGES",
+# Unity Catalog privileges per securable, from terraform-provider-databricks `docs/resources/grants.md` ("Catalog
+# grants", "Schema grants"). The provider passes privileges through unchecked, so a privilege the securable does not
+# have fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (issue #2176; PR #2198 removed
+# CREATE_VIEW, superseded by CREATE_TABLE, which covers views).
+CatalogPrivilege = Literal[
+    "ALL_PRIVILEGES", "APPLY_TAG", "CREATE_CONNECTION", "CREATE_SCHEMA", "MANAGE", "USE_CATALOG",
+    "CREATE_FUNCTION", "CREATE_TABLE", "CREATE_VOLUME", "EXECUTE", "MODIFY", "REFRESH", "SELECT", "READ_VOLUME",
+    "WRITE_VOLUME", "USE_SCHEMA",
 ]
-"""Unity Catalog privileges a dbt service principal may be granted on catalogs and schemas."""
+"""Privileges that can be granted on a catalog (the second half apply to everything inside it)."""
+
+SchemaPrivilege = Literal[
+    "ALL_PRIVILEGES", "APPLY_TAG", "CREATE_FUNCTION", "CREATE_TABLE", "CREATE_VOLUME", "MANAGE", "USE_SCHEMA",
+    "EXECUTE", "MODIFY", "REFRESH", "SELECT", "READ_VOLUME", "WRITE_VOLUME",
+]
+"""Privileges that can be granted on a schema (no USE_CATALOG, CREATE_SCHEMA or CREATE_CONNECTION)."""
+
+PRIVILEGE_HINTS = {
+    "CREATE_VIEW": "Unity Catalog has no CREATE_VIEW privilege on catalogs or schemas (\"Privilege CREATE VIEW is not "
+                   "applicable to this entity\"): CREATE_TABLE lets dbt create views too",
+}
+"""Why a privilege people often write is refused, and what to write instead."""
+
+WAREHOUSE_PERMISSION_LEVELS = ("CAN_USE", "CAN_MONITOR", "CAN_MANAGE", "CAN_VIEW", "IS_OWNER")
+WarehousePermissionLevel = Literal["CAN_USE", "CAN_MONITOR", "CAN_MANAGE", "CAN_VIEW", "IS_OWNER"]
+"""Permission levels of a SQL warehouse (databricks provider, `docs/resources/permissions.md`)."""
 
 TOKEN_PRINCIPAL_PATTERN = re.compile(r"^(group:[^\s].*|user:[^@\s]+@[^@\s]+|servicePrincipal:[0-9a-f-]{36})$")
-"""Who keeps token access when this project manages the workspace's token permissions."""
+"""How a Databricks principal is written: who keeps token access, who keeps access to a warehouse."""
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 MAX_SENSIBLE_TOKEN_DAYS = 365
@@ -120,6 +150,11 @@ BRANCH_PATTERN = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)(?!.*@\{)[^\s~^:?*\[\\]+(?
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+
+
+DBT_VERSION_RENAMED = {"versionless": "latest"}
+"""dbt Cloud renamed the `versionless` track to `latest` and answers `latest` (terraform-provider-dbtcloud v1.12.5,
+`environment/resource.go`: "Handle versionless to latest conversion"): declare what the API returns."""
 
 
 def suggest_dbt_version(value: str) -> Optional[str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from .errors import Problem
-from .model import StackSettings
+from .model import StackSettings, ci_trigger_problem
 
 
 def cross_stack_problems(stacks: dict[str, StackSettings], project_name: str) -> list[Problem]:
     """Problems no single stack can see: the project created once, adopted from a stack that creates it,
-    one development and one production environment per project, environment names unique."""
+    pull-request and merge jobs only where the project's repository can trigger them, one development and one
+    production environment per project, environment names unique."""
     problems: list[Problem] = []
     creators = sorted(name for name, settings in stacks.items() if settings.project.creates_project)
     if len(creators) > 1:
@@ -29,6 +30,11 @@ def cross_stack_problems(stacks: dict[str, StackSettings], project_name: str) ->
             problems.append(Problem(where, f"{reference!r}: stack {owner!r} does not create the project; "
                                            f"adopt it from {', '.join(creators) or 'the stack that does'}"))
         else:
+            repository = stacks[owner].project.repository
+            if repository is not None and not repository.triggers_ci:
+                for key in settings.ci_job_keys():
+                    problems.append(Problem(f"{name}: jobs.{key}", ci_trigger_problem(repository.git_clone_strategy)
+                                            + f" (in {owner}'s project.repository)"))
             owned = set(stacks[owner].environments)
             for key in settings.external_environment_keys():
                 if key not in owned:

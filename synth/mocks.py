@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+MOCK_NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+"""The mocks' clock: fixed, so that renderings (and offline diffs) do not change from one day to the next."""
 
 
 def fake_number(stack: str, type_: str, name: str) -> int:
@@ -46,8 +51,10 @@ def plain(value: Any) -> Any:
 class ProviderMocks(pulumi.runtime.Mocks):
     """New resources get ids and outputs shaped like the real dbt Cloud and Databricks providers'."""
 
-    def __init__(self, stack: str, workspace_host: str, stack_outputs: Optional[dict[str, dict]] = None):
+    def __init__(self, stack: str, workspace_host: str, stack_outputs: Optional[dict[str, dict]] = None,
+                 clock: Callable[[], datetime] = lambda: MOCK_NOW):
         self.stack = stack
+        self.clock = clock
         self.workspace_host = workspace_host
         self.stack_outputs = stack_outputs or {}
         self._handlers: dict[str, Callable[[dict, int], tuple[str, dict]]] = {
@@ -63,6 +70,7 @@ class ProviderMocks(pulumi.runtime.Mocks):
             "databricks:index/token:Token": lambda inputs, n: (str(n), {"tokenValue": f"dapi-offline-{n}"}),
             "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable":
                 lambda inputs, n: (f"{inputs.get('projectId')}:{inputs.get('name')}", {}),
+            "time:index/rotating:Rotating": self._rotating,
             STACK_REFERENCE: self._stack_reference,
         }
 
@@ -77,6 +85,10 @@ class ProviderMocks(pulumi.runtime.Mocks):
         return args.resource_id or resource_id, {**inputs, **computed}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        if args.token == "databricks:index/getGroup:getGroup":
+            # A group looked up by name: its SCIM id, as the real data source returns it.
+            name = plain(args.args).get("displayName", "")
+            return {"id": str(fake_number(self.stack, args.token, name)), "displayName": name}
         return {}
 
     def _sql_endpoint(self, inputs: dict, number: int) -> tuple[str, dict]:
@@ -86,6 +98,16 @@ class ProviderMocks(pulumi.runtime.Mocks):
             "odbcParams": {"hostname": self.workspace_host, "path": path, "port": 443, "protocol": "https"},
             "jdbcUrl": f"jdbc:databricks://{self.workspace_host}:443/default;transportMode=http;httpPath={path}",
         }
+
+    def _rotating(self, inputs: dict, number: int) -> tuple[str, dict]:
+        """pulumiverse-time `Rotating`: id and `rfc3339` are its creation time, `rotationRfc3339` when it expires."""
+        created = self.clock()
+        due = created + timedelta(days=inputs.get("rotationDays", 0), hours=inputs.get("rotationHours", 0),
+                                  minutes=inputs.get("rotationMinutes", 0))
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return stamp, {"rfc3339": stamp, "rotationRfc3339": due.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "unix": int(created.timestamp()), "year": created.year, "month": created.month,
+                       "day": created.day, "hour": created.hour, "minute": created.minute, "second": created.second}
 
     @staticmethod
     def _in_project(inputs: dict, number: int, number_output: str) -> tuple[str, dict]:
@@ -127,6 +149,10 @@ class Registration:
     """The explicit provider reference, when the resource has one."""
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     """Input name -> URNs of the resources its value came from."""
+    replacement_trigger: Any = None
+    """The value whose change replaces the resource (`replacement_trigger`), as the engine would compare it."""
+    delete_before_replace: bool = False
+    """Whether a replacement deletes the old resource before creating the new one."""
     outputs: dict = field(default_factory=dict)
 
 
@@ -160,6 +186,10 @@ class RecordingMonitor(MockMonitor):
             provider=getattr(request, "provider", ""),
             property_dependencies={key: list(value.urns)
                                    for key, value in getattr(request, "propertyDependencies", {}).items()},
+            replacement_trigger=(json_format.MessageToDict(request.replacement_trigger)
+                                 if request.HasField("replacement_trigger") else None)
+            if hasattr(request, "replacement_trigger") else None,
+            delete_before_replace=bool(getattr(request, "deleteBeforeReplace", False)),
         )
         if custom:
             registration.outputs = self.resources[urn].state

@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 
-_PACKAGES = {"dbtcloud": "pulumi_dbtcloud", "databricks": "pulumi_databricks"}
+_PACKAGES = {"dbtcloud": "pulumi_dbtcloud", "databricks": "pulumi_databricks", "time": "pulumiverse_time"}
 
 
 def snake(name: str) -> str:

@@ -41,7 +41,9 @@ def test_project_and_repository_are_created_and_linked(prod):
     assert project.inputs["name"] == "Shanghai Transport DW"
     assert project.inputs["dbtProjectSubdirectory"] == "data_warehouse/dbt"
     repository = only(prod, REPOSITORY)
-    assert repository.inputs["gitCloneStrategy"] == "deploy_key"
+    # The GitHub app (native integration): the dev stack's CI job needs its pull-request events.
+    assert repository.inputs["gitCloneStrategy"] == "github_app"
+    assert is_int(repository.inputs["githubInstallationId"])
     assert repository.inputs["remoteUrl"].startswith("git@")
     assert is_int(repository.inputs["projectId"]) and repository.inputs["projectId"] == int(project.id)
     link = only(prod, PROJECT_REPOSITORY)
@@ -49,7 +51,7 @@ def test_project_and_repository_are_created_and_linked(prod):
     # The link takes the repository's number, not its composite Pulumi id "<project>:<repository>".
     assert ":" in repository.id
     assert link.inputs["repositoryId"] == repository.outputs["repositoryId"]
-    assert prod.outputs["deployKey"] == repository.outputs["deployKey"]
+    assert "deployKey" not in prod.outputs  # the GitHub app needs no key
 
 
 def test_production_environment_runs_with_its_own_credential_and_connection(prod):

@@ -56,7 +56,17 @@ RULES = [
      lambda v: v["warehouse"].update(serverless=False, autoStopMinutes=5),
      "warehouse: autoStopMinutes must be 0 or at least 10 for pro and classic warehouses"),
     ("auto-stop floor serverless", "prod", setting("warehouse.autoStopMinutes", 2),
-     "warehouse: autoStopMinutes must be 0 or at least 5 for serverless warehouses"),
+     "warehouse: autoStopMinutes must be 0 or at least 10 for serverless warehouses"),
+    # CreateWarehouseRequest.auto_stop_mins: "0 or >= 10", serverless included (the UI's 5 is refused by the API).
+    ("auto-stop floor serverless is the API's", "prod", setting("warehouse.autoStopMinutes", 5),
+     "warehouse: autoStopMinutes must be 0 or at least 10 for serverless warehouses"),
+    ("warehouse access principals", "prod", setting("warehouse.keepAccessFor", {"data-engineers": "CAN_USE"}),
+     "warehouse.keepAccessFor: 'data-engineers' is not a principal"),
+    ("warehouse access levels", "prod", setting("warehouse.keepAccessFor", {"group:data-engineers": "CAN_READ"}),
+     "warehouse.keepAccessFor.group:data-engineers: Input should be 'CAN_USE'"),
+    ("adopting a warehouse names who keeps access", "prod",
+     lambda v: (v.update(importIds={"warehouse": "0123456789abcdef"}), v["warehouse"].pop("keepAccessFor")),
+     "warehouse.keepAccessFor: adopting warehouse 0123456789abcdef replaces its whole access list"),
     ("serverless needs PRO", "prod", setting("warehouse.warehouseType", "CLASSIC"),
      "warehouse: serverless: true needs warehouseType: PRO"),
     ("warehouse type", "prod", setting("warehouse.warehouseType", "SERVERLESS"), "warehouse.warehouseType: must be PRO or CLASSIC"),
@@ -161,11 +171,30 @@ RULES = [
      "project: give exactly one of name (this stack creates the project), fromStack"),
     ("adopting stack says where from", "dev", setting("project", {}),
      "project: give exactly one of name"),
-    ("deploy key clones over SSH", "prod", setting("project.repository.remoteUrl", "https://github.com/o/r.git"),
+    ("deploy key clones over SSH", "prod",
+     lambda v: v["project"]["repository"].update(gitCloneStrategy="deploy_key", remoteUrl="https://github.com/o/r.git"),
      "project.repository: deploy_key clones over SSH"),
-    ("github app needs its installation", "prod",
-     lambda v: v["project"]["repository"].update(gitCloneStrategy="github_app", remoteUrl="https://github.com/o/r"),
+    ("github app needs its installation", "prod", lambda v: v["project"]["repository"].pop("githubInstallationId"),
      "project.repository: gitCloneStrategy github_app needs githubInstallationId"),
+    # docs.getdbt.com, "CI jobs", prerequisites: pull-request triggers need a native Git integration.
+    ("a CI job needs a repository that can trigger it", "prod",
+     lambda v: (v["project"]["repository"].update(gitCloneStrategy="deploy_key"),
+                v["jobs"]["daily-pipeline"].pop("schedule"), v["jobs"]["daily-pipeline"].update(runOnPullRequest=True)),
+     "jobs.daily-pipeline: runs on pull requests or merges, but the project's repository is cloned with deploy_key"),
+    ("a merge job needs a repository that can trigger it", "prod",
+     lambda v: (v["project"]["repository"].update(gitCloneStrategy="deploy_key"),
+                v["jobs"]["daily-pipeline"].pop("schedule"), v["jobs"]["daily-pipeline"].update(runOnMerge=True)),
+     "jobs.daily-pipeline: runs on pull requests or merges, but the project's repository is cloned with deploy_key"),
+    # terraform-provider-dbtcloud v1.12.5 environment/resource.go: "versionless" is read back as "latest".
+    ("dbt version as the API returns it", "prod", setting("environments.production.dbtVersion", "versionless"),
+     "environments.production.dbtVersion: dbt Cloud renamed 'versionless' to 'latest'"),
+    ("slack channel name as dbt Cloud keeps it", "prod", setting("notifications.data-alerts-slack.slackChannelName",
+                                                               "data-alerts"),
+     "notifications.data-alerts-slack: write slackChannelName with its '#'"),
+    ("slack app needs its channel", "prod",
+     lambda v: (v["notifications"]["data-alerts-slack"].update(type="slackApp"),
+                v["notifications"]["data-alerts-slack"].pop("slackChannelId")),
+     "notifications.data-alerts-slack: a slackApp notification needs slackChannelId and slackChannelName"),
     ("clone strategy", "prod", setting("project.repository.gitCloneStrategy", "git_token"),
      "project.repository.gitCloneStrategy: must be one of deploy_key, github_app, deploy_token"),
     ("account id", "prod", setting("dbtcloud:accountId", "my-account"),
@@ -283,6 +312,18 @@ def test_cross_stack_an_adopting_stack_names_the_creator():
         "dev: project.fromStack: 'organization/dbtcloud-databricks/qa': there is no stack 'qa' here (stacks: dev, prod)"]
 
 
+def test_cross_stack_a_ci_job_needs_the_creators_repository_to_trigger_it():
+    """docs.getdbt.com, "CI jobs", prerequisites: a deploy-key repository sends no pull-request events."""
+    stacks = {"dev": settings_of("dev"),
+              "prod": settings_of("prod", setting("project.repository", {
+                  "remoteUrl": "git@github.com:o/r.git", "gitCloneStrategy": "deploy_key"}))}
+    assert [str(p) for p in cross_stack_problems(stacks, PROJECT_NAME)] == [
+        "dev: jobs.pull-requests: runs on pull requests or merges, but the project's repository is cloned with "
+        "deploy_key, which gets no pull-request events (docs.getdbt.com, \"CI jobs\", prerequisites): connect it "
+        "through the dbt Cloud GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab "
+        "(deploy_token) or Azure DevOps (azure_active_directory_app) (in prod's project.repository)"]
+
+
 def test_cross_stack_environment_names_and_kinds_are_unique():
     def clash(values):
         values["environments"]["staging"].update(name="Production", deploymentType="production")
@@ -310,7 +351,32 @@ PRINCIPAL_RULES = [
      "servicePrincipal.schemaGrants: 'raw' is not catalog.schema"),
     ("privileges by name", "prod",
      lambda v: v["servicePrincipal"]["catalogGrants"].update(shanghai_transport=["READ"]),
-     "servicePrincipal.catalogGrants.shanghai_transport[0]: Input should be 'USE_CATALOG'"),
+     "servicePrincipal.catalogGrants.shanghai_transport[0]: Input should be 'ALL_PRIVILEGES'"),
+    # terraform-provider-databricks#2176 / PR #2198: "Privilege CREATE VIEW is not applicable to this entity".
+    ("no CREATE_VIEW on a catalog", "prod",
+     lambda v: v["servicePrincipal"]["catalogGrants"]["shanghai_transport"].append("CREATE_VIEW"),
+     "servicePrincipal.catalogGrants: Unity Catalog has no CREATE_VIEW privilege"),
+    # docs/resources/grants.md, "Schema grants": USE_CATALOG and CREATE_SCHEMA are not privileges of a schema.
+    ("privileges per securable", "prod",
+     lambda v: v["servicePrincipal"].update(schemaGrants={"shanghai_transport.raw": ["USE_CATALOG", "SELECT"]}),
+     "servicePrincipal.schemaGrants.shanghai_transport.raw[0]: Input should be 'ALL_PRIVILEGES'"),
+    # docs/resources/obo_token.md: the token depends on the principal's token usage; without a way to it, the first
+    # pulumi up fails at the token.
+    ("token usage is given one way or the other", "prod",
+     setting("servicePrincipal.tokenPermissions", {"manage": False}),
+     "servicePrincipal.tokenPermissions: the service principal needs token usage before its token can be made"),
+    ("token usage is required", "prod", setting("servicePrincipal.tokenPermissions", REMOVE),
+     "servicePrincipal.tokenPermissions: is required"),
+    ("token usage one way only", "prod",
+     setting("servicePrincipal.tokenPermissions", {"manage": True, "keepAccessFor": ["group:users"], "viaGroup": "x"}),
+     "servicePrincipal.tokenPermissions: give manage: true or viaGroup, not both"),
+    ("token group one can join", "prod", setting("servicePrincipal.tokenPermissions", {"viaGroup": "users"}),
+     "servicePrincipal.tokenPermissions.viaGroup: 'users' is a system group"),
+    ("the token rotates before it expires", "prod", setting("servicePrincipal.rotateAfterDays", 80),
+     "servicePrincipal: rotating after 80 days leaves too little time"),
+    ("a token too short-lived to rotate", "prod",
+     lambda v: v["servicePrincipal"].update(credentialLifetimeDays=10, rotateAfterDays=5),
+     "servicePrincipal: a 10-day token cannot be rotated in time"),
     ("unknown principal", "dev", setting("environments.staging.credential.runAs", "servicePrincipal"),
      "environments.staging.credential.runAs: names the service principal, but this stack configures none"),
     ("token source", "prod", setting("environments.production.credential.runAs", "personal"),

@@ -13,6 +13,8 @@ OBO_TOKEN = "databricks:index/oboToken:OboToken"
 TOKEN = "databricks:index/token:Token"
 PERMISSIONS = "databricks:index/permissions:Permissions"
 GRANT = "databricks:index/grant:Grant"
+GROUP_MEMBER = "databricks:index/groupMember:GroupMember"
+ROTATING = "time:index/rotating:Rotating"
 PROVIDER = "pulumi:providers:databricks"
 
 
@@ -55,18 +57,54 @@ def test_rotation_replaces_the_token_and_the_token_is_never_protected():
     assert all(r.protect for r in rotated[PRINCIPAL])
 
 
+def test_the_token_is_replaced_by_its_rotation_time_new_one_first(prod):
+    """OboToken has no update and is dropped from state only after expiry (tokens/resource_obo_token.go): the
+    `Rotating` timestamp is what replaces it in time."""
+    (rotation,) = prod.resources(ROTATING)
+    (token,) = prod.resources(OBO_TOKEN)
+    assert plain(rotation.inputs) == {"rotationDays": 60}
+    assert rotation.protect is False
+    # The token's replacement trigger is the rotation time: a recreated Rotating (after a refresh past that time)
+    # has a new one, and the engine replaces the token.
+    assert token.replacement_trigger == rotation.outputs["rotationRfc3339"] == "2026-03-02T00:00:00Z"
+    # Create the new token, hand it to the credential, then delete the old one.
+    assert token.delete_before_replace is False
+
+
+def test_rotation_defaults_to_two_thirds_of_the_lifetime():
+    found = prod(lambda v: v["servicePrincipal"].pop("rotateAfterDays"))
+    assert plain(found[ROTATING][0].inputs) == {"rotationDays": 60}
+    found = prod(lambda v: (v["servicePrincipal"].pop("rotateAfterDays"),
+                            v["servicePrincipal"].update(credentialLifetimeDays=30)))
+    assert plain(found[ROTATING][0].inputs) == {"rotationDays": 16}  # 30 - two weekly runs, not 20
+
+
+def test_token_usage_through_an_existing_group_comes_before_the_token(prod):
+    """obo_token.md: a token can be made for a principal only once it may use tokens; on the first `pulumi up` the
+    membership is made first, in the same run."""
+    (member,) = prod.resources(GROUP_MEMBER)
+    (principal,) = prod.resources(PRINCIPAL)
+    (token,) = prod.resources(OBO_TOKEN)
+    assert plain(member.inputs)["memberId"] == principal.id
+    assert plain(member.inputs)["groupId"]  # looked up by name: dbt-service-principals
+    assert member.urn in token.dependencies
+    assert not [r for r in prod.resources(PERMISSIONS) if plain(r.inputs).get("authorization") == "tokens"]
+
+
 def test_least_privilege_on_the_warehouse_and_the_catalog(prod):
     (principal,) = prod.resources(PRINCIPAL)
     application_id = principal.outputs["applicationId"]
     (permissions,) = prod.resources(PERMISSIONS)
+    # The warehouse's permissions are one list: the principal, and who the stack file says keeps access.
     assert plain(permissions.inputs) == {
         "sqlEndpointId": prod.outputs["warehouseId"],
-        "accessControls": [{"servicePrincipalName": application_id, "permissionLevel": "CAN_USE"}],
+        "accessControls": [{"servicePrincipalName": application_id, "permissionLevel": "CAN_USE"},
+                           {"groupName": "data-engineers", "permissionLevel": "CAN_USE"}],
     }
     (grant,) = prod.resources(GRANT)
     assert plain(grant.inputs) == {
         "principal": application_id, "catalog": "shanghai_transport",
-        "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "CREATE_VIEW", "SELECT", "MODIFY"],
+        "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "SELECT", "MODIFY"],
     }
 
 

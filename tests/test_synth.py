@@ -86,7 +86,7 @@ def test_stack_references_resolve_to_local_stacks():
 def test_tree_shows_components_resources_inputs_and_masks_secrets(capsys):
     assert main(["prod"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("dbtcloud-databricks / prod: 8 components, 17 resources")
+    assert out.startswith("dbtcloud-databricks / prod: 8 components, 19 resources")
     assert "SqlWarehouse warehouse  [protected]" in out
     assert "└── databricks:SqlEndpoint warehouse-endpoint  [protected]" in out
     assert "scheduleCron: 0 2 * * *" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,21 @@ def test_drift_expects_no_changes_after_a_refresh():
     (step,) = pulumi_steps(load("drift.yml"))
     assert (step["with"]["refresh"], step["with"]["expect-no-changes"]) == (True, True)
     assert load("drift.yml")["jobs"]["drift"]["permissions"]["issues"] == "write"
+
+
+def test_the_schedule_refreshes_often_enough_to_rotate_the_token():
+    """settings.rotation assumes a `pulumi up --refresh` at least every SCHEDULED_DEPLOY_EVERY_DAYS days: the
+    time:Rotating resource is recreated only by a refresh (terraform-provider-time runs its check in Read)."""
+    from croniter import croniter
+
+    from settings.rotation import SCHEDULED_DEPLOY_EVERY_DAYS
+
+    document = load("deploy.yml")
+    (entry,) = document["on"]["schedule"]
+    runs = croniter(entry["cron"], datetime(2026, 1, 1, tzinfo=timezone.utc))
+    times = [runs.get_next(datetime) for _ in range(60)]
+    longest_gap = max(b - a for a, b in zip(times, times[1:]))
+    assert longest_gap <= timedelta(days=SCHEDULED_DEPLOY_EVERY_DAYS)
+    assert "schedule" in document["jobs"]["prod"]["if"]
+    for step in pulumi_steps(document):
+        assert step["with"]["command"] == "up" and step["with"]["refresh"] is True
