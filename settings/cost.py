@@ -10,12 +10,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from croniter import croniter
+from pydantic import Field, field_validator
 
 from . import rules
-from .model import StackSettings
+from .base import SettingsModel
+
+if TYPE_CHECKING:  # the stack holds the cost settings; the estimate reads the whole stack
+    from .stack import StackSettings
+
+class CostSettings(SettingsModel):
+    """Assumptions of the offline cost estimate (`python -m synth cost`)."""
+
+    plan: str = "starter"
+    """dbt Cloud plan: `developer` (3,000 models a month, no API), `starter` (15,000, then $0.01 each) or
+    `enterprise`."""
+    dbu_price_usd: float = Field(default=0.70, gt=0)
+    """Dollars per DBU for this warehouse type, cloud and tier (Databricks' pricing page)."""
+
+    @field_validator("plan")
+    @classmethod
+    def _known_plan(cls, value: str) -> str:
+        if value not in ("developer", "starter", "enterprise"):
+            raise ValueError("must be developer, starter or enterprise")
+        return value
+
 
 REFERENCE_YEAR = 2026
 """The calendar year schedules are counted over (365 days, 261 weekdays): a fixed year keeps the figures,

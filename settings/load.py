@@ -14,9 +14,10 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError
 
+from .base import References
 from .cost import StackCost, cost_warnings, stack_cost
 from .errors import ConfigError, Problem
-from .model import References, StackSettings
+from .stack import StackSettings
 
 PROJECT_NAME = "dbtcloud-databricks"
 """The `name` in Pulumi.yaml: the namespace of this project's config keys."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .account import AccountSettings
 from .load import PROJECT_NAME
-from .model import AccountSettings, StackSettings
+from .stack import StackSettings
 
 SCHEMA_FILE = "stack-config.schema.json"
 
@@ -35,7 +36,7 @@ def stack_file_schema(project_name: str = PROJECT_NAME) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Pulumi stack file of {project_name}",
-        "description": "Generated from settings/model.py by `python -m synth schema`; do not edit by hand.",
+        "description": "Generated from the settings models (settings/) by `python -m synth schema`; do not edit by hand.",
         "type": "object",
         "properties": {
             "config": {

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .errors import Problem
-from .model import StackSettings, ci_trigger_problem
+from .project import ci_trigger_problem
+from .stack import StackSettings
 
 
 def cross_stack_problems(stacks: dict[str, StackSettings], project_name: str) -> list[Problem]:

@@ -1,0 +1,36 @@
+"""The dbt Cloud account, read from the provider's own `dbtcloud:` keys."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from . import rules
+from .base import SettingsModel
+
+
+class AccountSettings(SettingsModel):
+    """The dbt Cloud account, read from the provider's own `dbtcloud:` keys (or its environment variables)."""
+
+    account_id: int = Field(gt=0)
+    """The number in your dbt Cloud URLs: `https://cloud.getdbt.com/settings/accounts/<accountId>`."""
+    host_url: str = rules.DEFAULT_HOST_URL
+    """The API address of your dbt Cloud region or cell, ending in `/api`."""
+
+    @field_validator("host_url")
+    @classmethod
+    def _host_url_is_api(cls, value: str) -> str:
+        if not value.startswith("https://") or not value.rstrip("/").endswith("/api"):
+            raise ValueError(
+                f"must be an https URL ending in /api, like {rules.DEFAULT_HOST_URL} "
+                "or https://ACCOUNT_PREFIX.us1.dbt.com/api"
+            )
+        return value.rstrip("/")
+
+    @property
+    def web_url(self) -> str:
+        """The dbt Cloud web address that job links point to (the API URL without `/api`)."""
+        return self.host_url[: -len("/api")]
+
+    def job_url(self, project_id: int, job_id: int) -> str:
+        """The page of a job in dbt Cloud."""
+        return f"{self.web_url}/deploy/{self.account_id}/projects/{project_id}/jobs/{job_id}"

@@ -1,0 +1,145 @@
+"""The base of every settings model, and how sections report problems and name each other.
+
+Keys are camelCase, as in the dbt Cloud UI and in Pulumi's own config. Rules that concern one section live in
+that section's module; rules that cross sections (a job naming an environment, a notification naming a job) report
+through `report_problem`, so that every problem of a stack file is found in one pass and reported together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo
+from pydantic.alias_generators import to_camel
+
+from . import rules
+
+
+class SettingsModel(BaseModel):
+    """Base of every settings model: camelCase keys, unknown keys refused, values frozen."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, use_attribute_docstrings=True
+    )
+
+
+def report_problem(info: ValidationInfo, path: tuple, message: str) -> None:
+    """Record a cross-section problem at `path` without stopping validation of the other sections."""
+    info.context["problems"].append((path, message))
+
+
+def report_warning(info: ValidationInfo, path: tuple, message: str) -> None:
+    """Record something valid but probably not meant; it is shown and does not stop the run."""
+    info.context["warnings"].append((path, message))
+
+
+@dataclass(frozen=True)
+class References:
+    """The names a stack file defines, read from the raw document before validation.
+
+    Sections name each other by key (a job its environment, a notification its jobs). Checking those
+    names against the raw keys, rather than against validated sections, lets a bad reference be reported
+    even when the section it points into has mistakes of its own.
+    """
+
+    environment_types: dict[str, Any] = field(default_factory=dict)
+    """Environment key -> its `type` as written."""
+    jobs: frozenset[str] = frozenset()
+    """Job keys."""
+    adopted_environments: frozenset[str] = frozenset()
+    """With `project.id`: the keys under `project.environmentIds`."""
+    adopts_from_stack: bool = False
+    """With `project.fromStack`: environment ids come from that stack, checked when it is read."""
+    creates_project: bool = True
+    has_service_principal: bool = False
+    token_sources: dict[str, Any] = field(default_factory=dict)
+    """Deployment environment key -> its credential's `runAs` as written."""
+    catalogs: frozenset[str] = frozenset()
+    """Catalogs the stack's connection and credentials name."""
+
+    @classmethod
+    def from_document(cls, document: dict) -> "References":
+        def mapping(value: Any) -> dict:
+            return value if isinstance(value, dict) else {}
+
+        project = mapping(document.get("project"))
+        environments = mapping(document.get("environments"))
+        credentials = {key: mapping(mapping(env).get("credential")) for key, env in environments.items()
+                       if mapping(env).get("type") == "deployment"}
+        catalogs = {credential.get("catalog") for credential in credentials.values()}
+        catalogs.add(mapping(document.get("connection")).get("catalog"))
+        return cls(
+            environment_types={key: mapping(env).get("type") for key, env in mapping(document.get("environments")).items()},
+            jobs=frozenset(mapping(document.get("jobs"))),
+            adopted_environments=frozenset(mapping(project.get("environmentIds"))),
+            adopts_from_stack=bool(project.get("fromStack")),
+            creates_project=not (project.get("fromStack") or project.get("id")),
+            has_service_principal=bool(document.get("servicePrincipal")),
+            token_sources={key: credential.get("runAs", "deploymentToken") for key, credential in credentials.items()},
+            catalogs=frozenset(c for c in catalogs if isinstance(c, str)),
+        )
+
+    def needing_run_as(self, source: str) -> list[str]:
+        """Deployment environments whose credential takes its token from `source`."""
+        return [key for key, run_as in self.token_sources.items() if run_as == source]
+
+    def environment_problem(self, key: str) -> Optional[str]:
+        """Why a job cannot run in environment `key`, or None."""
+        if key not in self.environment_types:
+            return f"{key!r} is not an environment of this stack; environments: {listing(self.environment_types)}"
+        if self.environment_types[key] == "development":
+            deployment = [k for k, kind in self.environment_types.items() if kind == "deployment"]
+            return (f"{key!r} is a development environment and dbt Cloud runs jobs only in deployment "
+                    f"environments; use {' or '.join(deployment) or 'a deployment environment (e.g. staging)'}")
+        return None
+
+    def deferral_problem(self, key: str) -> Optional[str]:
+        """Why a job cannot defer to environment `key`, or None."""
+        known = set(self.environment_types) | set(self.adopted_environments)
+        if key in known or self.adopts_from_stack:
+            return None
+        where = "this stack's environments" + (" or project.environmentIds" if not self.creates_project else "")
+        return f"{key!r} is not among {where}: {listing(known)}"
+
+    def unknown_environments(self, keys: list[str]) -> Optional[str]:
+        """Why a list of environment keys names environments that do not exist, or None."""
+        unknown = [key for key in keys if key not in self.environment_types]
+        if not unknown:
+            return None
+        return f"{', '.join(map(repr, unknown))}: not among this stack's environments: {listing(self.environment_types)}"
+
+    def job_problem(self, keys: list[str]) -> Optional[str]:
+        """Why a list of job keys names jobs that do not exist, or None."""
+        unknown = [key for key in keys if key not in self.jobs]
+        if not unknown:
+            return None
+        return f"{', '.join(map(repr, unknown))} {'is not a job' if len(unknown) == 1 else 'are not jobs'} of this " \
+               f"stack; jobs: {listing(self.jobs)}"
+
+
+def references(info: ValidationInfo) -> Optional[References]:
+    """The stack file's names, when validating a whole stack (not a lone section, as tests may)."""
+    return (info.context or {}).get("references")
+
+
+def check_reference(info: ValidationInfo, check: Callable[[References, Any], Optional[str]], value: Any) -> Any:
+    """Raise what `check` finds wrong with a reference to another section; pass the value through otherwise."""
+    known = references(info)
+    problem = check(known, value) if known is not None and value is not None else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def listing(keys) -> str:
+    return ", ".join(sorted(keys)) or "none"
+
+
+
+def check_principals(principals: list[str]) -> None:
+    unknown = [p for p in principals if not rules.TOKEN_PRINCIPAL_PATTERN.match(p)]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a principal: write group:<name>, user:<email> or "
+                         "servicePrincipal:<application id>")
+

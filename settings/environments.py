@@ -1,0 +1,112 @@
+"""dbt Cloud environments and the Databricks credentials their runs use."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from . import rules
+from .base import SettingsModel, references
+
+
+class CredentialSettings(SettingsModel):
+    """Where a deployment environment's runs write in Databricks, and whose token they run with."""
+
+    target_schema: str = Field(alias="schema", min_length=1, pattern=rules.SCHEMA_PATTERN.pattern)
+    """Schema dbt builds into (letters, digits and underscores)."""
+    catalog: Optional[str] = None
+    """Unity Catalog catalog dbt builds into (defaults to the connection's)."""
+    run_as: str = "deploymentToken"
+    """`deploymentToken` (a secret config value) or `servicePrincipal` (the token of the stack's service
+    principal: no person sees it)."""
+
+    @field_validator("run_as")
+    @classmethod
+    def _known_source(cls, value: str, info: ValidationInfo) -> str:
+        if value not in ("deploymentToken", "servicePrincipal"):
+            raise ValueError("must be deploymentToken or servicePrincipal")
+        known = references(info)
+        if value == "servicePrincipal" and known is not None and not known.has_service_principal:
+            raise ValueError("names the service principal, but this stack configures none (servicePrincipal)")
+        return value
+
+
+class EnvironmentSettings(SettingsModel):
+    """A dbt Cloud environment."""
+
+    name: str = Field(min_length=1)
+    """Name shown in dbt Cloud; environment variables match environments by this name."""
+    type: str
+    """`development` (the IDE; one per project) or `deployment` (where jobs run)."""
+    deployment_type: Optional[str] = None
+    """For deployment environments: `production` (one per project), `staging` or `general`."""
+    dbt_version: str = "latest"
+    """dbt release track (`latest`, `compatible`, `extended`, ...) or version (`1.7.0-latest`)."""
+    custom_branch: Optional[str] = None
+    """Git branch the environment checks out instead of the repository's default branch."""
+    threads: Optional[int] = Field(default=None, ge=1)
+    """Default threads for this environment's jobs."""
+    credential: Optional[CredentialSettings] = None
+    """Deployment environments: the catalog and schema their runs write to."""
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in ("development", "deployment"):
+            raise ValueError("must be development or deployment")
+        return value
+
+    @field_validator("custom_branch")
+    @classmethod
+    def _branch_name(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not rules.BRANCH_PATTERN.match(value):
+            raise ValueError("is not a git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\'; "
+                             "leave customBranch out to use the repository's default branch)")
+        return value
+
+    @field_validator("deployment_type")
+    @classmethod
+    def _known_deployment_type(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in ("production", "staging", "general"):
+            raise ValueError("must be production, staging or general")
+        return value
+
+    @field_validator("dbt_version")
+    @classmethod
+    def _accepted_dbt_version(cls, value: str) -> str:
+        if value in rules.DBT_VERSION_RENAMED:
+            raise ValueError(f"dbt Cloud renamed {value!r} to {rules.DBT_VERSION_RENAMED[value]!r} and reads it back "
+                             f"so: write {rules.DBT_VERSION_RENAMED[value]}")
+        if not rules.DBT_VERSION_PATTERN.match(value):
+            hint = rules.suggest_dbt_version(value)
+            hint_text = f"did you mean {hint}? " if hint else ""
+            raise ValueError(
+                f"is not a dbt version dbt Cloud accepts; {hint_text}use a release track (latest, compatible, "
+                "extended, fallback, latest-fusion) or a version like 1.7.0-latest"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _type_fits_its_fields(self) -> "EnvironmentSettings":
+        if self.type == "development":
+            if self.deployment_type is not None:
+                raise ValueError("deploymentType is only for deployment environments")
+            if self.credential is not None:
+                raise ValueError(
+                    "a development environment has no deployment credential: each developer sets a personal "
+                    "token in dbt Cloud"
+                )
+        elif self.credential is None:
+            raise ValueError("a deployment environment needs a credential (its catalog and schema)")
+        return self
+
+    @property
+    def is_deployment(self) -> bool:
+        """Jobs can run here."""
+        return self.type == "deployment"
+
+    @property
+    def api_deployment_type(self) -> Optional[str]:
+        """What the API takes: `production`, `staging`, or nothing for general deployment environments."""
+        return None if self.deployment_type in (None, "general") else self.deployment_type

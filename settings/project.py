@@ -1,0 +1,113 @@
+"""The dbt Cloud project and its git repository: created by one stack, adopted by the others."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from . import rules
+from .base import SettingsModel
+
+
+class RepositorySettings(SettingsModel):
+    """The git repository holding the dbt project."""
+
+    remote_url: str = Field(min_length=1)
+    """Clone URL: SSH (`git@github.com:org/repo.git`) for deploy_key, HTTPS otherwise."""
+    git_clone_strategy: str = "deploy_key"
+    """`deploy_key` (any host; add the exported public key to the repository), `github_app`,
+    `deploy_token` (GitLab) or `azure_active_directory_app` (Azure DevOps)."""
+    github_installation_id: Optional[int] = None
+    """The dbt Cloud GitHub app's installation id (github_app)."""
+    gitlab_project_id: Optional[int] = None
+    """The GitLab project's numeric id (deploy_token)."""
+    azure_active_directory_project_id: Optional[str] = None
+    """The Azure DevOps project id (azure_active_directory_app)."""
+    azure_active_directory_repository_id: Optional[str] = None
+    """The Azure DevOps repository id (azure_active_directory_app)."""
+
+    @field_validator("git_clone_strategy")
+    @classmethod
+    def _known_strategy(cls, value: str) -> str:
+        if value not in rules.GIT_CLONE_STRATEGIES:
+            raise ValueError(f"must be one of {', '.join(rules.GIT_CLONE_STRATEGIES)}")
+        return value
+
+    @property
+    def triggers_ci(self) -> bool:
+        """dbt Cloud gets pull-request and merge events only through a native Git integration (GitHub app, GitLab,
+        Azure DevOps); a repository cloned with a deploy key gets none (docs.getdbt.com, "CI jobs", prerequisites)."""
+        return self.git_clone_strategy in rules.CI_CAPABLE_CLONE_STRATEGIES
+
+    @model_validator(mode="after")
+    def _strategy_has_its_ids(self) -> "RepositorySettings":
+        needs = {
+            "github_app": ["github_installation_id"],
+            "deploy_token": ["gitlab_project_id"],
+            "azure_active_directory_app": ["azure_active_directory_project_id", "azure_active_directory_repository_id"],
+        }.get(self.git_clone_strategy, [])
+        missing = [to_camel(field) for field in needs if getattr(self, field) is None]
+        if missing:
+            raise ValueError(f"gitCloneStrategy {self.git_clone_strategy} needs {' and '.join(missing)}")
+        if self.git_clone_strategy == "deploy_key" and self.remote_url.startswith(("http://", "https://")):
+            raise ValueError("deploy_key clones over SSH: use the SSH URL, like git@github.com:org/repo.git")
+        return self
+
+
+class ProjectSettings(SettingsModel):
+    """The dbt Cloud project: created by exactly one stack, adopted by the others.
+
+    Create it with `name` (and `repository`); adopt it with `fromStack` (the stack that created it) or
+    `id` (a project first made by hand in the dbt Cloud UI).
+    """
+
+    name: Optional[str] = None
+    """Project name (creates the project in this stack)."""
+    description: Optional[str] = None
+    """Project description."""
+    dbt_project_subdirectory: Optional[str] = None
+    """Folder of `dbt_project.yml` inside the repository, e.g. `data_warehouse/dbt`."""
+    repository: Optional[RepositorySettings] = None
+    """The git repository (required when this stack creates the project)."""
+    from_stack: Optional[str] = None
+    """Adopt the project of this stack (`organization/<project>/<stack>`), through a StackReference."""
+    id: Optional[int] = Field(default=None, gt=0)
+    """Adopt a project made by hand: its number in dbt Cloud URLs (`.../projects/<id>`)."""
+    environment_ids: dict[str, int] = Field(default_factory=dict)
+    """With `id`: ids of environments this stack does not own but names (e.g. `production` for deferral)."""
+
+    @model_validator(mode="after")
+    def _one_way_to_get_the_project(self) -> "ProjectSettings":
+        ways = [key for key, value in (("name", self.name), ("fromStack", self.from_stack), ("id", self.id)) if value]
+        if len(ways) != 1:
+            raise ValueError(
+                "give exactly one of name (this stack creates the project), fromStack (adopt it from the stack "
+                f"that created it) or id (adopt a project made by hand); got {', '.join(ways) or 'none'}"
+            )
+        creating = self.name is not None
+        if creating and self.repository is None:
+            raise ValueError("a project this stack creates needs a repository")
+        if not creating and (self.repository or self.description or self.dbt_project_subdirectory):
+            raise ValueError(
+                "repository, description and dbtProjectSubdirectory belong to the stack that creates the project"
+            )
+        if self.environment_ids and self.id is None:
+            raise ValueError("environmentIds goes with id; with fromStack the ids come from that stack")
+        return self
+
+    @property
+    def creates_project(self) -> bool:
+        """True when this stack creates (and owns) the project and its repository."""
+        return self.name is not None
+
+
+
+
+def ci_trigger_problem(strategy: str) -> str:
+    """Why a pull-request or merge job cannot run in a project whose repository is cloned with `strategy`."""
+    return (f"runs on pull requests or merges, but the project's repository is cloned with {strategy}, which gets no "
+            "pull-request events (docs.getdbt.com, \"CI jobs\", prerequisites): connect it through the dbt Cloud "
+            "GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab (deploy_token) or Azure "
+            "DevOps (azure_active_directory_app)")

@@ -1,0 +1,156 @@
+"""The Databricks service principal production runs use: token usage, rotation, grants."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from . import rules
+from .base import References, SettingsModel, check_principals, check_reference, listing
+from .rotation import default_rotation_days, rotation_problem
+
+
+class TokenPermissionsSettings(SettingsModel):
+    """How the service principal gets the workspace's token-usage permission, which it needs before a token can be
+    made for it (databricks provider, `docs/resources/obo_token.md`: the token depends on that permission).
+
+    Two ways, both working on the first `pulumi up`:
+    - `viaGroup: <group>`: the principal joins an existing group that already has `CAN_USE` on tokens (Settings ->
+      Advanced -> Personal access tokens -> Permission settings). Nothing else in the workspace changes.
+    - `manage: true` with `keepAccessFor`: this stack owns the workspace's token permissions, ONE list for the whole
+      workspace that replaces the existing one, so everyone else who must keep using tokens has to be named.
+    """
+
+    manage: bool = False
+    """This stack sets the workspace's token permissions (replacing what is there)."""
+    keep_access_for: list[str] = Field(default_factory=list)
+    """With manage: who else keeps token access: `group:<name>`, `user:<email>`, `servicePrincipal:<application id>`."""
+    via_group: Optional[str] = Field(default=None, min_length=1)
+    """Without manage: the display name of an existing workspace group that has token usage (`CAN_USE`); the
+    principal is added to it."""
+
+    @field_validator("keep_access_for")
+    @classmethod
+    def _known_principals(cls, principals: list[str]) -> list[str]:
+        check_principals(principals)
+        return principals
+
+    @field_validator("via_group")
+    @classmethod
+    def _a_group_one_can_join(cls, group: Optional[str]) -> Optional[str]:
+        if group in ("users", "admins"):
+            raise ValueError(f"{group!r} is a system group whose members Databricks manages itself: name a group you "
+                             "made that has token usage, or use manage: true")
+        return group
+
+    @model_validator(mode="after")
+    def _one_way_to_token_usage(self) -> "TokenPermissionsSettings":
+        if self.manage:
+            if self.via_group:
+                raise ValueError("give manage: true or viaGroup, not both")
+            if not self.keep_access_for:
+                raise ValueError("manage: true replaces the workspace's token permissions: list in keepAccessFor who "
+                                 "else keeps using tokens (at least the group of people who do today, e.g. group:users)")
+        else:
+            if self.keep_access_for:
+                raise ValueError("keepAccessFor only applies with manage: true")
+            if not self.via_group:
+                raise ValueError(
+                    "the service principal needs token usage before its token can be made, in the same pulumi up: "
+                    "set viaGroup to a group that has token usage (CAN_USE on tokens), or manage: true with "
+                    "keepAccessFor (this stack then owns the workspace's token permissions)")
+        return self
+
+
+class ServicePrincipalSettings(SettingsModel):
+    """A Databricks service principal that dbt Cloud's runs use, with only the access they need."""
+
+    display_name: str = Field(min_length=1)
+    """Name shown in the workspace's admin settings."""
+    cloud: str = "aws"
+    """`aws` or `gcp` (the token is made on the principal's behalf), or `azure` (an Entra ID application that
+    signs in itself to make its token)."""
+    credential_lifetime_days: int = Field(default=90, ge=1)
+    """The token expires after this many days."""
+    rotate_after_days: Optional[int] = Field(default=None, ge=1)
+    """Replace the token when it is this many days old (default: two thirds of its lifetime). The deploy workflow's
+    weekly `pulumi up --refresh` does it; see README, "Token rotation"."""
+    credential_rotation: int = Field(default=1, ge=1)
+    """Raise by one to replace the token now (after a leak)."""
+    azure_application_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
+    """Azure: the Entra ID application (client) id of the principal."""
+    azure_tenant_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
+    """Azure: the Entra ID tenant id."""
+    catalog_grants: dict[str, list[rules.CatalogPrivilege]] = Field(default_factory=dict)
+    """Catalog -> Unity Catalog privileges on it (e.g. USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT, MODIFY)."""
+    schema_grants: dict[str, list[rules.SchemaPrivilege]] = Field(default_factory=dict)
+    """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT)."""
+    token_permissions: TokenPermissionsSettings
+    """How the principal gets token usage: `viaGroup`, or `manage: true` with `keepAccessFor`."""
+
+    @field_validator("catalog_grants", "schema_grants", mode="before")
+    @classmethod
+    def _privileges_that_exist(cls, grants: Any) -> Any:
+        if isinstance(grants, dict):
+            for privileges in grants.values():
+                for privilege in privileges if isinstance(privileges, list) else []:
+                    if privilege in rules.PRIVILEGE_HINTS:
+                        raise ValueError(rules.PRIVILEGE_HINTS[privilege])
+        return grants
+
+    @field_validator("cloud")
+    @classmethod
+    def _known_cloud(cls, value: str) -> str:
+        if value not in ("aws", "gcp", "azure"):
+            raise ValueError("must be aws, gcp or azure")
+        return value
+
+    @field_validator("catalog_grants")
+    @classmethod
+    def _configured_catalogs(cls, grants: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        check_reference(info, lambda known, catalogs: _catalog_problem(known, catalogs), list(grants))
+        return grants
+
+    @field_validator("schema_grants")
+    @classmethod
+    def _configured_schemas(cls, grants: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        malformed = [key for key in grants if key.count(".") != 1 or not all(key.split("."))]
+        if malformed:
+            raise ValueError(f"{malformed[0]!r} is not catalog.schema")
+        check_reference(info, lambda known, catalogs: _catalog_problem(known, catalogs),
+                        [key.split(".")[0] for key in grants])
+        return grants
+
+    @model_validator(mode="after")
+    def _azure_needs_its_application(self) -> "ServicePrincipalSettings":
+        if self.cloud == "azure" and not (self.azure_application_id and self.azure_tenant_id):
+            raise ValueError("cloud azure needs azureApplicationId and azureTenantId (the Entra ID application "
+                             "that is the service principal)")
+        if self.cloud != "azure" and (self.azure_application_id or self.azure_tenant_id):
+            raise ValueError("azureApplicationId and azureTenantId are only for cloud azure")
+        return self
+
+    @model_validator(mode="after")
+    def _rotates_before_expiry(self) -> "ServicePrincipalSettings":
+        problem = rotation_problem(self.credential_lifetime_days, self.rotation_days)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def credential_lifetime_seconds(self) -> int:
+        return self.credential_lifetime_days * 24 * 3600
+
+    @property
+    def rotation_days(self) -> int:
+        """Days after which the token is replaced."""
+        return self.rotate_after_days or default_rotation_days(self.credential_lifetime_days)
+
+
+def _catalog_problem(known: References, catalogs: list[str]) -> Optional[str]:
+    unknown = [catalog for catalog in catalogs if catalog not in known.catalogs]
+    if not unknown:
+        return None
+    return (f"{unknown[0]!r} is not a catalog this stack uses (the connection's and the credentials' catalogs: "
+            f"{listing(known.catalogs)}); grant only where dbt works")

@@ -1,0 +1,234 @@
+"""Everything one stack declares: the sections, and the rules that cross them."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+
+from . import rules
+from .account import AccountSettings
+from .adoption import ImportIdsSettings
+from .base import SettingsModel, references, report_problem, report_warning
+from .connection import ConnectionSettings
+from .cost import CostSettings
+from .environments import EnvironmentSettings
+from .jobs import JobSettings, find_cycle
+from .notifications import NotificationSettings
+from .project import ProjectSettings, ci_trigger_problem
+from .schedule import format_runs, next_runs
+from .service_principal import ServicePrincipalSettings
+from .variables import check_variable
+from .warehouse import WarehouseSettings
+
+
+class StackSettings(SettingsModel):
+    """Everything one stack declares. Field order matters: later sections are checked against earlier ones."""
+
+    account: AccountSettings
+    """The dbt Cloud account (`dbtcloud:accountId`, `dbtcloud:hostUrl`)."""
+    databricks_host: Optional[str] = Field(default=None, pattern=r"^https://[^/\s]+/?$")
+    """The workspace URL (`databricks:host`, or DATABRICKS_HOST), which the Databricks provider reads too."""
+    protect: bool = False
+    """Protect the stack's stateful resources from deletion (set in production)."""
+    project: ProjectSettings
+    """The dbt Cloud project: created here or adopted."""
+    warehouse: WarehouseSettings
+    """This stack's SQL warehouse."""
+    connection: ConnectionSettings
+    """This stack's dbt Cloud connection to its warehouse."""
+    environments: dict[str, EnvironmentSettings] = Field(min_length=1)
+    """This stack's environments, by key."""
+    deployment_token: Optional[SecretStr] = Field(default=None, validate_default=True)
+    """Secret: the Databricks token deployment environments run as (`pulumi config set --secret`)."""
+    jobs: dict[str, JobSettings] = Field(default_factory=dict)
+    """This stack's jobs, by key."""
+    notifications: dict[str, NotificationSettings] = Field(default_factory=dict)
+    """This stack's job notifications, by key."""
+    environment_variables: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """`DBT_` variables: name -> {environment key or `project`: value}."""
+    secret_environment_variables: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
+    """Secret: `DBT_ENV_SECRET_` variables, same shape (`pulumi config set --secret --path`)."""
+    cost: CostSettings = Field(default_factory=CostSettings)
+    """Plan and DBU price for the cost estimate."""
+    service_principal: Optional[ServicePrincipalSettings] = None
+    """A Databricks service principal for dbt Cloud's runs (production)."""
+    service_principal_secret: Optional[SecretStr] = Field(default=None, validate_default=True)
+    """Secret, Azure only: the Entra ID application's client secret (`pulumi config set --secret`)."""
+    import_ids: ImportIdsSettings = Field(default_factory=ImportIdsSettings)
+    """Existing resources to adopt instead of creating them (a setup first made by hand)."""
+
+    @field_validator("environments")
+    @classmethod
+    def _environment_kinds(cls, environments: dict[str, EnvironmentSettings], info: ValidationInfo):
+        def check_unique(kind: str, keys: list[str]) -> None:
+            for key in keys[1:]:
+                report_problem(info, ("environments", key), f"a second {kind} environment (after {keys[0]!r}): "
+                               f"dbt Cloud allows one per project")
+
+        check_unique("development", [k for k, e in environments.items() if e.type == "development"])
+        check_unique("production", [k for k, e in environments.items() if e.deployment_type == "production"])
+        names: dict[str, str] = {}
+        for key, environment in environments.items():
+            if environment.name in names:
+                report_problem(info, ("environments", key, "name"),
+                               f"{environment.name!r} is also the name of {names[environment.name]!r}; "
+                               "environment variables find environments by name, so names must be unique")
+            names.setdefault(environment.name, key)
+        return environments
+
+    @field_validator("deployment_token")
+    @classmethod
+    def _token_when_needed(cls, token: Optional[SecretStr], info: ValidationInfo):
+        known = references(info)
+        needing = known.needing_run_as("deploymentToken") if known else []
+        if needing and (token is None or not token.get_secret_value().strip()):
+            report_problem(info, ("deploymentToken",),
+                           f"is required for the deployment environments ({', '.join(needing)}): "
+                           "pulumi config set --secret deploymentToken <Databricks token>")
+        return token
+
+    @field_validator("service_principal")
+    @classmethod
+    def _principal_warnings(cls, principal: Optional[ServicePrincipalSettings], info: ValidationInfo):
+        if principal is None:
+            return principal
+        if principal.credential_lifetime_days > rules.MAX_SENSIBLE_TOKEN_DAYS:
+            report_warning(info, ("servicePrincipal", "credentialLifetimeDays"),
+                           f"a token that lives {principal.credential_lifetime_days} days outlives most rotation policies; "
+                           "90 days is common")
+        for path, grants in (("catalogGrants", principal.catalog_grants), ("schemaGrants", principal.schema_grants)):
+            for key, privileges in grants.items():
+                if "ALL_PRIVILEGES" in privileges:
+                    report_warning(info, ("servicePrincipal", path, key),
+                                   "ALL_PRIVILEGES is more than dbt needs; list the privileges instead")
+        known = references(info)
+        if known is not None and not known.needing_run_as("servicePrincipal"):
+            report_warning(info, ("servicePrincipal",), "no environment's credential uses it "
+                                                        "(credential.runAs: servicePrincipal)")
+        return principal
+
+    @field_validator("service_principal_secret")
+    @classmethod
+    def _azure_secret(cls, secret: Optional[SecretStr], info: ValidationInfo):
+        principal = info.data.get("service_principal")
+        needed = principal is not None and principal.cloud == "azure"
+        if needed and not info.data.get("databricks_host"):
+            report_problem(info, ("databricks:host",), "is required for an Azure service principal, which signs in "
+                                                       "to the workspace itself: pulumi config set databricks:host https://...")
+        if needed and (secret is None or not secret.get_secret_value().strip()):
+            report_problem(info, ("servicePrincipalSecret",), "is required for an Azure service principal: "
+                                                              "pulumi config set --secret servicePrincipalSecret <client secret>")
+        return secret
+
+    @field_validator("jobs")
+    @classmethod
+    def _jobs_fit_together(cls, jobs: dict[str, JobSettings], info: ValidationInfo):
+        names: dict[str, str] = {}
+        for key, job in jobs.items():
+            path = ("jobs", key)
+            if any(rules.DEPS_STEP_PATTERN.match(step) for step in job.steps):
+                report_warning(info, path + ("steps",), "dbt Cloud runs `dbt deps` before every job itself: "
+                                                        "the `dbt deps` step is left out")
+            if job.schedule and job.schedule.cron.split()[0] == "*":
+                report_warning(info, path + ("schedule", "cron"),
+                               f"{job.schedule.cron!r} starts a run every minute (UTC); next runs: "
+                               f"{format_runs(next_runs(job.schedule.cron, 3))}. Did you mean a fixed minute, "
+                               "like '0 2 * * *'?")
+            if job.threads and job.threads > rules.SENSIBLE_MAX_THREADS:
+                report_warning(info, path + ("threads",), f"{job.threads} threads is more than a warehouse "
+                                                          "usually serves well; 4-16 is typical")
+            if job.name in names:
+                report_problem(info, path + ("name",), f"{job.name!r} is also the name of job {names[job.name]!r}")
+            names.setdefault(job.name, key)
+        cycle = find_cycle(jobs)
+        if cycle:
+            report_problem(info, ("jobs", cycle[0], "runAfter"), f"jobs run after each other in a circle: "
+                                                                 f"{' -> '.join(cycle + [cycle[0]])}")
+        return jobs
+
+    @field_validator("notifications")
+    @classmethod
+    def _notifications_name_jobs(cls, notifications: dict[str, NotificationSettings], info: ValidationInfo):
+        recipients: dict[tuple, str] = {}
+        for key, notification in notifications.items():
+            recipient = notification.recipient()
+            if recipient in recipients:
+                report_problem(info, ("notifications", key),
+                               f"has the same recipient as {recipients[recipient]!r}: put all their jobs in one "
+                               "notification (dbt Cloud keeps one setting per recipient)")
+            recipients.setdefault(recipient, key)
+        return notifications
+
+    @field_validator("environment_variables")
+    @classmethod
+    def _plain_variables(cls, variables: dict[str, dict[str, str]], info: ValidationInfo):
+        for name, values in variables.items():
+            if name.startswith(rules.SECRET_ENV_VAR_PREFIX):
+                report_problem(info, ("environmentVariables", name),
+                               f"{rules.SECRET_ENV_VAR_PREFIX} variables hold secrets: set them under "
+                               "secretEnvironmentVariables with pulumi config set --secret --path")
+            check_variable(info, "environmentVariables", name, values)
+        return variables
+
+    @field_validator("secret_environment_variables")
+    @classmethod
+    def _secret_variables(cls, variables: dict[str, dict[str, SecretStr]], info: ValidationInfo):
+        for name, values in variables.items():
+            if not name.startswith(rules.SECRET_ENV_VAR_PREFIX):
+                report_problem(info, ("secretEnvironmentVariables", name),
+                               f"must start with {rules.SECRET_ENV_VAR_PREFIX} so that dbt Cloud scrubs it from logs")
+            check_variable(info, "secretEnvironmentVariables", name, values)
+        return variables
+
+    @model_validator(mode="after")
+    def _adopted_and_triggered_as_they_can_be(self, info: ValidationInfo) -> "StackSettings":
+        if info.context is None:
+            return self
+        repository = self.project.repository
+        if repository is not None and not repository.triggers_ci:
+            for key in self.ci_job_keys():
+                report_problem(info, ("jobs", key), ci_trigger_problem(repository.git_clone_strategy))
+        if (self.import_ids.warehouse and self.service_principal is not None
+                and "keep_access_for" not in self.warehouse.model_fields_set):
+            report_problem(info, ("warehouse", "keepAccessFor"), (
+                "adopting warehouse " + self.import_ids.warehouse + " replaces its whole access list with the service "
+                "principal's (Databricks permissions are one list per warehouse; admins keep theirs): name who keeps "
+                "access, e.g. keepAccessFor: {group:data-engineers: CAN_USE}, or write keepAccessFor: {} to remove "
+                "everyone else's access on purpose"))
+        return self
+
+    def ci_job_keys(self) -> list[str]:
+        """Jobs that pull requests or merges trigger: they need a repository with a native Git integration."""
+        return [key for key, job in self.jobs.items() if job.run_on_pull_request or job.run_on_merge]
+
+    def deployment_environments(self) -> dict[str, EnvironmentSettings]:
+        """The environments jobs can run in."""
+        return {key: env for key, env in self.environments.items() if env.is_deployment}
+
+    def jobs_in_dependency_order(self) -> list[tuple[str, JobSettings]]:
+        """Jobs ordered so that a job comes after the job it runs after."""
+        ordered: list[str] = []
+
+        def visit(key: str) -> None:
+            if key in ordered:
+                return
+            run_after = self.jobs[key].run_after
+            if run_after is not None:
+                visit(run_after.job)
+            ordered.append(key)
+
+        for key in self.jobs:
+            visit(key)
+        return [(key, self.jobs[key]) for key in ordered]
+
+    def job_threads(self) -> dict[str, int]:
+        """Each job's threads: its own, else its environment's, else dbt Cloud's UI default."""
+        return {
+            key: job.threads or self.environments[job.environment].threads or rules.DEFAULT_THREADS
+            for key, job in self.jobs.items()
+        }
+
+    def external_environment_keys(self) -> list[str]:
+        """Keys of environments jobs name (to defer to) that other stacks own."""
+        return sorted({job.defer_to for job in self.jobs.values() if job.defer_to} - set(self.environments))

@@ -1,0 +1,77 @@
+"""The stack's Databricks SQL warehouse: size, auto-stop, scaling, tags and who keeps access."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from . import rules
+from .base import SettingsModel, check_principals
+
+
+class WarehouseSettings(SettingsModel):
+    """The stack's Databricks SQL warehouse, the compute dbt runs on."""
+
+    name: str = Field(min_length=1)
+    """Warehouse name shown in Databricks."""
+    size: rules.ClusterSize
+    """Cluster size; each step up doubles the DBUs per hour."""
+    auto_stop_minutes: int = Field(ge=0)
+    """Idle minutes before the warehouse stops. Required: Databricks would use 120 when left out."""
+    allow_never_stop: bool = False
+    """Must be true to set `autoStopMinutes: 0` (the warehouse then runs, and bills, around the clock)."""
+    serverless: bool = True
+    """Serverless compute (needs `warehouseType: PRO`); starts in seconds, so a short auto-stop costs nothing."""
+    warehouse_type: str = "PRO"
+    """`PRO` or `CLASSIC`."""
+    min_clusters: int = Field(default=1, ge=1, le=rules.MAX_MIN_CLUSTERS)
+    """Clusters kept when scaling down (1-30)."""
+    max_clusters: int = Field(default=1, ge=1, le=rules.MAX_MAX_CLUSTERS)
+    """Clusters allowed when scaling up under concurrent queries (1-40)."""
+    spot_instance_policy: str = "COST_OPTIMIZED"
+    """`COST_OPTIMIZED` or `RELIABILITY_OPTIMIZED` (classic and pro warehouses only)."""
+    tags: dict[str, str] = Field(default_factory=dict, max_length=rules.MAX_TAGS)
+    """Custom tags for cost reports (fewer than 45)."""
+    keep_access_for: dict[str, rules.WarehousePermissionLevel] = Field(default_factory=dict)
+    """Who keeps access to the warehouse besides the service principal, and at which level:
+    `group:<name>`, `user:<email>` or `servicePrincipal:<application id>` -> CAN_USE, CAN_MONITOR, CAN_MANAGE,
+    CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces the existing one (workspace admins
+    keep theirs): access granted in the UI and not listed here is removed on the next `pulumi up`."""
+
+    @field_validator("keep_access_for")
+    @classmethod
+    def _known_principals(cls, access: dict[str, str]) -> dict[str, str]:
+        check_principals(list(access))
+        return access
+
+    @field_validator("warehouse_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in ("PRO", "CLASSIC"):
+            raise ValueError("must be PRO or CLASSIC")
+        return value
+
+    @field_validator("spot_instance_policy")
+    @classmethod
+    def _known_spot_policy(cls, value: str) -> str:
+        if value not in ("COST_OPTIMIZED", "RELIABILITY_OPTIMIZED"):
+            raise ValueError("must be COST_OPTIMIZED or RELIABILITY_OPTIMIZED")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "WarehouseSettings":
+        if self.serverless and self.warehouse_type != "PRO":
+            raise ValueError("serverless: true needs warehouseType: PRO")
+        if self.min_clusters > self.max_clusters:
+            raise ValueError(f"minClusters ({self.min_clusters}) must not exceed maxClusters ({self.max_clusters})")
+        if self.auto_stop_minutes == 0:
+            if not self.allow_never_stop:
+                raise ValueError(
+                    "autoStopMinutes: 0 means the warehouse never stops and bills around the clock; "
+                    "set allowNeverStop: true if that is really meant"
+                )
+        else:
+            floor = rules.MIN_AUTO_STOP_MINUTES_SERVERLESS if self.serverless else rules.MIN_AUTO_STOP_MINUTES_CLASSIC
+            if self.auto_stop_minutes < floor:
+                kind = "serverless" if self.serverless else "pro and classic"
+                raise ValueError(f"autoStopMinutes must be 0 or at least {floor} for {kind} warehouses")
+        return self
