@@ -11,7 +11,7 @@ from .base import SettingsModel
 class AccountSettings(SettingsModel):
     """The dbt Cloud account, read from the provider's own `dbtcloud:` keys (or its environment variables)."""
 
-    account_id: int = Field(gt=0)
+    account_id: int = Field(gt=0, le=rules.MAX_INT64)
     """The number in your dbt Cloud URLs: `https://cloud.getdbt.com/settings/accounts/<accountId>`."""
     host_url: str = rules.DEFAULT_HOST_URL
     """The API address of your dbt Cloud region or cell, ending in `/api`."""

@@ -25,13 +25,17 @@ class SettingsModel(BaseModel):
 
 
 def report_problem(info: ValidationInfo, path: tuple, message: str) -> None:
-    """Record a cross-section problem at `path` without stopping validation of the other sections."""
+    """Record a cross-section problem at `path` without stopping validation of the other sections (a model built
+    without a stack's context, as `StackSettings(...)`, raises it at once instead)."""
+    if not info.context or "problems" not in info.context:
+        raise ValueError(f"{'.'.join(map(str, path))}: {message}")
     info.context["problems"].append((path, message))
 
 
 def report_warning(info: ValidationInfo, path: tuple, message: str) -> None:
     """Record something valid but probably not meant; it is shown and does not stop the run."""
-    info.context["warnings"].append((path, message))
+    if info.context and "warnings" in info.context:
+        info.context["warnings"].append((path, message))
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,11 @@ class References:
             return None
         return f"{', '.join(map(repr, unknown))} {'is not a job' if len(unknown) == 1 else 'are not jobs'} of this " \
                f"stack; jobs: {listing(self.jobs)}"
+
+
+def new_context(document: dict) -> dict[str, Any]:
+    """What validating a whole stack document collects: problems and warnings, and the names sections refer to."""
+    return {"problems": [], "warnings": [], "references": References.from_document(document)}
 
 
 def references(info: ValidationInfo) -> Optional[References]:

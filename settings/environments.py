@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -45,7 +45,7 @@ class EnvironmentSettings(SettingsModel):
     """dbt release track (`latest`, `compatible`, `extended`, ...) or version (`1.7.0-latest`)."""
     custom_branch: Optional[str] = None
     """Git branch the environment checks out instead of the repository's default branch."""
-    threads: Optional[int] = Field(default=None, ge=1)
+    threads: Optional[int] = Field(default=None, ge=1, le=rules.MAX_INT64)
     """Default threads for this environment's jobs."""
     credential: Optional[CredentialSettings] = None
     """Deployment environments: the catalog and schema their runs write to."""
@@ -70,6 +70,15 @@ class EnvironmentSettings(SettingsModel):
     def _known_deployment_type(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and value not in ("production", "staging", "general"):
             raise ValueError("must be production, staging or general")
+        return value
+
+    @field_validator("dbt_version", mode="before")
+    @classmethod
+    def _quoted_version(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            hint = rules.suggest_dbt_version(str(value))
+            raise ValueError(f"YAML read this as the number {value!r} (1.10 becomes 1.1): quote it, and write a version "
+                             f"dbt Cloud accepts, like \"{hint or '1.10.0-latest'}\" (a .0-latest version, or latest)")
         return value
 
     @field_validator("dbt_version")

@@ -61,17 +61,17 @@ class JobSettings(SettingsModel):
     """Run when another job finishes."""
     defer_to: Optional[str] = None
     """Key of the environment whose state this job defers to (CI jobs: `production`)."""
-    threads: Optional[int] = Field(default=None, ge=1)
+    threads: Optional[int] = Field(default=None, ge=1, le=rules.MAX_INT64)
     """dbt threads; defaults to the environment's `threads`, then 4."""
-    timeout_minutes: Optional[int] = Field(default=None, gt=0)
-    """Cancel a run after this many minutes."""
+    timeout_minutes: Optional[int] = Field(default=None, gt=0, le=rules.MAX_RUN_MINUTES)
+    """Cancel a run after this many minutes (at most 1,440: dbt Cloud ends every run after 24 hours anyway)."""
     generate_docs: bool = False
     """Generate dbt docs after the run (the docs dbt Cloud serves)."""
     source_freshness: bool = False
     """Check source freshness before the steps (a failure does not stop them)."""
     target_name: Optional[str] = None
     """The `target.name` dbt sees (default `default`)."""
-    models_per_run: int = Field(default=0, ge=0)
+    models_per_run: int = Field(default=0, ge=0, le=rules.MAX_INT32)
     """Models (views, tables, incrementals) a run builds, for the cost estimate; tests, seeds, snapshots and
     ephemeral models do not count."""
 

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .base import References
+from .base import References, new_context
 from .cost import StackCost, cost_warnings, stack_cost
 from .errors import ConfigError, Problem
 from .stack import StackSettings
@@ -22,7 +22,7 @@ from .stack import StackSettings
 PROJECT_NAME = "dbtcloud-databricks"
 """The `name` in Pulumi.yaml: the namespace of this project's config keys."""
 
-SECRET_KEYS = ("deploymentToken", "secretEnvironmentVariables", "servicePrincipalSecret")
+SECRET_KEYS = StackSettings.secret_keys()
 """Keys that must be set with `pulumi config set --secret`."""
 
 STRING_KEYS = ("deploymentToken", "servicePrincipalSecret")
@@ -80,7 +80,7 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     if host is not None:
         document["databricksHost"] = host
 
-    context: dict[str, Any] = {"problems": [], "warnings": [], "references": References.from_document(document)}
+    context = new_context(document)
     settings: Optional[StackSettings] = None
     try:
         settings = StackSettings.model_validate(document, context=context)

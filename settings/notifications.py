@@ -16,7 +16,7 @@ class NotificationSettings(SettingsModel):
     type: str
     """`userEmail` (a dbt Cloud user's address), `externalEmail`, `slack` (the Slack integration a dbt Cloud user
     linked) or `slackApp` (the account-level dbt Slack app)."""
-    user_id: int = Field(gt=0)
+    user_id: int = Field(gt=0, le=rules.MAX_INT64)
     """dbt Cloud user id: the recipient (userEmail), or whoever connected Slack (slack) or owns the setting."""
     external_email: Optional[str] = None
     """The address for externalEmail."""
@@ -49,6 +49,9 @@ class NotificationSettings(SettingsModel):
     def _type_has_its_fields(self) -> "NotificationSettings":
         slack = (self.slack_channel_id, self.slack_channel_name)
         if self.type in rules.SLACK_NOTIFICATION_TYPES:
+            if "slack_channel_name" in self.model_fields_set and self.slack_channel_name is None:
+                raise ValueError("slackChannelName is empty: in YAML an unquoted #data-alerts starts a comment; "
+                                 "quote it: slackChannelName: \"#data-alerts\"")
             if not all(slack):
                 raise ValueError(f"a {self.type} notification needs slackChannelId and slackChannelName")
             if not rules.SLACK_CHANNEL_ID_PATTERN.match(self.slack_channel_id or ""):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated, Optional
 
 from pydantic import Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -19,9 +19,9 @@ class RepositorySettings(SettingsModel):
     git_clone_strategy: str = "deploy_key"
     """`deploy_key` (any host; add the exported public key to the repository), `github_app`,
     `deploy_token` (GitLab) or `azure_active_directory_app` (Azure DevOps)."""
-    github_installation_id: Optional[int] = None
+    github_installation_id: Optional[int] = Field(default=None, gt=0, le=rules.MAX_INT64)
     """The dbt Cloud GitHub app's installation id (github_app)."""
-    gitlab_project_id: Optional[int] = None
+    gitlab_project_id: Optional[int] = Field(default=None, gt=0, le=rules.MAX_INT64)
     """The GitLab project's numeric id (deploy_token)."""
     azure_active_directory_project_id: Optional[str] = None
     """The Azure DevOps project id (azure_active_directory_app)."""
@@ -73,9 +73,9 @@ class ProjectSettings(SettingsModel):
     """The git repository (required when this stack creates the project)."""
     from_stack: Optional[str] = None
     """Adopt the project of this stack (`organization/<project>/<stack>`), through a StackReference."""
-    id: Optional[int] = Field(default=None, gt=0)
+    id: Optional[int] = Field(default=None, gt=0, le=rules.MAX_INT64)
     """Adopt a project made by hand: its number in dbt Cloud URLs (`.../projects/<id>`)."""
-    environment_ids: dict[str, int] = Field(default_factory=dict)
+    environment_ids: dict[str, Annotated[int, Field(gt=0, le=rules.MAX_INT64)]] = Field(default_factory=dict)
     """With `id`: ids of environments this stack does not own but names (e.g. `production` for deferral)."""
 
     @model_validator(mode="after")

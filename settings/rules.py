@@ -32,6 +32,19 @@ MIN_AUTO_STOP_MINUTES_SERVERLESS = 10
 """The API's floor for serverless warehouses too: `CreateWarehouseRequest.auto_stop_mins` is "0 or >= 10"
 (the UI offers 5 for serverless, but the API the provider calls refuses it)."""
 
+MAX_INT32 = 2**31 - 1
+"""The Databricks API's integer fields (`auto_stop_mins`, `max_num_clusters`, ...) are 32-bit."""
+
+MAX_INT64 = 2**63 - 1
+"""The dbt Cloud provider's integer attributes (ids, threads) are `Int64Attribute`s."""
+
+MAX_RUN_MINUTES = 24 * 60
+"""dbt Cloud terminates any run after the account's `run_duration_limit_seconds` (default 86,400: dbt Labs' OpenAPI
+spec, openapi-v2.yaml, Account), so a longer job timeout never applies."""
+
+SENSIBLE_MAX_AUTO_STOP_MINUTES = API_DEFAULT_AUTO_STOP_MINUTES
+"""Above the API's own default the warehouse idles (and bills) longer than Databricks would by itself: warned."""
+
 MAX_MIN_CLUSTERS = 30
 MAX_MAX_CLUSTERS = 40
 MAX_TAGS = 44
@@ -155,6 +168,11 @@ SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 DBT_VERSION_RENAMED = {"versionless": "latest"}
 """dbt Cloud renamed the `versionless` track to `latest` and answers `latest` (terraform-provider-dbtcloud v1.12.5,
 `environment/resource.go`: "Handle versionless to latest conversion"): declare what the API returns."""
+
+
+TOKEN_SHAPES = re.compile(r"dapi[0-9a-f]{16,}|dbtc_[A-Za-z0-9_-]{12,}|dose[0-9a-f]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY")
+"""Databricks tokens (`dapi`, `dose`), dbt Cloud tokens (`dbtc_`) and private keys: the policy pack's pattern
+(policy/guardrails.py, which runs apart from this code; a test keeps the two equal)."""
 
 
 def suggest_dbt_version(value: str) -> Optional[str]:

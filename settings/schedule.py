@@ -7,9 +7,11 @@ from typing import Optional
 
 from cron_descriptor import Options, get_description
 from croniter import croniter
-from croniter.croniter import CroniterError
+from croniter.croniter import CroniterBadDateError, CroniterError
 
 CRON_FIELDS = ("minute", "hour", "day of month", "month", "day of week")
+
+NEVER_CHECK_FROM = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def cron_problem(expression: str) -> Optional[str]:
@@ -24,6 +26,12 @@ def cron_problem(expression: str) -> Optional[str]:
         croniter(expression)
     except (CroniterError, ValueError, KeyError) as error:
         return f"is not a valid cron schedule ({error}); for example '0 2 * * *' runs at 02:00 UTC every day"
+    try:
+        # Eight years cover every calendar a date can need (29 February included).
+        croniter(expression, NEVER_CHECK_FROM, max_years_between_matches=8).get_next(datetime)
+    except CroniterBadDateError:
+        return (f"never fires: no date has day of month {fields[2]!r} in month {fields[3]!r} (like 30 February); "
+                "for example '0 2 28 2 *' runs on 28 February")
     return None
 
 

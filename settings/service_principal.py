@@ -71,12 +71,12 @@ class ServicePrincipalSettings(SettingsModel):
     cloud: str = "aws"
     """`aws` or `gcp` (the token is made on the principal's behalf), or `azure` (an Entra ID application that
     signs in itself to make its token)."""
-    credential_lifetime_days: int = Field(default=90, ge=1)
+    credential_lifetime_days: int = Field(default=90, ge=1, le=rules.MAX_INT64 // 86400)
     """The token expires after this many days."""
-    rotate_after_days: Optional[int] = Field(default=None, ge=1)
+    rotate_after_days: Optional[int] = Field(default=None, ge=1, le=rules.MAX_INT64 // 86400)
     """Replace the token when it is this many days old (default: two thirds of its lifetime). The deploy workflow's
     weekly `pulumi up --refresh` does it; see README, "Token rotation"."""
-    credential_rotation: int = Field(default=1, ge=1)
+    credential_rotation: int = Field(default=1, ge=1, le=rules.MAX_INT32)
     """Raise by one to replace the token now (after a leak)."""
     azure_application_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
     """Azure: the Entra ID application (client) id of the principal."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from . import rules
 from .account import AccountSettings
 from .adoption import ImportIdsSettings
-from .base import SettingsModel, references, report_problem, report_warning
+from .base import SettingsModel, new_context, references, report_problem, report_warning
 from .connection import ConnectionSettings
 from .cost import CostSettings
 from .environments import EnvironmentSettings
@@ -20,6 +21,17 @@ from .schedule import format_runs, next_runs
 from .service_principal import ServicePrincipalSettings
 from .variables import check_variable
 from .warehouse import WarehouseSettings
+
+
+def _strings(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every text value in a document, with its key path."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings(item, path + (key,))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _strings(item, path + (index,))]
+    return []
 
 
 class StackSettings(SettingsModel):
@@ -57,6 +69,38 @@ class StackSettings(SettingsModel):
     """Secret, Azure only: the Entra ID application's client secret (`pulumi config set --secret`)."""
     import_ids: ImportIdsSettings = Field(default_factory=ImportIdsSettings)
     """Existing resources to adopt instead of creating them (a setup first made by hand)."""
+
+    @classmethod
+    def secret_keys(cls) -> tuple[str, ...]:
+        """The keys that hold secrets (their type is, or holds, `SecretStr`): set with `pulumi config set --secret`."""
+        return tuple(info.alias or name for name, info in cls.model_fields.items() if "SecretStr" in str(info.annotation))
+
+    @classmethod
+    def model_validate(cls, obj: Any, *, context: Optional[dict] = None, **kwargs: Any) -> "StackSettings":
+        """Validate a stack document. Without a `context` (as `load_settings` gives), the rules across sections run
+        too, and their problems are raised as one `ValidationError` like any other."""
+        if context is not None:
+            return super().model_validate(obj, context=context, **kwargs)
+        context = new_context(obj if isinstance(obj, dict) else {})
+        settings = super().model_validate(obj, context=context, **kwargs)
+        if context["problems"]:
+            raise ValidationError.from_exception_data(cls.__name__, [
+                {"type": PydanticCustomError("stack_rule", message), "loc": tuple(path), "input": None}
+                for path, message in context["problems"]])
+        return settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_token_in_plain_text(cls, document: Any, info: ValidationInfo) -> Any:
+        # The policy pack refuses these at `pulumi preview`; refusing them here tells `synth check` users first.
+        if isinstance(document, dict) and info.context is not None:
+            secret = set(cls.secret_keys())
+            for path, text in _strings({key: value for key, value in document.items() if key not in secret}):
+                if rules.TOKEN_SHAPES.search(text):
+                    report_problem(info, path, "looks like a token or private key in plain text: keep secrets out of "
+                                               "descriptions, tags and plain variables (secretEnvironmentVariables, "
+                                               "set with pulumi config set --secret --path, hold secret values)")
+        return document
 
     @field_validator("environments")
     @classmethod

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from . import rules
-from .base import SettingsModel, check_principals
+from .base import SettingsModel, check_principals, report_warning
 
 
 class WarehouseSettings(SettingsModel):
@@ -15,7 +15,7 @@ class WarehouseSettings(SettingsModel):
     """Warehouse name shown in Databricks."""
     size: rules.ClusterSize
     """Cluster size; each step up doubles the DBUs per hour."""
-    auto_stop_minutes: int = Field(ge=0)
+    auto_stop_minutes: int = Field(ge=0, le=rules.MAX_INT32)
     """Idle minutes before the warehouse stops. Required: Databricks would use 120 when left out."""
     allow_never_stop: bool = False
     """Must be true to set `autoStopMinutes: 0` (the warehouse then runs, and bills, around the clock)."""
@@ -56,6 +56,15 @@ class WarehouseSettings(SettingsModel):
         if value not in ("COST_OPTIMIZED", "RELIABILITY_OPTIMIZED"):
             raise ValueError("must be COST_OPTIMIZED or RELIABILITY_OPTIMIZED")
         return value
+
+    @field_validator("auto_stop_minutes")
+    @classmethod
+    def _long_idle(cls, minutes: int, info: ValidationInfo) -> int:
+        if minutes > rules.SENSIBLE_MAX_AUTO_STOP_MINUTES and info.context is not None:
+            report_warning(info, ("warehouse", "autoStopMinutes"),
+                           f"an idle warehouse runs, and bills, {minutes} minutes before it stops: longer than "
+                           f"Databricks' own default of {rules.API_DEFAULT_AUTO_STOP_MINUTES}; 10 is usual for dbt")
+        return minutes
 
     @model_validator(mode="after")
     def _consistent(self) -> "WarehouseSettings":

@@ -112,3 +112,37 @@ def test_short_dbt_versions_get_a_suggestion():
     assert suggest_dbt_version("1.7") == "1.7.0-latest"
     assert suggest_dbt_version("1.8.2") == "1.8.0-latest"
     assert suggest_dbt_version("banana") is None
+
+
+def test_stack_settings_validate_on_their_own_with_every_rule():
+    """`StackSettings.model_validate(document)` needs no loader: the rules across sections run and raise too."""
+    import pytest
+    from pydantic import ValidationError
+
+    from settings import StackSettings
+    from stack_config import short_values
+
+    document = {key: value for key, value in short_values("prod").items() if ":" not in key}
+    document["account"] = {"accountId": 12345}
+    settings = StackSettings.model_validate(document)
+    assert settings.jobs["daily-pipeline"].schedule.cron == "0 2 * * *"
+    document["jobs"]["daily-pipeline"]["environment"] = "staging"
+    with pytest.raises(ValidationError) as raised:
+        StackSettings.model_validate(document)
+    assert "'staging' is not an environment of this stack" in str(raised.value)
+    document["jobs"]["daily-pipeline"]["environment"] = "production"
+    document["jobs"]["marts-quality"]["name"] = document["jobs"]["daily-pipeline"]["name"]
+    with pytest.raises(ValidationError) as raised:
+        StackSettings.model_validate(document)
+    assert "jobs.marts-quality.name" in str(raised.value) and "is also the name of job" in str(raised.value)
+
+
+def test_settings_import_nothing_from_pulumi():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path.insert(0, '.'); import settings, settings.load, settings.stacks, settings.schema; "
+            "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent)).stdout
+    assert out.strip() == "[]"
