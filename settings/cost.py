@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
 from croniter import croniter
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from . import rules
 from .base import SettingsModel
@@ -21,21 +21,22 @@ from .base import SettingsModel
 if TYPE_CHECKING:  # the stack holds the cost settings; the estimate reads the whole stack
     from .stack import StackSettings
 
+Plan = Literal["developer", "starter", "enterprise"]
+"""dbt Cloud plans, as the cost estimate knows them."""
+
+
 class CostSettings(SettingsModel):
     """Assumptions of the offline cost estimate (`python -m synth cost`)."""
 
-    plan: str = "starter"
+    plan: Plan = "starter"
     """dbt Cloud plan: `developer` (3,000 models a month, no API), `starter` (15,000, then $0.01 each) or
     `enterprise`."""
-    dbu_price_usd: float = Field(default=0.70, gt=0)
+    dbu_price_usd: float = Field(default=0.70, gt=0, le=1000)
     """Dollars per DBU for this warehouse type, cloud and tier (Databricks' pricing page)."""
-
-    @field_validator("plan")
-    @classmethod
-    def _known_plan(cls, value: str) -> str:
-        if value not in ("developer", "starter", "enterprise"):
-            raise ValueError("must be developer, starter or enterprise")
-        return value
+    pull_request_runs_per_month: int = Field(default=40, ge=0, le=rules.MAX_INT32)
+    """Assumed runs a month of each job triggered by pull requests (every push to an open pull request runs it)."""
+    merges_per_month: int = Field(default=20, ge=0, le=rules.MAX_INT32)
+    """Assumed merges a month, each running every job triggered by merges."""
 
 
 REFERENCE_YEAR = 2026
@@ -97,10 +98,12 @@ class JobCost:
     key: str
     name: str
     runs_per_month: Optional[float]
-    """None for jobs started by pull requests, merges or people: not predictable from config."""
+    """None for jobs started only by people: not predictable from config."""
     models_per_month: float
     warehouse_hours: Optional[float]
     """Upper bound of warehouse hours per month (runs x (timeout + auto-stop)); None when unbounded."""
+    assumed: bool = False
+    """The runs come from an assumption (`cost.pullRequestRunsPerMonth`, `cost.mergesPerMonth`), not a schedule."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
     auto_stop = warehouse.auto_stop_minutes
     jobs = [
         JobCost(key, job.name, runs[key], (runs[key] or 0) * job.models_per_run,
-                _hours(runs[key], job.timeout_minutes, auto_stop))
+                _hours(runs[key], job.timeout_minutes, auto_stop), assumed=_assumed(settings, key))
         for key, job in settings.jobs.items()
     ]
     unbounded = [job.key for job in jobs if job.runs_per_month and job.warehouse_hours is None]
@@ -164,8 +167,12 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
     if unbounded:
         notes.append(f"no timeoutMinutes on {', '.join(unbounded)}: their runs have no upper bound, so the "
                      "warehouse bound is the whole month")
+    assumed = [job.key for job in jobs if job.assumed]
+    if assumed:
+        notes.append(f"{', '.join(assumed)}: assumed {cost.pull_request_runs_per_month} pull-request runs and "
+                     f"{cost.merges_per_month} merges a month (cost.pullRequestRunsPerMonth, cost.mergesPerMonth)")
     if on_demand:
-        notes.append(f"{', '.join(on_demand)} run on pull requests, merges or by hand: not counted")
+        notes.append(f"{', '.join(on_demand)} run by hand: not counted")
     if auto_stop == 0:
         notes.append("autoStopMinutes is 0: the warehouse never stops")
     models = sum(job.models_per_month for job in jobs)
@@ -201,9 +208,23 @@ def _runs_per_month(settings: StackSettings, year: int) -> dict[str, Optional[fl
             runs[key] = runs_per_month(job.schedule.cron, year)
         elif job.run_after is not None:
             runs[key] = runs[job.run_after.job]
+        elif job.run_on_pull_request:
+            runs[key] = float(settings.cost.pull_request_runs_per_month)
+        elif job.run_on_merge:
+            runs[key] = float(settings.cost.merges_per_month)
         else:
             runs[key] = None
     return runs
+
+
+def _assumed(settings: StackSettings, key: str) -> bool:
+    """Whether a job's runs (or those of the job it runs after) come from the pull-request and merge assumptions."""
+    job = settings.jobs[key]
+    if job.schedule is not None:
+        return False
+    if job.run_after is not None:
+        return _assumed(settings, job.run_after.job)
+    return job.run_on_pull_request or job.run_on_merge
 
 
 def _hours(runs: Optional[float], timeout_minutes: Optional[int], auto_stop: int) -> Optional[float]:

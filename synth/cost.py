@@ -30,7 +30,7 @@ def cost_table(estimates: dict[str, tuple[LoadedSettings, StackCost]]) -> str:
                     f"after {settings.run_after.job}" if settings.run_after else
                     "pull requests" if settings.run_on_pull_request else
                     "merges" if settings.run_on_merge else "by hand")
-            runs = "-" if job.runs_per_month is None else f"{job.runs_per_month:.1f}"
+            runs = "-" if job.runs_per_month is None else f"{job.runs_per_month:.1f}" + ("*" if job.assumed else "")
             hours = ("-" if job.runs_per_month is None else
                      "unbounded" if job.warehouse_hours is None else f"{job.warehouse_hours:.1f}")
             lines.append(f"  {job.key:<24} {when:<22} {runs:>10} {job.models_per_month:>13,.0f} {hours:>15}")
@@ -41,7 +41,7 @@ def cost_table(estimates: dict[str, tuple[LoadedSettings, StackCost]]) -> str:
         lines.append(f"  warehouse: at most {estimate.warehouse_hours:,.1f} h = ${estimate.warehouse_usd:,.2f} a month; "
                      f"with the API's default 120-minute auto-stop: {estimate.warehouse_hours_at_default_auto_stop:,.1f} h"
                      f" = ${estimate.warehouse_usd_at_default_auto_stop:,.2f}")
-        lines.extend(f"  note: {note}" for note in estimate.notes)
+        lines.extend(f"  note: {'* ' if 'assumed' in note else ''}{note}" for note in estimate.notes)
         lines.extend(f"  warning: {warning}" for warning in loaded.warnings if warning.path == "jobs")
         lines.append("")
     if len(estimates) > 1:

@@ -100,5 +100,22 @@ def test_cost_command_prints_a_table_per_stack_and_the_account(capsys):
     assert "prod: plan starter, warehouse Small (12 DBU/h at $0.70/DBU)" in out
     assert "daily-pipeline           0 2 * * *" in out
     assert "with the API's default 120-minute auto-stop" in out
-    assert "pull-requests            pull requests                   -             0               -" in out
+    # Pull-request runs are estimated from an assumption the table shows (issue 12: dev's CI job is not free).
+    assert "pull-requests            pull requests               40.0*             0            26.7" in out
+    assert "note: * pull-requests: assumed 40 pull-request runs and 20 merges a month" in out
+    assert "dev: plan starter" in out and "warehouse: at most 26.7 h = $74.67 a month" in out
     assert out.rstrip().splitlines()[-1].startswith("account (dev, prod): 487 models a month of 15,000")
+
+
+def test_pull_request_and_merge_jobs_are_estimated_from_the_assumptions():
+    from stack_config import raw_config, short_values
+
+    values = short_values("dev")
+    values["deploymentToken"] = "t"
+    values["cost"] = {"plan": "starter", "pullRequestRunsPerMonth": 100, "mergesPerMonth": 10}
+    values["jobs"]["test-run"].update(runOnMerge=True)
+    estimate = load_settings(raw_config(values)).cost
+    runs = {job.key: (job.runs_per_month, job.assumed) for job in estimate.jobs}
+    assert runs == {"test-run": (10.0, True), "pull-requests": (100.0, True)}
+    # 100 runs x (30 min timeout + 10 min auto-stop) + 10 x 40 min, in hours
+    assert round(estimate.warehouse_hours, 1) == round((100 * 40 + 10 * 40) / 60, 1)
