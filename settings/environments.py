@@ -17,15 +17,13 @@ class CredentialSettings(SettingsModel):
     """Schema dbt builds into (letters, digits and underscores)."""
     catalog: Optional[str] = None
     """Unity Catalog catalog dbt builds into (defaults to the connection's)."""
-    run_as: str = "deploymentToken"
+    run_as: rules.TokenSource = "deploymentToken"
     """`deploymentToken` (a secret config value) or `servicePrincipal` (the token of the stack's service
     principal: no person sees it)."""
 
     @field_validator("run_as")
     @classmethod
     def _known_source(cls, value: str, info: ValidationInfo) -> str:
-        if value not in ("deploymentToken", "servicePrincipal"):
-            raise ValueError("must be deploymentToken or servicePrincipal")
         known = references(info)
         if value == "servicePrincipal" and known is not None and not known.has_service_principal:
             raise ValueError("names the service principal, but this stack configures none (servicePrincipal)")
@@ -37,9 +35,9 @@ class EnvironmentSettings(SettingsModel):
 
     name: str = Field(min_length=1)
     """Name shown in dbt Cloud; environment variables match environments by this name."""
-    type: str
+    type: rules.EnvironmentType
     """`development` (the IDE; one per project) or `deployment` (where jobs run)."""
-    deployment_type: Optional[str] = None
+    deployment_type: Optional[rules.DeploymentType] = None
     """For deployment environments: `production` (one per project), `staging` or `general`."""
     dbt_version: str = "latest"
     """dbt release track (`latest`, `compatible`, `extended`, ...) or version (`1.7.0-latest`)."""
@@ -50,26 +48,12 @@ class EnvironmentSettings(SettingsModel):
     credential: Optional[CredentialSettings] = None
     """Deployment environments: the catalog and schema their runs write to."""
 
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in ("development", "deployment"):
-            raise ValueError("must be development or deployment")
-        return value
-
     @field_validator("custom_branch")
     @classmethod
     def _branch_name(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and not rules.BRANCH_PATTERN.match(value):
             raise ValueError("is not a git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\'; "
                              "leave customBranch out to use the repository's default branch)")
-        return value
-
-    @field_validator("deployment_type")
-    @classmethod
-    def _known_deployment_type(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and value not in ("production", "staging", "general"):
-            raise ValueError("must be production, staging or general")
         return value
 
     @field_validator("dbt_version", mode="before")

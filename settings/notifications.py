@@ -13,7 +13,7 @@ from .base import References, SettingsModel, check_reference
 class NotificationSettings(SettingsModel):
     """Who hears about which jobs' runs."""
 
-    type: str
+    type: rules.NotificationType
     """`userEmail` (a dbt Cloud user's address), `externalEmail`, `slack` (the Slack integration a dbt Cloud user
     linked) or `slackApp` (the account-level dbt Slack app)."""
     user_id: int = Field(gt=0, le=rules.MAX_INT64)
@@ -37,13 +37,6 @@ class NotificationSettings(SettingsModel):
     @classmethod
     def _known_jobs(cls, keys: list[str], info: ValidationInfo) -> list[str]:
         return check_reference(info, References.job_problem, keys)
-
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in rules.NOTIFICATION_TYPE_CODES:
-            raise ValueError(f"must be one of {', '.join(rules.NOTIFICATION_TYPE_CODES)}")
-        return value
 
     @model_validator(mode="after")
     def _type_has_its_fields(self) -> "NotificationSettings":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from . import rules
@@ -16,7 +16,7 @@ class RepositorySettings(SettingsModel):
 
     remote_url: str = Field(min_length=1)
     """Clone URL: SSH (`git@github.com:org/repo.git`) for deploy_key, HTTPS otherwise."""
-    git_clone_strategy: str = "deploy_key"
+    git_clone_strategy: rules.GitCloneStrategy = "deploy_key"
     """`deploy_key` (any host; add the exported public key to the repository), `github_app`,
     `deploy_token` (GitLab) or `azure_active_directory_app` (Azure DevOps)."""
     github_installation_id: Optional[int] = Field(default=None, gt=0, le=rules.MAX_INT64)
@@ -27,13 +27,6 @@ class RepositorySettings(SettingsModel):
     """The Azure DevOps project id (azure_active_directory_app)."""
     azure_active_directory_repository_id: Optional[str] = None
     """The Azure DevOps repository id (azure_active_directory_app)."""
-
-    @field_validator("git_clone_strategy")
-    @classmethod
-    def _known_strategy(cls, value: str) -> str:
-        if value not in rules.GIT_CLONE_STRATEGIES:
-            raise ValueError(f"must be one of {', '.join(rules.GIT_CLONE_STRATEGIES)}")
-        return value
 
     @property
     def triggers_ci(self) -> bool:

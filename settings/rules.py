@@ -7,6 +7,7 @@ project's FACTS reference). The settings model applies them; nothing here knows 
 from __future__ import annotations
 
 import re
+import typing
 from typing import Literal, Optional
 
 # --- Databricks SQL warehouses ------------------------------------------------------------------
@@ -100,7 +101,17 @@ RESERVED_ENV_VAR_NAMES = frozenset(
 ENV_VAR_PROJECT_DEFAULT = "project"
 """The key of an environment variable's project-wide default value in `environment_values`."""
 
-GIT_CLONE_STRATEGIES = ("deploy_key", "github_app", "deploy_token", "azure_active_directory_app")
+GitCloneStrategy = Literal["deploy_key", "github_app", "deploy_token", "azure_active_directory_app"]
+"""How dbt Cloud clones the repository (`git_clone_strategy`; forces replacement)."""
+GIT_CLONE_STRATEGIES = typing.get_args(GitCloneStrategy)
+
+WarehouseType = Literal["PRO", "CLASSIC"]
+SpotInstancePolicy = Literal["COST_OPTIMIZED", "RELIABILITY_OPTIMIZED"]
+EnvironmentType = Literal["development", "deployment"]
+DeploymentType = Literal["production", "staging", "general"]
+"""`general` is a deployment environment with no deployment type (the API gets none)."""
+TokenSource = Literal["deploymentToken", "servicePrincipal"]
+Cloud = Literal["aws", "gcp", "azure"]
 
 CI_CAPABLE_CLONE_STRATEGIES = ("github_app", "deploy_token", "azure_active_directory_app")
 """Native Git integrations: the only repositories whose pull requests and merges trigger dbt Cloud CI and merge jobs
@@ -110,7 +121,7 @@ RunStatus = Literal["success", "error", "canceled"]
 """Run statuses a job-completion trigger can wait for, as dbt Cloud names them."""
 
 NotificationType = Literal["userEmail", "externalEmail", "slack", "slackApp"]
-NOTIFICATION_TYPE_CODES: dict[str, int] = {"userEmail": 1, "slack": 2, "externalEmail": 4, "slackApp": 5}
+NOTIFICATION_TYPE_CODES: dict[NotificationType, int] = {"userEmail": 1, "slack": 2, "externalEmail": 4, "slackApp": 5}
 """dbt Cloud's numeric codes for notification types: users write the words, the API gets the code.
 `slack` (2) posts through the Slack integration a dbt Cloud user linked; `slackApp` (5) through the account-level
 dbt Slack app (pulumi_dbtcloud 1.11.11, `PartialNotification.notification_type`: "5 = Slack channel via the

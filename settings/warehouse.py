@@ -21,13 +21,13 @@ class WarehouseSettings(SettingsModel):
     """Must be true to set `autoStopMinutes: 0` (the warehouse then runs, and bills, around the clock)."""
     serverless: bool = True
     """Serverless compute (needs `warehouseType: PRO`); starts in seconds, so a short auto-stop costs nothing."""
-    warehouse_type: str = "PRO"
+    warehouse_type: rules.WarehouseType = "PRO"
     """`PRO` or `CLASSIC`."""
     min_clusters: int = Field(default=1, ge=1, le=rules.MAX_MIN_CLUSTERS)
     """Clusters kept when scaling down (1-30)."""
     max_clusters: int = Field(default=1, ge=1, le=rules.MAX_MAX_CLUSTERS)
     """Clusters allowed when scaling up under concurrent queries (1-40)."""
-    spot_instance_policy: str = "COST_OPTIMIZED"
+    spot_instance_policy: rules.SpotInstancePolicy = "COST_OPTIMIZED"
     """`COST_OPTIMIZED` or `RELIABILITY_OPTIMIZED` (classic and pro warehouses only)."""
     tags: dict[str, str] = Field(default_factory=dict, max_length=rules.MAX_TAGS)
     """Custom tags for cost reports (fewer than 45)."""
@@ -43,19 +43,6 @@ class WarehouseSettings(SettingsModel):
         check_principals(list(access))
         return access
 
-    @field_validator("warehouse_type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in ("PRO", "CLASSIC"):
-            raise ValueError("must be PRO or CLASSIC")
-        return value
-
-    @field_validator("spot_instance_policy")
-    @classmethod
-    def _known_spot_policy(cls, value: str) -> str:
-        if value not in ("COST_OPTIMIZED", "RELIABILITY_OPTIMIZED"):
-            raise ValueError("must be COST_OPTIMIZED or RELIABILITY_OPTIMIZED")
-        return value
 
     @field_validator("auto_stop_minutes")
     @classmethod
