@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, fi
 from pydantic.alias_generators import to_camel
 
 from . import rules
+from .backend import stack_reference_problem
 from .schedule import cron_problem, format_runs, next_runs
 
 
@@ -298,6 +299,14 @@ class ProjectSettings(SettingsModel):
     """The git repository (required when this stack creates the project)."""
     from_stack: Optional[str] = None
     """Adopt the project of this stack (`organization/<project>/<stack>`), through a StackReference."""
+
+    @field_validator("from_stack")
+    @classmethod
+    def _backend_accepts_reference(cls, value: Optional[str]) -> Optional[str]:
+        problem = value and stack_reference_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
     id: Optional[int] = Field(default=None, gt=0)
     """Adopt a project made by hand: its number in dbt Cloud URLs (`.../projects/<id>`)."""
     environment_ids: dict[str, int] = Field(default_factory=dict)
