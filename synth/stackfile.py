@@ -164,35 +164,44 @@ def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
 
     The Pulumi CLI reads project and stack files with gopkg.in/yaml.v3 (pulumi/pulumi
     sdk/go/common/encoding/marshal.go), whose decoder refuses them: "mapping key %#v already defined at line
-    %d" (go-yaml/yaml v3 decode.go, `decoder.mapping`, keys compared by node kind and text).
+    %d" (go-yaml/yaml v3 decode.go, `decoder.mapping`, keys compared by their text).
     """
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
-    seen_nodes: set[int] = set()
-    while stack:
-        node, where = stack.pop()
-        if id(node) in seen_nodes:  # an alias repeats a node already checked
+    pending: list[yaml.Node] = [root]
+    checked: set[int] = set()  # an alias repeats a node already checked
+    while pending:
+        node = pending.pop()
+        if node.id == "scalar" or id(node) in checked:
             continue
-        seen_nodes.add(id(node))
-        children: list[tuple[yaml.Node, str]] = []
-        if isinstance(node, yaml.MappingNode):
-            first_line: dict[str, int] = {}
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    line = key.start_mark.line + 1
-                    if key.value in first_line:
-                        location = f" under {where}" if where else ""
-                        raise StackFileError(
-                            f"{path.name} line {line}: key {key.value!r}{location} is already defined at line "
-                            f"{first_line[key.value]}; the Pulumi CLI refuses duplicate keys (PyYAML would keep "
-                            "the last one silently): keep one")
-                    first_line[key.value] = line
-                    child = f"{where}.{key.value}" if where else key.value
-                else:
-                    child = where
-                children.append((value, child))
-        elif isinstance(node, yaml.SequenceNode):
-            children = [(item, f"{where}[{index}]") for index, item in enumerate(node.value)]
-        stack.extend(reversed(children))  # depth first, in file order: the first duplicate is reported
+        checked.add(id(node))
+        if node.id == "sequence":
+            pending.extend(reversed(node.value))  # depth first, in file order: the first duplicate is reported
+            continue
+        keys: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if key.id == "scalar":
+                if key.value in keys:
+                    where = _key_path(root, node)
+                    raise StackFileError(
+                        f"{path.name} line {key.start_mark.line + 1}: key {key.value!r}"
+                        f"{f' under {where}' if where else ''} is already defined at line "
+                        f"{keys[key.value].start_mark.line + 1}; the Pulumi CLI refuses duplicate keys (PyYAML "
+                        "would keep the last one silently): keep one")
+                keys[key.value] = key
+        pending.extend(reversed([value for _, value in node.value]))
+
+
+def _key_path(root: yaml.Node, target: yaml.Node) -> str:
+    """Where `target` sits under `root`, as `config.ns:key[0].name` (found again only to word an error)."""
+    pending: list[tuple[yaml.Node, str]] = [(root, "")]
+    while pending:
+        node, where = pending.pop()
+        if node is target:
+            return where
+        if node.id == "mapping":
+            pending.extend((value, f"{where}.{key.value}" if where else str(key.value)) for key, value in node.value)
+        elif node.id == "sequence":
+            pending.extend((item, f"{where}[{index}]") for index, item in enumerate(node.value))
+    return ""
 
 
 def _as_text(value: Any) -> str:
