@@ -313,3 +313,31 @@ def test_the_forms_the_diy_backend_accepts(project, capsys, reference, accepted)
         assert synth(capsys, "dev", "--root", str(project))[0] == 0
     else:
         assert "project.fromStack: " in printed
+
+
+# --- Editors see the same rules ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key, value, accepted", [
+    ("cost", {"plan": "enterprise"}, True),                     # the project's key without its namespace
+    ("colour", "blue", False),                                  # ... and an unknown one
+    ("warehouse", {"name": "w", "size": "Tiny", "autoStopMinutes": 10}, False),  # checked like the long form
+    ("dbtcloud:token", PLAIN_TOKEN, False),                     # a provider secret in clear text
+    ("dbtcloud:token", {"secure": "v1:abc"}, True),
+    ("databricks:clientSecret", PLAIN_TOKEN, False),
+    ("databricks:warehouseId", "abc", True),                    # other provider keys are the providers' business
+])
+def test_the_schema_reads_keys_as_the_cli_does(key, value, accepted):
+    """The editor schema (stack-config.schema.json) agrees with `synth` on namespaces and provider secrets."""
+    import jsonschema
+    import yaml
+
+    from settings.schema import stack_file_schema
+
+    document = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text())
+    document["config"][key] = value
+    if accepted:
+        jsonschema.validate(document, stack_file_schema())
+    else:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(document, stack_file_schema())
