@@ -193,10 +193,14 @@ def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
 def _key_path(root: yaml.Node, target: yaml.Node) -> str:
     """Where `target` sits under `root`, as `config.ns:key[0].name` (found again only to word an error)."""
     pending: list[tuple[yaml.Node, str]] = [(root, "")]
+    visited: set[int] = set()  # aliases may even make a node its own descendant
     while pending:
         node, where = pending.pop()
         if node is target:
             return where
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
         if node.id == "mapping":
             pending.extend((value, f"{where}.{key.value}" if where else str(key.value)) for key, value in node.value)
         elif node.id == "sequence":
