@@ -14,6 +14,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError
 
+from .backend import stack_reference_problem
 from .base import References, new_context
 from .cost import StackCost, cost_warnings, stack_cost
 from .errors import ConfigError, Problem
@@ -24,6 +25,24 @@ PROJECT_NAME = "dbtcloud-databricks"
 
 SECRET_KEYS = StackSettings.secret_keys()
 """Keys that must be set with `pulumi config set --secret`."""
+
+PROVIDER_SECRET_KEYS = {
+    "dbtcloud:token": "DBT_CLOUD_TOKEN",
+    "databricks:token": "DATABRICKS_TOKEN",
+    "databricks:clientSecret": "DATABRICKS_CLIENT_SECRET",
+    "databricks:azureClientSecret": "ARM_CLIENT_SECRET",
+    "databricks:password": "DATABRICKS_PASSWORD",
+    "databricks:googleCredentials": "GOOGLE_CREDENTIALS",
+    "databricks:metadataServiceUrl": "DATABRICKS_METADATA_SERVICE_URL",
+}
+"""The providers' own secret settings, with the environment variable each falls back to.
+
+The providers' schemas mark exactly these secret (`additional_secret_outputs` of `pulumi_dbtcloud.Provider` and
+`pulumi_databricks.Provider`; env names from the provider docs and databricks-sdk `Config`). In clear text in a
+stack file they would be committed to git: `pulumi config set` itself refuses a token-like value under a key
+matching `passwd|pass|password|pwd|secret|token` without `--secret` (pulumi/pulumi
+pkg/cmd/pulumi/config/config.go, `looksLikeSecret`); a hand-edited stack file skips that check, so we refuse here.
+"""
 
 STRING_KEYS = ("deploymentToken", "servicePrincipalSecret")
 """Keys whose value is taken as written (a token of digits must stay a string)."""
@@ -37,12 +56,15 @@ ACCOUNT_KEYS = {"accountId": "DBT_CLOUD_ACCOUNT_ID", "hostUrl": "DBT_CLOUD_HOST_
 
 @dataclass(frozen=True)
 class RawConfig:
-    """A stack's config as Pulumi passes it: `namespace:key` -> value, and which keys are secrets."""
+    """A stack's config as Pulumi passes it: `namespace:key` -> value, and which keys are secrets.
+
+    The runtime always says which keys are secret (the Pulumi CLI's Python language host sets
+    PULUMI_CONFIG_SECRET_KEYS on every run, `[]` when there are none): a key missing from `secret_keys` is
+    stored in clear text.
+    """
 
     values: Mapping[str, Any]
     secret_keys: frozenset[str] = frozenset()
-    secrets_known: bool = True
-    """False when the runtime did not say which keys are secret (then plaintext cannot be detected)."""
     environ: Mapping[str, str] = field(default_factory=dict)
     """Environment variables the providers fall back to (DBT_CLOUD_ACCOUNT_ID, ...)."""
 
@@ -69,12 +91,13 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
         if key not in known:
             problems.append(Problem(key, f"is not a setting of this project{_did_you_mean(key, known)}"))
             continue
-        if key in SECRET_KEYS and raw.secrets_known and full_key not in raw.secret_keys:
+        if key in SECRET_KEYS and full_key not in raw.secret_keys:
             problems.append(Problem(key, f"is stored in plain text: set it with pulumi config set --secret {key}"))
         elif key not in SECRET_KEYS and full_key in raw.secret_keys:
             problems.append(Problem(key, "is stored as a secret but is not a secret setting; only "
                                          f"{' and '.join(SECRET_KEYS)} are (set it without --secret)"))
         document[key] = value if key in STRING_KEYS else _decode(value)
+    problems.extend(plain_text_provider_secrets(raw))
     document["account"] = _account(raw)
     host = raw.values.get("databricks:host", raw.environ.get("DATABRICKS_HOST"))
     if host is not None:
@@ -94,6 +117,16 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     return LoadedSettings(settings, [Problem(_dotted(path), message) for path, message in found], estimate)
 
 
+def plain_text_provider_secrets(raw: RawConfig) -> list[Problem]:
+    """The providers' secret settings given in clear text (see `PROVIDER_SECRET_KEYS`)."""
+    return [
+        Problem(key, f"is stored in plain text: set it with pulumi config set --secret {key} <value> "
+                     f"(or leave it out and set the environment variable {variable})")
+        for key, variable in PROVIDER_SECRET_KEYS.items()
+        if key in raw.values and key not in raw.secret_keys
+    ]
+
+
 def secrets_needed(raw: RawConfig, project_name: str = PROJECT_NAME) -> list[str]:
     """The secret keys this stack's config needs (without validating the rest): what the offline runner
     gives placeholders when the stack file rightly leaves them out."""
@@ -110,10 +143,13 @@ def secrets_needed(raw: RawConfig, project_name: str = PROJECT_NAME) -> list[str
 
 def adopted_from_stack(raw: RawConfig, project_name: str = PROJECT_NAME) -> Optional[str]:
     """The stack named by `project.fromStack`, read without validating the rest (for the offline runner,
-    which must render that stack first)."""
+    which must render that stack first); None when there is none or the backend would refuse it (the
+    program then reports why)."""
     project = _decode(raw.values.get(f"{project_name}:project", "{}"))
     reference = project.get("fromStack") if isinstance(project, dict) else None
-    return reference if isinstance(reference, str) and reference else None
+    if not isinstance(reference, str) or not reference or stack_reference_problem(reference):
+        return None
+    return reference
 
 
 def _decode(value: Any) -> Any:

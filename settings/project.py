@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from . import rules
+from .backend import stack_reference_problem
 from .base import SettingsModel
 
 
@@ -70,6 +71,14 @@ class ProjectSettings(SettingsModel):
     """Adopt a project made by hand: its number in dbt Cloud URLs (`.../projects/<id>`)."""
     environment_ids: dict[str, Annotated[int, Field(gt=0, le=rules.MAX_INT64)]] = Field(default_factory=dict)
     """With `id`: ids of environments this stack does not own but names (e.g. `production` for deferral)."""
+
+    @field_validator("from_stack")
+    @classmethod
+    def _backend_accepts_reference(cls, value: Optional[str]) -> Optional[str]:
+        problem = value and stack_reference_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _one_way_to_get_the_project(self) -> "ProjectSettings":

@@ -1,7 +1,8 @@
 """A JSON Schema of the stack files, generated from the settings model, for editors to complete and check.
 
-Stack files put this project's keys under `<project>:`; provider keys (`dbtcloud:`, `databricks:`)
-sit beside them. Secrets may appear encrypted (`{secure: ...}`).
+Stack files put this project's keys under `<project>:` (or, as the Pulumi CLI allows, without a namespace);
+provider keys (`dbtcloud:`, `databricks:`) sit beside them. Secrets may appear encrypted (`{secure: ...}`),
+and the providers' secrets only so.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .account import AccountSettings
-from .load import PROJECT_NAME
+from .load import PROJECT_NAME, PROVIDER_SECRET_KEYS
 from .stack import StackSettings
 
 SCHEMA_FILE = "stack-config.schema.json"
@@ -32,7 +33,12 @@ def stack_file_schema(project_name: str = PROJECT_NAME) -> dict[str, Any]:
                                         "description": account["accountId"].get("description", "")}
     properties["dbtcloud:hostUrl"] = {"type": "string", "pattern": "^https://.*/api/?$",
                                       "description": account["hostUrl"].get("description", "")}
-    own = sorted(f"{project_name}:{key}" for key in settings)
+    for key in PROVIDER_SECRET_KEYS:
+        properties[key] = {**_SECURE, "description": f"Secret: pulumi config set --secret {key} (or its environment "
+                                                    "variable); refused in clear text."}
+    # A key without a namespace is this project's, as the Pulumi CLI reads it (`cost` is `<project>:cost`).
+    properties.update({key: value for key, value in settings.items()})
+    own = sorted([f"{project_name}:{key}" for key in settings] + list(settings))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Pulumi stack file of {project_name}",
@@ -42,8 +48,10 @@ def stack_file_schema(project_name: str = PROJECT_NAME) -> dict[str, Any]:
             "config": {
                 "type": "object",
                 "properties": properties,
-                # This project's keys must be known ones; other namespaces belong to the providers.
-                "propertyNames": {"anyOf": [{"not": {"pattern": f"^{project_name}:"}}, {"enum": own}]},
+                # This project's keys (with or without its namespace) must be known ones; other namespaces
+                # belong to the providers.
+                "propertyNames": {"anyOf": [{"pattern": ":", "not": {"pattern": f"^{project_name}:"}},
+                                            {"enum": own}]},
             },
             "encryptionsalt": {"type": "string"},
             "secretsprovider": {"type": "string"},

@@ -7,7 +7,8 @@
     python -m synth schema [--write]    the JSON Schema of stack files, generated from the settings model
 
 Exit status: 0 fine, 1 the stack config is invalid (the problems are printed), 2 bad usage or a
-missing stack file.
+stack file missing or unreadable as the Pulumi CLI reads it (not YAML, a key given twice, a key that is not
+`namespace:name`).
 """
 
 from __future__ import annotations
@@ -79,8 +80,10 @@ def _check(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m synth check",
                                      description="Validate stack files offline, alone and against each other.")
     parser.add_argument("stacks", nargs="*", help="stacks to check (default: every Pulumi.*.yaml here)")
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT,
+                        help="folder with Pulumi.yaml and the stack files (default: this project)")
     args = parser.parse_args(argv)
-    problems, warnings = check(PROJECT_ROOT, args.stacks or all_stacks(PROJECT_ROOT))
+    problems, warnings = check(args.root, args.stacks or all_stacks(args.root))
     text, passed = report(problems, warnings)
     print(text, file=sys.stdout if passed else sys.stderr)
     return 0 if passed else 1

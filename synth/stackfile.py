@@ -68,7 +68,7 @@ def load_stack_file(root: Path, stack: str) -> StackFile:
         default = declaration.get("default", declaration.get("value")) if isinstance(declaration, dict) else declaration
         if default is not None:
             result.config[full_key] = _as_text(default)
-    for full_key, value in (stack_doc.get("config") or {}).items():
+    for full_key, value in _namespaced(stack_doc.get("config") or {}, project, path).items():
         if _has_secure(value):
             result.secret_keys.add(full_key)
             result.placeholders.append(full_key)
@@ -100,15 +100,112 @@ def ambiguous_words(root: Path, stack: str) -> list[tuple[int, str]]:
     ]
 
 
+def _namespaced(config: Any, project: str, path: Path) -> dict[str, Any]:
+    """The stack file's `config:` with every key as `namespace:name`, as the CLI reads it.
+
+    A key without a namespace belongs to the project: `cost:` is `<project>:cost` (pulumi/pulumi
+    sdk/go/common/workspace/loaders.go, `stackConfigNamespacedWithProject`, called by `LoadProjectStackBytes`).
+    The legacy `<namespace>:config:<name>` form is `<namespace>:<name>`, and any other key with more colons is
+    refused (sdk/go/common/resource/config/key.go, `ParseKey`). When one key is written both ways the CLI
+    keeps whichever its map iteration (random in Go) visits last, so either value may be deployed: refused.
+    """
+    if not isinstance(config, dict):
+        raise StackFileError(f"{path.name}: config must be a mapping of keys to values")
+    result: dict[str, Any] = {}
+    written: dict[str, str] = {}
+    for key, value in config.items():
+        full_key = _parse_key(key, project, path)
+        if full_key in result:
+            raise StackFileError(
+                f"{path.name}: config keys {written[full_key]!r} and {key!r} are the same setting {full_key!r} "
+                f"(a key without a namespace belongs to project {project!r}); the Pulumi CLI would take either "
+                "one at random: keep one")
+        result[full_key] = value
+        written[full_key] = str(key)
+    return result
+
+
+def _parse_key(key: Any, project: str, path: Path) -> str:
+    """`name` -> `<project>:name`; `ns:name` as is; `ns:config:name` -> `ns:name`; anything else refused."""
+    text = str(key)
+    parts = text.split(":")
+    if isinstance(key, str) and len(parts) == 1:
+        return f"{project}:{text}"
+    if isinstance(key, str) and len(parts) == 2:
+        return text
+    if isinstance(key, str) and len(parts) == 3 and parts[1] == "config":
+        return f"{parts[0]}:{parts[2]}"
+    raise StackFileError(f"{path.name}: could not parse {text!r} as a configuration key (configuration keys "
+                         "should be of the form `<namespace>:<name>`, or `<name>` for this project's)")
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as handle:
-            # libyaml's loader when PyYAML has it (the wheels do): ten times faster on large stacks.
-            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StackFileError(f"{path.name} not found in {path.parent}") from None
+    # libyaml's loader when PyYAML has it (the wheels do): ten times faster on large stacks. The document is
+    # composed into nodes first (what `yaml.load` does anyway) so that duplicate keys can be found on the way.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_duplicate_keys(node, path)
+        return loader.construct_document(node)
     except yaml.YAMLError as error:
         raise StackFileError(f"{path.name} is not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
+    """Refuse a key given twice in one mapping, which PyYAML would silently resolve to the last value.
+
+    The Pulumi CLI reads project and stack files with gopkg.in/yaml.v3 (pulumi/pulumi
+    sdk/go/common/encoding/marshal.go), whose decoder refuses them: "mapping key %#v already defined at line
+    %d" (go-yaml/yaml v3 decode.go, `decoder.mapping`, keys compared by their text).
+    """
+    pending: list[yaml.Node] = [root]
+    checked: set[int] = set()  # an alias repeats a node already checked
+    while pending:
+        node = pending.pop()
+        if node.id == "scalar" or id(node) in checked:
+            continue
+        checked.add(id(node))
+        if node.id == "sequence":
+            pending.extend(reversed(node.value))  # depth first, in file order: the first duplicate is reported
+            continue
+        keys: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if key.id == "scalar":
+                if key.value in keys:
+                    where = _key_path(root, node)
+                    raise StackFileError(
+                        f"{path.name} line {key.start_mark.line + 1}: key {key.value!r}"
+                        f"{f' under {where}' if where else ''} is already defined at line "
+                        f"{keys[key.value].start_mark.line + 1}; the Pulumi CLI refuses duplicate keys (PyYAML "
+                        "would keep the last one silently): keep one")
+                keys[key.value] = key
+        pending.extend(reversed([value for _, value in node.value]))
+
+
+def _key_path(root: yaml.Node, target: yaml.Node) -> str:
+    """Where `target` sits under `root`, as `config.ns:key[0].name` (found again only to word an error)."""
+    pending: list[tuple[yaml.Node, str]] = [(root, "")]
+    visited: set[int] = set()  # aliases may even make a node its own descendant
+    while pending:
+        node, where = pending.pop()
+        if node is target:
+            return where
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if node.id == "mapping":
+            pending.extend((value, f"{where}.{key.value}" if where else str(key.value)) for key, value in node.value)
+        elif node.id == "sequence":
+            pending.extend((item, f"{where}[{index}]") for index, item in enumerate(node.value))
+    return ""
 
 
 def _as_text(value: Any) -> str:
