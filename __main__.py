@@ -5,6 +5,8 @@ the components together: warehouse -> service principal -> connection -> project
 notifications, environment variables. Every rule lives in `settings`, every resource in `components`.
 """
 
+from pathlib import Path
+
 import pulumi
 
 from components import (
@@ -28,10 +30,9 @@ from components import (
     SqlWarehouseArgs,
 )
 from components.secrets import as_secret
-from settings import load_settings
-from settings.source import read_runtime_config
+from runtime_config import load_stack_settings
 
-loaded = load_settings(read_runtime_config(), pulumi.get_project())
+loaded = load_stack_settings(Path(__file__).resolve().parent)
 for warning in loaded.warnings:
     pulumi.log.warn(str(warning))
 settings = loaded.settings

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pulumi
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,8 +18,9 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-class ConfigError(pulumi.RunError):
-    """The stack config is invalid. A `RunError`, so `pulumi up` prints it without a Python traceback."""
+class ConfigError(Exception):
+    """The stack config is invalid: every problem found, in one error (the program raises it as a Pulumi `RunError`,
+    `runtime_config.StackConfigError`, so that `pulumi up` prints it without a Python traceback)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)

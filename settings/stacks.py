@@ -66,3 +66,12 @@ def _unique_across_stacks(stacks: dict[str, StackSettings]) -> list[Problem]:
                                             "environments by name"))
                 seen.setdefault(claim, f"{name}: environments.{key}")
     return problems
+
+
+def problems_joining(stack: str, settings: StackSettings, others: dict[str, StackSettings],
+                     project_name: str) -> list[Problem]:
+    """The cross-stack problems `stack` brings to the others (not those they already have among themselves): what
+    the program checks before `pulumi up` declares anything, reading the other stack files beside it."""
+    before = {str(problem) for problem in cross_stack_problems(others, project_name)}
+    return [problem for problem in cross_stack_problems({**others, stack: settings}, project_name)
+            if str(problem) not in before]

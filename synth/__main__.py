@@ -20,12 +20,12 @@ from pathlib import Path
 
 from settings import ConfigError
 from settings.schema import SCHEMA_FILE, stack_file_schema
+from settings.stackfile import StackFileError, project_name
 
 from .check import all_stacks, check, report
 from .cost import cost_table, load
 from .diff import main as diff_main
 from .render import PROJECT_ROOT, render
-from .stackfile import StackFileError, project_name
 from .tree import as_json, as_tree
 
 COMMANDS = ("check", "cost", "diff", "schema")

@@ -9,14 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from settings import ConfigError, LoadedSettings, Problem, RawConfig, load_settings
+from settings.stackfile import ambiguous_words, load_stack_file, project_name, stack_names
 from settings.stacks import cross_stack_problems
-
-from .stackfile import ambiguous_words, load_stack_file, project_name
 
 
 def all_stacks(root: Path) -> list[str]:
     """The stacks that have a stack file here."""
-    return sorted(path.name[len("Pulumi."):-len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+    return stack_names(root)
 
 
 def check(root: Path, stacks: list[str]) -> tuple[dict[str, list[Problem]], dict[str, list[Problem]]]:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from settings import LoadedSettings, RawConfig, load_settings
 from settings.cost import StackCost
-
-from .stackfile import load_stack_file
+from settings.stackfile import load_stack_file
 
 
 def load(root: Path, stack: str) -> LoadedSettings:

@@ -23,16 +23,16 @@ from pathlib import Path
 from typing import Any, Optional
 
 from settings.schedule import describe, format_runs, next_runs
+from settings.stackfile import StackFileError, stack_file_path
 
 from .render import PROJECT_ROOT, render
-from .stackfile import StackFileError, stack_file_path
 from .tree import FINGERPRINT_KEY_VARIABLE, SECRET_MASK, as_json
 
 JOB = "dbtcloud:index/job:Job"
 NOTIFICATION = "dbtcloud:index/partialNotification:PartialNotification"
 EVENTS = (("success", "onSuccesses"), ("failure", "onFailures"), ("cancel", "onCancels"), ("warning", "onWarnings"))
 
-CODE_PATHS = ("__main__.py", "Pulumi.yaml", "settings", "components", "synth", "requirements.txt")
+CODE_PATHS = ("__main__.py", "runtime_config.py", "Pulumi.yaml", "settings", "components", "synth", "requirements.txt")
 """What decides how stack files are read: where it equals the loaded code, a tree renders in-process."""
 
 REPLACED_BY = {

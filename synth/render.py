@@ -20,9 +20,9 @@ from pulumi.runtime.sync_await import _sync_await
 
 from settings import RawConfig
 from settings.load import adopted_from_stack
+from settings.stackfile import StackFile, StackFileError, load_stack_file
 
 from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
-from .stackfile import StackFile, StackFileError, load_stack_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from settings import PROJECT_NAME, RawConfig
-from synth.stackfile import load_stack_file
+from settings.stackfile import load_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

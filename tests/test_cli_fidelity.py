@@ -20,9 +20,9 @@ from stack_config import ROOT
 
 from settings import ConfigError, RawConfig, load_settings
 from settings.schema import stack_file_schema
-from settings.source import read_runtime_config
+from runtime_config import read_runtime_config
 from synth.__main__ import main
-from synth.stackfile import StackFileError, load_stack_file
+from settings.stackfile import StackFileError, load_stack_file
 
 PROJECT = "dbtcloud-databricks"
 OWNER_OUTPUTS = {"organization/dbtcloud-databricks/prod": {"projectId": 1, "environmentIds": {"production": 2}}}

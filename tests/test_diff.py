@@ -94,6 +94,8 @@ def test_replacements_and_protected_deletions_come_first(repo):
     edit(repo, "prod", "environment: production\n      steps:\n        - dbt test --select",
          "environment: live\n      steps:\n        - dbt test --select")
     edit(repo, "prod", "      production: shanghai_transport\n", "      live: shanghai_transport\n")
+    # dev's CI job defers to that environment by key: the program refuses a prod that would leave it dangling.
+    edit(repo, "dev", "deferTo: production", "deferTo: live")
     text = format_diff(diff_stack("prod", "HEAD", repo))
     attention = text.split("Attention:")[1].split("\n\n")[0]
     assert ("! Environment 'Production' (environments-production-environment) will be deleted - it is PROTECTED: "

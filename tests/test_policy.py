@@ -87,8 +87,8 @@ def policy_resources(registrations) -> list[PolicyResource]:
 def stack_violations(registrations) -> list[str]:
     found: list[str] = []
     POLICIES["production-jobs-notify-on-failure"].validate(
-        # declare() renders under the stack name "rules": make it a production stack for the policy.
-        StackValidationArgs(policy_resources(registrations), {"productionStacks": ["rules"]}),
+        # declare() renders a prod-like config as the stack "prod".
+        StackValidationArgs(policy_resources(registrations), {"productionStacks": ["prod"]}),
         lambda message, urn=None: found.append(message))
     return found
 
@@ -130,6 +130,7 @@ def test_the_notification_policy_leaves_other_stacks_alone():
             notification["onFailure"] = ["daily-pipeline"]
     found: list[str] = []
     POLICIES["production-jobs-notify-on-failure"].validate(
-        StackValidationArgs(policy_resources(prod_registrations(quiet)), None),  # "rules" is not a production stack
+        # The policy's own stacks, not this one.
+        StackValidationArgs(policy_resources(prod_registrations(quiet)), {"productionStacks": ["production"]}),
         lambda message, urn=None: found.append(message))
     assert found == []

@@ -358,7 +358,9 @@ def test_cross_stack_environment_names_and_kinds_are_unique():
 
 def test_config_error_is_a_pulumi_run_error():
     import pulumi
-    assert issubclass(ConfigError, pulumi.RunError)
+    from runtime_config import StackConfigError
+
+    assert issubclass(StackConfigError, pulumi.RunError) and issubclass(StackConfigError, ConfigError)
 
 
 PRINCIPAL_RULES = [
@@ -429,3 +431,25 @@ def test_a_malformed_secret_is_refused():
     values["deploymentToken"] = "   "
     error, declared = declare(raw_config(values), OWNER_OUTPUTS)
     assert declared == [] and str(error.problems[0]).startswith("deploymentToken: is required")
+
+
+def test_the_program_holds_a_copied_stack_to_the_stack_files_beside_it():
+    """Issue 12: `pulumi up` on a stack copied from prod (a second creator of the project) is refused by the program
+    itself, as `synth check` refuses it, before anything is declared."""
+    error, declared = declare(raw_config(values_of("prod")), stack="qa")
+    assert declared == []
+    assert [str(problem) for problem in error.problems] == [
+        "project: stacks prod, qa all create the project: exactly one may; the others adopt it with fromStack or id",
+        "qa: environments.production: the environment name 'Production' again (also in prod: "
+        "environments.production): environment variables find environments by name",
+        "qa: environments.production: a second production environment (also in prod: environments.production); "
+        "a project has one of each"]
+
+
+def test_the_program_refuses_a_deferral_the_owner_stack_lacks():
+    def defer_to_live(values):
+        values["jobs"]["pull-requests"]["deferTo"] = "live"
+    error, declared = declare(raw_config(changed("dev", defer_to_live)), OWNER_OUTPUTS)
+    assert declared == []
+    assert [str(problem) for problem in error.problems] == [
+        "dev: jobs: defer to 'live', which stack 'prod' does not have (it has production)"]

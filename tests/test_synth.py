@@ -9,7 +9,7 @@ import pytest
 
 from synth.__main__ import main
 from synth.render import local_stack_name, render
-from synth.stackfile import OFFLINE_SECRET, StackFileError, load_stack_file
+from settings.stackfile import OFFLINE_SECRET, StackFileError, load_stack_file
 
 
 def write_project(tmp_path, stack_config: str):

@@ -16,8 +16,7 @@ from typing import Any
 
 import yaml
 
-from settings import RawConfig
-from settings.load import secrets_needed
+from .load import RawConfig, secrets_needed
 
 OFFLINE_SECRET = "offline-placeholder-secret"
 """What an encrypted or unset secret reads as offline (it is masked in every printout anyway)."""
@@ -47,6 +46,11 @@ def project_name(root: Path) -> str:
     return _read_yaml(root / "Pulumi.yaml")["name"]
 
 
+def stack_names(root: Path) -> list[str]:
+    """The stacks that have a stack file in `root`."""
+    return sorted(path.name[len("Pulumi."):-len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+
+
 def stack_file_path(root: Path, stack: str) -> Path:
     """Where a stack's file lives."""
     return root / f"Pulumi.{stack}.yaml"
@@ -58,7 +62,7 @@ def load_stack_file(root: Path, stack: str) -> StackFile:
     project = project_doc["name"]
     path = stack_file_path(root, stack)
     if not path.exists():
-        known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        known = stack_names(root)
         raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")
     stack_doc = _read_yaml(path) or {}
 
