@@ -158,9 +158,37 @@ def _read_yaml(path: Path) -> Any:
         _refuse_duplicate_keys(node, path)
         return loader.construct_document(node)
     except yaml.YAMLError as error:
-        raise StackFileError(f"{path.name} is not valid YAML: {error}") from None
+        raise StackFileError(yaml_error_message(path, text, error)) from None
     finally:
         loader.dispose()
+
+
+YAML_HINTS = (
+    ("mapping values are not allowed", "a key is indented unlike the keys beside it, or a value holds ': ' "
+                                       "(line the keys up, or quote the value)"),
+    ("cannot start any token", "YAML indents with spaces, not tabs; a value starting with @ or ` must be quoted"),
+    ("could not find expected ':'", "a key is missing its ':', or a quote opened earlier is not closed"),
+    ("did not find expected key", "an entry is indented unlike the ones beside it"),
+    ("did not find expected '-'", "a list item is indented unlike the ones beside it"),
+    ("while scanning a quoted scalar", "a quote is not closed"),
+    ("found unexpected end of stream", "a quote or bracket is not closed"),
+    ("found undefined alias", "a value starting with * must be quoted"),
+)
+"""The likely fix for the parser's commonest complaints."""
+
+
+def yaml_error_message(path: Path, text: str, error: yaml.YAMLError) -> str:
+    """A YAML syntax error as `file:line:column: problem`, the line itself, and the likely fix."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = " ".join(str(part) for part in (getattr(error, "context", None), getattr(error, "problem", None))
+                       if part) or str(error)
+    if mark is None:
+        return f"{path.name}: not valid YAML: {problem}"
+    lines = text.splitlines()
+    shown = lines[mark.line] if mark.line < len(lines) else ""
+    hint = next((fix for fragment, fix in YAML_HINTS if fragment in problem), None)
+    return (f"{path.name}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}\n"
+            f"    {shown}\n    {' ' * mark.column}^" + (f"\n  likely: {hint}" if hint else ""))
 
 
 def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:

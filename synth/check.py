@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from settings import ConfigError, LoadedSettings, Problem, RawConfig, load_settings
-from settings.stackfile import ambiguous_words, load_stack_file, project_name, stack_names
+from settings.stackfile import StackFileError, ambiguous_words, load_stack_file, project_name, stack_names
 from settings.stacks import cross_stack_problems
 
 
@@ -22,27 +22,32 @@ def check(root: Path, stacks: list[str]) -> tuple[dict[str, list[Problem]], dict
     """Problems and warnings by stack, and under `*` the problems across all the stacks here."""
     # Every stack is loaded once: those not asked about still matter to those that were (the stack that
     # creates the project, say).
-    loaded: dict[str, LoadedSettings | ConfigError] = {}
+    loaded: dict[str, LoadedSettings | ConfigError | StackFileError] = {}
     for stack in sorted(set(all_stacks(root)) | set(stacks)):
         try:
             loaded[stack] = _load(root, stack)
-        except ConfigError as error:
-            loaded[stack] = error
+        except (ConfigError, StackFileError) as error:
+            loaded[stack] = error  # one broken file does not stop the others being checked
     problems: dict[str, list[Problem]] = {}
     warnings: dict[str, list[Problem]] = {}
     for stack in stacks:
+        result = loaded[stack]
+        if isinstance(result, StackFileError):
+            problems[stack] = [Problem("file", str(result))]
+            continue
         problems[stack] = [
             Problem(f"line {line}", f"{word!r} is read as a boolean by some YAML readers and as text by others: "
                                     f"quote it ('{word}') or write true/false")
             for line, word in ambiguous_words(root, stack)
         ]
-        result = loaded[stack]
         if isinstance(result, ConfigError):
             problems[stack].extend(result.problems)
         else:
             warnings[stack] = result.warnings
     valid = {stack: result.settings for stack, result in loaded.items() if isinstance(result, LoadedSettings)}
-    problems["*"] = cross_stack_problems(valid, project_name(root)) if valid else []
+    # A stack that did not validate is not a missing one: rules that need it wait until it is fixed.
+    unchecked = frozenset(loaded) - frozenset(valid)
+    problems["*"] = cross_stack_problems(valid, project_name(root), unchecked) if valid else []
     return problems, warnings
 
 

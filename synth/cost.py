@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from settings import LoadedSettings, RawConfig, load_settings
+from settings import ConfigError, LoadedSettings, Problem, RawConfig, load_settings
 from settings.cost import StackCost
 from settings.stackfile import load_stack_file
 
@@ -12,7 +12,10 @@ from settings.stackfile import load_stack_file
 def load(root: Path, stack: str) -> LoadedSettings:
     """A stack's validated settings and estimate, from its stack file (the program need not run)."""
     stack_file = load_stack_file(root, stack)
-    return load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project)
+    try:
+        return load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project)
+    except ConfigError as error:  # several stacks are estimated at once: say whose config is wrong
+        raise ConfigError([Problem(f"{stack}: {problem.path}", problem.message) for problem in error.problems]) from None
 
 
 def cost_table(estimates: dict[str, tuple[LoadedSettings, StackCost]]) -> str:

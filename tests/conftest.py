@@ -46,6 +46,15 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(BACKGROUND["folder"], ignore_errors=True)
 
 
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project's files and committed stacks, whose stack files a test may change (`stack_config.edit`,
+    `stack_config.append`)."""
+    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml", "Pulumi.dev.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def renderings() -> dict[str, Rendering]:
     """Every committed stack file rendered through `__main__.py` under the provider mocks."""

@@ -30,3 +30,12 @@ JOB = "dbtcloud:index/job:Job"
 NOTIFICATION = "dbtcloud:index/partialNotification:PartialNotification"
 ENV_VAR = "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
+def run_synth(capsys, *argv: str) -> tuple[int, str]:
+    """Run `python -m synth ...` in this process; its exit status and everything it printed."""
+    from synth.__main__ import main
+
+    status = main(list(argv))
+    out = capsys.readouterr()
+    return status, out.out + out.err

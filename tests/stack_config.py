@@ -47,3 +47,17 @@ def _decode(value: str) -> Any:
         return json.loads(value)
     except ValueError:
         return value
+
+
+def edit(root: Path, stack: str, old: str, new: str) -> None:
+    """Replace one exact piece of a stack file's text (in a copy of the project: see the `project` fixture)."""
+    path = root / f"Pulumi.{stack}.yaml"
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not in {path.name} exactly once"
+    path.write_text(text.replace(old, new))
+
+
+def append(root: Path, stack: str, lines: str) -> None:
+    """Add lines at the end of a stack file (its `config:` section is last)."""
+    path = root / f"Pulumi.{stack}.yaml"
+    path.write_text(path.read_text() + lines)

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import BACKGROUND
 from repo_copy import commit, project_repo
+from stack_config import edit
 from synth.__main__ import main
 from synth.diff import _render_tree, compare, diff_stack, format_diff
 
@@ -15,13 +16,6 @@ from synth.diff import _render_tree, compare, diff_stack, format_diff
 @pytest.fixture
 def repo(tmp_path):
     return project_repo(tmp_path)
-
-def edit(repo, stack, old, new):
-    path = repo / f"Pulumi.{stack}.yaml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
-
 
 def test_no_change_exits_0(repo, capsys):
     assert main(["diff", "prod", "--base", "HEAD", "--root", str(repo)]) == 0

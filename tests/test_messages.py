@@ -1,0 +1,60 @@
+"""What a user sees on a mistake: the file, the line, the key, the likely fix; never a traceback, never a false
+alarm about a stack that is merely broken."""
+
+from __future__ import annotations
+
+from helpers import run_synth
+from stack_config import edit
+
+
+def test_a_yaml_syntax_error_names_file_line_column_and_the_likely_fix(project, capsys):
+    edit(project, "prod", "    size: Small\n", "     size: Small\n")
+    status, printed = run_synth(capsys, "prod", "--root", str(project))
+    assert status == 2 and "Traceback" not in printed
+    line = next(number for number, text in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1)
+                if text == "     size: Small")
+    assert f"Pulumi.prod.yaml:{line}:10: not valid YAML: mapping values are not allowed" in printed
+    assert "likely: a key is indented unlike the keys beside it" in printed
+
+
+def test_check_goes_on_past_a_broken_file_and_raises_no_false_alarm(project, capsys):
+    """A stack that failed to load is not a missing stack: dev adopts prod's project, and prod is only broken."""
+    edit(project, "prod", "    size: Small\n", "     size: Small\n")
+    status, printed = run_synth(capsys, "check", "--root", str(project))
+    assert status == 1
+    assert "dev: ok" in printed
+    assert "prod: 1 problem" in printed and "Pulumi.prod.yaml:" in printed
+    assert "there is no stack" not in printed and "across stacks" not in printed
+
+
+def test_check_raises_no_false_alarm_when_the_owner_stack_has_config_problems(project, capsys):
+    edit(project, "prod", "autoStopMinutes: 10", "autoStopMinutes: 3")
+    status, printed = run_synth(capsys, "check", "--root", str(project))
+    assert status == 1 and "there is no stack" not in printed
+    assert "warehouse: autoStopMinutes must be 0 or at least 10 for serverless warehouses" in printed
+
+
+def test_cost_names_the_stack_whose_config_is_wrong(capsys, monkeypatch, project):
+    import synth.__main__ as cli
+
+    edit(project, "dev", "autoStopMinutes: 10", "autoStopMinutes: 3")
+    monkeypatch.setattr(cli, "PROJECT_ROOT", project)
+    status, printed = run_synth(capsys, "cost")
+    assert status == 1
+    assert "dev: warehouse: autoStopMinutes must be 0 or at least 10" in printed
+
+
+def test_a_dev_deferral_prod_lacks_is_refused_not_a_crash(project, capsys):
+    edit(project, "dev", "deferTo: production", "deferTo: live")
+    for argv in (("dev", "--root", str(project)), ("check", "--root", str(project))):
+        status, printed = run_synth(capsys, *argv)
+        assert status == 1 and "Traceback" not in printed, argv
+        assert "dev: jobs: defer to 'live', which stack 'prod' does not have (it has production)" in printed
+
+
+def test_a_cron_that_never_fires_is_refused_by_check_and_render_alike(project, capsys):
+    edit(project, "prod", 'cron: "0 2 * * *"', 'cron: "0 2 30 2 *"')
+    for argv in (("prod", "--root", str(project)), ("check", "--root", str(project), "prod")):
+        status, printed = run_synth(capsys, *argv)
+        assert status == 1 and "Traceback" not in printed, argv
+        assert "jobs.daily-pipeline.schedule.cron: never fires" in printed
