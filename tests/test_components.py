@@ -48,7 +48,7 @@ def test_warehouse_exposes_host_and_http_path_from_odbc_params():
 
 
 def test_serverless_warehouse_sends_no_spot_policy():
-    settings = WarehouseSettings(name="w", size="Small", autoStopMinutes=5, tags={"a": "b"})
+    settings = WarehouseSettings(name="w", size="Small", autoStopMinutes=10, tags={"a": "b"})
     inputs = plain(only(run(lambda: SqlWarehouse("wh", SqlWarehouseArgs(settings))), SQL_ENDPOINT).inputs)
     assert "spotInstancePolicy" not in inputs
     assert inputs["tags"] == {"customTags": [{"key": "a", "value": "b"}]}

@@ -66,7 +66,7 @@ def test_least_privilege_on_the_warehouse_and_the_catalog(prod):
     (grant,) = prod.resources(GRANT)
     assert plain(grant.inputs) == {
         "principal": application_id, "catalog": "shanghai_transport",
-        "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "CREATE_VIEW", "SELECT", "MODIFY"],
+        "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "SELECT", "MODIFY"],
     }
 
 
