@@ -79,7 +79,8 @@ class Violation:
     source: str
 
     def __str__(self) -> str:
-        return f"{self.type} {self.name!r}: {self.input}: {self.found}; the provider's rule: {self.rule} [{self.source}]"
+        return (f"{self.type} {self.name!r}: {self.input}: {self.found}; "
+                f"the provider's rule: {self.rule} [{self.source}]")
 
 
 class ContractViolation(Exception):
@@ -91,7 +92,8 @@ class ContractViolation(Exception):
         count = len(self.violations)
         where = f"stack {stack!r} declares" if stack else "declared:"
         lines = "\n".join(f"  - {violation}" for violation in self.violations)
-        super().__init__(f"{where} {count} resource{'s' if count != 1 else ''} the real providers would refuse:\n{lines}")
+        plural = "s" if count != 1 else ""
+        super().__init__(f"{where} {count} resource{plural} the real providers would refuse:\n{lines}")
 
 
 # --- Rules on one resource's own inputs ------------------------------------------------------------------------
@@ -330,7 +332,8 @@ PERMISSION_OBJECTS = (
 one per resource (databricks:docs/resources/permissions.md:1062-1064; resource_permissions.go:176-187)."""
 
 PERMISSION_LEVELS = {
-    "sqlEndpointId": ("CAN_USE", "CAN_MANAGE", "CAN_MONITOR", "CAN_VIEW", "IS_OWNER"),  # permission_definitions.go:569-575
+    # permission_definitions.go:569-575
+    "sqlEndpointId": ("CAN_USE", "CAN_MANAGE", "CAN_MONITOR", "CAN_VIEW", "IS_OWNER"),
     "authorization=tokens": ("CAN_USE", "CAN_MANAGE"),  # permission_definitions.go:537-540
     "authorization=passwords": ("CAN_USE",),  # permission_definitions.go:555-557
 }
@@ -440,6 +443,14 @@ def _grant_privileges(inputs: dict) -> Optional[str]:
     return f"{', '.join(wrong)} on {securable} {inputs[securable]!r}" if wrong else None
 
 
+def _only_with_strategy(path: str, strategy: str) -> Check:
+    def broken(inputs: dict) -> Optional[str]:
+        actual = inputs.get("gitCloneStrategy") or "deploy_key"  # repository/schema.go:52, the default
+        return f"with gitCloneStrategy {actual!r}" if present(inputs, path) and actual != strategy else None
+
+    return broken
+
+
 ROTATIONS = ("rotationDays", "rotationHours", "rotationMinutes", "rotationMonths", "rotationYears", "rotationRfc3339")
 
 
@@ -471,12 +482,10 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
               "azure_active_directory_app", "dbtcloud:docs/resources/repository.md:113"),
         custom("githubInstallationId", "only with git_clone_strategy github_app",
                "dbtcloud:docs/resources/repository.md:117 (for GitHub native integration only)",
-               lambda i: f"with gitCloneStrategy {get(i, 'gitCloneStrategy') if present(i, 'gitCloneStrategy') else 'deploy_key'!r}"
-               if present(i, "githubInstallationId") and get(i, "gitCloneStrategy") != "github_app" else None),
+               _only_with_strategy("githubInstallationId", "github_app")),
         custom("gitlabProjectId", "only with git_clone_strategy deploy_token",
                "dbtcloud:docs/resources/repository.md:118 (for GitLab native integration only)",
-               lambda i: f"with gitCloneStrategy {get(i, 'gitCloneStrategy') if present(i, 'gitCloneStrategy') else 'deploy_key'!r}"
-               if present(i, "gitlabProjectId") and get(i, "gitCloneStrategy") != "deploy_token" else None),
+               _only_with_strategy("gitlabProjectId", "deploy_token")),
     ),
     PROJECT_REPOSITORY: (
         required("projectId", "pulumi_dbtcloud/project_repository.py (Missing required property)"),
@@ -626,7 +635,7 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
                _permission_object),
         one_of("authorization", ("tokens", "passwords"), "databricks:docs/resources/permissions.md:1086"),
         custom("accessControls", "exactly one of user_name, group_name, service_principal_name per entry",
-               "databricks:docs/resources/permissions.md:1109-1113 (exactly one of user_name, service_principal_name, group_name)", _one_principal_each),
+               "databricks:docs/resources/permissions.md:1109-1113", _one_principal_each),
         custom("accessControls.permissionLevel", "a level the object takes",
                "databricks:permissions/permission_definitions.go:537-540,555-557,569-575; "
                "permissions/resource_permissions.go:236-247", _permission_levels),
@@ -803,7 +812,8 @@ def _runs_on_pull_requests(job_inputs: dict) -> list[str]:
 
 def _deploy_key_repositories(project_id: Any, world: World) -> list[Known]:
     return [r for r in world.of_type(REPOSITORY)
-            if r.inputs.get("projectId") == project_id and r.inputs.get("gitCloneStrategy", "deploy_key") == "deploy_key"]
+            if r.inputs.get("projectId") == project_id
+            and r.inputs.get("gitCloneStrategy", "deploy_key") == "deploy_key"]
 
 
 def _ci_job_needs_native_git(subject: Subject, world: World) -> Optional[str]:

@@ -15,7 +15,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 import pulumi
 from pulumi.runtime import rpc
@@ -130,7 +130,8 @@ class ProviderMocks(pulumi.runtime.Mocks):
     def _environment(self, inputs: dict, number: int) -> tuple[str, dict]:
         resource_id, computed = self._in_project(inputs, number, "environmentId")
         # environment/schema.go:217 and :236: the provider's defaults.
-        computed.update(dbtVersion=inputs.get("dbtVersion", "latest"), useCustomBranch=inputs.get("useCustomBranch", False))
+        computed.update(dbtVersion=inputs.get("dbtVersion", "latest"),
+                        useCustomBranch=inputs.get("useCustomBranch", False))
         return resource_id, computed
 
     def _repository(self, inputs: dict, number: int) -> tuple[str, dict]:
