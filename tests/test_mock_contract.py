@@ -585,3 +585,17 @@ def test_prod_with_token_usage_passes_every_other_rule_and_dev_renders_on_it():
 def _run_main(raw, stack, stack_outputs=None):
     return run_under_mocks(lambda: runpy.run_path(MAIN, run_name="__main__"), PROJECT_NAME, stack, raw.values,
                            raw.secret_keys, stack_outputs=stack_outputs)
+
+
+def test_synth_prints_a_refusal_as_an_error_without_a_traceback(tmp_path, capsys):
+    from synth.__main__ import main
+
+    (tmp_path / "Pulumi.yaml").write_text("name: contract-cli\nruntime: python\n")
+    (tmp_path / "Pulumi.x.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_databricks as databricks\n"
+        "databricks.SqlEndpoint('wh', name='w', cluster_size='Small', auto_stop_mins=5)\n")
+    assert main(["x", "--root", str(tmp_path)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: stack 'x' declares 1 resource the real providers would refuse")
+    assert "'wh': autoStopMins: 5" in error and "Traceback" not in error
