@@ -6,9 +6,9 @@
     python -m synth cost [STACK ...]    models, warehouse hours and dollars per month (all stacks by default)
     python -m synth schema [--write]    the JSON Schema of stack files, generated from the settings model
 
-Exit status: 0 fine, 1 the stack config is invalid (the problems are printed), 2 bad usage or a
-stack file missing or unreadable as the Pulumi CLI reads it (not YAML, a key given twice, a key that is not
-`namespace:name`).
+Exit status: 0 fine, 1 the stack config is invalid or declares what the real providers refuse (the
+problems are printed), 2 bad usage or a stack file missing or unreadable as the Pulumi CLI reads it (not YAML,
+a key given twice, a key that is not `namespace:name`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from settings.schema import SCHEMA_FILE, stack_file_schema
 from settings.stackfile import StackFileError, project_name
 
 from .check import all_stacks, check, report
+from .contract import ContractViolation
 from .cost import cost_table, load
 from .diff import main as diff_main
 from .render import PROJECT_ROOT, render
@@ -69,7 +70,7 @@ def _show(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         rendering = render(args.stack, args.root)
-    except ConfigError as error:
+    except (ConfigError, ContractViolation) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(json.dumps(as_json(rendering), indent=2) if args.json else as_tree(rendering))

@@ -355,9 +355,11 @@ def main(stack: str, base: str, as_json_output: bool, root: Path) -> int:
     """Exit status: 0 no changes, 1 changes, 2 the diff could not be made."""
     from settings import ConfigError
 
+    from .contract import ContractViolation
+
     try:
         diff = diff_stack(stack, base, root)
-    except (DiffError, StackFileError, ConfigError) as error:
+    except (DiffError, StackFileError, ConfigError, ContractViolation) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(as_dict(diff), indent=2) if as_json_output else format_diff(diff))

@@ -7,10 +7,12 @@ No credentials, no network, no Pulumi CLI: the program reads the stack file's co
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import runpy
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
@@ -22,6 +24,7 @@ from settings import RawConfig
 from settings.load import adopted_from_stack
 from settings.stackfile import StackFile, StackFileError, load_stack_file
 
+from .contract import ContractViolation
 from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -103,9 +106,14 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
 
 def run_under_mocks(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
                     secret_keys: Iterable[str] = (), workspace_host: str = "dbc-00000000-0000.cloud.databricks.com",
-                    stack_outputs: Optional[dict[str, dict]] = None) -> Rendering:
-    """Run any Pulumi program (the stack's, or a single component) under the provider mocks."""
-    mocks = ProviderMocks(stack, workspace_host, stack_outputs)
+                    stack_outputs: Optional[dict[str, dict]] = None, now: Optional[datetime] = None) -> Rendering:
+    """Run any Pulumi program (the stack's, or a single component) under the provider mocks.
+
+    Raises `ContractViolation` (every violation met, each naming the resource, the input, the rule and its
+    source) when the program declares what the real providers would refuse, however the SDK reports the
+    failed registration to the program. `now` is the mocks' clock (default: today, 00:00 UTC).
+    """
+    mocks = ProviderMocks(stack, workspace_host, stack_outputs, now)
     monitor = RecordingMonitor(mocks)
     warnings = WarningLog()
     logger = logging.getLogger(f"synth.{stack}")
@@ -117,15 +125,58 @@ def run_under_mocks(program: Callable[[], Any], project: str, stack: str, config
     pulumi.runtime.set_all_config(dict(config), sorted(secret_keys))
     # The SDK makes many cyclic objects per resource, and the cyclic collector then walks the growing heap
     # over and over: with it paused, a 1,000-job stack renders in half the time. Collect once afterwards.
+    _quiet_refused_outputs(asyncio.get_event_loop())
     collecting = gc.isenabled()
     gc.disable()
     try:
         _sync_await(run_pulumi_func(program))
         outputs, secret_outputs = _resolve_outputs(pulumi.runtime.get_root_resource().outputs)
+    except Exception:
+        _settle_after_failure(asyncio.get_event_loop())
+        # A refused registration fails every resource and output that depends on it, each error wrapping the
+        # one before; the violations themselves say what is wrong.
+        if monitor.violations:
+            raise ContractViolation(monitor.violations, stack) from None
+        raise
     finally:
         if collecting:
             gc.enable()
+    if monitor.violations:  # refused, even if the program caught what the SDK raised
+        raise ContractViolation(monitor.violations, stack)
     return Rendering(project, stack, monitor.registrations, outputs, secret_outputs, warnings.messages)
+
+
+def _settle_after_failure(loop: asyncio.AbstractEventLoop, timeout_seconds: float = 10.0) -> None:
+    """The SDK stops waiting at the first failed registration: let the rest of that program finish (each of
+    its tasks fails or completes; none waits forever, and a bounded wait guards against one that would) so that
+    nothing of it runs into the next rendering in this process, then forget its bookkeeping."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if pending:
+        _, still_pending = loop.run_until_complete(asyncio.wait(pending, timeout=timeout_seconds))
+        for task in still_pending:
+            task.cancel()
+    for task in pending:
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: not reported again when collected
+    # The mocks' settings keep the set of outputs the SDK awaits from one run to the next (MockSettings makes a
+    # new RPC manager, not a new set): the failed ones would fail the next rendering.
+    pulumi.runtime.settings._get_rpc_manager().clear()
+    with pulumi.runtime.settings.SETTINGS.lock:
+        pulumi.runtime.settings.SETTINGS.outputs.clear()
+
+
+def _quiet_refused_outputs(loop: asyncio.AbstractEventLoop) -> None:
+    """Outputs of a refused registration fail with the violation; those the program never awaited would each
+    print it again, with an asyncio traceback, when collected. The violation is reported once, by the rendering."""
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        error: Optional[BaseException] = context.get("exception")
+        while error is not None and not isinstance(error, ContractViolation):
+            error = error.__cause__ or error.__context__
+        if error is None and "the real providers would refuse" not in str(context.get("exception", "")):
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
 
 
 def _resolve_outputs(exports: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:

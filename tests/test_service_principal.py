@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from pulumi.runtime import rpc
 
 from helpers import CONNECTION, CREDENTIAL, SQL_ENDPOINT, plain
@@ -66,7 +68,9 @@ def test_the_token_is_replaced_by_its_rotation_time_new_one_first(prod):
     assert rotation.protect is False
     # The token's replacement trigger is the rotation time: a recreated Rotating (after a refresh past that time)
     # has a new one, and the engine replaces the token.
-    assert token.replacement_trigger == rotation.outputs["rotationRfc3339"] == "2026-03-02T00:00:00Z"
+    created = datetime.strptime(rotation.outputs["rfc3339"], "%Y-%m-%dT%H:%M:%SZ")
+    assert token.replacement_trigger == rotation.outputs["rotationRfc3339"] == \
+        (created + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
     # Create the new token, hand it to the credential, then delete the old one.
     assert token.delete_before_replace is False
 
