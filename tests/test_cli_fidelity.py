@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextvars
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -22,7 +21,6 @@ from stack_config import ROOT, append, edit
 from settings import ConfigError, RawConfig, load_settings
 from settings.schema import stack_file_schema
 from runtime_config import read_runtime_config
-from synth.__main__ import main
 from settings.stackfile import StackFileError, load_stack_file
 
 PROJECT = "dbtcloud-databricks"
