@@ -92,7 +92,7 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
             problems.append(Problem(key, f"is not a setting of this project{_did_you_mean(key, known)}"))
             continue
         if key in SECRET_KEYS and full_key not in raw.secret_keys:
-            problems.append(Problem(key, f"is stored in plain text: set it with pulumi config set --secret {key}"))
+            problems.append(Problem(key, f"is stored in plain text: {_set_secret_command(key, _decode(value))}"))
         elif key not in SECRET_KEYS and full_key in raw.secret_keys:
             problems.append(Problem(key, "is stored as a secret but is not a secret setting; only "
                                          f"{' and '.join(SECRET_KEYS)} are (set it without --secret)"))
@@ -115,6 +115,19 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     estimate = stack_cost(settings)
     found = context["warnings"] + cost_warnings(settings, estimate)
     return LoadedSettings(settings, [Problem(_dotted(path), message) for path, message in found], estimate)
+
+
+def _set_secret_command(key: str, value: Any) -> str:
+    """The command that stores a secret setting encrypted. A map of secrets is set one value at a time with
+    `--path` (`pulumi config set --secret secretEnvironmentVariables ...` would store the whole map as one text)."""
+    if isinstance(value, dict) and value:
+        paths = [f"{key}.{name}.{environment}" for name, values in value.items()
+                 for environment in (values if isinstance(values, dict) else {"<environment>": None})]
+        example = paths[0]
+        more = f" (and the same for {', '.join(paths[1:])})" if len(paths) > 1 else ""
+        return (f"remove it from the stack file and set each value with pulumi config set --secret --path "
+                f"'{example}' <value>{more}")
+    return f"remove it from the stack file and set it with pulumi config set --secret {key} <value>"
 
 
 def plain_text_provider_secrets(raw: RawConfig) -> list[Problem]:

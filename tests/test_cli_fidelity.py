@@ -54,7 +54,8 @@ def test_a_clear_text_deployment_token_is_refused_by_render_check_and_program(pr
     `deploymentToken` in clear text is known to be one, and refused; the offline runner must agree, even when
     the stack has no secret at all (it used to render with exit 0)."""
     append(project, "dev", f"  {PROJECT}:deploymentToken: {PLAIN_TOKEN}\n")
-    expected = "deploymentToken: is stored in plain text: set it with pulumi config set --secret deploymentToken"
+    expected = ("deploymentToken: is stored in plain text: remove it from the stack file and set it with pulumi config "
+                "set --secret deploymentToken <value>")
 
     status, printed = synth(capsys, "dev", "--root", str(project))
     assert status == 1 and expected in printed

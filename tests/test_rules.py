@@ -281,7 +281,8 @@ def test_a_plain_text_secret_is_refused():
     error, declared = declare(raw)
     assert declared == []
     assert [str(p) for p in error.problems] == [
-        "deploymentToken: is stored in plain text: set it with pulumi config set --secret deploymentToken"]
+        "deploymentToken: is stored in plain text: remove it from the stack file and set it with pulumi config set "
+        "--secret deploymentToken <value>"]
 
 
 def test_a_secret_set_for_a_plain_setting_is_refused():

@@ -91,7 +91,8 @@ def test_a_token_in_plain_text_is_refused():
     raw = with_changes("prod", deploymentToken="abc")
     plain = type(raw)(raw.values, frozenset())
     assert problems(plain) == [
-        "deploymentToken: is stored in plain text: set it with pulumi config set --secret deploymentToken"]
+        "deploymentToken: is stored in plain text: remove it from the stack file and set it with pulumi config set "
+        "--secret deploymentToken <value>"]
 
 
 def test_a_missing_deployment_token_is_reported_with_the_command_to_set_it():
