@@ -16,6 +16,7 @@ from pydantic.alias_generators import to_camel
 
 from . import rules
 from .rotation import default_rotation_days, rotation_problem
+from .rules import ci_trigger_problem  # noqa: F401  (re-exported: settings.stacks and older imports)
 from .schedule import cron_problem, format_runs, next_runs
 
 
@@ -228,17 +229,9 @@ class WarehouseSettings(SettingsModel):
             raise ValueError("serverless: true needs warehouseType: PRO")
         if self.min_clusters > self.max_clusters:
             raise ValueError(f"minClusters ({self.min_clusters}) must not exceed maxClusters ({self.max_clusters})")
-        if self.auto_stop_minutes == 0:
-            if not self.allow_never_stop:
-                raise ValueError(
-                    "autoStopMinutes: 0 means the warehouse never stops and bills around the clock; "
-                    "set allowNeverStop: true if that is really meant"
-                )
-        else:
-            floor = rules.MIN_AUTO_STOP_MINUTES_SERVERLESS if self.serverless else rules.MIN_AUTO_STOP_MINUTES_CLASSIC
-            if self.auto_stop_minutes < floor:
-                kind = "serverless" if self.serverless else "pro and classic"
-                raise ValueError(f"autoStopMinutes must be 0 or at least {floor} for {kind} warehouses")
+        problem = rules.auto_stop_problem(self.auto_stop_minutes, self.allow_never_stop, self.serverless)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -1074,14 +1067,6 @@ class StackSettings(SettingsModel):
     def external_environment_keys(self) -> list[str]:
         """Keys of environments jobs name (to defer to) that other stacks own."""
         return sorted({job.defer_to for job in self.jobs.values() if job.defer_to} - set(self.environments))
-
-
-def ci_trigger_problem(strategy: str) -> str:
-    """Why a pull-request or merge job cannot run in a project whose repository is cloned with `strategy`."""
-    return (f"runs on pull requests or merges, but the project's repository is cloned with {strategy}, which gets no "
-            "pull-request events (docs.getdbt.com, \"CI jobs\", prerequisites): connect it through the dbt Cloud "
-            "GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab (deploy_token) or Azure "
-            "DevOps (azure_active_directory_app)")
 
 
 def _check_variable(info: ValidationInfo, section: str, name: str, values: dict[str, Any]) -> None:
