@@ -9,7 +9,7 @@ from pathlib import Path
 
 from synth.render import PROJECT_ROOT
 
-COPIED = ("Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "__main__.py", "requirements.txt", "settings",
+COPIED = ("Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "__main__.py", "stack_args.py", "requirements.txt", "settings",
           "components", "synth")
 
 
