@@ -7,7 +7,7 @@ import pulumi_dbtcloud as dbtcloud
 
 from settings.rules import ENV_VAR_PROJECT_DEFAULT, RESERVED_ENV_VAR_NAMES, SECRET_ENV_VAR_PREFIX
 
-from .package import InvalidArgument, one_of, type_token
+from .package import InvalidArgument, entry, one_of, type_token
 
 COMPONENT = "EnvironmentVariables"
 
@@ -18,7 +18,7 @@ class EnvironmentVariablesArgs(TypedDict):
 
     project_id: pulumi.Input[int]
     """The project the variables belong to."""
-    environment_names: dict[str, str]
+    environment_names: pulumi.Input[dict[str, str]]
     """Environment names by key (a `DbtEnvironments`'s `environmentNames`): dbt Cloud addresses values by name."""
     variables: NotRequired[dict[str, dict[str, pulumi.Input[str]]]]
     """Plain variables: name (starting with `DBT_`) -> {environment key, or `project` for the project-wide default:
@@ -44,14 +44,15 @@ class EnvironmentVariables(pulumi.ComponentResource):
         depends_on = list(depends_on) if isinstance(depends_on, (list, tuple)) else [depends_on]
         self.variables: dict[str, dbtcloud.PartialEnvironmentVariable] = {}
         for variable, values in (args.get("variables") or {}).items():
-            self._variable(name, variable, self._by_name(values, args), args, depends_on)
+            self._variable(name, variable, self._by_name(name, variable, values, args), args, depends_on)
         for variable, values in (args.get("secret_variables") or {}).items():
-            self._variable(name, variable, pulumi.Output.secret(self._by_name(values, args)), args, depends_on)
+            self._variable(name, variable, pulumi.Output.secret(self._by_name(name, variable, values, args)), args,
+                           depends_on)
         self.register_outputs({})
 
     @staticmethod
     def _check(name: str, args: EnvironmentVariablesArgs) -> None:
-        keys = [ENV_VAR_PROJECT_DEFAULT, *args["environment_names"]]
+        names = args["environment_names"]
         for field, secret in (("variables", False), ("secret_variables", True)):
             camel = "secretVariables" if secret else "variables"
             for variable, values in (args.get(field) or {}).items():
@@ -61,16 +62,22 @@ class EnvironmentVariables(pulumi.ComponentResource):
                 if secret != variable.startswith(SECRET_ENV_VAR_PREFIX):
                     raise InvalidArgument(COMPONENT, name, camel, variable, f"secret variables, and only they, are "
                                           f"named {SECRET_ENV_VAR_PREFIX}... (dbt Cloud scrubs those from logs)")
-                for key in values:
-                    one_of(COMPONENT, name, f"{camel}.{variable}", key, keys)
+                if isinstance(names, dict):  # else checked as the names resolve
+                    for key in values:
+                        one_of(COMPONENT, name, f"{camel}.{variable}", key, [ENV_VAR_PROJECT_DEFAULT, *names])
 
     @staticmethod
-    def _by_name(values: dict[str, pulumi.Input[str]], args: EnvironmentVariablesArgs) -> dict:
+    def _by_name(name: str, variable: str, values: dict[str, pulumi.Input[str]],
+                 args: EnvironmentVariablesArgs) -> pulumi.Input[dict]:
         """Environment keys -> environment names; the project-wide default keeps its `project` key."""
-        return {
-            key if key == ENV_VAR_PROJECT_DEFAULT else args["environment_names"][key]: value
-            for key, value in values.items()
-        }
+        def named(names: dict[str, str]) -> dict:
+            return {
+                key if key == ENV_VAR_PROJECT_DEFAULT else entry(COMPONENT, name, variable, names, key): value
+                for key, value in values.items()
+            }
+
+        names = args["environment_names"]
+        return named(names) if isinstance(names, dict) else pulumi.Output.from_input(names).apply(named)
 
     def _variable(self, name: str, variable: str, values: pulumi.Input[dict], args: EnvironmentVariablesArgs,
                   depends_on: list) -> None:

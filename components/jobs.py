@@ -7,7 +7,7 @@ import pulumi_dbtcloud as dbtcloud
 
 from settings.rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem
 
-from .package import InvalidArgument, one_of, type_token
+from .package import InvalidArgument, entry, one_of, type_token
 
 COMPONENT = "DbtJobs"
 RUN_STATUSES = ("success", "error", "canceled")
@@ -75,7 +75,7 @@ class DbtJobsArgs(TypedDict):
     """The jobs, by a key of your choosing (used by `runAfter`, in resource names and in the outputs)."""
     project_id: pulumi.Input[int]
     """The project the jobs belong to."""
-    environment_ids: dict[str, pulumi.Input[int]]
+    environment_ids: pulumi.Input[dict[str, pulumi.Input[int]]]
     """Environment numbers by key (a `DbtEnvironments`'s `environmentIds`, plus those a CI job defers to)."""
     account_id: int
     """The dbt Cloud account number, for the jobs' web addresses."""
@@ -103,7 +103,7 @@ class DbtJobs(pulumi.ComponentResource):
         self.jobs: dict[str, dbtcloud.Job] = {}
         self.job_ids = {}
         for key in order:
-            job = self._job(f"{name}-{key}", args["jobs"][key], args)
+            job = self._job(name, key, args["jobs"][key], args)
             self.jobs[key] = job
             self.job_ids[key] = job.job_id
         web_url = args.get("host_url", DEFAULT_HOST_URL).rstrip("/").removesuffix("/api")
@@ -123,9 +123,11 @@ class DbtJobs(pulumi.ComponentResource):
         strategy = args.get("git_clone_strategy")
         for key, job in jobs.items():
             where = f"jobs.{key}"
-            one_of(COMPONENT, name, f"{where}.environment", job.get("environment"), environments)
-            if job.get("defer_to") is not None:
-                one_of(COMPONENT, name, f"{where}.deferTo", job["defer_to"], environments)
+            # Known environment keys are checked here when `environmentIds` is a plain map, else when it resolves.
+            if isinstance(environments, dict):
+                one_of(COMPONENT, name, f"{where}.environment", job.get("environment"), environments)
+                if job.get("defer_to") is not None:
+                    one_of(COMPONENT, name, f"{where}.deferTo", job["defer_to"], environments)
             if not job.get("steps"):
                 raise InvalidArgument(COMPONENT, name, f"{where}.steps", job.get("steps"), "at least one dbt command")
             if job.get("run_after") is not None:
@@ -158,16 +160,17 @@ class DbtJobs(pulumi.ComponentResource):
             visit(key, ())
         return order
 
-    def _job(self, name: str, job: JobArgs, args: DbtJobsArgs) -> dbtcloud.Job:
+    def _job(self, name: str, key: str, job: JobArgs, args: DbtJobsArgs) -> dbtcloud.Job:
+        where = f"jobs.{key}"
         schedule = job.get("schedule_cron")
         pull_request, merge = job.get("run_on_pull_request", False), job.get("run_on_merge", False)
         timeout = job.get("timeout_minutes")
         return dbtcloud.Job(
-            name,
+            f"{name}-{key}",
             name=job["name"],
             description=job.get("description"),
             project_id=args["project_id"],
-            environment_id=args["environment_ids"][job["environment"]],
+            environment_id=entry(COMPONENT, name, f"{where}.environment", args["environment_ids"], job["environment"]),
             execute_steps=list(job["steps"]),
             # The provider wants all four flags; a job with all four false runs only when started by hand.
             triggers=dbtcloud.JobTriggersArgs(
@@ -186,7 +189,8 @@ class DbtJobs(pulumi.ComponentResource):
             run_generate_sources=job.get("source_freshness", False),
             # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
             execution=dbtcloud.JobExecutionArgs(timeout_seconds=timeout * 60) if timeout is not None else None,
-            deferring_environment_id=args["environment_ids"][job["defer_to"]] if job.get("defer_to") else None,
+            deferring_environment_id=entry(COMPONENT, name, f"{where}.deferTo", args["environment_ids"], job["defer_to"])
+            if job.get("defer_to") else None,
             job_completion_trigger_conditions=self._run_after(job.get("run_after"), args),
             # Let the provider check the steps at preview time too.
             validate_execute_steps=True,

@@ -7,7 +7,7 @@ import pulumi_dbtcloud as dbtcloud
 
 from settings.rules import NOTIFICATION_TYPE_CODES, SLACK_NOTIFICATION_TYPES
 
-from .package import InvalidArgument, one_of, type_token
+from .package import InvalidArgument, entry, one_of, type_token
 
 COMPONENT = "JobNotifications"
 EVENTS = (("on_success", "onSuccess"), ("on_failure", "onFailure"), ("on_cancel", "onCancel"),
@@ -44,7 +44,7 @@ class JobNotificationsArgs(TypedDict):
 
     notifications: dict[str, NotificationArgs]
     """The recipients, by a key of your choosing (used in resource names)."""
-    job_ids: dict[str, pulumi.Input[int]]
+    job_ids: pulumi.Input[dict[str, pulumi.Input[int]]]
     """Job numbers by key (a `DbtJobs`'s `jobIds`)."""
 
 
@@ -60,7 +60,7 @@ class JobNotifications(pulumi.ComponentResource):
         super().__init__(type_token(JobNotifications, "dbtcloud"), name, None, opts)
         self.notifications: dict[str, dbtcloud.PartialNotification] = {}
         for key, notification in args["notifications"].items():
-            self.notifications[key] = self._notification(f"{name}-{key}", notification, args["job_ids"])
+            self.notifications[key] = self._notification(name, key, notification, args["job_ids"])
         self.register_outputs({})
 
     @staticmethod
@@ -78,25 +78,30 @@ class JobNotifications(pulumi.ComponentResource):
                 if given != (field in needs):
                     raise InvalidArgument(COMPONENT, name, f"{where}.{camel}", notification.get(field),
                                           f"{'required' if field in needs else 'not used'} with type {kind}")
-            for field, camel in EVENTS:
-                for job in notification.get(field) or []:
-                    one_of(COMPONENT, name, f"{where}.{camel}", job, args["job_ids"])
+            if not any(notification.get(field) for field, _ in EVENTS):
+                raise InvalidArgument(COMPONENT, name, where, key, "names no job: list job keys under onSuccess, "
+                                      "onFailure, onCancel or onWarning")
+            if isinstance(args["job_ids"], dict):  # else checked as the job numbers resolve
+                for field, camel in EVENTS:
+                    for job in notification.get(field) or []:
+                        one_of(COMPONENT, name, f"{where}.{camel}", job, args["job_ids"])
 
-    def _notification(self, name: str, notification: NotificationArgs,
-                      job_ids: dict[str, pulumi.Input[int]]) -> dbtcloud.PartialNotification:
-        def ids(field: str) -> Optional[list[pulumi.Input[int]]]:
-            return [job_ids[key] for key in notification.get(field) or []] or None
+    def _notification(self, name: str, key: str, notification: NotificationArgs,
+                      job_ids: pulumi.Input[dict[str, pulumi.Input[int]]]) -> dbtcloud.PartialNotification:
+        def ids(field: str, camel: str) -> Optional[list[pulumi.Input[int]]]:
+            where = f"notifications.{key}.{camel}"
+            return [entry(COMPONENT, name, where, job_ids, job) for job in notification.get(field) or []] or None
 
         return dbtcloud.PartialNotification(
-            name,
+            f"{name}-{key}",
             user_id=notification["user_id"],
             notification_type=NOTIFICATION_TYPE_CODES[notification["type"]],
             external_email=notification.get("external_email"),
             slack_channel_id=notification.get("slack_channel_id"),
             slack_channel_name=notification.get("slack_channel_name"),
-            on_successes=ids("on_success"),
-            on_failures=ids("on_failure"),
-            on_cancels=ids("on_cancel"),
-            on_warnings=ids("on_warning"),
+            on_successes=ids(*EVENTS[0]),
+            on_failures=ids(*EVENTS[1]),
+            on_cancels=ids(*EVENTS[2]),
+            on_warnings=ids(*EVENTS[3]),
             opts=pulumi.ResourceOptions(parent=self),
         )

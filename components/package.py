@@ -48,3 +48,17 @@ def one_of(component: str, name: str, key: str, value: Any, allowed: Iterable[An
     allowed = tuple(allowed)
     if value not in allowed:
         raise InvalidArgument(component, name, key, value, f"must be one of {', '.join(map(str, allowed))}")
+
+
+def entry(component: str, name: str, key: str, mapping: pulumi.Input[dict], item: str) -> Any:
+    """`mapping[item]`, where `mapping` is a plain dict (checked before anything is declared) or an Output (as another
+    component's output arrives in other languages): then looked up, and refused with the same message, at deploy time."""
+    if isinstance(mapping, dict):
+        one_of(component, name, key, item, mapping)
+        return mapping[item]
+
+    def look_up(known: dict) -> Any:
+        one_of(component, name, key, item, known)
+        return known[item]
+
+    return pulumi.Output.from_input(mapping).apply(look_up)
