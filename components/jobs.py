@@ -7,7 +7,7 @@ import pulumi_dbtcloud as dbtcloud
 
 from settings.rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem
 
-from .package import InvalidArgument, entry, one_of, type_token
+from .package import InvalidArgument, entry, one_of, type_token, whole_number
 
 COMPONENT = "DbtJobs"
 RUN_STATUSES = ("success", "error", "canceled")
@@ -107,7 +107,7 @@ class DbtJobs(pulumi.ComponentResource):
             self.jobs[key] = job
             self.job_ids[key] = job.job_id
         web_url = args.get("host_url", DEFAULT_HOST_URL).rstrip("/").removesuffix("/api")
-        account_id = args["account_id"]
+        account_id = int(args["account_id"])
         # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
         self.summary = pulumi.Output.all(args["project_id"], pulumi.Output.all(**self.job_ids)).apply(
             lambda resolved: {
@@ -121,6 +121,7 @@ class DbtJobs(pulumi.ComponentResource):
         """Refuse what dbt Cloud would refuse; the job keys in an order where each follows the job it runs after."""
         jobs, environments = args["jobs"], args["environment_ids"]
         strategy = args.get("git_clone_strategy")
+        whole_number(COMPONENT, name, "accountId", args.get("account_id"))
         for key, job in jobs.items():
             where = f"jobs.{key}"
             # Known environment keys are checked here when `environmentIds` is a plain map, else when it resolves.
@@ -128,6 +129,8 @@ class DbtJobs(pulumi.ComponentResource):
                 one_of(COMPONENT, name, f"{where}.environment", job.get("environment"), environments)
                 if job.get("defer_to") is not None:
                     one_of(COMPONENT, name, f"{where}.deferTo", job["defer_to"], environments)
+            if job.get("timeout_minutes") is not None:
+                whole_number(COMPONENT, name, f"{where}.timeoutMinutes", job["timeout_minutes"])
             if not job.get("steps"):
                 raise InvalidArgument(COMPONENT, name, f"{where}.steps", job.get("steps"), "at least one dbt command")
             if job.get("run_after") is not None:
@@ -188,7 +191,7 @@ class DbtJobs(pulumi.ComponentResource):
             generate_docs=job.get("generate_docs", False),
             run_generate_sources=job.get("source_freshness", False),
             # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
-            execution=dbtcloud.JobExecutionArgs(timeout_seconds=timeout * 60) if timeout is not None else None,
+            execution=dbtcloud.JobExecutionArgs(timeout_seconds=int(timeout) * 60) if timeout is not None else None,
             deferring_environment_id=entry(COMPONENT, name, f"{where}.deferTo", args["environment_ids"], job["defer_to"])
             if job.get("defer_to") else None,
             job_completion_trigger_conditions=self._run_after(job.get("run_after"), args),

@@ -62,3 +62,11 @@ def entry(component: str, name: str, key: str, mapping: pulumi.Input[dict], item
         return known[item]
 
     return pulumi.Output.from_input(mapping).apply(look_up)
+
+
+def whole_number(component: str, name: str, key: str, value: Any) -> int:
+    """`value` as an int. Numbers cross the RPC boundary as floats, and the hosting provider hands them on so
+    (`ComponentProvider.map_input_properties` converts integers, then overwrites the result with the float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
+        raise InvalidArgument(component, name, key, value, "must be a whole number")
+    return int(value)

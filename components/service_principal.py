@@ -9,7 +9,7 @@ import pulumiverse_time as time
 from settings.rotation import default_rotation_days, rotation_problem
 from settings.rules import TOKEN_PRINCIPAL_PATTERN, WAREHOUSE_PERMISSION_LEVELS, privilege_problem
 
-from .package import InvalidArgument, one_of, type_token
+from .package import InvalidArgument, one_of, type_token, whole_number
 
 COMPONENT = "DbtServicePrincipal"
 
@@ -125,8 +125,10 @@ class DbtServicePrincipal(pulumi.ComponentResource):
                 if args.get(key) is None:
                     raise InvalidArgument(COMPONENT, name, camel, None, "required with cloud azure (the principal "
                                           "signs in with its Entra ID application to make its own token)")
-        lifetime = args.get("credential_lifetime_days", 90)
-        rotation = args.get("rotate_after_days") or default_rotation_days(lifetime)
+        lifetime = whole_number(COMPONENT, name, "credentialLifetimeDays", args.get("credential_lifetime_days", 90))
+        rotation = whole_number(COMPONENT, name, "rotateAfterDays",
+                                args.get("rotate_after_days") or default_rotation_days(lifetime))
+        whole_number(COMPONENT, name, "credentialRotation", args.get("credential_rotation", 1))
         problem = rotation_problem(lifetime, rotation)
         if problem:
             raise InvalidArgument(COMPONENT, name, "rotateAfterDays", rotation, problem)
@@ -170,13 +172,13 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         return databricks.PermissionsAccessControlArgs(**{field: who, "permission_level": level})
 
     def _token(self, name: str, args: DbtServicePrincipalArgs, token_usage: pulumi.Resource) -> pulumi.Output[str]:
-        lifetime_days = args.get("credential_lifetime_days", 90)
-        comment = f"dbt Cloud runs ({args['display_name']}), rotation {args.get('credential_rotation', 1)}"
+        lifetime_days = int(args.get("credential_lifetime_days", 90))
+        comment = f"dbt Cloud runs ({args['display_name']}), rotation {int(args.get('credential_rotation', 1))}"
         # Recreated by `pulumi up --refresh` once its rotation time has passed (settings.rotation explains why a
         # time trigger is needed); its new timestamp replaces the token. Never protected: rotating means replacing.
         self.rotation = time.Rotating(
             f"{name}-token-rotation",
-            rotation_days=args.get("rotate_after_days") or default_rotation_days(lifetime_days),
+            rotation_days=int(args.get("rotate_after_days") or default_rotation_days(lifetime_days)),
             opts=pulumi.ResourceOptions(parent=self, protect=False),
         )
         # A token cannot be changed, only replaced: a new rotation time, rotation number or lifetime makes a new

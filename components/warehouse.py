@@ -7,7 +7,7 @@ import pulumi_databricks as databricks
 
 from settings.rules import auto_stop_problem
 
-from .package import InvalidArgument, one_of, type_token
+from .package import InvalidArgument, one_of, type_token, whole_number
 
 
 class SqlWarehouseArgs(TypedDict):
@@ -65,10 +65,10 @@ class SqlWarehouse(pulumi.ComponentResource):
 
     @staticmethod
     def _check(name: str, args: SqlWarehouseArgs) -> None:
-        minutes = args.get("auto_stop_minutes")
-        if isinstance(minutes, bool) or not isinstance(minutes, int):
-            raise InvalidArgument("SqlWarehouse", name, "autoStopMinutes", minutes,
-                                  "required, a whole number of minutes (Databricks would use 120 when left out)")
+        if args.get("auto_stop_minutes") is None:
+            raise InvalidArgument("SqlWarehouse", name, "autoStopMinutes", None,
+                                  "required, in minutes (Databricks would use 120 when left out)")
+        minutes = whole_number("SqlWarehouse", name, "autoStopMinutes", args["auto_stop_minutes"])
         problem = auto_stop_problem(minutes, args.get("allow_never_stop", False), args.get("serverless", True))
         if problem:
             raise InvalidArgument("SqlWarehouse", name, "autoStopMinutes", minutes, problem)
@@ -82,7 +82,7 @@ class SqlWarehouse(pulumi.ComponentResource):
             name=args["name"],
             cluster_size=args["size"],
             # Always explicit: left out, Databricks keeps an idle warehouse running for 120 minutes.
-            auto_stop_mins=args["auto_stop_minutes"],
+            auto_stop_mins=int(args["auto_stop_minutes"]),
             # Always explicit too: the default differs between workspaces.
             enable_serverless_compute=serverless,
             warehouse_type=args.get("warehouse_type", "PRO"),
