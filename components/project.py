@@ -28,13 +28,13 @@ class RepositoryArgs(TypedDict):
     GitHub app), deploy_token (GitLab) or azure_active_directory_app (Azure DevOps). Changing it replaces the
     repository. Default deploy_key."""
     github_installation_id: NotRequired[pulumi.Input[int]]
-    """github_app: the app's installation id on the GitHub organisation."""
+    """The GitHub app's installation id on the organisation. Required with github_app, else left out."""
     gitlab_project_id: NotRequired[pulumi.Input[int]]
-    """deploy_token: the GitLab project's id."""
+    """The GitLab project's id. Required with deploy_token, else left out."""
     azure_active_directory_project_id: NotRequired[pulumi.Input[str]]
-    """azure_active_directory_app: the Azure DevOps project id."""
+    """The Azure DevOps project id. Required with azure_active_directory_app, else left out."""
     azure_active_directory_repository_id: NotRequired[pulumi.Input[str]]
-    """azure_active_directory_app: the Azure DevOps repository id."""
+    """The Azure DevOps repository id. Required with azure_active_directory_app, else left out."""
 
 
 class DbtProjectArgs(TypedDict):
@@ -127,7 +127,7 @@ class AdoptedProjectArgs(TypedDict):
 
     from_stack: NotRequired[str]
     """The stack that created the project (`organization/project/stack`); it must export `projectId` and
-    `environmentIds` (environment key -> number), as this repository's stacks do."""
+    `environmentIds` (environment key -> number), as this repository's stacks do. Required without `projectId`."""
     project_id: NotRequired[pulumi.Input[int]]
     """Without `fromStack`: the number of a project made by hand."""
     environment_ids: NotRequired[dict[str, pulumi.Input[int]]]

@@ -20,7 +20,7 @@ class TokenUsageArgs(TypedDict):
 
     via_group: NotRequired[str]
     """Display name of an existing workspace group that has token usage; the principal joins it and nothing else in
-    the workspace changes. Not `users` or `admins`."""
+    the workspace changes. Not `users` or `admins`. Required without `manage`."""
     manage: NotRequired[bool]
     """True: this component owns the workspace's token permissions, ONE list for the whole workspace that replaces
     the existing one (so `keepAccessFor` must name everyone else who uses tokens). Default false."""
