@@ -47,7 +47,8 @@ def warehouse(settings: StackSettings) -> SqlWarehouseArgs:
     ))
 
 
-def connection(settings: StackSettings, host: pulumi.Input[str], http_path: pulumi.Input[str]) -> DatabricksConnectionArgs:
+def connection(settings: StackSettings, host: pulumi.Input[str],
+               http_path: pulumi.Input[str]) -> DatabricksConnectionArgs:
     c = settings.connection
     return DatabricksConnectionArgs(**given(name=c.name, host=host, http_path=http_path, catalog=c.catalog,
                                             import_id=settings.import_ids.connection))

@@ -86,7 +86,8 @@ class DbtEnvironments(pulumi.ComponentResource):
         self.credentials: dict[str, dbtcloud.DatabricksCredential] = {}
         for key, environment_args in args["environments"].items():
             production = environment_args.get("deployment_type") == "production"
-            child_opts = pulumi.ResourceOptions(parent=self, protect=args.get("protect_production", False) and production)
+            protect = args.get("protect_production", False) and production
+            child_opts = pulumi.ResourceOptions(parent=self, protect=protect)
             credential_id = None
             if environment_args["type"] == "deployment":
                 credential = self._credential(f"{name}-{key}", environment_args, args, child_opts.merge(

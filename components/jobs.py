@@ -192,8 +192,8 @@ class DbtJobs(pulumi.ComponentResource):
             run_generate_sources=job.get("source_freshness", False),
             # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
             execution=dbtcloud.JobExecutionArgs(timeout_seconds=int(timeout) * 60) if timeout is not None else None,
-            deferring_environment_id=entry(COMPONENT, name, f"{where}.deferTo", args["environment_ids"], job["defer_to"])
-            if job.get("defer_to") else None,
+            deferring_environment_id=entry(COMPONENT, name, f"{where}.deferTo", args["environment_ids"],
+                                           job["defer_to"]) if job.get("defer_to") else None,
             job_completion_trigger_conditions=self._run_after(job.get("run_after"), args),
             # Let the provider check the steps at preview time too.
             validate_execute_steps=True,

@@ -52,7 +52,8 @@ def one_of(component: str, name: str, key: str, value: Any, allowed: Iterable[An
 
 def entry(component: str, name: str, key: str, mapping: pulumi.Input[dict], item: str) -> Any:
     """`mapping[item]`, where `mapping` is a plain dict (checked before anything is declared) or an Output (as another
-    component's output arrives in other languages): then looked up, and refused with the same message, at deploy time."""
+    component's output arrives in other languages): then looked up, and refused with the same message, at deploy
+    time."""
     if isinstance(mapping, dict):
         one_of(component, name, key, item, mapping)
         return mapping[item]

@@ -15,7 +15,8 @@ STRATEGY_NEEDS = {
     "azure_active_directory_app": (("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
                                    ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId")),
 }
-"""What each native Git integration needs besides the URL (terraform-provider-dbtcloud, `docs/resources/repository.md`)."""
+"""What each native Git integration needs besides the URL (terraform-provider-dbtcloud,
+`docs/resources/repository.md`)."""
 
 
 class RepositoryArgs(TypedDict):

@@ -165,7 +165,7 @@ def suggest_dbt_version(value: str) -> Optional[str]:
 
 
 def auto_stop_problem(minutes: int, allow_never_stop: bool, serverless: bool) -> Optional[str]:
-    """Why a warehouse's auto-stop is refused, or None: 0 only when never stopping is asked for, else the API's floor."""
+    """Why a warehouse's auto-stop is refused, or None: 0 only when never stopping is asked for, else the API floor."""
     if minutes == 0:
         if allow_never_stop:
             return None

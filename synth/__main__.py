@@ -137,7 +137,8 @@ def _package_schema(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m synth package-schema",
                                      description="Print the Pulumi package schema of the components (inferred offline "
                                                  "from their type annotations, as `pulumi package add` gets it).")
-    parser.add_argument("--write", action="store_true", help=f"write it to {PACKAGE_SCHEMA_FILE} instead of printing it")
+    parser.add_argument("--write", action="store_true",
+                        help=f"write it to {PACKAGE_SCHEMA_FILE} instead of printing it")
     args = parser.parse_args(argv)
     text = package_schema_text()
     if args.write:

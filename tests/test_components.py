@@ -5,17 +5,35 @@ from __future__ import annotations
 
 import pulumi
 import pytest
+from helpers import (
+    CONNECTION,
+    CREDENTIAL,
+    ENV_VAR,
+    ENVIRONMENT,
+    JOB,
+    NOTIFICATION,
+    PROJECT,
+    REPOSITORY,
+    SQL_ENDPOINT,
+    STACK_REFERENCE,
+    only,
+    plain,
+)
 from pulumi.runtime import rpc
+from sdk_types import type_problems
 
 from components import (
-    AdoptedProject, DatabricksConnection, DbtEnvironments, DbtJobs, DbtProject, DbtServicePrincipal,
-    EnvironmentVariables, InvalidArgument, JobNotifications, SqlWarehouse,
+    AdoptedProject,
+    DatabricksConnection,
+    DbtEnvironments,
+    DbtJobs,
+    DbtProject,
+    DbtServicePrincipal,
+    EnvironmentVariables,
+    InvalidArgument,
+    JobNotifications,
+    SqlWarehouse,
 )
-from helpers import (
-    CONNECTION, CREDENTIAL, ENV_VAR, ENVIRONMENT, JOB, NOTIFICATION, PROJECT, REPOSITORY, SQL_ENDPOINT, STACK_REFERENCE,
-    only, plain,
-)
-from sdk_types import type_problems
 from synth.render import run_under_mocks
 
 GRANT = "databricks:index/grant:Grant"
@@ -114,7 +132,8 @@ def test_warehouse_never_stops_only_when_asked():
 def test_connection_passes_its_integer_id():
     def program():
         connection = DatabricksConnection("c", {"name": "Databricks - Production", "host": "h.example.com",
-                                                "http_path": "/sql/1.0/warehouses/abc", "catalog": "shanghai_transport"})
+                                                "http_path": "/sql/1.0/warehouses/abc",
+                                                "catalog": "shanghai_transport"})
         pulumi.export("id", connection.connection_id)
 
     rendering = run(program)
@@ -152,7 +171,8 @@ def test_production_service_principal_from_the_guide():
     assert grants["service-principal-catalog-shanghai_transport"]["privileges"][0] == "USE_CATALOG"
     assert grants["service-principal-schema-shanghai_transport-raw"]["schema"] == "shanghai_transport.raw"
     (warehouse_use,) = [r for r in rendering.resources(PERMISSIONS) if r.name == "service-principal-warehouse-use"]
-    assert {"groupName": "data-engineers", "permissionLevel": "CAN_USE"} in plain(warehouse_use.inputs)["accessControls"]
+    access = plain(warehouse_use.inputs)["accessControls"]
+    assert {"groupName": "data-engineers", "permissionLevel": "CAN_USE"} in access
 
 
 def test_azure_service_principal_signs_in_itself():
@@ -400,7 +420,8 @@ def test_a_ci_or_merge_job_needs_a_native_git_integration(trigger):
     error, registered = refused(lambda: DbtJobs("j", {"jobs": {"ci": job}, "project_id": 1, "account_id": 9,
                                                       "environment_ids": {"s": 3}, "git_clone_strategy": "deploy_key"}))
     assert (error.key, error.value) == ("gitCloneStrategy", "deploy_key")
-    assert "job 'ci' runs on pull requests or merges, but the project's repository is cloned with deploy_key" in str(error)
+    assert ("job 'ci' runs on pull requests or merges, but the project's repository is cloned with deploy_key"
+            in str(error))
     assert registered == []
 
 

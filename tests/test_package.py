@@ -13,10 +13,10 @@ import yaml
 from pulumi.provider.experimental import host
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ComponentInitError
+from sdk_types import type_problems
 
 import components
 from components import COMPONENTS, PACKAGE_NAME, PACKAGE_VERSION
-from sdk_types import type_problems
 from synth.__main__ import main
 from synth.package_schema import PACKAGE_SCHEMA_FILE, package_schema
 from synth.render import PROJECT_ROOT, run_under_mocks
@@ -153,7 +153,8 @@ def test_maps_of_nested_types_and_their_units(schema):
     summary = resources["dbtplatform:index:DbtJobs"]["properties"]["summary"]
     assert summary["additionalProperties"]["$ref"] == ref("JobLink")
     warehouse = resources["dbtplatform:index:SqlWarehouse"]["inputProperties"]
-    assert "minutes" in warehouse["autoStopMinutes"]["description"] and "120" in warehouse["autoStopMinutes"]["description"]
+    auto_stop = warehouse["autoStopMinutes"]["description"]
+    assert "minutes" in auto_stop and "120" in auto_stop
     assert "Default 90" in resources["dbtplatform:index:DbtServicePrincipal"]["inputProperties"][
         "credentialLifetimeDays"]["description"]
 
