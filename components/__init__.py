@@ -8,12 +8,12 @@ children to itself, and registers its outputs last. Type tokens: see `package.py
 
 from .connection import DatabricksConnection, DatabricksConnectionArgs
 from .environment_variables import EnvironmentVariables, EnvironmentVariablesArgs
-from .environments import CredentialArgs, DbtEnvironments, DbtEnvironmentsArgs, EnvironmentArgs
-from .jobs import DbtJobs, DbtJobsArgs, JobArgs, JobLink, RunAfterArgs
-from .notifications import JobNotifications, JobNotificationsArgs, NotificationArgs
+from .environments import DbtEnvironments, DbtEnvironmentsArgs, Environment, EnvironmentCredential
+from .jobs import DbtJobs, DbtJobsArgs, Job, JobLink, RunAfter
+from .notifications import JobNotifications, JobNotificationsArgs, Notification
 from .package import PACKAGE_NAME, PACKAGE_VERSION, InvalidArgument
-from .project import AdoptedProject, AdoptedProjectArgs, DbtProject, DbtProjectArgs, RepositoryArgs
-from .service_principal import DbtServicePrincipal, DbtServicePrincipalArgs, TokenUsageArgs
+from .project import AdoptedProject, AdoptedProjectArgs, DbtProject, DbtProjectArgs, GitRepository
+from .service_principal import DbtServicePrincipal, DbtServicePrincipalArgs, TokenUsage
 from .warehouse import SqlWarehouse, SqlWarehouseArgs
 
 COMPONENTS = [SqlWarehouse, DatabricksConnection, DbtServicePrincipal, DbtProject, AdoptedProject, DbtEnvironments,
@@ -21,10 +21,10 @@ COMPONENTS = [SqlWarehouse, DatabricksConnection, DbtServicePrincipal, DbtProjec
 """Every component the package hosts."""
 
 __all__ = [
-    "COMPONENTS", "PACKAGE_NAME", "PACKAGE_VERSION", "AdoptedProject", "AdoptedProjectArgs", "CredentialArgs",
-    "DatabricksConnection", "DatabricksConnectionArgs", "DbtEnvironments", "DbtEnvironmentsArgs", "DbtJobs",
-    "DbtJobsArgs", "DbtProject", "DbtProjectArgs", "DbtServicePrincipal", "DbtServicePrincipalArgs", "EnvironmentArgs",
-    "EnvironmentVariables", "EnvironmentVariablesArgs", "InvalidArgument", "JobArgs", "JobLink", "JobNotifications",
-    "JobNotificationsArgs", "NotificationArgs", "RepositoryArgs", "RunAfterArgs", "SqlWarehouse", "SqlWarehouseArgs",
-    "TokenUsageArgs",
+    "COMPONENTS", "PACKAGE_NAME", "PACKAGE_VERSION", "AdoptedProject", "AdoptedProjectArgs", "DatabricksConnection",
+    "DatabricksConnectionArgs", "DbtEnvironments", "DbtEnvironmentsArgs", "DbtJobs", "DbtJobsArgs", "DbtProject",
+    "DbtProjectArgs", "DbtServicePrincipal", "DbtServicePrincipalArgs", "Environment", "EnvironmentCredential",
+    "EnvironmentVariables", "EnvironmentVariablesArgs", "GitRepository", "InvalidArgument", "Job", "JobLink",
+    "JobNotifications", "JobNotificationsArgs", "Notification", "RunAfter", "SqlWarehouse", "SqlWarehouseArgs",
+    "TokenUsage",
 ]

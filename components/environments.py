@@ -10,7 +10,7 @@ from .package import InvalidArgument, one_of, type_token
 COMPONENT = "DbtEnvironments"
 
 
-class CredentialArgs(TypedDict):
+class EnvironmentCredential(TypedDict):
     """The Databricks credential a deployment environment's runs use."""
 
     schema: pulumi.Input[str]
@@ -22,7 +22,7 @@ class CredentialArgs(TypedDict):
     `principalToken`, e.g. a `DbtServicePrincipal`'s `token`). Default deploymentToken."""
 
 
-class EnvironmentArgs(TypedDict):
+class Environment(TypedDict):
     """One dbt Cloud environment."""
 
     name: str
@@ -38,7 +38,7 @@ class EnvironmentArgs(TypedDict):
     Default latest."""
     custom_branch: NotRequired[pulumi.Input[str]]
     """Git branch the environment runs (and `useCustomBranch`). Default: the repository's default branch."""
-    credential: NotRequired[CredentialArgs]
+    credential: NotRequired[EnvironmentCredential]
     """Deployment environments: the credential their runs use. Required for them, refused for development."""
     import_id: NotRequired[str]
     """`<project>:<environment>` of an existing environment to adopt (import). Default: create one."""
@@ -49,7 +49,7 @@ class EnvironmentArgs(TypedDict):
 class DbtEnvironmentsArgs(TypedDict):
     """Arguments of `DbtEnvironments`."""
 
-    environments: dict[str, EnvironmentArgs]
+    environments: dict[str, Environment]
     """The environments, by a key of your choosing (used in resource names and in the outputs)."""
     project_id: pulumi.Input[int]
     """The project they belong to (a `DbtProject`'s `projectId`)."""
@@ -138,7 +138,7 @@ class DbtEnvironments(pulumi.ComponentResource):
                                       f"dbt Cloud allows one {kind} environment per project")
 
     @staticmethod
-    def _credential(name: str, environment: EnvironmentArgs, args: DbtEnvironmentsArgs,
+    def _credential(name: str, environment: Environment, args: DbtEnvironmentsArgs,
                     opts: pulumi.ResourceOptions) -> dbtcloud.DatabricksCredential:
         credential = environment["credential"]
         source = credential.get("run_as", "deploymentToken")
@@ -154,7 +154,7 @@ class DbtEnvironments(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _environment(name: str, environment: EnvironmentArgs, args: DbtEnvironmentsArgs,
+    def _environment(name: str, environment: Environment, args: DbtEnvironmentsArgs,
                      credential_id: Optional[pulumi.Input[int]], opts: pulumi.ResourceOptions) -> dbtcloud.Environment:
         custom_branch = environment.get("custom_branch")
         return dbtcloud.Environment(

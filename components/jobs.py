@@ -13,7 +13,7 @@ COMPONENT = "DbtJobs"
 RUN_STATUSES = ("success", "error", "canceled")
 
 
-class RunAfterArgs(TypedDict):
+class RunAfter(TypedDict):
     """Chaining: run a job when another job of the same component finishes."""
 
     job: str
@@ -22,7 +22,7 @@ class RunAfterArgs(TypedDict):
     """Which of its outcomes start this job: success, error, canceled. Default [success]."""
 
 
-class JobArgs(TypedDict):
+class Job(TypedDict):
     """One dbt Cloud job. It runs on a schedule, on pull requests, on merges, after another job, or only when started
     by hand when none of these is given."""
 
@@ -40,7 +40,7 @@ class JobArgs(TypedDict):
     """CI job: run on every pull request (needs a native Git integration, see `gitCloneStrategy`). Default false."""
     run_on_merge: NotRequired[bool]
     """Merge job: run when a pull request is merged; excludes every other trigger. Default false."""
-    run_after: NotRequired[RunAfterArgs]
+    run_after: NotRequired[RunAfter]
     """Run when another job of this component finishes. Default: no chaining."""
     defer_to: NotRequired[str]
     """Key (in `environmentIds`) of the environment whose state a CI job compares against (`state:modified`).
@@ -71,7 +71,7 @@ class JobLink(TypedDict):
 class DbtJobsArgs(TypedDict):
     """Arguments of `DbtJobs`."""
 
-    jobs: dict[str, JobArgs]
+    jobs: dict[str, Job]
     """The jobs, by a key of your choosing (used by `runAfter`, in resource names and in the outputs)."""
     project_id: pulumi.Input[int]
     """The project the jobs belong to."""
@@ -163,7 +163,7 @@ class DbtJobs(pulumi.ComponentResource):
             visit(key, ())
         return order
 
-    def _job(self, name: str, key: str, job: JobArgs, args: DbtJobsArgs) -> dbtcloud.Job:
+    def _job(self, name: str, key: str, job: Job, args: DbtJobsArgs) -> dbtcloud.Job:
         where = f"jobs.{key}"
         schedule = job.get("schedule_cron")
         pull_request, merge = job.get("run_on_pull_request", False), job.get("run_on_merge", False)
@@ -200,7 +200,7 @@ class DbtJobs(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, import_=job.get("import_id")),
         )
 
-    def _run_after(self, after: Optional[RunAfterArgs],
+    def _run_after(self, after: Optional[RunAfter],
                    args: DbtJobsArgs) -> Optional[list[dbtcloud.JobJobCompletionTriggerConditionArgs]]:
         if after is None:
             return None

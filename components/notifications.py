@@ -14,7 +14,7 @@ EVENTS = (("on_success", "onSuccess"), ("on_failure", "onFailure"), ("on_cancel"
           ("on_warning", "onWarning"))
 
 
-class NotificationArgs(TypedDict):
+class Notification(TypedDict):
     """One recipient and the job events they hear about."""
 
     type: str
@@ -42,7 +42,7 @@ class NotificationArgs(TypedDict):
 class JobNotificationsArgs(TypedDict):
     """Arguments of `JobNotifications`."""
 
-    notifications: dict[str, NotificationArgs]
+    notifications: dict[str, Notification]
     """The recipients, by a key of your choosing (used in resource names)."""
     job_ids: pulumi.Input[dict[str, pulumi.Input[int]]]
     """Job numbers by key (a `DbtJobs`'s `jobIds`)."""
@@ -86,7 +86,7 @@ class JobNotifications(pulumi.ComponentResource):
                     for job in notification.get(field) or []:
                         one_of(COMPONENT, name, f"{where}.{camel}", job, args["job_ids"])
 
-    def _notification(self, name: str, key: str, notification: NotificationArgs,
+    def _notification(self, name: str, key: str, notification: Notification,
                       job_ids: pulumi.Input[dict[str, pulumi.Input[int]]]) -> dbtcloud.PartialNotification:
         def ids(field: str, camel: str) -> Optional[list[pulumi.Input[int]]]:
             where = f"notifications.{key}.{camel}"

@@ -19,7 +19,7 @@ STRATEGY_NEEDS = {
 `docs/resources/repository.md`)."""
 
 
-class RepositoryArgs(TypedDict):
+class GitRepository(TypedDict):
     """The project's git repository."""
 
     remote_url: pulumi.Input[str]
@@ -43,7 +43,7 @@ class DbtProjectArgs(TypedDict):
 
     name: pulumi.Input[str]
     """Project name shown in dbt Cloud."""
-    repository: RepositoryArgs
+    repository: GitRepository
     """The git repository holding the dbt project."""
     description: NotRequired[pulumi.Input[str]]
     """Project description. Default none."""
@@ -109,7 +109,7 @@ class DbtProject(pulumi.ComponentResource):
                 raise InvalidArgument("DbtProject", name, f"repository.{camel}", None,
                                       f"required with gitCloneStrategy {strategy}")
 
-    def _repository(self, name: str, repository: RepositoryArgs, import_id: Optional[str]) -> dbtcloud.Repository:
+    def _repository(self, name: str, repository: GitRepository, import_id: Optional[str]) -> dbtcloud.Repository:
         return dbtcloud.Repository(
             f"{name}-repository",
             project_id=self.project_id,

@@ -14,7 +14,7 @@ from .package import InvalidArgument, one_of, type_token, whole_number
 COMPONENT = "DbtServicePrincipal"
 
 
-class TokenUsageArgs(TypedDict):
+class TokenUsage(TypedDict):
     """How the principal gets the workspace's token-usage permission (`CAN_USE` on tokens), which it needs before a
     token can be made for it. Exactly one way: `viaGroup`, or `manage` with `keepAccessFor`."""
 
@@ -36,7 +36,7 @@ class DbtServicePrincipalArgs(TypedDict):
     """Name shown in the workspace's admin settings (also in the token's comment)."""
     warehouse_id: pulumi.Input[str]
     """The warehouse dbt runs on (a `SqlWarehouse`'s `warehouseId`): the principal gets CAN_USE on it, nothing more."""
-    token_usage: TokenUsageArgs
+    token_usage: TokenUsage
     """How the principal gets token usage before its token is made."""
     cloud: NotRequired[str]
     """aws or gcp (a workspace admin makes the token on the principal's behalf, `OboToken`), or azure (an Entra ID
@@ -144,7 +144,7 @@ class DbtServicePrincipal(pulumi.ComponentResource):
             one_of(COMPONENT, name, f"warehouseAccess.{principal}", level, WAREHOUSE_PERMISSION_LEVELS)
         _check_token_usage(name, args.get("token_usage"))
 
-    def _token_permissions(self, name: str, usage: TokenUsageArgs) -> pulumi.Resource:
+    def _token_permissions(self, name: str, usage: TokenUsage) -> pulumi.Resource:
         """What gives the principal token usage; its token is made only after it (obo_token.md makes the token
         depend on the token-usage permission, or the API refuses to make one)."""
         if usage.get("via_group"):
@@ -225,7 +225,7 @@ def _check_principal(name: str, key: str, principal: str) -> None:
                               "write group:<name>, user:<email> or servicePrincipal:<application id>")
 
 
-def _check_token_usage(name: str, usage: Optional[TokenUsageArgs]) -> None:
+def _check_token_usage(name: str, usage: Optional[TokenUsage]) -> None:
     usage = usage or {}
     group, manage, others = usage.get("via_group"), usage.get("manage", False), usage.get("keep_access_for") or []
     way: Literal["group", "manage", "none"] = "manage" if manage else ("group" if group else "none")

@@ -39,13 +39,13 @@ EXPECTED = {
         {"name*": STRING, "host*": STRING, "httpPath*": STRING, "catalog": STRING, "importId": STRING},
         {"connectionId": INTEGER}),
     "DbtServicePrincipal": (
-        {"displayName*": STRING, "warehouseId*": STRING, "tokenUsage*": ref("TokenUsageArgs"), "cloud": STRING,
+        {"displayName*": STRING, "warehouseId*": STRING, "tokenUsage*": ref("TokenUsage"), "cloud": STRING,
          "credentialLifetimeDays": INTEGER, "rotateAfterDays": INTEGER, "credentialRotation": INTEGER,
          "catalogGrants": OBJECT, "schemaGrants": OBJECT, "warehouseAccess": OBJECT, "azureApplicationId": STRING,
          "azureTenantId": STRING, "workspaceHost": STRING, "clientSecret": STRING},
         {"applicationId": STRING, "token": STRING}),
     "DbtProject": (
-        {"name*": STRING, "repository*": ref("RepositoryArgs"), "description": STRING,
+        {"name*": STRING, "repository*": ref("GitRepository"), "description": STRING,
          "dbtProjectSubdirectory": STRING, "projectImportId": STRING, "repositoryImportId": STRING},
         {"projectId": INTEGER, "repositoryId": INTEGER, "deployKey": STRING}),
     "AdoptedProject": (
@@ -65,21 +65,21 @@ EXPECTED = {
 }
 
 NESTED = {
-    "TokenUsageArgs": {"viaGroup": STRING, "manage": BOOLEAN, "keepAccessFor": ARRAY},
-    "RepositoryArgs": {"remoteUrl*": STRING, "gitCloneStrategy": STRING, "githubInstallationId": INTEGER,
+    "TokenUsage": {"viaGroup": STRING, "manage": BOOLEAN, "keepAccessFor": ARRAY},
+    "GitRepository": {"remoteUrl*": STRING, "gitCloneStrategy": STRING, "githubInstallationId": INTEGER,
                        "gitlabProjectId": INTEGER, "azureActiveDirectoryProjectId": STRING,
                        "azureActiveDirectoryRepositoryId": STRING},
-    "EnvironmentArgs": {"name*": STRING, "type*": STRING, "deploymentType": STRING, "dbtVersion": STRING,
-                        "customBranch": STRING, "credential": ref("CredentialArgs"), "importId": STRING,
+    "Environment": {"name*": STRING, "type*": STRING, "deploymentType": STRING, "dbtVersion": STRING,
+                        "customBranch": STRING, "credential": ref("EnvironmentCredential"), "importId": STRING,
                         "credentialImportId": STRING},
-    "CredentialArgs": {"schema*": STRING, "catalog": STRING, "runAs": STRING},
-    "JobArgs": {"name*": STRING, "environment*": STRING, "steps*": ARRAY, "description": STRING,
+    "EnvironmentCredential": {"schema*": STRING, "catalog": STRING, "runAs": STRING},
+    "Job": {"name*": STRING, "environment*": STRING, "steps*": ARRAY, "description": STRING,
                 "scheduleCron": STRING, "runOnPullRequest": BOOLEAN, "runOnMerge": BOOLEAN,
-                "runAfter": ref("RunAfterArgs"), "deferTo": STRING, "threads": INTEGER, "timeoutMinutes": INTEGER,
+                "runAfter": ref("RunAfter"), "deferTo": STRING, "threads": INTEGER, "timeoutMinutes": INTEGER,
                 "generateDocs": BOOLEAN, "sourceFreshness": BOOLEAN, "targetName": STRING, "importId": STRING},
-    "RunAfterArgs": {"job*": STRING, "statuses": ARRAY},
+    "RunAfter": {"job*": STRING, "statuses": ARRAY},
     "JobLink": {"id*": INTEGER, "url*": STRING},
-    "NotificationArgs": {"type*": STRING, "userId*": INTEGER, "externalEmail": STRING, "slackChannelId": STRING,
+    "Notification": {"type*": STRING, "userId*": INTEGER, "externalEmail": STRING, "slackChannelId": STRING,
                          "slackChannelName": STRING, "onSuccess": ARRAY, "onFailure": ARRAY, "onCancel": ARRAY,
                          "onWarning": ARRAY},
 }
@@ -144,9 +144,9 @@ def test_each_nested_type_with_types_and_descriptions(schema, type_name):
 def test_maps_of_nested_types_and_their_units(schema):
     resources = schema["resources"]
     jobs = resources["dbtplatform:index:DbtJobs"]["inputProperties"]["jobs"]
-    assert jobs["additionalProperties"]["$ref"] == ref("JobArgs")
+    assert jobs["additionalProperties"]["$ref"] == ref("Job")
     environments = resources["dbtplatform:index:DbtEnvironments"]["inputProperties"]["environments"]
-    assert environments["additionalProperties"]["$ref"] == ref("EnvironmentArgs")
+    assert environments["additionalProperties"]["$ref"] == ref("Environment")
     grants = resources["dbtplatform:index:DbtServicePrincipal"]["inputProperties"]["catalogGrants"]
     assert grants["additionalProperties"] == {**grants["additionalProperties"], "type": ARRAY,
                                               "items": {**grants["additionalProperties"]["items"], "type": STRING}}
