@@ -56,7 +56,8 @@ def connection(settings: StackSettings, host: pulumi.Input[str],
 
 def service_principal(settings: StackSettings, warehouse_id: pulumi.Input[str]) -> DbtServicePrincipalArgs:
     p = settings.service_principal
-    assert p is not None, "only for stacks with a service principal"
+    if p is None:
+        raise ValueError("the stack configures no servicePrincipal")
     usage = p.token_permissions
     return DbtServicePrincipalArgs(**given(
         display_name=p.display_name, warehouse_id=warehouse_id,
@@ -73,7 +74,8 @@ def service_principal(settings: StackSettings, warehouse_id: pulumi.Input[str]) 
 
 def project(settings: StackSettings) -> DbtProjectArgs:
     p, r = settings.project, settings.project.repository
-    assert r is not None, "only for the stack that creates the project"
+    if r is None:
+        raise ValueError("the stack adopts its project (fromStack or id): use adopted_project")
     return DbtProjectArgs(**given(
         name=p.name, description=p.description, dbt_project_subdirectory=p.dbt_project_subdirectory,
         repository=given(

@@ -288,3 +288,56 @@ def test_maps_from_other_components_outputs_are_looked_up_when_they_resolve(host
     inputs = {r.name: r.inputs for r in rendering.resources()}
     assert inputs["n-me"]["onFailures"] == [7]
     assert inputs["v-dbt-x"]["environmentValues"] == {"Production": "y"}
+
+
+# --- No settings objects in the components ----------------------------------------------------------------------
+
+
+def test_components_import_only_the_pure_rules_of_settings():
+    allowed = {"settings.rules", "settings.rotation"}
+    for path in sorted((PROJECT_ROOT / "components").glob("*.py")):
+        imported = set(re.findall(r"^from (settings[\w.]*) import|^import (settings[\w.]*)", path.read_text(), re.M))
+        modules = {name for pair in imported for name in pair if name}
+        assert modules <= allowed, f"{path.name} imports {modules - allowed}"
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_stack_args_hand_the_components_plain_values_and_pulumi_secrets(stack):
+    """What `stack_args` builds from a stack's settings: plain data, Pulumi Inputs, never a settings object or a
+    pydantic secret (whose value a component could not see, or would leak)."""
+    from pydantic import BaseModel, SecretStr
+    from stack_config import raw_config, short_values
+
+    import stack_args
+    from settings import load_settings
+
+    values = short_values(stack)
+    settings = load_settings(raw_config(values, ("deploymentToken",))).settings
+
+    def walk(value, path):
+        assert not isinstance(value, (BaseModel, SecretStr)), path
+        assert value is not None, f"{path}: left out, not None, so that the component's default applies"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    def program():
+        built = {"warehouse": stack_args.warehouse(settings),
+                 "connection": stack_args.connection(settings, "h", "/p"),
+                 "environments": stack_args.environments(settings, 1, 2, pulumi.Output.secret("t")),
+                 "jobs": stack_args.jobs(settings, 1, {key: 3 for key in settings.environments}
+                                         | {key: 4 for key in settings.external_environment_keys()}),
+                 "notifications": stack_args.notifications(settings, {key: 5 for key in settings.jobs}),
+                 "variables": stack_args.environment_variables(settings, 1, {k: "n" for k in settings.environments})}
+        if settings.service_principal is not None:
+            built["principal"] = stack_args.service_principal(settings, "w")
+        built["project"] = (stack_args.project(settings) if settings.project.creates_project
+                            else stack_args.adopted_project(settings))
+        walk(built, stack)
+        secret = built["environments"].get("deployment_token") or built["environments"]["principal_token"]
+        assert isinstance(secret, pulumi.Output)
+
+    run_under_mocks(program, "package-test", stack, {})
