@@ -341,3 +341,24 @@ def test_stack_args_hand_the_components_plain_values_and_pulumi_secrets(stack):
         assert isinstance(secret, pulumi.Output)
 
     run_under_mocks(program, "package-test", stack, {})
+
+
+def test_the_packages_provider_serves_the_committed_schema():
+    """`components/__main__.py` run as the Python language host runs it (from the `components` folder, with an engine
+    address) answers GetSchema with exactly the committed schema: what `pulumi package add` generates SDKs from."""
+    import grpc
+    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+    from conftest import BACKGROUND
+    from package_provider import start_provider, stop_provider
+
+    process = BACKGROUND.pop("provider", None) or start_provider()
+    try:
+        port = process.stdout.readline().decode().strip()
+        assert port.isdigit(), process.stderr.read().decode()[-2000:]
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            answer = provider_pb2_grpc.ResourceProviderStub(channel).GetSchema(
+                provider_pb2.GetSchemaRequest(version=0), timeout=30)
+    finally:
+        stop_provider(process)
+    assert json.loads(answer.schema) == json.loads((PROJECT_ROOT / PACKAGE_SCHEMA_FILE).read_text())
