@@ -347,10 +347,9 @@ def test_the_packages_provider_serves_the_committed_schema():
     """`components/__main__.py` run as the Python language host runs it (from the `components` folder, with an engine
     address) answers GetSchema with exactly the committed schema: what `pulumi package add` generates SDKs from."""
     import grpc
-    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
-
     from conftest import BACKGROUND
     from package_provider import start_provider, stop_provider
+    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
     process = BACKGROUND.pop("provider", None) or start_provider()
     try:
