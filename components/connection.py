@@ -1,51 +1,49 @@
 """The dbt Cloud connection to a Databricks SQL warehouse."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Optional
+from typing import NotRequired, Optional, TypedDict
 
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings import ConnectionSettings
+from .package import type_token
 
 
-@dataclass
-class DatabricksConnectionArgs:
+class DatabricksConnectionArgs(TypedDict):
     """Arguments of `DatabricksConnection`."""
 
-    settings: ConnectionSettings
-    """Connection name and default catalog."""
+    name: pulumi.Input[str]
+    """Connection name shown in dbt Cloud's account settings."""
     host: pulumi.Input[str]
-    """Workspace hostname without scheme (the warehouse's `odbc_params.hostname`)."""
+    """Workspace hostname without scheme (a `SqlWarehouse`'s `host`, the warehouse's `odbc_params.hostname`)."""
     http_path: pulumi.Input[str]
-    """The warehouse's HTTP path (its `odbc_params.path`)."""
-    import_id: Optional[str] = None
-    """Adopt this existing connection instead of creating one."""
+    """The warehouse's HTTP path (a `SqlWarehouse`'s `httpPath`, `/sql/1.0/warehouses/<id>`)."""
+    catalog: NotRequired[pulumi.Input[str]]
+    """Default Unity Catalog catalog of the connection. Default: none (the workspace's default catalog)."""
+    import_id: NotRequired[str]
+    """Number of an existing connection to adopt (import) instead of creating one. Default: create one."""
 
 
 class DatabricksConnection(pulumi.ComponentResource):
-    """An account-level dbt Cloud connection (`GlobalConnection`) to one warehouse.
+    """An account-level dbt Cloud connection (`dbtcloud.GlobalConnection`) to one Databricks SQL warehouse.
 
-    Environments link to it by `connection_id`; the old project-level connection resources were removed
-    from the provider in 1.0.
+    Environments link to it by `connectionId`; the old project-level connection resources were removed from the
+    provider in 1.0.
     """
 
     connection_id: pulumi.Output[int]
-    """The connection's number, as `Environment.connection_id` wants it."""
+    """The connection's number, as an environment's `connectionId` wants it."""
 
     def __init__(self, name: str, args: DatabricksConnectionArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("dbtplatform:dbtcloud:DatabricksConnection", name, None, opts)
+        super().__init__(type_token(DatabricksConnection, "dbtcloud"), name, None, opts)
         self.connection = dbtcloud.GlobalConnection(
             f"{name}-databricks",
-            name=args.settings.name,
+            name=args["name"],
             databricks=dbtcloud.GlobalConnectionDatabricksArgs(
-                host=args.host,
-                http_path=args.http_path,
-                catalog=args.settings.catalog,
+                host=args["host"],
+                http_path=args["http_path"],
+                catalog=args.get("catalog"),
             ),
-            opts=pulumi.ResourceOptions(parent=self, import_=args.import_id),
+            opts=pulumi.ResourceOptions(parent=self, import_=args.get("import_id")),
         )
         # A GlobalConnection's Pulumi id is its number as text; dbt Cloud inputs want the integer.
         self.connection_id = self.connection.id.apply(int)

@@ -1,44 +1,75 @@
 """dbt Cloud environments, each deployment environment with the Databricks credential its runs use."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import NotRequired, Optional, TypedDict
 
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings import EnvironmentSettings
+from .package import InvalidArgument, one_of, type_token
+
+COMPONENT = "DbtEnvironments"
 
 
-@dataclass
-class DbtEnvironmentsArgs:
+class EnvironmentCredential(TypedDict):
+    """The Databricks credential a deployment environment's runs use."""
+
+    schema: pulumi.Input[str]
+    """Target schema dbt builds into (letters, digits, `_`, spaces, `()"'{}`)."""
+    catalog: NotRequired[pulumi.Input[str]]
+    """Unity Catalog catalog dbt builds into. Default: the connection's catalog."""
+    run_as: NotRequired[str]
+    """Whose token the runs use: deploymentToken (the component's `deploymentToken`) or servicePrincipal (its
+    `principalToken`, e.g. a `DbtServicePrincipal`'s `token`). Default deploymentToken."""
+
+
+class Environment(TypedDict):
+    """One dbt Cloud environment."""
+
+    name: str
+    """Environment name shown in dbt Cloud; environment variables address the environment by it."""
+    type: str
+    """development (the IDE's; one per project, no credential) or deployment (where jobs run). Changing it replaces
+    the environment."""
+    deployment_type: NotRequired[str]
+    """Deployment environments only: production (one per project) or staging. Default: a general deployment
+    environment."""
+    dbt_version: NotRequired[pulumi.Input[str]]
+    """dbt version track: latest, compatible, extended, fallback, a fusion track, or `<major>.<minor>.0-latest`.
+    Default latest."""
+    custom_branch: NotRequired[pulumi.Input[str]]
+    """Git branch the environment runs (and `useCustomBranch`). Default: the repository's default branch."""
+    credential: NotRequired[EnvironmentCredential]
+    """Deployment environments: the credential their runs use. Required for them, refused for development."""
+    import_id: NotRequired[str]
+    """`<project>:<environment>` of an existing environment to adopt (import). Default: create one."""
+    credential_import_id: NotRequired[str]
+    """`<project>:<credential>` of an existing Databricks credential to adopt (import). Default: create one."""
+
+
+class DbtEnvironmentsArgs(TypedDict):
     """Arguments of `DbtEnvironments`."""
 
-    environments: dict[str, EnvironmentSettings]
-    """The stack's environments by key."""
+    environments: dict[str, Environment]
+    """The environments, by a key of your choosing (used in resource names and in the outputs)."""
     project_id: pulumi.Input[int]
-    """The project they belong to."""
+    """The project they belong to (a `DbtProject`'s `projectId`)."""
     connection_id: pulumi.Input[int]
-    """The connection to the stack's warehouse."""
-    deployment_token: Optional[pulumi.Input[str]] = None
-    """Secret Databricks token for credentials with `runAs: deploymentToken`."""
-    principal_token: Optional[pulumi.Input[str]] = None
-    """Secret token of the stack's service principal, for credentials with `runAs: servicePrincipal`."""
-    protect_production: bool = False
-    """Protect the production environment and its credential from deletion."""
-    import_ids: Mapping[str, str] = field(default_factory=dict)
-    """Environment key -> existing environment to adopt (`<project>:<environment>`)."""
-    credential_import_ids: Mapping[str, str] = field(default_factory=dict)
-    """Environment key -> existing Databricks credential to adopt (`<project>:<credential>`)."""
+    """The connection to the warehouse (a `DatabricksConnection`'s `connectionId`)."""
+    deployment_token: NotRequired[pulumi.Input[str]]
+    """Databricks token for credentials with runAs deploymentToken; kept a Pulumi secret. Required if any has it."""
+    principal_token: NotRequired[pulumi.Input[str]]
+    """Service principal token for credentials with runAs servicePrincipal; kept a Pulumi secret. Required if any
+    has it."""
+    protect_production: NotRequired[bool]
+    """Protect the production environment and its credential from deletion. Default false."""
 
 
 class DbtEnvironments(pulumi.ComponentResource):
-    """Development and deployment environments of one stack.
+    """Development and deployment environments of one project (`dbtcloud.Environment`).
 
-    The development environment is the IDE's: it has no deployment credential, as each developer sets a
-    personal token in dbt Cloud. Deployment environments (production, staging, general) run jobs with a
-    `DatabricksCredential` holding the deployment token as a secret.
+    The development environment is the IDE's: it has no deployment credential, as each developer sets a personal
+    token in dbt Cloud. Deployment environments (production, staging, general) run jobs with a
+    `dbtcloud.DatabricksCredential` holding their token as a secret.
     """
 
     environment_ids: dict[str, pulumi.Output[int]]
@@ -47,60 +78,95 @@ class DbtEnvironments(pulumi.ComponentResource):
     """Each environment's name, by key (environment variables address environments by name)."""
 
     def __init__(self, name: str, args: DbtEnvironmentsArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("dbtplatform:dbtcloud:Environments", name, None, opts)
+        self._check(name, args)
+        super().__init__(type_token(DbtEnvironments, "dbtcloud", "Environments"), name, None, opts)
         self.environment_ids = {}
         self.environment_names = {}
         self.environments: dict[str, dbtcloud.Environment] = {}
         self.credentials: dict[str, dbtcloud.DatabricksCredential] = {}
-        for key, settings in args.environments.items():
-            child_opts = pulumi.ResourceOptions(
-                parent=self, protect=args.protect_production and settings.deployment_type == "production"
-            )
+        for key, environment_args in args["environments"].items():
+            production = environment_args.get("deployment_type") == "production"
+            protect = args.get("protect_production", False) and production
+            child_opts = pulumi.ResourceOptions(parent=self, protect=protect)
             credential_id = None
-            if settings.is_deployment:
-                credential = self._credential(f"{name}-{key}", settings, args,
-                                              child_opts.merge(pulumi.ResourceOptions(
-                                                  import_=args.credential_import_ids.get(key))))
+            if environment_args["type"] == "deployment":
+                credential = self._credential(f"{name}-{key}", environment_args, args, child_opts.merge(
+                    pulumi.ResourceOptions(import_=environment_args.get("credential_import_id"))))
                 self.credentials[key] = credential
                 credential_id = credential.credential_id
-            environment = self._environment(f"{name}-{key}", settings, args, credential_id,
-                                            child_opts.merge(pulumi.ResourceOptions(import_=args.import_ids.get(key))))
+            environment = self._environment(f"{name}-{key}", environment_args, args, credential_id, child_opts.merge(
+                pulumi.ResourceOptions(import_=environment_args.get("import_id"))))
             self.environments[key] = environment
             # An Environment's Pulumi id is "<project>:<environment>": pass on `environment_id`, never `id`.
             self.environment_ids[key] = environment.environment_id
-            self.environment_names[key] = settings.name
+            self.environment_names[key] = environment_args["name"]
         self.register_outputs({"environment_ids": self.environment_ids})
 
     @staticmethod
-    def _credential(name: str, settings: EnvironmentSettings, args: DbtEnvironmentsArgs,
+    def _check(name: str, args: DbtEnvironmentsArgs) -> None:
+        kinds: dict[str, list[str]] = {"development": [], "production": []}
+        for key, environment in args["environments"].items():
+            where = f"environments.{key}"
+            one_of(COMPONENT, name, f"{where}.type", environment.get("type"), ("development", "deployment"))
+            deployment = environment["type"] == "deployment"
+            if environment.get("deployment_type") is not None:
+                if not deployment:
+                    raise InvalidArgument(COMPONENT, name, f"{where}.deploymentType", environment["deployment_type"],
+                                          "only for deployment environments")
+                one_of(COMPONENT, name, f"{where}.deploymentType", environment["deployment_type"],
+                       ("production", "staging"))
+            kind = (environment.get("deployment_type") or "general") if deployment else "development"
+            kinds.setdefault(kind, []).append(key)
+            credential = environment.get("credential")
+            if deployment and credential is None:
+                raise InvalidArgument(COMPONENT, name, f"{where}.credential", None,
+                                      "a deployment environment needs a credential (its catalog and schema)")
+            if not deployment and credential is not None:
+                raise InvalidArgument(COMPONENT, name, f"{where}.credential", credential,
+                                      "a development environment has none: each developer sets a personal token")
+            if credential is not None:
+                source = credential.get("run_as", "deploymentToken")
+                one_of(COMPONENT, name, f"{where}.credential.runAs", source, ("deploymentToken", "servicePrincipal"))
+                token_key = "principal_token" if source == "servicePrincipal" else "deployment_token"
+                if args.get(token_key) is None:
+                    raise InvalidArgument(COMPONENT, name, "principalToken" if token_key == "principal_token"
+                                          else "deploymentToken", None,
+                                          f"required: environment {environment['name']!r} runs as {source}")
+        for kind in ("development", "production"):
+            if len(kinds[kind]) > 1:
+                raise InvalidArgument(COMPONENT, name, "environments", kinds[kind],
+                                      f"dbt Cloud allows one {kind} environment per project")
+
+    @staticmethod
+    def _credential(name: str, environment: Environment, args: DbtEnvironmentsArgs,
                     opts: pulumi.ResourceOptions) -> dbtcloud.DatabricksCredential:
-        source = settings.credential.run_as
-        token = args.principal_token if source == "servicePrincipal" else args.deployment_token
-        if token is None:
-            raise ValueError(f"deployment environment {settings.name!r} takes its token from {source}, which is missing")
+        credential = environment["credential"]
+        source = credential.get("run_as", "deploymentToken")
+        token = args.get("principal_token") if source == "servicePrincipal" else args.get("deployment_token")
         return dbtcloud.DatabricksCredential(
             f"{name}-credential",
-            project_id=args.project_id,
+            project_id=args["project_id"],
             # Wrapped again here so that the token stays secret whatever the caller passed.
             token=pulumi.Output.secret(token),
-            catalog=settings.credential.catalog,
-            schema=settings.credential.target_schema,
+            catalog=credential.get("catalog"),
+            schema=credential["schema"],
             opts=opts,
         )
 
     @staticmethod
-    def _environment(name: str, settings: EnvironmentSettings, args: DbtEnvironmentsArgs,
+    def _environment(name: str, environment: Environment, args: DbtEnvironmentsArgs,
                      credential_id: Optional[pulumi.Input[int]], opts: pulumi.ResourceOptions) -> dbtcloud.Environment:
+        custom_branch = environment.get("custom_branch")
         return dbtcloud.Environment(
             f"{name}-environment",
-            name=settings.name,
-            project_id=args.project_id,
-            type=settings.type,
-            deployment_type=settings.api_deployment_type,
-            dbt_version=settings.dbt_version,
-            connection_id=args.connection_id,
+            name=environment["name"],
+            project_id=args["project_id"],
+            type=environment["type"],
+            deployment_type=environment.get("deployment_type"),
+            dbt_version=environment.get("dbt_version", "latest"),
+            connection_id=args["connection_id"],
             credential_id=credential_id,
-            use_custom_branch=settings.custom_branch is not None,
-            custom_branch=settings.custom_branch,
+            use_custom_branch=custom_branch is not None,
+            custom_branch=custom_branch,
             opts=opts,
         )

@@ -1,113 +1,213 @@
 """dbt Cloud jobs: scheduled, pull-request (CI), merge, manual and chained."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import NotRequired, Optional, TypedDict
 
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings import AccountSettings, JobSettings
+from settings.rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem
+
+from .package import InvalidArgument, entry, one_of, type_token, whole_number
+
+COMPONENT = "DbtJobs"
+RUN_STATUSES = ("success", "error", "canceled")
 
 
-@dataclass
-class DbtJobsArgs:
+class RunAfter(TypedDict):
+    """Chaining: run a job when another job of the same component finishes."""
+
+    job: str
+    """Key of the job to wait for."""
+    statuses: NotRequired[list[str]]
+    """Which of its outcomes start this job: success, error, canceled. Default [success]."""
+
+
+class Job(TypedDict):
+    """One dbt Cloud job. It runs on a schedule, on pull requests, on merges, after another job, or only when started
+    by hand when none of these is given."""
+
+    name: pulumi.Input[str]
+    """Job name shown in dbt Cloud."""
+    environment: str
+    """Key (in `environmentIds`) of the deployment environment the job runs in."""
+    steps: list[pulumi.Input[str]]
+    """dbt commands, in order, e.g. `dbt build`. dbt Cloud runs `dbt deps` first by itself."""
+    description: NotRequired[pulumi.Input[str]]
+    """Job description. Default none."""
+    schedule_cron: NotRequired[pulumi.Input[str]]
+    """Five-field cron in UTC (no daylight-saving shift), e.g. `0 2 * * *` for 02:00 UTC daily. Default: no schedule."""
+    run_on_pull_request: NotRequired[bool]
+    """CI job: run on every pull request (needs a native Git integration, see `gitCloneStrategy`). Default false."""
+    run_on_merge: NotRequired[bool]
+    """Merge job: run when a pull request is merged; excludes every other trigger. Default false."""
+    run_after: NotRequired[RunAfter]
+    """Run when another job of this component finishes. Default: no chaining."""
+    defer_to: NotRequired[str]
+    """Key (in `environmentIds`) of the environment whose state a CI job compares against (`state:modified`).
+    Default: no deferral."""
+    threads: NotRequired[pulumi.Input[int]]
+    """dbt threads. Default 4 (dbt Cloud's UI default; the provider's own default is 1)."""
+    timeout_minutes: NotRequired[int]
+    """Minutes after which dbt Cloud cancels a run. Default: no timeout."""
+    generate_docs: NotRequired[pulumi.Input[bool]]
+    """Generate the docs after the run. Default false."""
+    source_freshness: NotRequired[pulumi.Input[bool]]
+    """Check source freshness before the steps. Default false."""
+    target_name: NotRequired[pulumi.Input[str]]
+    """dbt `target.name` during runs. Default: dbt Cloud's `default`."""
+    import_id: NotRequired[str]
+    """Number of an existing job to adopt (import) instead of creating one. Default: create one."""
+
+
+class JobLink(TypedDict):
+    """A job's number and its page in dbt Cloud."""
+
+    id: int
+    """The job's number."""
+    url: str
+    """The job's page in dbt Cloud."""
+
+
+class DbtJobsArgs(TypedDict):
     """Arguments of `DbtJobs`."""
 
-    jobs: list[tuple[str, JobSettings]]
-    """Jobs by key, each after the job it runs after (`StackSettings.jobs_in_dependency_order`)."""
-    threads: Mapping[str, int]
-    """Each job's threads, its environment's default already applied."""
+    jobs: dict[str, Job]
+    """The jobs, by a key of your choosing (used by `runAfter`, in resource names and in the outputs)."""
     project_id: pulumi.Input[int]
     """The project the jobs belong to."""
-    environment_ids: Mapping[str, pulumi.Input[int]]
-    """Environment numbers by key: the stack's own, and those it defers to in other stacks."""
-    account: AccountSettings
-    """The dbt Cloud account, for the jobs' web addresses."""
-    import_ids: Mapping[str, str] = field(default_factory=dict)
-    """Job key -> existing job to adopt (its number)."""
+    environment_ids: pulumi.Input[dict[str, pulumi.Input[int]]]
+    """Environment numbers by key (a `DbtEnvironments`'s `environmentIds`, plus those a CI job defers to)."""
+    account_id: int
+    """The dbt Cloud account number, for the jobs' web addresses."""
+    host_url: NotRequired[str]
+    """The dbt Cloud API URL, ending in `/api` (as the provider's `hostUrl`), for the jobs' web addresses. Default
+    https://cloud.getdbt.com/api."""
+    git_clone_strategy: NotRequired[str]
+    """How the project's repository is cloned (its `gitCloneStrategy`). Required when a job runs on pull requests or
+    merges, which dbt Cloud triggers only through a native Git integration: github_app, deploy_token or
+    azure_active_directory_app. Leave it out only when the repository belongs to another program that checks it."""
 
 
 class DbtJobs(pulumi.ComponentResource):
-    """All jobs of one stack. dbt Cloud runs `dbt deps` before every job, so no job has a deps step."""
+    """Jobs of one project (`dbtcloud.Job`), chained on each other's numbers. A job that runs on pull requests or
+    merges is refused unless the repository has a native Git integration."""
 
     job_ids: dict[str, pulumi.Output[int]]
     """Each job's number, by key."""
-    summary: pulumi.Output[dict[str, dict]]
-    """`{key: {"id": number, "url": page in dbt Cloud}}` for every job."""
+    summary: pulumi.Output[dict[str, JobLink]]
+    """Every job's number and page in dbt Cloud, by key."""
 
     def __init__(self, name: str, args: DbtJobsArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("dbtplatform:dbtcloud:Jobs", name, None, opts)
+        order = self._check(name, args)
+        super().__init__(type_token(DbtJobs, "dbtcloud", "Jobs"), name, None, opts)
         self.jobs: dict[str, dbtcloud.Job] = {}
         self.job_ids = {}
-        for key, settings in args.jobs:
-            job = self._job(f"{name}-{key}", settings, args.threads[key], args, args.import_ids.get(key))
+        for key in order:
+            job = self._job(name, key, args["jobs"][key], args)
             self.jobs[key] = job
             self.job_ids[key] = job.job_id
+        web_url = args.get("host_url", DEFAULT_HOST_URL).rstrip("/").removesuffix("/api")
+        account_id = int(args["account_id"])
         # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
-        self.summary = pulumi.Output.all(args.project_id, pulumi.Output.all(**self.job_ids)).apply(
-            lambda resolved: {key: {"id": job_id, "url": args.account.job_url(resolved[0], job_id)}
-                              for key, job_id in resolved[1].items()}
+        self.summary = pulumi.Output.all(args["project_id"], pulumi.Output.all(**self.job_ids)).apply(
+            lambda resolved: {
+                key: {"id": job_id, "url": f"{web_url}/deploy/{account_id}/projects/{resolved[0]}/jobs/{job_id}"}
+                for key, job_id in resolved[1].items()}
         )
         self.register_outputs({"job_ids": self.job_ids, "summary": self.summary})
 
-    def _job(self, name: str, settings: JobSettings, threads: int, args: DbtJobsArgs,
-             import_id: Optional[str]) -> dbtcloud.Job:
-        schedule = settings.schedule
+    @staticmethod
+    def _check(name: str, args: DbtJobsArgs) -> list[str]:
+        """Refuse what dbt Cloud would refuse; the job keys in an order where each follows the job it runs after."""
+        jobs, environments = args["jobs"], args["environment_ids"]
+        strategy = args.get("git_clone_strategy")
+        whole_number(COMPONENT, name, "accountId", args.get("account_id"))
+        for key, job in jobs.items():
+            where = f"jobs.{key}"
+            # Known environment keys are checked here when `environmentIds` is a plain map, else when it resolves.
+            if isinstance(environments, dict):
+                one_of(COMPONENT, name, f"{where}.environment", job.get("environment"), environments)
+                if job.get("defer_to") is not None:
+                    one_of(COMPONENT, name, f"{where}.deferTo", job["defer_to"], environments)
+            if job.get("timeout_minutes") is not None:
+                whole_number(COMPONENT, name, f"{where}.timeoutMinutes", job["timeout_minutes"])
+            if not job.get("steps"):
+                raise InvalidArgument(COMPONENT, name, f"{where}.steps", job.get("steps"), "at least one dbt command")
+            if job.get("run_after") is not None:
+                one_of(COMPONENT, name, f"{where}.runAfter.job", job["run_after"].get("job"),
+                       [other for other in jobs if other != key])
+                for status in job["run_after"].get("statuses", ["success"]):
+                    one_of(COMPONENT, name, f"{where}.runAfter.statuses", status, RUN_STATUSES)
+            if job.get("run_on_merge") and (job.get("schedule_cron") or job.get("run_on_pull_request")
+                                            or job.get("run_after")):
+                raise InvalidArgument(COMPONENT, name, f"{where}.runOnMerge", True, "excludes scheduleCron, "
+                                      "runOnPullRequest and runAfter: dbt Cloud refuses both")
+            if job.get("run_on_pull_request") or job.get("run_on_merge"):
+                if strategy is not None and strategy not in CI_CAPABLE_CLONE_STRATEGIES:
+                    raise InvalidArgument(COMPONENT, name, "gitCloneStrategy", strategy,
+                                          f"job {key!r} {ci_trigger_problem(strategy)}")
+        order: list[str] = []
+
+        def visit(key: str, chain: tuple[str, ...]) -> None:
+            if key in order:
+                return
+            if key in chain:
+                raise InvalidArgument(COMPONENT, name, f"jobs.{key}.runAfter", " -> ".join((*chain, key)),
+                                      "jobs cannot run after each other in a circle")
+            after = jobs[key].get("run_after")
+            if after is not None:
+                visit(after["job"], (*chain, key))
+            order.append(key)
+
+        for key in jobs:
+            visit(key, ())
+        return order
+
+    def _job(self, name: str, key: str, job: Job, args: DbtJobsArgs) -> dbtcloud.Job:
+        where = f"jobs.{key}"
+        schedule = job.get("schedule_cron")
+        pull_request, merge = job.get("run_on_pull_request", False), job.get("run_on_merge", False)
+        timeout = job.get("timeout_minutes")
         return dbtcloud.Job(
-            name,
-            name=settings.name,
-            description=settings.description,
-            project_id=args.project_id,
-            environment_id=args.environment_ids[settings.environment],
-            execute_steps=settings.dbt_steps(),
+            f"{name}-{key}",
+            name=job["name"],
+            description=job.get("description"),
+            project_id=args["project_id"],
+            environment_id=entry(COMPONENT, name, f"{where}.environment", args["environment_ids"], job["environment"]),
+            execute_steps=list(job["steps"]),
             # The provider wants all four flags; a job with all four false runs only when started by hand.
             triggers=dbtcloud.JobTriggersArgs(
-                github_webhook=settings.run_on_pull_request,
-                git_provider_webhook=settings.run_on_pull_request,
+                github_webhook=pull_request,
+                git_provider_webhook=pull_request,
                 schedule=schedule is not None,
-                on_merge=settings.run_on_merge,
+                on_merge=merge,
             ),
             schedule_type="custom_cron" if schedule else None,
-            schedule_cron=schedule.cron if schedule else None,
-            job_type=self._job_type(settings),
-            num_threads=threads,
-            target_name=settings.target_name,
-            generate_docs=settings.generate_docs,
-            run_generate_sources=settings.source_freshness,
-            execution=self._execution(settings),
-            deferring_environment_id=args.environment_ids[settings.defer_to] if settings.defer_to else None,
-            job_completion_trigger_conditions=self._run_after(settings, args),
+            schedule_cron=schedule,
+            # dbt Cloud infers scheduled/other from the triggers; only ci and merge are worth stating.
+            job_type="ci" if pull_request else "merge" if merge else None,
+            num_threads=job.get("threads", DEFAULT_THREADS),
+            target_name=job.get("target_name"),
+            generate_docs=job.get("generate_docs", False),
+            run_generate_sources=job.get("source_freshness", False),
+            # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
+            execution=dbtcloud.JobExecutionArgs(timeout_seconds=int(timeout) * 60) if timeout is not None else None,
+            deferring_environment_id=entry(COMPONENT, name, f"{where}.deferTo", args["environment_ids"],
+                                           job["defer_to"]) if job.get("defer_to") else None,
+            job_completion_trigger_conditions=self._run_after(job.get("run_after"), args),
             # Let the provider check the steps at preview time too.
             validate_execute_steps=True,
-            opts=pulumi.ResourceOptions(parent=self, import_=import_id),
+            opts=pulumi.ResourceOptions(parent=self, import_=job.get("import_id")),
         )
 
-    @staticmethod
-    def _job_type(settings: JobSettings) -> Optional[str]:
-        # dbt Cloud infers scheduled/other from the triggers; only ci and merge are worth stating.
-        if settings.run_on_pull_request:
-            return "ci"
-        if settings.run_on_merge:
-            return "merge"
-        return None
-
-    @staticmethod
-    def _execution(settings: JobSettings) -> Optional[dbtcloud.JobExecutionArgs]:
-        if settings.timeout_minutes is None:
-            return None
-        # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
-        return dbtcloud.JobExecutionArgs(timeout_seconds=settings.timeout_minutes * 60)
-
-    def _run_after(self, settings: JobSettings,
+    def _run_after(self, after: Optional[RunAfter],
                    args: DbtJobsArgs) -> Optional[list[dbtcloud.JobJobCompletionTriggerConditionArgs]]:
-        if settings.run_after is None:
+        if after is None:
             return None
         return [
             dbtcloud.JobJobCompletionTriggerConditionArgs(
-                job_id=self.job_ids[settings.run_after.job],
-                project_id=args.project_id,
-                statuses=list(settings.run_after.statuses),
+                job_id=self.job_ids[after["job"]],
+                project_id=args["project_id"],
+                statuses=list(after.get("statuses", ["success"])),
             )
         ]

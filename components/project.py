@@ -1,51 +1,85 @@
 """The dbt Cloud project and its git repository: created by one stack, adopted by the others."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings import ProjectSettings
+from settings.rules import GIT_CLONE_STRATEGIES
+
+from .package import InvalidArgument, one_of, type_token
+
+STRATEGY_NEEDS = {
+    "github_app": (("github_installation_id", "githubInstallationId"),),
+    "deploy_token": (("gitlab_project_id", "gitlabProjectId"),),
+    "azure_active_directory_app": (("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
+                                   ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId")),
+}
+"""What each native Git integration needs besides the URL (terraform-provider-dbtcloud,
+`docs/resources/repository.md`)."""
 
 
-@dataclass
-class DbtProjectArgs:
+class GitRepository(TypedDict):
+    """The project's git repository."""
+
+    remote_url: pulumi.Input[str]
+    """Clone URL: the SSH URL (`git@github.com:org/repo.git`) with deploy_key, the HTTPS URL otherwise."""
+    git_clone_strategy: NotRequired[str]
+    """deploy_key (SSH with a key dbt Cloud makes; no pull-request events, so no CI jobs), github_app (the dbt Cloud
+    GitHub app), deploy_token (GitLab) or azure_active_directory_app (Azure DevOps). Changing it replaces the
+    repository. Default deploy_key."""
+    github_installation_id: NotRequired[pulumi.Input[int]]
+    """The GitHub app's installation id on the organisation. Required with github_app, else left out."""
+    gitlab_project_id: NotRequired[pulumi.Input[int]]
+    """The GitLab project's id. Required with deploy_token, else left out."""
+    azure_active_directory_project_id: NotRequired[pulumi.Input[str]]
+    """The Azure DevOps project id. Required with azure_active_directory_app, else left out."""
+    azure_active_directory_repository_id: NotRequired[pulumi.Input[str]]
+    """The Azure DevOps repository id. Required with azure_active_directory_app, else left out."""
+
+
+class DbtProjectArgs(TypedDict):
     """Arguments of `DbtProject`."""
 
-    settings: ProjectSettings
-    """Name, description, subdirectory and repository of the project this stack creates."""
-    project_import_id: Optional[str] = None
-    """Adopt this existing project (its number) instead of creating one."""
-    repository_import_id: Optional[str] = None
-    """Adopt this existing repository (`<project>:<repository>`), and its link to the project."""
+    name: pulumi.Input[str]
+    """Project name shown in dbt Cloud."""
+    repository: GitRepository
+    """The git repository holding the dbt project."""
+    description: NotRequired[pulumi.Input[str]]
+    """Project description. Default none."""
+    dbt_project_subdirectory: NotRequired[pulumi.Input[str]]
+    """Folder of `dbt_project.yml` inside the repository, e.g. `data_warehouse/dbt`. Default: the repository root."""
+    project_import_id: NotRequired[str]
+    """Number of an existing project to adopt (import) instead of creating one. Default: create one."""
+    repository_import_id: NotRequired[str]
+    """`<project>:<repository>` of an existing repository to adopt, with its link to the project. Default: create."""
 
 
 class DbtProject(pulumi.ComponentResource):
-    """A dbt Cloud project with its repository, linked so that it shows in dbt Cloud."""
+    """A dbt Cloud project (`dbtcloud.Project`) with its repository (`dbtcloud.Repository`), linked
+    (`dbtcloud.ProjectRepository`) so that the repository shows in dbt Cloud."""
 
     project_id: pulumi.Output[int]
     """The project's number."""
     repository_id: pulumi.Output[int]
     """The repository's number."""
     deploy_key: Optional[pulumi.Output[str]]
-    """With `deploy_key` cloning: the public key to add to the git repository, with write access (the IDE commits through it)."""
+    """With deploy_key cloning: the public key to add to the git repository, with write access (the IDE commits
+    through it). Otherwise absent."""
 
     def __init__(self, name: str, args: DbtProjectArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("dbtplatform:dbtcloud:Project", name, None, opts)
-        settings = args.settings
+        self._check(name, args)
+        super().__init__(type_token(DbtProject, "dbtcloud", "Project"), name, None, opts)
         self.project = dbtcloud.Project(
             f"{name}-project",
-            name=settings.name,
-            description=settings.description,
-            dbt_project_subdirectory=settings.dbt_project_subdirectory,
-            opts=pulumi.ResourceOptions(parent=self, import_=args.project_import_id),
+            name=args["name"],
+            description=args.get("description"),
+            dbt_project_subdirectory=args.get("dbt_project_subdirectory"),
+            opts=pulumi.ResourceOptions(parent=self, import_=args.get("project_import_id")),
         )
         # A Project's Pulumi id is its number as text; every dbt Cloud input wants the integer.
         self.project_id = self.project.id.apply(int)
-        self.repository = self._repository(name, settings, args.repository_import_id)
+        self.repository = self._repository(name, args["repository"], args.get("repository_import_id"))
         self.repository_id = self.repository.repository_id
         # A repository shows in the project only once linked.
         self.link = dbtcloud.ProjectRepository(
@@ -53,75 +87,93 @@ class DbtProject(pulumi.ComponentResource):
             project_id=self.project_id,
             repository_id=self.repository_id,
             # The link's id has the repository's shape: "<project>:<repository>".
-            opts=pulumi.ResourceOptions(parent=self, import_=args.repository_import_id),
+            opts=pulumi.ResourceOptions(parent=self, import_=args.get("repository_import_id")),
         )
-        uses_deploy_key = settings.repository.git_clone_strategy == "deploy_key"
+        uses_deploy_key = args["repository"].get("git_clone_strategy", "deploy_key") == "deploy_key"
         self.deploy_key = self.repository.deploy_key if uses_deploy_key else None
         self.register_outputs(
             {"project_id": self.project_id, "repository_id": self.repository_id, "deploy_key": self.deploy_key}
         )
 
-    def environment_ids(self, keys: Iterable[str]) -> dict[str, pulumi.Output[int]]:
-        """Environments of the project that other stacks own: none, for the stack that creates it."""
-        keys = list(keys)
-        if keys:
-            raise ValueError(f"the stack that creates the project owns all its environments; unknown: {keys}")
-        return {}
+    def environment_id(self, key: str) -> pulumi.Output[int]:
+        """An environment of the project that another program owns: none, for the program that creates it."""
+        raise ValueError(f"the program that creates the project owns all its environments; unknown: {key!r}")
 
-    def _repository(self, name: str, settings: ProjectSettings, import_id: Optional[str]) -> dbtcloud.Repository:
-        repository = settings.repository
+    @staticmethod
+    def _check(name: str, args: DbtProjectArgs) -> None:
+        repository = args.get("repository") or {}
+        strategy = repository.get("git_clone_strategy", "deploy_key")
+        one_of("DbtProject", name, "repository.gitCloneStrategy", strategy, GIT_CLONE_STRATEGIES)
+        for key, camel in STRATEGY_NEEDS.get(strategy, ()):
+            if repository.get(key) is None:
+                raise InvalidArgument("DbtProject", name, f"repository.{camel}", None,
+                                      f"required with gitCloneStrategy {strategy}")
+
+    def _repository(self, name: str, repository: GitRepository, import_id: Optional[str]) -> dbtcloud.Repository:
         return dbtcloud.Repository(
             f"{name}-repository",
             project_id=self.project_id,
-            remote_url=repository.remote_url,
-            git_clone_strategy=repository.git_clone_strategy,
-            github_installation_id=repository.github_installation_id,
-            gitlab_project_id=repository.gitlab_project_id,
-            azure_active_directory_project_id=repository.azure_active_directory_project_id,
-            azure_active_directory_repository_id=repository.azure_active_directory_repository_id,
+            remote_url=repository["remote_url"],
+            git_clone_strategy=repository.get("git_clone_strategy", "deploy_key"),
+            github_installation_id=repository.get("github_installation_id"),
+            gitlab_project_id=repository.get("gitlab_project_id"),
+            azure_active_directory_project_id=repository.get("azure_active_directory_project_id"),
+            azure_active_directory_repository_id=repository.get("azure_active_directory_repository_id"),
             opts=pulumi.ResourceOptions(parent=self, import_=import_id),
         )
 
 
-@dataclass
-class AdoptedProjectArgs:
-    """Arguments of `AdoptedProject`."""
+class AdoptedProjectArgs(TypedDict):
+    """Arguments of `AdoptedProject`: `fromStack`, or `projectId` (with `environmentIds`)."""
 
-    settings: ProjectSettings
-    """`fromStack` (the stack that created the project) or `id` (a project made by hand)."""
+    from_stack: NotRequired[str]
+    """The stack that created the project (`organization/project/stack`); it must export `projectId` and
+    `environmentIds` (environment key -> number), as this repository's stacks do. Required without `projectId`."""
+    project_id: NotRequired[pulumi.Input[int]]
+    """Without `fromStack`: the number of a project made by hand."""
+    environment_ids: NotRequired[dict[str, pulumi.Input[int]]]
+    """Without `fromStack`: numbers of that project's environments that this program refers to, by key (e.g. the
+    production environment a CI job defers to). Default none."""
 
 
 class AdoptedProject(pulumi.ComponentResource):
-    """A project this stack uses but does not own: found through the owning stack's outputs, or by id."""
+    """A project this program uses but does not own: found through the owning stack's outputs (a
+    `pulumi.StackReference`), or by number. Creates nothing in dbt Cloud."""
 
     project_id: pulumi.Output[int]
     """The project's number."""
+    environment_ids: pulumi.Output[dict[str, int]]
+    """The numbers of the project's environments that this program knows, by key."""
     deploy_key = None
-    """The repository, and so its deploy key, belongs to the stack that created the project."""
+    """The repository, and so its deploy key, belongs to the program that created the project."""
 
     def __init__(self, name: str, args: AdoptedProjectArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("dbtplatform:dbtcloud:AdoptedProject", name, None, opts)
-        settings = args.settings
+        from_stack, project_id = args.get("from_stack"), args.get("project_id")
+        if (from_stack is None) == (project_id is None):
+            raise InvalidArgument("AdoptedProject", name, "fromStack/projectId", from_stack or project_id,
+                                  "give exactly one: the stack that created the project, or its number")
+        super().__init__(type_token(AdoptedProject, "dbtcloud"), name, None, opts)
         self.owner_stack: Optional[pulumi.StackReference] = None
-        if settings.from_stack:
+        if from_stack:
             self.owner_stack = pulumi.StackReference(
-                f"{name}-owner", stack_name=settings.from_stack, opts=pulumi.ResourceOptions(parent=self)
+                f"{name}-owner", stack_name=from_stack, opts=pulumi.ResourceOptions(parent=self)
             )
             self.project_id = self.owner_stack.require_output("projectId").apply(int)
-            self._environment_ids: pulumi.Output[Any] = self.owner_stack.require_output("environmentIds")
+            ids: pulumi.Output[Any] = self.owner_stack.require_output("environmentIds")
         else:
-            self.project_id = pulumi.Output.from_input(settings.id)
-            self._environment_ids = pulumi.Output.from_input(dict(settings.environment_ids))
-        self._source = settings.from_stack or "project.environmentIds"
-        self.register_outputs({"project_id": self.project_id})
+            self.project_id = pulumi.Output.from_input(project_id)
+            ids = pulumi.Output.from_input(dict(args.get("environment_ids") or {}))
+        self.environment_ids = ids.apply(lambda known: {key: int(value) for key, value in known.items()})
+        self._source = from_stack or "environmentIds"
+        self.register_outputs({"project_id": self.project_id, "environment_ids": self.environment_ids})
 
-    def environment_ids(self, keys: Iterable[str]) -> dict[str, pulumi.Output[int]]:
-        """Ids of environments other stacks own (e.g. `production`, for a CI job's deferral), by key."""
-        return {key: self._environment_ids.apply(lambda ids, key=key: self._lookup(ids, key)) for key in keys}
+    def environment_id(self, key: str) -> pulumi.Output[int]:
+        """The number of an environment another program owns (e.g. `production`, for a CI job's deferral)."""
+        return self.environment_ids.apply(lambda ids: self._lookup(ids, key))
 
     def _lookup(self, ids: dict, key: str) -> int:
         if key not in ids:
             raise pulumi.RunError(
                 f"environment {key!r} is not among the environments of {self._source} ({', '.join(ids) or 'none'})"
             )
-        return int(ids[key])
+        return ids[key]

@@ -1,55 +1,97 @@
 """A Databricks service principal for dbt Cloud: its own identity, least privilege, a token nobody handles."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Optional
+from typing import Literal, NotRequired, Optional, TypedDict
 
 import pulumi
 import pulumi_databricks as databricks
 import pulumiverse_time as time
 
-from settings import ServicePrincipalSettings
+from settings.rotation import default_rotation_days, rotation_problem
+from settings.rules import TOKEN_PRINCIPAL_PATTERN, WAREHOUSE_PERMISSION_LEVELS, privilege_problem
+
+from .package import InvalidArgument, one_of, type_token, whole_number
+
+COMPONENT = "DbtServicePrincipal"
 
 
-@dataclass
-class DbtServicePrincipalArgs:
+class TokenUsage(TypedDict):
+    """How the principal gets the workspace's token-usage permission (`CAN_USE` on tokens), which it needs before a
+    token can be made for it. Exactly one way: `viaGroup`, or `manage` with `keepAccessFor`."""
+
+    via_group: NotRequired[str]
+    """Display name of an existing workspace group that has token usage; the principal joins it and nothing else in
+    the workspace changes. Not `users` or `admins`. Required without `manage`."""
+    manage: NotRequired[bool]
+    """True: this component owns the workspace's token permissions, ONE list for the whole workspace that replaces
+    the existing one (so `keepAccessFor` must name everyone else who uses tokens). Default false."""
+    keep_access_for: NotRequired[list[str]]
+    """With `manage`: who else keeps token usage, each `group:<name>`, `user:<email>` or
+    `servicePrincipal:<application id>`. Default none (refused with `manage`)."""
+
+
+class DbtServicePrincipalArgs(TypedDict):
     """Arguments of `DbtServicePrincipal`."""
 
-    settings: ServicePrincipalSettings
-    """Name, cloud, token lifetime and rotation, grants, token-permission opt-in."""
+    display_name: str
+    """Name shown in the workspace's admin settings (also in the token's comment)."""
     warehouse_id: pulumi.Input[str]
-    """The stack's warehouse: the principal gets CAN_USE on it, nothing more."""
-    warehouse_access: Optional[dict[str, str]] = None
-    """Who else keeps access to the warehouse (`group:<name>` -> permission level): its permissions are one list."""
-    workspace_host: Optional[str] = None
-    """Azure: the workspace URL the principal signs in to, to make its own token."""
-    client_secret: Optional[pulumi.Input[str]] = None
-    """Azure: the Entra ID application's client secret (a Pulumi secret)."""
+    """The warehouse dbt runs on (a `SqlWarehouse`'s `warehouseId`): the principal gets CAN_USE on it, nothing more."""
+    token_usage: TokenUsage
+    """How the principal gets token usage before its token is made."""
+    cloud: NotRequired[str]
+    """aws or gcp (a workspace admin makes the token on the principal's behalf, `OboToken`), or azure (an Entra ID
+    application that signs in itself to make its token). Default aws."""
+    credential_lifetime_days: NotRequired[int]
+    """Days until the token expires. Default 90."""
+    rotate_after_days: NotRequired[int]
+    """Days after which the token is replaced by the next `pulumi up --refresh`; at most the lifetime less two weeks
+    (two weekly deploys). Default two thirds of the lifetime (60 of 90)."""
+    credential_rotation: NotRequired[int]
+    """Raise by one to replace the token now (after a leak). Default 1."""
+    catalog_grants: NotRequired[dict[str, list[str]]]
+    """Unity Catalog catalog -> privileges granted on it (catalog privileges, e.g. USE_CATALOG, USE_SCHEMA,
+    CREATE_SCHEMA, CREATE_TABLE, SELECT, MODIFY). Adds this principal's grants only. Default none."""
+    schema_grants: NotRequired[dict[str, list[str]]]
+    """`catalog.schema` -> privileges granted on it (schema privileges: no USE_CATALOG, CREATE_SCHEMA or
+    CREATE_CONNECTION). Default none."""
+    warehouse_access: NotRequired[dict[str, str]]
+    """Who else keeps access to the warehouse, `group:<name>`, `user:<email>` or `servicePrincipal:<application id>`
+    -> CAN_USE, CAN_MONITOR, CAN_MANAGE, CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces
+    the existing one (admins keep theirs). Default none: only the principal (and admins)."""
+    azure_application_id: NotRequired[str]
+    """Azure: the Entra ID application (client) id of the principal. Required with cloud azure."""
+    azure_tenant_id: NotRequired[str]
+    """Azure: the Entra ID tenant id. Required with cloud azure."""
+    workspace_host: NotRequired[str]
+    """Azure: the workspace URL (`https://...`) the principal signs in to, to make its own token. Required with cloud
+    azure."""
+    client_secret: NotRequired[pulumi.Input[str]]
+    """Azure: the Entra ID application's client secret; kept a Pulumi secret. Required with cloud azure."""
 
 
 class DbtServicePrincipal(pulumi.ComponentResource):
-    """The identity dbt Cloud's production runs use.
+    """The identity dbt Cloud's runs use: a `databricks.ServicePrincipal` with Databricks SQL access only, `CAN_USE`
+    on the warehouse (`databricks.Permissions`), its Unity Catalog grants (`databricks.Grant`, one per securable), its
+    token usage (group membership or the workspace's token permissions) and its token.
 
-    The token is made by Pulumi and handed to the dbt Cloud credential as a secret: no person sees or pastes
-    it. On AWS and GCP a workspace admin makes it on the principal's behalf (`OboToken`); on Azure, where that
-    is not offered, the principal signs in with its Entra ID application and makes its own (`Token`).
-    It is replaced when `rotateAfterDays` have passed (a `Rotating` timestamp, see `settings.rotation`) or when
-    `credentialRotation` is raised.
+    The token is made by Pulumi and handed on as a secret: no person sees or pastes it. On AWS and GCP a workspace
+    admin makes it on the principal's behalf (`OboToken`); on Azure, where that is not offered, the principal signs in
+    with its Entra ID application and makes its own (`Token`). It is replaced when `rotateAfterDays` have passed (a
+    `time.Rotating` timestamp) or when `credentialRotation` is raised. Privileges are checked per securable.
     """
 
     application_id: pulumi.Output[str]
     """The principal's application id: what permissions and grants name."""
     token: pulumi.Output[str]
-    """The principal's token (a Pulumi secret)."""
+    """The principal's token (a Pulumi secret), e.g. for a `DbtEnvironments` credential."""
 
     def __init__(self, name: str, args: DbtServicePrincipalArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("dbtplatform:databricks:ServicePrincipal", name, None, opts)
-        settings = args.settings
+        self._check(name, args)
+        super().__init__(type_token(DbtServicePrincipal, "databricks", "ServicePrincipal"), name, None, opts)
         self.principal = databricks.ServicePrincipal(
             f"{name}-principal",
-            display_name=settings.display_name,
-            application_id=settings.azure_application_id,
+            display_name=args["display_name"],
+            application_id=args.get("azure_application_id"),
             databricks_sql_access=True,
             # Least privilege: SQL only, no workspace UI, no clusters.
             workspace_access=False,
@@ -57,36 +99,64 @@ class DbtServicePrincipal(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.application_id = self.principal.application_id
-        token_usage = self._token_permissions(name, settings)
+        token_usage = self._token_permissions(name, args["token_usage"])
         self.token = self._token(name, args, token_usage)
         # Authoritative: the warehouse's whole access list (admins keep theirs), so everyone who keeps access is in it.
         self.warehouse_access = databricks.Permissions(
             f"{name}-warehouse-use",
-            sql_endpoint_id=args.warehouse_id,
+            sql_endpoint_id=args["warehouse_id"],
             access_controls=[
                 databricks.PermissionsAccessControlArgs(service_principal_name=self.application_id,
                                                         permission_level="CAN_USE"),
-                *(self._access(principal, level) for principal, level in (args.warehouse_access or {}).items()),
+                *(self._access(principal, level) for principal, level in (args.get("warehouse_access") or {}).items()),
             ],
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.grants = self._grants(name, settings)
+        self.grants = self._grants(name, args)
         self.register_outputs({"application_id": self.application_id, "token": self.token})
 
-    def _token_permissions(self, name: str, settings: ServicePrincipalSettings) -> pulumi.Resource:
+    @staticmethod
+    def _check(name: str, args: DbtServicePrincipalArgs) -> None:
+        cloud = args.get("cloud", "aws")
+        one_of(COMPONENT, name, "cloud", cloud, ("aws", "gcp", "azure"))
+        if cloud == "azure":
+            for key, camel in (("azure_application_id", "azureApplicationId"), ("azure_tenant_id", "azureTenantId"),
+                               ("workspace_host", "workspaceHost"), ("client_secret", "clientSecret")):
+                if args.get(key) is None:
+                    raise InvalidArgument(COMPONENT, name, camel, None, "required with cloud azure (the principal "
+                                          "signs in with its Entra ID application to make its own token)")
+        lifetime = whole_number(COMPONENT, name, "credentialLifetimeDays", args.get("credential_lifetime_days", 90))
+        rotation = whole_number(COMPONENT, name, "rotateAfterDays",
+                                args.get("rotate_after_days") or default_rotation_days(lifetime))
+        whole_number(COMPONENT, name, "credentialRotation", args.get("credential_rotation", 1))
+        problem = rotation_problem(lifetime, rotation)
+        if problem:
+            raise InvalidArgument(COMPONENT, name, "rotateAfterDays", rotation, problem)
+        for securable, key, camel in (("catalog", "catalog_grants", "catalogGrants"),
+                                      ("schema", "schema_grants", "schemaGrants")):
+            for target, privileges in (args.get(key) or {}).items():
+                for privilege in privileges:
+                    problem = privilege_problem(securable, privilege)
+                    if problem:
+                        raise InvalidArgument(COMPONENT, name, f"{camel}.{target}", privilege, problem)
+        for principal, level in (args.get("warehouse_access") or {}).items():
+            _check_principal(name, "warehouseAccess", principal)
+            one_of(COMPONENT, name, f"warehouseAccess.{principal}", level, WAREHOUSE_PERMISSION_LEVELS)
+        _check_token_usage(name, args.get("token_usage"))
+
+    def _token_permissions(self, name: str, usage: TokenUsage) -> pulumi.Resource:
         """What gives the principal token usage; its token is made only after it (obo_token.md makes the token
         depend on the token-usage permission, or the API refuses to make one)."""
-        permissions = settings.token_permissions
-        if permissions.via_group:
+        if usage.get("via_group"):
             # Join a group that already has token usage: nothing else in the workspace changes.
-            group = databricks.get_group_output(display_name=permissions.via_group,
+            group = databricks.get_group_output(display_name=usage["via_group"],
                                                 opts=pulumi.InvokeOutputOptions(parent=self))
             return databricks.GroupMember(
                 f"{name}-token-group", group_id=group.id, member_id=self.principal.id,
                 opts=pulumi.ResourceOptions(parent=self),
             )
         # One list for the whole workspace, replacing the existing one: everyone named keeps token access.
-        others = [self._access(principal, "CAN_USE") for principal in permissions.keep_access_for]
+        others = [self._access(principal, "CAN_USE") for principal in usage.get("keep_access_for") or []]
         return databricks.Permissions(
             f"{name}-token-usage",
             authorization="tokens",
@@ -102,12 +172,13 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         return databricks.PermissionsAccessControlArgs(**{field: who, "permission_level": level})
 
     def _token(self, name: str, args: DbtServicePrincipalArgs, token_usage: pulumi.Resource) -> pulumi.Output[str]:
-        settings = args.settings
-        comment = f"dbt Cloud runs ({settings.display_name}), rotation {settings.credential_rotation}"
+        lifetime_days = int(args.get("credential_lifetime_days", 90))
+        comment = f"dbt Cloud runs ({args['display_name']}), rotation {int(args.get('credential_rotation', 1))}"
         # Recreated by `pulumi up --refresh` once its rotation time has passed (settings.rotation explains why a
         # time trigger is needed); its new timestamp replaces the token. Never protected: rotating means replacing.
         self.rotation = time.Rotating(
-            f"{name}-token-rotation", rotation_days=settings.rotation_days,
+            f"{name}-token-rotation",
+            rotation_days=int(args.get("rotate_after_days") or default_rotation_days(lifetime_days)),
             opts=pulumi.ResourceOptions(parent=self, protect=False),
         )
         # A token cannot be changed, only replaced: a new rotation time, rotation number or lifetime makes a new
@@ -116,33 +187,61 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         token_opts = pulumi.ResourceOptions(parent=self, depends_on=[token_usage], protect=False,
                                             replace_on_changes=["comment", "lifetimeSeconds"],
                                             replacement_trigger=self.rotation.rotation_rfc3339)
-        if settings.cloud == "azure":
+        lifetime_seconds = lifetime_days * 24 * 3600
+        if args.get("cloud", "aws") == "azure":
             signed_in = databricks.Provider(
                 f"{name}-as-principal",
-                host=args.workspace_host,
-                azure_client_id=settings.azure_application_id,
-                azure_client_secret=pulumi.Output.secret(args.client_secret),
-                azure_tenant_id=settings.azure_tenant_id,
+                host=args.get("workspace_host"),
+                azure_client_id=args.get("azure_application_id"),
+                azure_client_secret=pulumi.Output.secret(args.get("client_secret")),
+                azure_tenant_id=args.get("azure_tenant_id"),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.principal]),
             )
-            token = databricks.Token(f"{name}-token", comment=comment,
-                                     lifetime_seconds=settings.credential_lifetime_seconds,
+            token = databricks.Token(f"{name}-token", comment=comment, lifetime_seconds=lifetime_seconds,
                                      opts=token_opts.merge(pulumi.ResourceOptions(provider=signed_in)))
         else:
             token = databricks.OboToken(f"{name}-token", application_id=self.application_id, comment=comment,
-                                        lifetime_seconds=settings.credential_lifetime_seconds, opts=token_opts)
+                                        lifetime_seconds=lifetime_seconds, opts=token_opts)
         return pulumi.Output.secret(token.token_value)
 
-    def _grants(self, name: str, settings: ServicePrincipalSettings) -> list[databricks.Grant]:
+    def _grants(self, name: str, args: DbtServicePrincipalArgs) -> list[databricks.Grant]:
         # `Grant` adds this principal's privileges without touching anyone else's (unlike `Grants`).
         grants = [
             databricks.Grant(f"{name}-catalog-{catalog}", principal=self.application_id, catalog=catalog,
                              privileges=list(privileges), opts=pulumi.ResourceOptions(parent=self))
-            for catalog, privileges in settings.catalog_grants.items()
+            for catalog, privileges in (args.get("catalog_grants") or {}).items()
         ]
         grants += [
             databricks.Grant(f"{name}-schema-{schema.replace('.', '-')}", principal=self.application_id,
                              schema=schema, privileges=list(privileges), opts=pulumi.ResourceOptions(parent=self))
-            for schema, privileges in settings.schema_grants.items()
+            for schema, privileges in (args.get("schema_grants") or {}).items()
         ]
         return grants
+
+
+def _check_principal(name: str, key: str, principal: str) -> None:
+    if not TOKEN_PRINCIPAL_PATTERN.match(principal):
+        raise InvalidArgument(COMPONENT, name, key, principal,
+                              "write group:<name>, user:<email> or servicePrincipal:<application id>")
+
+
+def _check_token_usage(name: str, usage: Optional[TokenUsage]) -> None:
+    usage = usage or {}
+    group, manage, others = usage.get("via_group"), usage.get("manage", False), usage.get("keep_access_for") or []
+    way: Literal["group", "manage", "none"] = "manage" if manage else ("group" if group else "none")
+    if way == "none":
+        raise InvalidArgument(COMPONENT, name, "tokenUsage", usage, "give viaGroup (a group that has token usage) or "
+                              "manage: true with keepAccessFor: the token can only be made once the principal has it")
+    if way == "manage" and group:
+        raise InvalidArgument(COMPONENT, name, "tokenUsage", usage, "give manage: true or viaGroup, not both")
+    if way == "manage" and not others:
+        raise InvalidArgument(COMPONENT, name, "tokenUsage.keepAccessFor", others,
+                              "manage: true replaces the workspace's token permissions: name who else keeps using "
+                              "tokens (at least the group of people who do today, e.g. group:users)")
+    if way == "group" and others:
+        raise InvalidArgument(COMPONENT, name, "tokenUsage.keepAccessFor", others, "only applies with manage: true")
+    if group in ("users", "admins"):
+        raise InvalidArgument(COMPONENT, name, "tokenUsage.viaGroup", group, "a system group whose members Databricks "
+                              "manages itself: name a group you made that has token usage, or use manage: true")
+    for principal in others:
+        _check_principal(name, "tokenUsage.keepAccessFor", principal)

@@ -103,13 +103,3 @@ class ProjectSettings(SettingsModel):
     def creates_project(self) -> bool:
         """True when this stack creates (and owns) the project and its repository."""
         return self.name is not None
-
-
-
-
-def ci_trigger_problem(strategy: str) -> str:
-    """Why a pull-request or merge job cannot run in a project whose repository is cloned with `strategy`."""
-    return (f"runs on pull requests or merges, but the project's repository is cloned with {strategy}, which gets no "
-            "pull-request events (docs.getdbt.com, \"CI jobs\", prerequisites): connect it through the dbt Cloud "
-            "GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab (deploy_token) or Azure "
-            "DevOps (azure_active_directory_app)")

@@ -190,3 +190,35 @@ def suggest_dbt_version(value: str) -> Optional[str]:
     """The accepted spelling of a version users often write short (`1.7` or `1.7.3` -> `1.7.0-latest`)."""
     match = re.match(r"^v?(\d+)\.(\d+)(\.\d+)?$", value.strip())
     return f"{match.group(1)}.{match.group(2)}.0-latest" if match else None
+
+
+def auto_stop_problem(minutes: int, allow_never_stop: bool, serverless: bool) -> Optional[str]:
+    """Why a warehouse's auto-stop is refused, or None: 0 only when never stopping is asked for, else the API floor."""
+    if minutes == 0:
+        if allow_never_stop:
+            return None
+        return ("autoStopMinutes: 0 means the warehouse never stops and bills around the clock; "
+                "set allowNeverStop: true if that is really meant")
+    floor = MIN_AUTO_STOP_MINUTES_SERVERLESS if serverless else MIN_AUTO_STOP_MINUTES_CLASSIC
+    if minutes < floor:
+        kind = "serverless" if serverless else "pro and classic"
+        return f"autoStopMinutes must be 0 or at least {floor} for {kind} warehouses"
+    return None
+
+
+def privilege_problem(securable: Literal["catalog", "schema"], privilege: str) -> Optional[str]:
+    """Why a Unity Catalog privilege cannot be granted on this kind of securable, or None."""
+    if privilege in PRIVILEGE_HINTS:
+        return PRIVILEGE_HINTS[privilege]
+    allowed = typing.get_args(CatalogPrivilege if securable == "catalog" else SchemaPrivilege)
+    if privilege not in allowed:
+        return f"{privilege!r} cannot be granted on a {securable}: allowed are {', '.join(allowed)}"
+    return None
+
+
+def ci_trigger_problem(strategy: str) -> str:
+    """Why a pull-request or merge job cannot run in a project whose repository is cloned with `strategy`."""
+    return (f"runs on pull requests or merges, but the project's repository is cloned with {strategy}, which gets no "
+            "pull-request events (docs.getdbt.com, \"CI jobs\", prerequisites): connect it through the dbt Cloud "
+            "GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab (deploy_token) or Azure "
+            "DevOps (azure_active_directory_app)")

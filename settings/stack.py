@@ -16,7 +16,8 @@ from .cost import CostSettings
 from .environments import EnvironmentSettings
 from .jobs import JobSettings, find_cycle
 from .notifications import NotificationSettings
-from .project import ProjectSettings, ci_trigger_problem
+from .project import ProjectSettings
+from .rules import ci_trigger_problem
 from .schedule import format_runs, next_runs
 from .service_principal import ServicePrincipalSettings
 from .variables import check_variable

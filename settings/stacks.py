@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import Problem
-from .project import ci_trigger_problem
+from .rules import ci_trigger_problem
 from .stack import StackSettings
 
 

@@ -59,15 +59,7 @@ class WarehouseSettings(SettingsModel):
             raise ValueError("serverless: true needs warehouseType: PRO")
         if self.min_clusters > self.max_clusters:
             raise ValueError(f"minClusters ({self.min_clusters}) must not exceed maxClusters ({self.max_clusters})")
-        if self.auto_stop_minutes == 0:
-            if not self.allow_never_stop:
-                raise ValueError(
-                    "autoStopMinutes: 0 means the warehouse never stops and bills around the clock; "
-                    "set allowNeverStop: true if that is really meant"
-                )
-        else:
-            floor = rules.MIN_AUTO_STOP_MINUTES_SERVERLESS if self.serverless else rules.MIN_AUTO_STOP_MINUTES_CLASSIC
-            if self.auto_stop_minutes < floor:
-                kind = "serverless" if self.serverless else "pro and classic"
-                raise ValueError(f"autoStopMinutes must be 0 or at least {floor} for {kind} warehouses")
+        problem = rules.auto_stop_problem(self.auto_stop_minutes, self.allow_never_stop, self.serverless)
+        if problem:
+            raise ValueError(problem)
         return self

@@ -5,6 +5,7 @@
     python -m synth diff STACK --base REF [--json]   what changes against git ref REF (exit 0 none, 1 some)
     python -m synth cost [STACK ...]    models, warehouse hours and dollars per month (all stacks by default)
     python -m synth schema [--write]    the JSON Schema of stack files, generated from the settings model
+    python -m synth package-schema [--write]   the Pulumi package schema of components/, as the package infers it
 
 Exit status: 0 fine, 1 the stack config is invalid or declares what the real providers refuse (the
 problems are printed), 2 bad usage or a stack file missing or unreadable as the Pulumi CLI reads it (not YAML,
@@ -29,7 +30,7 @@ from .diff import main as diff_main
 from .render import PROJECT_ROOT, render
 from .tree import as_json, as_tree
 
-COMMANDS = ("check", "cost", "diff", "schema")
+COMMANDS = ("check", "cost", "diff", "schema", "package-schema")
 
 
 def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cost(argv[1:])
         if argv and argv[0] == "schema":
             return _schema(argv[1:])
+        if argv and argv[0] == "package-schema":
+            return _package_schema(argv[1:])
         return _show(argv)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -126,6 +129,25 @@ def _schema(argv: list[str]) -> int:
     if args.write:
         (PROJECT_ROOT / SCHEMA_FILE).write_text(text, encoding="utf-8")
         print(f"wrote {SCHEMA_FILE}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _package_schema(argv: list[str]) -> int:
+    # Imported here: the components import the providers' SDKs (seconds), which the other commands do without.
+    from .package_schema import PACKAGE_SCHEMA_FILE, package_schema_text
+
+    parser = argparse.ArgumentParser(prog="python -m synth package-schema",
+                                     description="Print the Pulumi package schema of the components (inferred offline "
+                                                 "from their type annotations, as `pulumi package add` gets it).")
+    parser.add_argument("--write", action="store_true",
+                        help=f"write it to {PACKAGE_SCHEMA_FILE} instead of printing it")
+    args = parser.parse_args(argv)
+    text = package_schema_text()
+    if args.write:
+        (PROJECT_ROOT / PACKAGE_SCHEMA_FILE).write_text(text, encoding="utf-8")
+        print(f"wrote {PACKAGE_SCHEMA_FILE}")
     else:
         sys.stdout.write(text)
     return 0

@@ -32,7 +32,8 @@ JOB = "dbtcloud:index/job:Job"
 NOTIFICATION = "dbtcloud:index/partialNotification:PartialNotification"
 EVENTS = (("success", "onSuccesses"), ("failure", "onFailures"), ("cancel", "onCancels"), ("warning", "onWarnings"))
 
-CODE_PATHS = ("__main__.py", "runtime_config.py", "Pulumi.yaml", "settings", "components", "synth", "requirements.txt")
+CODE_PATHS = ("__main__.py", "runtime_config.py", "stack_args.py", "Pulumi.yaml", "settings", "components", "synth",
+              "requirements.txt")
 """What decides how stack files are read: where it equals the loaded code, a tree renders in-process."""
 
 REPLACED_BY = {

@@ -38,9 +38,18 @@ def pytest_collection_modifyitems(session, config, items):
 
         BACKGROUND["folder"] = Path(tempfile.mkdtemp(prefix="diff-code-change-"))
         BACKGROUND["code change"] = start_code_change_render(BACKGROUND["folder"])
+    # Likewise the component package's provider, a process of its own as `pulumi package add` runs it.
+    if any(item.name == "test_the_packages_provider_serves_the_committed_schema" for item in items):
+        from package_provider import start_provider
+
+        BACKGROUND["provider"] = start_provider()
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if "provider" in BACKGROUND:
+        from package_provider import stop_provider
+
+        stop_provider(BACKGROUND.pop("provider"))
     if "code change" in BACKGROUND:
         BACKGROUND["code change"][1].exception()  # never leave the process behind (its test reports a failure)
         shutil.rmtree(BACKGROUND["folder"], ignore_errors=True)
