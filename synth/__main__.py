@@ -1,23 +1,18 @@
-"""The offline runner's command line.
+"""The offline runner's command line: `python -m synth [COMMAND] ...` (see `--help`, or the README).
 
-    python -m synth STACK [--json]      what a stack declares, as a tree (or JSON)
-    python -m synth check [STACK ...]   validate stack files (all of them by default); exit 1 on problems
-    python -m synth diff STACK --base REF [--json]   what changes against git ref REF (exit 0 none, 1 some)
-    python -m synth cost [STACK ...]    models, warehouse hours and dollars per month (all stacks by default)
-    python -m synth schema [--write]    the JSON Schema of stack files, generated from the settings model
-    python -m synth package-schema [--write]   the Pulumi package schema of components/, as the package infers it
-
-Exit status: 0 fine, 1 the stack config is invalid or declares what the real providers refuse (the
-problems are printed), 2 bad usage or a stack file missing or unreadable as the Pulumi CLI reads it (not YAML,
-a key given twice, a key that is not `namespace:name`).
+Each subcommand is declared once, in `COMMANDS`: its help, its arguments and the function that runs it. A stack
+name alone (`python -m synth prod`) means `show`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
+from typing import Callable
 
 from settings import ConfigError
 from settings.schema import SCHEMA_FILE, stack_file_schema
@@ -26,11 +21,148 @@ from settings.stackfile import StackFileError, project_name
 from .check import all_stacks, check, report
 from .contract import ContractViolation
 from .cost import cost_table, load
-from .diff import main as diff_main
+from .diff import DiffError, as_dict, diff_stack, format_diff
 from .render import PROJECT_ROOT, render
 from .tree import as_json, as_tree
 
-COMMANDS = ("check", "cost", "diff", "schema", "package-schema")
+OK, INVALID, USAGE, CRASH = 0, 1, 2, 3
+"""Exit statuses shared by every command (`diff` reads 1 as "changes", never as an error)."""
+
+EXIT_STATUSES = """exit status:
+  0  fine (diff: no changes)
+  1  the stack config is invalid or declares what the real providers refuse; the problems are printed
+     (diff: the stack changes)
+  2  bad usage, or a stack file missing or unreadable as the Pulumi CLI reads it (diff: the diff could not
+     be made, e.g. the base does not render)
+  3  a bug in synth itself (set SYNTH_TRACEBACK=1 to see where): never a result"""
+
+
+def _show(args: argparse.Namespace) -> int:
+    try:
+        rendering = render(args.stack, args.root)
+    except (ConfigError, ContractViolation) as error:
+        return _fail(error, INVALID)
+    print(json.dumps(as_json(rendering), indent=2) if args.json else as_tree(rendering))
+    return OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    problems, warnings = check(args.root, args.stacks or all_stacks(args.root))
+    text, passed = report(problems, warnings)
+    print(text, file=sys.stdout if passed else sys.stderr)
+    return OK if passed else INVALID
+
+
+def _diff(args: argparse.Namespace) -> int:
+    try:
+        diff = diff_stack(args.stack, args.base, args.root)
+    except (DiffError, StackFileError, ConfigError, ContractViolation) as error:
+        return _fail(error, USAGE)  # not 1: a workflow reads 1 as "changes"
+    print(json.dumps(as_dict(diff), indent=2) if args.json else format_diff(diff))
+    return INVALID if diff.changed else OK
+
+
+def _cost(args: argparse.Namespace) -> int:
+    try:
+        loaded = {stack: load(args.root, stack) for stack in args.stacks or all_stacks(args.root)}
+    except ConfigError as error:
+        return _fail(error, INVALID)
+    print(cost_table({stack: (result, result.cost) for stack, result in loaded.items()}))
+    return OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    return _emit(json.dumps(stack_file_schema(project_name(args.root)), indent=2) + "\n", SCHEMA_FILE, args)
+
+
+def _package_schema(args: argparse.Namespace) -> int:
+    # Imported here: the components import the providers' SDKs (seconds), which the other commands do without.
+    from .package_schema import PACKAGE_SCHEMA_FILE, package_schema_text
+
+    return _emit(package_schema_text(), PACKAGE_SCHEMA_FILE, args)
+
+
+def _emit(text: str, file_name: str, args: argparse.Namespace) -> int:
+    if args.write:
+        (args.root / file_name).write_text(text, encoding="utf-8")
+        print(f"wrote {file_name}")
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
+def _stack(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stack", help="stack name: the X of Pulumi.X.yaml (e.g. prod, dev)")
+
+
+def _stacks(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stacks", nargs="*", help="stacks (default: every Pulumi.*.yaml here)")
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def _write(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--write", action="store_true", help="write the file instead of printing it")
+
+
+COMMANDS: dict[str, tuple[str, list[Callable[[argparse.ArgumentParser], None]], Callable[[argparse.Namespace], int]]] = {
+    "show": ("what a stack declares, as a tree (or JSON): the real program, run under the providers' mocks",
+             [_stack, _json], _show),
+    "check": ("validate stack files, alone and against each other", [_stacks], _check),
+    "diff": ("what a change does to a stack against a git ref (exit 0 none, 1 changes, 2 could not tell)",
+             [_stack, _json, lambda p: p.add_argument("--base", required=True, help="git ref, e.g. origin/main")],
+             _diff),
+    "cost": ("models, warehouse hours and dollars per month, per stack and for the account", [_stacks], _cost),
+    "schema": (f"the JSON Schema of stack files ({SCHEMA_FILE}), generated from the settings", [_write], _schema),
+    "package-schema": ("the Pulumi package schema of components/, as `pulumi package add` infers it", [_write],
+                       _package_schema),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, every subcommand declared once from `COMMANDS`."""
+    top = argparse.ArgumentParser(
+        prog="python -m synth", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Offline: render, check, diff and cost this project's stacks without credentials or network. "
+                    "`python -m synth STACK` is short for `python -m synth show STACK`.",
+        epilog=EXIT_STATUSES)
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (summary, arguments, run) in COMMANDS.items():
+        command = commands.add_parser(name, help=summary, description=summary, epilog=EXIT_STATUSES,
+                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+        for add in arguments:
+            add(command)
+        command.add_argument("--root", type=Path, default=PROJECT_ROOT,
+                             help="the project's folder, with Pulumi.yaml and the stack files (default: this one)")
+        command.set_defaults(run=run)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.unraisablehook = _quiet_event_loop_teardown
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        argv.insert(0, "show")
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help (0) or bad usage (2)
+        return int(exit_.code or 0)
+    try:
+        return args.run(args)
+    except StackFileError as error:
+        return _fail(error, USAGE)
+    except Exception as error:  # noqa: BLE001 - a bug must never read as a result (1 is "changes" to diff)
+        if os.environ.get("SYNTH_TRACEBACK"):
+            traceback.print_exc()
+        print(f"internal error (a bug in synth, please report it): {type(error).__name__}: {error}", file=sys.stderr)
+        return CRASH
+
+
+def _fail(error: Exception, status: int) -> int:
+    print(f"error: {error}", file=sys.stderr)
+    return status
 
 
 def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
@@ -38,119 +170,6 @@ def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
     # their __del__ may complain about an already-closed pipe. Harmless, and noise for the reader.
     if "BaseEventLoop.__del__" not in repr(unraisable.object):
         sys.__unraisablehook__(unraisable)
-
-
-def main(argv: list[str] | None = None) -> int:
-    sys.unraisablehook = _quiet_event_loop_teardown
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        if argv and argv[0] == "check":
-            return _check(argv[1:])
-        if argv and argv[0] == "diff":
-            return _diff(argv[1:])
-        if argv and argv[0] == "cost":
-            return _cost(argv[1:])
-        if argv and argv[0] == "schema":
-            return _schema(argv[1:])
-        if argv and argv[0] == "package-schema":
-            return _package_schema(argv[1:])
-        return _show(argv)
-    except StackFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-
-
-def _show(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m synth",
-        description="Render a stack offline: run the real program under Pulumi mocks and print what it declares. "
-                    f"Other commands: {', '.join(COMMANDS)} (python -m synth COMMAND --help).",
-    )
-    parser.add_argument("stack", help="stack name: the X of Pulumi.X.yaml (e.g. prod, dev)")
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a tree")
-    parser.add_argument("--root", type=Path, default=PROJECT_ROOT,
-                        help="folder with Pulumi.yaml, __main__.py and the stack file (default: this project)")
-    args = parser.parse_args(argv)
-    try:
-        rendering = render(args.stack, args.root)
-    except (ConfigError, ContractViolation) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(json.dumps(as_json(rendering), indent=2) if args.json else as_tree(rendering))
-    return 0
-
-
-def _check(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m synth check",
-                                     description="Validate stack files offline, alone and against each other.")
-    parser.add_argument("stacks", nargs="*", help="stacks to check (default: every Pulumi.*.yaml here)")
-    parser.add_argument("--root", type=Path, default=PROJECT_ROOT,
-                        help="folder with Pulumi.yaml and the stack files (default: this project)")
-    args = parser.parse_args(argv)
-    problems, warnings = check(args.root, args.stacks or all_stacks(args.root))
-    text, passed = report(problems, warnings)
-    print(text, file=sys.stdout if passed else sys.stderr)
-    return 0 if passed else 1
-
-
-def _diff(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m synth diff",
-        description="Compare a stack as declared at a git ref with the working tree, offline. "
-                    "Exit status: 0 no changes, 1 changes, 2 the diff could not be made.")
-    parser.add_argument("stack", help="stack name (e.g. prod, dev)")
-    parser.add_argument("--base", required=True, help="git ref to compare against (e.g. origin/main)")
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="the project's folder (a git work tree)")
-    args = parser.parse_args(argv)
-    return diff_main(args.stack, args.base, args.json, args.root)
-
-
-def _cost(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m synth cost",
-                                     description="Estimate each stack's monthly models and warehouse cost, offline.")
-    parser.add_argument("stacks", nargs="*", help="stacks to estimate (default: every Pulumi.*.yaml here)")
-    args = parser.parse_args(argv)
-    try:
-        loaded = {stack: load(PROJECT_ROOT, stack) for stack in args.stacks or all_stacks(PROJECT_ROOT)}
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(cost_table({stack: (result, result.cost) for stack, result in loaded.items()}))
-    return 0
-
-
-def _schema(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m synth schema",
-                                     description="Print the JSON Schema of stack files (generated from the settings).")
-    parser.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_FILE} instead of printing it")
-    args = parser.parse_args(argv)
-    text = json.dumps(stack_file_schema(project_name(PROJECT_ROOT)), indent=2) + "\n"
-    if args.write:
-        (PROJECT_ROOT / SCHEMA_FILE).write_text(text, encoding="utf-8")
-        print(f"wrote {SCHEMA_FILE}")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def _package_schema(argv: list[str]) -> int:
-    # Imported here: the components import the providers' SDKs (seconds), which the other commands do without.
-    from .package_schema import PACKAGE_SCHEMA_FILE, package_schema_text
-
-    parser = argparse.ArgumentParser(prog="python -m synth package-schema",
-                                     description="Print the Pulumi package schema of the components (inferred offline "
-                                                 "from their type annotations, as `pulumi package add` gets it).")
-    parser.add_argument("--write", action="store_true",
-                        help=f"write it to {PACKAGE_SCHEMA_FILE} instead of printing it")
-    args = parser.parse_args(argv)
-    text = package_schema_text()
-    if args.write:
-        (PROJECT_ROOT / PACKAGE_SCHEMA_FILE).write_text(text, encoding="utf-8")
-        print(f"wrote {PACKAGE_SCHEMA_FILE}")
-    else:
-        sys.stdout.write(text)
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth.render import Rendering, render  # noqa: E402
-
 # Import the SDKs once, up front, and move everything they made out of the garbage collector's sight: the
 # collector then no longer walks those hundreds of thousands of objects again after every test.
 import pulumi_databricks  # noqa: E402,F401
 import pulumi_dbtcloud  # noqa: E402,F401
+
+from synth.render import Rendering, render  # noqa: E402
 
 gc.freeze()
 
@@ -62,6 +62,14 @@ def project(tmp_path) -> Path:
     for name in ("Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml", "Pulumi.dev.yaml"):
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A throw-away git repository holding the project, committed once (for `synth diff`)."""
+    from repo_copy import project_repo
+
+    return project_repo(tmp_path)
 
 
 @pytest.fixture(scope="session")

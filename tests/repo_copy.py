@@ -38,7 +38,7 @@ def project_repo(folder: Path) -> Path:
 def start_code_change_render(folder: Path) -> tuple[Path, Future]:
     """A repository whose last commit has other component code than its working tree, and the rendering of
     `prod` at that commit, started in the background (it runs in a process of its own, as the diff does)."""
-    from synth.diff import _render_at
+    from synth.diff import render_at
 
     repo = project_repo(folder)
     jobs = repo / "components" / "jobs.py"
@@ -46,4 +46,4 @@ def start_code_change_render(folder: Path) -> tuple[Path, Future]:
     jobs.write_text(original.replace("validate_execute_steps=True", "validate_execute_steps=False"))
     commit(repo, "other code")
     jobs.write_text(original)
-    return repo, ThreadPoolExecutor(max_workers=1).submit(_render_at, "prod", "HEAD", repo)
+    return repo, ThreadPoolExecutor(max_workers=1).submit(render_at, "prod", "HEAD", repo)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from helpers import CONNECTION, CREDENTIAL, ENVIRONMENT, JOB, PROJECT, PROJECT_REPOSITORY, REPOSITORY, SQL_ENDPOINT, plain
+from helpers import (
+    CONNECTION,
+    CREDENTIAL,
+    ENVIRONMENT,
+    JOB,
+    PROJECT,
+    PROJECT_REPOSITORY,
+    REPOSITORY,
+    SQL_ENDPOINT,
+    plain,
+)
 from program import declare
 from stack_config import raw_config, short_values
+
 from synth.__main__ import main
 
 IDS = {

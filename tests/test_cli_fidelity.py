@@ -14,13 +14,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from program import declare
 from helpers import run_synth as synth
+from program import declare
 from stack_config import ROOT, append, edit
 
+from runtime_config import read_runtime_config
 from settings import ConfigError, RawConfig, load_settings
 from settings.schema import stack_file_schema
-from runtime_config import read_runtime_config
 from settings.stackfile import StackFileError, load_stack_file
 
 PROJECT = "dbtcloud-databricks"

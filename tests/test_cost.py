@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from stack_config import raw_config, short_values
 
 from settings import load_settings
 from settings.cost import HOURS_PER_MONTH, runs_per_month, runs_per_year, stack_cost
-from stack_config import raw_config, short_values
 from synth.__main__ import main
 
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from helpers import CONNECTION, CREDENTIAL, ENV_VAR, ENVIRONMENT, JOB, PROJECT, SQL_ENDPOINT, STACK_REFERENCE, only, plain
+from helpers import (
+    CONNECTION,
+    CREDENTIAL,
+    ENV_VAR,
+    ENVIRONMENT,
+    JOB,
+    PROJECT,
+    SQL_ENDPOINT,
+    STACK_REFERENCE,
+    only,
+    plain,
+)
 
 
 def environment(rendering, name):

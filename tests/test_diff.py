@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from conftest import BACKGROUND
-from repo_copy import commit, project_repo
+from repo_copy import commit
 from stack_config import edit
+
 from synth.__main__ import main
-from synth.diff import _render_tree, compare, diff_stack, format_diff
+from synth.diff import compare, diff_stack, format_diff, render_tree
 
-
-@pytest.fixture
-def repo(tmp_path):
-    return project_repo(tmp_path)
 
 def test_no_change_exits_0(repo, capsys):
     assert main(["diff", "prod", "--base", "HEAD", "--root", str(repo)]) == 0
@@ -101,7 +96,7 @@ def test_a_code_change_renders_the_base_with_its_own_code():
     # The base commit has other component code than the working tree, so the base renders in a process of its
     # own (started when the session started, on the other core: see conftest.py).
     repo, base = BACKGROUND["code change"]
-    diff = compare("prod", "HEAD", base.result(), _render_tree("prod", repo))
+    diff = compare("prod", "HEAD", base.result(), render_tree("prod", repo))
     assert {(r.name, c.path, c.before, c.after) for r in diff.resources for c in r.changes} == {
         ("jobs-daily-pipeline", "validateExecuteSteps", False, True),
         ("jobs-marts-quality", "validateExecuteSteps", False, True),

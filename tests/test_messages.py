@@ -58,3 +58,39 @@ def test_a_cron_that_never_fires_is_refused_by_check_and_render_alike(project, c
         status, printed = run_synth(capsys, *argv)
         assert status == 1 and "Traceback" not in printed, argv
         assert "jobs.daily-pipeline.schedule.cron: never fires" in printed
+
+
+def test_help_lists_every_command_and_the_exit_statuses(capsys):
+    status, printed = run_synth(capsys, "--help")
+    assert status == 0
+    for command in ("show", "check", "diff", "cost", "schema", "package-schema"):
+        assert f"    {command}" in printed
+    assert "exit status:" in printed and "3  a bug in synth itself" in printed
+    status, printed = run_synth(capsys, "diff", "--help")
+    assert status == 0 and "--base" in printed and "exit status:" in printed
+
+
+def test_a_crash_never_shares_an_exit_status_with_a_result(capsys, monkeypatch):
+    """The preview workflow reads `synth diff`'s 1 as "changes": a bug must end with its own status."""
+    import synth.__main__ as cli
+
+    def broken(*args):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "diff_stack", broken)
+    status, printed = run_synth(capsys, "diff", "prod", "--base", "HEAD")
+    assert status == 3
+    assert "internal error (a bug in synth, please report it): KeyError" in printed and "Traceback" not in printed
+
+
+def test_a_base_that_does_not_validate_is_named_as_the_base(repo, capsys):
+    from repo_copy import commit
+    from stack_config import edit as edit_stack
+
+    edit_stack(repo, "prod", "autoStopMinutes: 10", "autoStopMinutes: 3")
+    commit(repo, "a base that no longer validates")
+    edit_stack(repo, "prod", "autoStopMinutes: 3", "autoStopMinutes: 10")
+    status, printed = run_synth(capsys, "diff", "prod", "--base", "HEAD", "--root", str(repo))
+    assert status == 2
+    assert "the base, prod at HEAD, does not render" in printed
+    assert "autoStopMinutes must be 0 or at least 10" in printed

@@ -17,10 +17,10 @@ import pulumi_databricks as databricks
 import pulumi_dbtcloud as dbtcloud
 import pulumiverse_time as time_provider
 import pytest
-
 from program import MAIN
-from settings import PROJECT_NAME
 from stack_config import raw_config, short_values
+
+from settings import PROJECT_NAME
 from synth import contract
 from synth.contract import ContractViolation
 from synth.render import render, run_under_mocks

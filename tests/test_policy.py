@@ -6,10 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
-
 from helpers import plain
 from program import declare
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from stack_config import raw_config, short_values
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "policy"))

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from helpers import (CONNECTION, CREDENTIAL, ENV_VAR, ENVIRONMENT, JOB, NOTIFICATION, PROJECT, PROJECT_REPOSITORY,
-                     REPOSITORY, SQL_ENDPOINT, is_int, only, plain)
+from helpers import (
+    CONNECTION,
+    CREDENTIAL,
+    ENV_VAR,
+    ENVIRONMENT,
+    JOB,
+    NOTIFICATION,
+    PROJECT,
+    PROJECT_REPOSITORY,
+    REPOSITORY,
+    SQL_ENDPOINT,
+    is_int,
+    only,
+    plain,
+)
 
 
 def job(rendering, name):

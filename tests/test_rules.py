@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
-
 from program import declare
+from stack_config import raw_config, short_values
+
 from settings import PROJECT_NAME, ConfigError, RawConfig, load_settings
 from settings.stacks import cross_stack_problems
-from stack_config import raw_config, short_values
 
 OWNER_OUTPUTS = {"organization/dbtcloud-databricks/prod": {"projectId": 1, "environmentIds": {"production": 2}}}
 
@@ -359,6 +359,7 @@ def test_cross_stack_environment_names_and_kinds_are_unique():
 
 def test_config_error_is_a_pulumi_run_error():
     import pulumi
+
     from runtime_config import StackConfigError
 
     assert issubclass(StackConfigError, pulumi.RunError) and issubclass(StackConfigError, ConfigError)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pulumi.runtime import rpc
-
 from helpers import CONNECTION, CREDENTIAL, SQL_ENDPOINT, plain
 from program import declare
+from pulumi.runtime import rpc
 from stack_config import raw_config, short_values
 
 PRINCIPAL = "databricks:index/servicePrincipal:ServicePrincipal"

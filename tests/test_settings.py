@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
+from stack_config import raw_config, stack_values, with_changes
 
 from settings import ConfigError, load_settings
 from settings.rules import suggest_dbt_version
 from settings.schedule import cron_problem, format_runs, next_runs
-from stack_config import raw_config, stack_values, with_changes
 
 
 def problems(raw) -> list[str]:
@@ -119,9 +119,9 @@ def test_stack_settings_validate_on_their_own_with_every_rule():
     """`StackSettings.model_validate(document)` needs no loader: the rules across sections run and raise too."""
     import pytest
     from pydantic import ValidationError
+    from stack_config import short_values
 
     from settings import StackSettings
-    from stack_config import short_values
 
     document = {key: value for key, value in short_values("prod").items() if ":" not in key}
     document["account"] = {"accountId": 12345}

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
+from settings.stackfile import OFFLINE_SECRET, StackFileError, load_stack_file
 from synth.__main__ import main
 from synth.render import local_stack_name, render
-from settings.stackfile import OFFLINE_SECRET, StackFileError, load_stack_file
 
 
 def write_project(tmp_path, stack_config: str):
