@@ -30,25 +30,26 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from pulumi.runtime import rpc
 
-# Resource type tokens.
-GLOBAL_CONNECTION = "dbtcloud:index/globalConnection:GlobalConnection"
-PROJECT = "dbtcloud:index/project:Project"
-REPOSITORY = "dbtcloud:index/repository:Repository"
-PROJECT_REPOSITORY = "dbtcloud:index/projectRepository:ProjectRepository"
-ENVIRONMENT = "dbtcloud:index/environment:Environment"
-CREDENTIAL = "dbtcloud:index/databricksCredential:DatabricksCredential"
-JOB = "dbtcloud:index/job:Job"
-NOTIFICATION = "dbtcloud:index/partialNotification:PartialNotification"
-ENV_VAR = "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable"
-SQL_ENDPOINT = "databricks:index/sqlEndpoint:SqlEndpoint"
-SERVICE_PRINCIPAL = "databricks:index/servicePrincipal:ServicePrincipal"
-OBO_TOKEN = "databricks:index/oboToken:OboToken"
-TOKEN = "databricks:index/token:Token"
-PERMISSIONS = "databricks:index/permissions:Permissions"
-GRANT = "databricks:index/grant:Grant"
-GROUP_MEMBER = "databricks:index/groupMember:GroupMember"
-ROTATING = "time:index/rotating:Rotating"
-STACK_REFERENCE = "pulumi:pulumi:StackReference"
+from .types import (  # noqa: F401  (re-exported)
+    CREDENTIAL,
+    ENV_VAR,
+    ENVIRONMENT,
+    GLOBAL_CONNECTION,
+    GRANT,
+    GROUP_MEMBER,
+    JOB,
+    NOTIFICATION,
+    OBO_TOKEN,
+    PERMISSIONS,
+    PROJECT,
+    PROJECT_REPOSITORY,
+    REPOSITORY,
+    ROTATING,
+    SERVICE_PRINCIPAL,
+    SQL_ENDPOINT,
+    STACK_REFERENCE,
+    TOKEN,
+)
 
 
 def plain(value: Any) -> Any:

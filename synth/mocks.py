@@ -22,7 +22,7 @@ from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from . import contract
+from . import contract, types
 from .contract import ContractViolation, Known, Subject, World, plain  # noqa: F401  (plain: re-exported)
 
 STACK_REFERENCE = contract.STACK_REFERENCE
@@ -109,7 +109,7 @@ class ProviderMocks(pulumi.runtime.Mocks):
         return args.resource_id or resource_id, {**inputs, **computed}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        if args.token == "databricks:index/getGroup:getGroup":
+        if args.token == types.GET_GROUP:
             # A group looked up by name (the provider's data source answers with its SCIM id).
             name = plain(args.args).get("displayName", "")
             return {"id": str(fake_number(self.stack, args.token, name)), "displayName": name}

@@ -16,14 +16,15 @@ from pulumi.runtime import rpc
 
 from settings.schedule import format_runs, next_runs
 
+from . import types
 from .render import Rendering
 
 SECRET_MASK = "[secret]"
 NUMBER_OUTPUTS = {
-    "dbtcloud:index/environment:Environment": "environmentId",
-    "dbtcloud:index/databricksCredential:DatabricksCredential": "credentialId",
-    "dbtcloud:index/repository:Repository": "repositoryId",
-    "dbtcloud:index/job:Job": "jobId",
+    types.ENVIRONMENT: "environmentId",
+    types.CREDENTIAL: "credentialId",
+    types.REPOSITORY: "repositoryId",
+    types.JOB: "jobId",
 }
 """The output that carries a dbt Cloud resource's own number, where its Pulumi id is composite."""
 
@@ -154,7 +155,7 @@ def _numbers_to_names(rendering: Rendering) -> dict[int, str]:
 def _inputs(type_: str, inputs: dict, names: dict[int, str]) -> list[str]:
     lines = _value_lines(inputs, "", names)
     cron = inputs.get("scheduleCron")
-    if type_ == "dbtcloud:index/job:Job" and isinstance(cron, str):
+    if type_ == types.JOB and isinstance(cron, str):
         lines.append(f"(schedule is UTC; next runs: {format_runs(next_runs(cron, 3))})")
     return lines
 

@@ -1,10 +1,32 @@
-"""Small helpers for reading recorded registrations in tests."""
+"""Small helpers for the tests: reading recorded registrations, running `synth`, and the type tokens."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from synth.mocks import plain  # noqa: F401  (re-exported for the tests)
+from synth.types import (  # noqa: F401  (one table of type tokens, re-exported for the tests)
+    CREDENTIAL,
+    ENV_VAR,
+    ENVIRONMENT,
+    GLOBAL_CONNECTION,
+    GRANT,
+    GROUP_MEMBER,
+    JOB,
+    NOTIFICATION,
+    OBO_TOKEN,
+    PERMISSIONS,
+    PROJECT,
+    PROJECT_REPOSITORY,
+    REPOSITORY,
+    ROTATING,
+    SERVICE_PRINCIPAL,
+    SQL_ENDPOINT,
+    STACK_REFERENCE,
+    TOKEN,
+)
+
+CONNECTION = GLOBAL_CONNECTION
 
 
 def is_int(value: Any) -> bool:
@@ -17,19 +39,6 @@ def only(rendering, type_: str):
     found = rendering.resources(type_)
     assert len(found) == 1, f"expected one {type_}, found {[r.name for r in found]}"
     return found[0]
-
-
-SQL_ENDPOINT = "databricks:index/sqlEndpoint:SqlEndpoint"
-CONNECTION = "dbtcloud:index/globalConnection:GlobalConnection"
-PROJECT = "dbtcloud:index/project:Project"
-REPOSITORY = "dbtcloud:index/repository:Repository"
-PROJECT_REPOSITORY = "dbtcloud:index/projectRepository:ProjectRepository"
-ENVIRONMENT = "dbtcloud:index/environment:Environment"
-CREDENTIAL = "dbtcloud:index/databricksCredential:DatabricksCredential"
-JOB = "dbtcloud:index/job:Job"
-NOTIFICATION = "dbtcloud:index/partialNotification:PartialNotification"
-ENV_VAR = "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable"
-STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
 def run_synth(capsys, *argv: str) -> tuple[int, str]:

@@ -10,12 +10,17 @@ from helpers import (
     CREDENTIAL,
     ENV_VAR,
     ENVIRONMENT,
+    GRANT,
+    GROUP_MEMBER,
     JOB,
     NOTIFICATION,
+    OBO_TOKEN,
+    PERMISSIONS,
     PROJECT,
     REPOSITORY,
     SQL_ENDPOINT,
     STACK_REFERENCE,
+    TOKEN,
     only,
     plain,
 )
@@ -35,12 +40,6 @@ from components import (
     SqlWarehouse,
 )
 from synth.render import run_under_mocks
-
-GRANT = "databricks:index/grant:Grant"
-OBO_TOKEN = "databricks:index/oboToken:OboToken"
-TOKEN = "databricks:index/token:Token"
-GROUP_MEMBER = "databricks:index/groupMember:GroupMember"
-PERMISSIONS = "databricks:index/permissions:Permissions"
 
 
 def run(program, stack_outputs=None):

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from helpers import CONNECTION, CREDENTIAL, SQL_ENDPOINT, plain
+from helpers import (
+    CONNECTION,
+    CREDENTIAL,
+    GRANT,
+    GROUP_MEMBER,
+    OBO_TOKEN,
+    PERMISSIONS,
+    ROTATING,
+    SERVICE_PRINCIPAL as PRINCIPAL,
+    SQL_ENDPOINT,
+    TOKEN,
+    plain,
+)
 from program import declare
 from pulumi.runtime import rpc
 from stack_config import raw_config, short_values
 
-PRINCIPAL = "databricks:index/servicePrincipal:ServicePrincipal"
-OBO_TOKEN = "databricks:index/oboToken:OboToken"
-TOKEN = "databricks:index/token:Token"
-PERMISSIONS = "databricks:index/permissions:Permissions"
-GRANT = "databricks:index/grant:Grant"
-GROUP_MEMBER = "databricks:index/groupMember:GroupMember"
-ROTATING = "time:index/rotating:Rotating"
 PROVIDER = "pulumi:providers:databricks"
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .. import types
 from ..tree import SECRET_MASK
 
-JOB = "dbtcloud:index/job:Job"
-NOTIFICATION = "dbtcloud:index/partialNotification:PartialNotification"
+JOB, NOTIFICATION = types.JOB, types.NOTIFICATION
 EVENTS = (("success", "onSuccesses"), ("failure", "onFailures"), ("cancel", "onCancels"), ("warning", "onWarnings"))
 
 REPLACED_BY = {
-    "dbtcloud:index/environment:Environment": ("type", "projectId"),
-    "dbtcloud:index/repository:Repository": ("gitCloneStrategy", "projectId"),
-    "dbtcloud:index/job:Job": ("projectId", "triggers.githubWebhook", "triggers.gitProviderWebhook", "jobType"),
-    "dbtcloud:index/databricksCredential:DatabricksCredential": ("projectId",),
-    "dbtcloud:index/projectRepository:ProjectRepository": ("projectId", "repositoryId"),
-    "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable": ("projectId", "name"),
+    types.ENVIRONMENT: ("type", "projectId"),
+    types.REPOSITORY: ("gitCloneStrategy", "projectId"),
+    types.JOB: ("projectId", "triggers.githubWebhook", "triggers.gitProviderWebhook", "jobType"),
+    types.CREDENTIAL: ("projectId",),
+    types.PROJECT_REPOSITORY: ("projectId", "repositoryId"),
+    types.ENV_VAR: ("projectId", "name"),
 }
 """Inputs whose change makes the provider delete and re-create the resource (FACTS: forces replacement)."""
 
