@@ -173,7 +173,7 @@ def _client(args: argparse.Namespace) -> DbtCloudClient:
 
 def _stack_client(args: argparse.Namespace) -> tuple[Any, DbtCloudClient]:
     settings = stack.load_stack(args.stack)
-    if args.job is not None:
+    if getattr(args, "job", None) is not None:
         stack.job_name(settings, args.stack, args.job)  # a wrong key is a usage error before any request
     return settings, stack.account_for(settings).client(_options(args))
 
