@@ -50,8 +50,9 @@ class ClientOptions:
 class DbtCloudClient:
     """One account's v2 API. The token lives only in the request headers: never in messages or `repr`."""
 
-    def __init__(self, host_url: str, account_id: int, token: str, options: ClientOptions = ClientOptions(),
+    def __init__(self, host_url: str, account_id: int, token: str, options: Optional[ClientOptions] = None,
                  sleep: Callable[[float], None] = time.sleep):
+        options = options or ClientOptions()
         self.host_url = host_url.rstrip("/")
         self.account_id = account_id
         self.options = options

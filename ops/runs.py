@@ -23,7 +23,8 @@ COUNTED_LINE = re.compile(r"(?:^|\s)(\d+) of (\d+) (START|OK|PASS|WARN|ERROR|FAI
 """`12 of 16 OK created sql table model ...`, `3 of 100 PASS not_null_...`, `5 of 100 FAIL 2 unique_...`."""
 DONE_LINE = re.compile(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)(?: NO-OP=\d+)? TOTAL=(\d+)")
 """dbt's final summary line (dbt 1.8+ may add `NO-OP=`)."""
-DBT_COMMAND = re.compile(r"\bdbt\s+(?:--[\w-]+\s+)*(run|test|build|seed|snapshot|docs|source|compile|ls|list|retry|clone)\b")
+DBT_COMMAND = re.compile(
+    r"\bdbt\s+(?:--[\w-]+\s+)*(run|test|build|seed|snapshot|docs|source|compile|ls|list|retry|clone)\b")
 
 
 def parse_duration(text: Optional[str]) -> Optional[int]:
@@ -72,7 +73,7 @@ class Counts:
     skipped: int = 0
 
     def __add__(self, other: "Counts") -> "Counts":
-        return Counts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple())))
+        return Counts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
     def as_tuple(self) -> tuple[int, ...]:
         return (self.done, self.total, self.passed, self.warned, self.errored, self.skipped)
@@ -133,7 +134,7 @@ def parse_step_logs(logs: str, command: Optional[str]) -> LogCounts:
         else:
             finished[number] = (word, rest)
     if command == "build":
-        for number, (word, rest) in finished.items():
+        for number, (word, _rest) in finished.items():
             kind = kinds.get(number) or ("tests" if word in ("PASS", "FAIL") else "models")
             _count(getattr(result, kind), word)
         result.models.total = sum(1 for kind in kinds.values() if kind == "models")
@@ -147,7 +148,8 @@ def parse_step_logs(logs: str, command: Optional[str]) -> LogCounts:
         _count(counts, word)
     if done_line:
         passed, warned, errored, skipped, total = done_line
-        counts.passed, counts.warned, counts.errored, counts.skipped, counts.total = passed, warned, errored, skipped, total
+        counts.passed, counts.warned, counts.errored, counts.skipped = passed, warned, errored, skipped
+        counts.total = total
         counts.done = total
     return result
 

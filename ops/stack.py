@@ -36,8 +36,8 @@ class Account:
     def __repr__(self) -> str:
         return f"Account({self.account_id}, {self.host_url!r})"
 
-    def client(self, options: ClientOptions = ClientOptions()) -> DbtCloudClient:
-        return DbtCloudClient(self.host_url, self.account_id, self.token, options)
+    def client(self, options: ClientOptions | None = None) -> DbtCloudClient:
+        return DbtCloudClient(self.host_url, self.account_id, self.token, options or ClientOptions())
 
 
 def load_stack(stack: str, root: Path = ROOT) -> "StackSettings":

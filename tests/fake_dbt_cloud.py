@@ -84,7 +84,7 @@ def run_log(done: int = 16, error_at: Optional[int] = None, finished: bool = Tru
         errors = 1 if error_at else 0
         skipped = total - error_at if error_at else 0
         passed = total - errors - skipped
-        lines += [_stamp(30), _stamp(30) + f"Finished running 6 view models, 10 table models in 0 hours 0 minutes "
+        lines += [_stamp(30), _stamp(30) + "Finished running 6 view models, 10 table models in 0 hours 0 minutes "
                   "and 25.40 seconds (25.40s).", _stamp(30)]
         if error_at:
             model = MODELS[error_at - 1]
@@ -119,8 +119,9 @@ def dbt_test_log(done: int = 100, total: int = 100, failures: int = 0, finished:
     if finished:
         lines += [_stamp(60), _stamp(60) + f"Finished running {total} data tests in 0 hours 0 minutes and 19.80 "
                   "seconds (19.80s).", _stamp(60)]
-        lines.append(_stamp(60) + (f"{GREEN}Completed successfully{RESET}" if not failures else
-                                   f"{RED}Completed with {failures} errors, 0 partial successes, and 0 warnings:{RESET}"))
+        summary = (f"{GREEN}Completed successfully{RESET}" if not failures else
+                   f"{RED}Completed with {failures} errors, 0 partial successes, and 0 warnings:{RESET}")
+        lines.append(_stamp(60) + summary)
         lines.append(_stamp(60) + f"Done. PASS={total - failures} WARN=0 ERROR={failures} SKIP=0 TOTAL={total}")
     return "\n".join(lines) + "\n"
 
@@ -158,8 +159,8 @@ SCENARIOS: dict[str, list[Phase]] = {
     "success": [
         Phase(1), Phase(2), Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=7, finished=False))]),
         Phase(3, _pre() + [(RUN_STEP, 10, run_log()), (TEST_STEP, 3, dbt_test_log(done=40, finished=False))]),
-        Phase(10, _pre() + [(RUN_STEP, 10, run_log()), (TEST_STEP, 10, dbt_test_log()), (DOCS_STEP, 10,
-                                                                                       plain_step_log("Catalog written to target/catalog.json"))]),
+        Phase(10, _pre() + [(RUN_STEP, 10, run_log()), (TEST_STEP, 10, dbt_test_log()),
+                            (DOCS_STEP, 10, plain_step_log("Catalog written to target/catalog.json"))]),
     ],
     "error": [
         Phase(1), Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=5, finished=False))]),
@@ -294,7 +295,8 @@ class FakeDbtCloud:
             run_seconds = int(1500 + 4 * (count - index) + rng.gauss(0, 200))
             if index % 250 == 17:
                 run_seconds = 86_436  # "24:00:36": a run that took more than a day
-            run = self.add_run(job_id, scenario, created_at=BASE_TIME - timedelta(days=index, minutes=rng.randint(0, 9)),
+            created_at = BASE_TIME - timedelta(days=index, minutes=rng.randint(0, 9))
+            run = self.add_run(job_id, scenario, created_at=created_at,
                                run_seconds=max(60, run_seconds), queued_seconds=rng.randint(1, 90),
                                cause="Scheduled" if index % 10 else "Triggered with python -m ops run")
             run.position = len(run.phases) - 1
@@ -555,7 +557,8 @@ class FakeDatabricks:
                 return _db_error(404, "CATALOG_DOES_NOT_EXIST", f"Catalog '{name}' does not exist.")
             return _json({"name": name, "owner": "platform@example.com", "catalog_type": "MANAGED_CATALOG"})
         if path == "/api/2.0/sql/config/warehouses":
-            return _json({"enable_serverless_compute": self.serverless_enabled, "security_policy": "DATA_ACCESS_CONTROL"})
+            return _json({"enable_serverless_compute": self.serverless_enabled,
+                          "security_policy": "DATA_ACCESS_CONTROL"})
         if path == "/api/2.0/sql/warehouses":
             return _json({"warehouses": self.warehouses})
         return _db_error(404, "ENDPOINT_NOT_FOUND", f"No API found for '{request.method} {path}'")

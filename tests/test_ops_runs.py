@@ -88,9 +88,10 @@ def test_poll_intervals_grow_to_the_cap():
 def test_percentiles_and_summary():
     assert percentile([], 0.5) is None
     assert percentile([float(v) for v in range(1, 101)], 0.95) == 95
-    runs = [Run.from_api({"id": i, "status": status, "run_duration": duration, "created_at": f"2026-11-{day:02d} 02:00:00+00:00"})
-            for i, (status, duration, day) in enumerate([(10, "00:10:00", 1), (20, "00:12:00", 8), (10, "00:20:00", 15),
-                                                         (30, "00:01:00", 22), (1, None, 23)])]
+    shapes = [(10, "00:10:00", 1), (20, "00:12:00", 8), (10, "00:20:00", 15), (30, "00:01:00", 22), (1, None, 23)]
+    runs = [Run.from_api({"id": i, "status": status, "run_duration": duration,
+                          "created_at": f"2026-11-{day:02d} 02:00:00+00:00"})
+            for i, (status, duration, day) in enumerate(shapes)]
     summary = summarise(runs)
     assert (summary.succeeded, summary.failed, summary.cancelled, summary.finished) == (2, 1, 1, 4)
     assert summary.success_rate == 0.5
