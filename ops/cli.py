@@ -108,7 +108,7 @@ def cmd_history(args: argparse.Namespace, out: Console) -> Exit:
         plot_history(runs, f"{job_label}: run duration", Path(args.plot))
     if args.json:
         document = {
-            "job": {"id": job_id, "key": args.job, "name": job_label.strip("'"), "stack": args.stack},
+            "job": {"id": job_id, "key": args.job, "name": _job_name(args, settings), "stack": args.stack},
             "runs": [history.run_record(run) for run in runs],
             "summary": summary.as_dict(),
         }
@@ -179,10 +179,15 @@ def _stack_client(args: argparse.Namespace) -> tuple[Any, DbtCloudClient]:
 
 
 def _job(args: argparse.Namespace, settings: Any, client: DbtCloudClient) -> tuple[int, str]:
+    """The job's id and how to call it in messages: `'Daily Pipeline - Production' (4001)`."""
     if args.job_id is not None:
         return args.job_id, f"job {args.job_id}"
     job = stack.find_job(client, settings, args.stack, args.job)
     return int(job["id"]), f"'{job.get('name')}' ({job['id']})"
+
+
+def _job_name(args: argparse.Namespace, settings: Any) -> Optional[str]:
+    return stack.job_name(settings, args.stack, args.job) if args.job else None
 
 
 def _remaining(timeout: Optional[float], started: float) -> Optional[float]:

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Optional
 from .client import DbtCloudClient
 from .runs import Run
 
-RUN_RELATED = json.dumps(["run_steps", "job", "trigger"])
+RUN_RELATED = json.dumps(["run_steps", "job", "trigger"], separators=(",", ":"))
 """`include_related` as the API documents it for `GET /runs/{id}/` (a JSON list)."""
 LIST_RELATED = json.dumps(["trigger"])
 """`GET /runs/` includes `trigger`, `job`, `audit`, `debug_logs`, but not `run_steps`."""

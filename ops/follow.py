@@ -74,8 +74,13 @@ def counts_text(run: Run, prefix: str = "") -> str:
 def follow(client: DbtCloudClient, run_id: int, console: Console, timeout: Optional[float] = None,
            cancel: bool = True, schedule: PollSchedule = PollSchedule(),
            clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> FollowResult:
-    """Poll run `run_id` until it ends, the timeout passes, or Ctrl-C; print what happens."""
+    """Poll run `run_id` until it ends, the timeout passes, or Ctrl-C; print what happens.
+
+    On a terminal the progress line is redrawn in place; elsewhere (CI logs) it is printed when it changes, at
+    most once per longest poll interval, so that a long wait still shows signs of life without flooding the log.
+    """
     started = clock()
+    last_progress, last_progress_at = "", float("-inf")
     deadline = started + timeout if timeout else None
     last_status: Optional[int] = None
     run: Optional[Run] = None
@@ -94,7 +99,13 @@ def follow(client: DbtCloudClient, run_id: int, console: Console, timeout: Optio
                                                 (run.word, _style(run)), message))
                 if run.finished:
                     break
-                live.update(progress_line(run, elapsed))
+                line = progress_line(run, elapsed)
+                live.update(line)
+                step = run.current_step
+                progress = f"{run.status} {step.name if step else ''} {counts_text(run)}"  # all but the clock
+                if not console.is_terminal and progress != last_progress and clock() - last_progress_at >= schedule.cap:
+                    console.print(line)
+                    last_progress, last_progress_at = progress, clock()
                 wait = next(intervals)
                 if deadline is not None:
                     remaining = deadline - clock()

@@ -85,7 +85,8 @@ def lines_with(text: str, word: str) -> list[str]:
 
 
 def test_run_follows_queued_starting_running_to_success(dbt, prod, capsys):
-    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", *FAST)
+    # Polls as long as the longest interval: off a terminal every changed progress line is printed.
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", "--poll", "0.06", "--max-poll", "0.06")
     assert status == 0
     run_id = max(dbt.runs)
     assert f"started run {run_id} of 'Daily Pipeline - Production' (4001): {dbt.web_url}/deploy/" in out
@@ -93,6 +94,11 @@ def test_run_follows_queued_starting_running_to_success(dbt, prod, capsys):
     assert changes == [f"run {run_id} queued", f"run {run_id} starting", f"run {run_id} running",
                        f"run {run_id} success"]
     assert f"run {run_id} success in 00:01:39 (queued 00:00:04) · models 16/16 completed · tests 100/100 passed" in out
+    progress = [line for line in out.splitlines() if line.startswith(f"run {run_id} running")]
+    assert any(line.endswith("· Invoke dbt with `dbt run --select staging+ dimensions+ facts+ marts+` · models "
+                             "7/16 completed") for line in progress), progress
+    assert any(line.endswith("· Invoke dbt with `dbt test` · models 16/16 completed · tests 40/100 passed")
+               for line in progress), progress
     trigger = dbt.requests_to("POST", r"/jobs/4001/run/")
     assert len(trigger) == 1
     assert dbt.runs[run_id].cause == "Triggered with python -m ops run"
@@ -340,8 +346,8 @@ def test_history_pages_through_1000_runs(dbt, prod, capsys):
     assert summary["success_rate"] == round(summary["succeeded"] / 1000, 4)
     assert summary["p95_run_seconds"] >= summary["p50_run_seconds"] > 0
     assert summary["duration_trend"] > 0  # the fake's runs grow slower over time
-    assert document["job"] == {"id": 4001, "key": "daily-pipeline", "name": "Daily Pipeline - Production (4001)",
-                               "stack": "prod"} or document["job"]["id"] == 4001
+    assert document["job"] == {"id": 4001, "key": "daily-pipeline", "name": "Daily Pipeline - Production",
+                               "stack": "prod"}
 
 
 def test_history_table_summary_and_since(dbt, prod, capsys):
@@ -351,7 +357,10 @@ def test_history_table_summary_and_since(dbt, prod, capsys):
     assert "success rate:" in out and "run duration: p50" in out and "tests:" in out
     table_rows = [line for line in out.splitlines() if line.startswith("│ 70")]
     assert len(table_rows) == 10  # 2026-11-16 .. 2026-11-25, one run a day
-    assert "tests: 100% passed" in out or "tests:" in out and "passed (" in out
+    successes = sum(1 for run in list(dbt.runs.values())[-10:] if run.phase.status == 10)
+    assert 0 < successes < 10  # the fake's mix: successful runs' logs have test counts, the others none
+    assert f"tests: 100% passed ({successes * 100}/{successes * 100} over the {successes} runs with test counts)" in out
+    assert sum("100/100" in row for row in table_rows) == successes
 
 
 def test_history_plot_writes_a_png(dbt, prod, capsys, tmp_path: Path):
@@ -375,15 +384,15 @@ def test_history_bad_since_is_a_usage_error(dbt, prod, capsys):
 
 def test_docs_points_at_the_catalog_and_the_docs_job(dbt, prod, capsys):
     dbt.add_history(4001, 3)
+    newest = dbt.add_run(4001, "success")
+    newest.position = len(newest.phases) - 1
+    dbt.add_run(4001, "forever")  # an unfinished run does not count
     status, out, _ = ops(capsys, "docs", "prod", *FAST)
-    newest = max(dbt.runs)
+    assert status == 0
     assert f"docs (dbt Catalog): {dbt.web_url}/explore/12345/projects/270542" in out
-    assert "docs job 'daily-pipeline': 'Daily Pipeline - Production' (4001)" in out
-    run = dbt.runs[newest]
-    if run.phase.status == 10:
-        assert status == 0 and f"last run {newest} (success" in out and "generated docs" in out
-    else:
-        assert status == 1 and "did NOT generate docs" in out
+    assert f"docs job 'daily-pipeline': 'Daily Pipeline - Production' (4001) {dbt.web_url}/deploy/12345/" in out
+    assert f"last run {newest.id} (success, 2026-11-25 02:01 UTC) generated docs" in out
+    assert "marts-quality" not in out  # it does not generate docs
 
 
 def test_docs_when_the_last_run_made_none(dbt, prod, capsys):
