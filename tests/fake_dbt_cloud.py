@@ -208,9 +208,14 @@ class FakeRun:
     can_retry: Optional[bool] = None
     retry_not_supported_reason: Optional[str] = None
     has_docs_generated: Optional[bool] = None
+    ends_at: Optional[float] = None
+    """With a `time.monotonic()` value: the run is in its last-but-one phase until then, in its last after
+    (a run that ends at a known moment, whoever polls it, for the benchmark)."""
 
     @property
     def phase(self) -> Phase:
+        if self.ends_at is not None and not self.cancelled:
+            return self.phases[-1] if time.monotonic() >= self.ends_at else self.phases[-2]
         if self.cancelled:
             current = self.phases[min(self.position, len(self.phases) - 1)]
             return Phase(30, [(name, 30 if status in (1, 2, 3) else status, logs)
@@ -241,6 +246,8 @@ class FakeDbtCloud:
         self.requests: list[tuple[float, str, str, dict[str, list[str]]]] = []
         self._lock = threading.Lock()
         self._next_run_id = 70_000_000
+        self.clock = time.monotonic
+        """What stamps `requests` (the benchmark swaps in its simulated clock)."""
         server.expect_request(re.compile(r"^/api/v2/.*")).respond_with_handler(self.handle)
 
     # -- set-up helpers -----------------------------------------------------------------------------------------
@@ -315,7 +322,7 @@ class FakeDbtCloud:
     def handle(self, request: Request) -> Response:
         query = parse_qs(request.query_string.decode())
         with self._lock:
-            self.requests.append((time.monotonic(), request.method, request.path, query))
+            self.requests.append((self.clock(), request.method, request.path, query))
         auth = request.headers.get("Authorization", "")
         if auth not in (f"Token {self.token}", f"Bearer {self.token}"):
             return self._status(401, "Invalid token.")
@@ -371,12 +378,13 @@ class FakeDbtCloud:
             return self._page(items, query)
         return handler
 
-    def _page(self, items: list[Any], query: dict[str, list[str]], order_by: str = "id") -> Response:
+    def _page(self, items: list[Any], query: dict[str, list[str]], order_by: str = "id",
+              render=lambda item: item) -> Response:
         limit = int(query.get("limit", ["100"])[0])
         offset = int(query.get("offset", ["0"])[0])
         if limit > 100 or limit < 1 or offset < 0:
             return self._status(400, "limit must be between 1 and 100, offset 0 or more.")
-        page = items[offset:offset + limit]
+        page = [render(item) for item in items[offset:offset + limit]]
         return self._ok(page, extra={"filters": {k: v[0] for k, v in query.items() if k not in ("limit", "offset")},
                                      "order_by": order_by,
                                      "pagination": {"count": len(page), "total_count": len(items)}})
@@ -387,7 +395,7 @@ class FakeDbtCloud:
         order_by = query.get("order_by", ["id"])[0]
         runs.sort(key=lambda run: run.id, reverse=order_by.startswith("-"))
         related = _related(query)
-        return self._page([self.run_json(run, related, advance=False) for run in runs], query, order_by)
+        return self._page(runs, query, order_by, lambda run: self.run_json(run, related, advance=False))
 
     def _get_run(self, query, request, run_id: int) -> Response:
         run = self.runs[run_id]
