@@ -468,3 +468,18 @@ def test_ops_is_not_imported_by_the_program_and_imports_no_provider_sdk():
                             cwd=Path(__file__).resolve().parent.parent, check=True)
     assert result.stdout.strip() == "[]", result.stdout
     assert time.monotonic() - started < 10
+
+
+def test_the_deploy_workflows_smoke_test_is_opt_in_and_bounded():
+    import yaml
+
+    workflow = yaml.safe_load((Path(__file__).resolve().parent.parent / ".github/workflows/deploy.yml").read_text())
+    steps = workflow["jobs"]["prod"]["steps"]
+    smoke = [index for index, step in enumerate(steps) if "python -m ops run" in step.get("run", "")]
+    assert len(smoke) == 1
+    step = steps[smoke[0]]
+    deploy = [index for index, step in enumerate(steps) if "pulumi/actions" in step.get("uses", "")]
+    assert deploy and deploy[0] < smoke[0]  # after prod is deployed
+    assert "vars.PROD_SMOKE_TEST == 'true'" in step["if"]
+    assert "--wait --timeout 3600" in step["run"] and step["timeout-minutes"] * 60 > 3600  # ours cancels first
+    assert step["env"] == {"DBT_CLOUD_TOKEN": "${{ secrets.DBT_CLOUD_TOKEN }}"}
