@@ -158,8 +158,9 @@ def cmd_preflight(args: argparse.Namespace, out: Console) -> Exit:
 
 
 def _options(args: argparse.Namespace) -> ClientOptions:
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
     return ClientOptions(read_timeout=args.request_timeout, connect_timeout=min(10.0, args.request_timeout),
-                         backoff=args.retry_backoff)
+                         backoff=args.retry_backoff, on_retry=lambda message: err.print(message, style="dim"))
 
 
 def _schedule(args: argparse.Namespace) -> PollSchedule:

@@ -45,6 +45,8 @@ class ClientOptions:
     """First wait before a retry without `Retry-After`, doubled each time (with jitter)."""
     max_wait: float = 60.0
     """Cap on any single wait, `Retry-After` included."""
+    on_retry: Optional[Callable[[str], None]] = None
+    """Told why and how long before each retry (the CLI prints it, so that a wait is never silent)."""
 
 
 class DbtCloudClient:
@@ -126,18 +128,27 @@ class DbtCloudClient:
                 # A refused connection never reached the server: safe to retry any method.
                 retriable = idempotent or isinstance(error, httpx.ConnectError)
                 if retriable and attempt <= self.options.max_retries:
-                    self._sleep(self._backoff(attempt))
+                    wait = self._backoff(attempt)
+                    self._tell(f"{type(error).__name__} from {self.host_url}", wait, attempt)
+                    self._sleep(wait)
                     continue
                 raise ApiError(self._redact(
                     f"dbt Cloud API unreachable at {self.host_url} ({type(error).__name__}: {error or 'no answer'}); "
                     "check DBT_CLOUD_HOST_URL / dbtcloud:hostUrl and your network")) from None
             if response.status_code in RETRIABLE and attempt <= self.options.max_retries and (
                     idempotent or response.status_code == 429):
-                self._sleep(self._wait_for(response, attempt))
+                wait = self._wait_for(response, attempt)
+                self._tell(f"HTTP {response.status_code} for {method} {self._path(response)}", wait, attempt)
+                self._sleep(wait)
                 continue
             if response.is_success:
                 return response
             raise self._error(method, path, response)
+
+    def _tell(self, what: str, wait: float, attempt: int) -> None:
+        if self.options.on_retry is not None:
+            self.options.on_retry(self._redact(f"dbt Cloud API: {what}; retry {attempt} of "
+                                               f"{self.options.max_retries} in {wait:.1f} s"))
 
     def _wait_for(self, response: httpx.Response, attempt: int) -> float:
         """`Retry-After` (seconds or an HTTP date) when given, else exponential backoff; capped."""

@@ -201,10 +201,11 @@ def test_a_run_whose_logs_have_no_counts(dbt, prod, capsys):
 def test_429_then_success_honours_retry_after(dbt, prod, capsys):
     run = dbt.add_run(4001, "no-counts")
     dbt.fail_next("GET", f"/runs/{run.id}/", 429, headers={"Retry-After": "1"})
-    status, _, _ = ops(capsys, "follow", str(run.id), *FAST)
+    status, _, err = ops(capsys, "follow", str(run.id), *FAST)
     assert status == 0
     first, second = dbt.requests_to("GET", rf"/runs/{run.id}/")[:2]
     assert second[0] - first[0] >= 0.95  # waited as told, not the 0.01 s backoff
+    assert f"dbt Cloud API: HTTP 429 for GET /api/v2/accounts/12345/runs/{run.id}/; retry 1 of 4 in 1.0 s" in err
 
 
 def test_500_then_success(dbt, prod, capsys):
