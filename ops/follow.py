@@ -18,7 +18,7 @@ from rich.text import Text
 from . import endpoints
 from .client import DbtCloudClient
 from .errors import Exit
-from .runs import CANCELLED, ERROR, SUCCESS, Run, format_duration
+from .runs import CANCELLED, ERROR, SUCCESS, Counts, Run, format_duration
 
 LOG_TAIL_LINES = 30
 
@@ -65,10 +65,17 @@ def counts_text(run: Run, prefix: str = "") -> str:
     counts = run.counts
     parts = []
     if counts.models.known:
-        parts.append(f"models {counts.models.done}/{counts.models.total} completed")
+        parts.append(f"models {counts.models.done}/{counts.models.total} completed{_troubles(counts.models)}")
     if counts.tests.known:
-        parts.append(f"tests {counts.tests.passed}/{counts.tests.total} passed")
+        parts.append(f"tests {counts.tests.passed}/{counts.tests.total} passed{_troubles(counts.tests)}")
     return prefix + " · ".join(parts) if parts else ""
+
+
+def _troubles(counts: Counts) -> str:
+    """` (1 error, 5 skipped)`: what did not go well, if anything."""
+    words = [f"{number} {word}" for number, word in ((counts.errored, "error"), (counts.warned, "warn"),
+                                                     (counts.skipped, "skipped")) if number]
+    return f" ({', '.join(words)})" if words else ""
 
 
 def follow(client: DbtCloudClient, run_id: int, console: Console, timeout: Optional[float] = None,

@@ -119,6 +119,7 @@ def test_an_error_shows_the_failed_step_and_its_log_tail(dbt, prod, capsys):
     assert "11 of 16 ERROR creating sql table model analytics.fct_trips" in out
     assert "TABLE_OR_VIEW_NOT_FOUND" in out
     assert "Done. PASS=10 WARN=0 ERROR=1 SKIP=5 TOTAL=16" in out
+    assert "error in 00:01:39 (queued 00:00:04) · models 16/16 completed (1 error, 5 skipped)" in out
     assert "\x1b[" not in out
 
 
@@ -127,7 +128,7 @@ def test_failing_tests_are_the_failed_step(dbt, prod, capsys):
     status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", *FAST)
     assert status == 1
     assert "failed step 5: Invoke dbt with `dbt test`" in out
-    assert "tests 98/100 passed" in out and "FAIL 3 not_null_" in out
+    assert "tests 98/100 passed (2 error)" in out and "FAIL 3 not_null_" in out
 
 
 def test_a_cancelled_run_is_not_a_success(dbt, prod, capsys):
