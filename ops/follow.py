@@ -67,13 +67,14 @@ def counts_text(run: Run, prefix: str = "") -> str:
     if counts.models.known:
         parts.append(f"models {counts.models.done}/{counts.models.total} completed{_troubles(counts.models)}")
     if counts.tests.known:
-        parts.append(f"tests {counts.tests.passed}/{counts.tests.total} passed{_troubles(counts.tests)}")
+        troubles = _troubles(counts.tests, errored="failed")
+        parts.append(f"tests {counts.tests.passed}/{counts.tests.total} passed{troubles}")
     return prefix + " · ".join(parts) if parts else ""
 
 
-def _troubles(counts: Counts) -> str:
+def _troubles(counts: Counts, errored: str = "error") -> str:
     """` (1 error, 5 skipped)`: what did not go well, if anything."""
-    words = [f"{number} {word}" for number, word in ((counts.errored, "error"), (counts.warned, "warn"),
+    words = [f"{number} {word}" for number, word in ((counts.errored, errored), (counts.warned, "warn"),
                                                      (counts.skipped, "skipped")) if number]
     return f" ({', '.join(words)})" if words else ""
 

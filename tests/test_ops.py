@@ -128,7 +128,7 @@ def test_failing_tests_are_the_failed_step(dbt, prod, capsys):
     status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", *FAST)
     assert status == 1
     assert "failed step 5: Invoke dbt with `dbt test`" in out
-    assert "tests 98/100 passed (2 error)" in out and "FAIL 3 not_null_" in out
+    assert "tests 98/100 passed (2 failed)" in out and "FAIL 3 not_null_" in out
 
 
 def test_a_cancelled_run_is_not_a_success(dbt, prod, capsys):
