@@ -1,6 +1,6 @@
 """Benchmark (not a test) of the online commands against the fake dbt Cloud API on 127.0.0.1.
 
-    venv/bin/python bench/ops_bench.py [--trials N]
+    venv/bin/python bench/ops_bench.py [--trials N] [--plot docs/run-history.png]
 
 Measures three targets of issue 10 and prints each with its verdict:
 1. the end of a run is noticed within one poll interval: runs that end at random moments, followed with a shrunk
@@ -9,6 +9,9 @@ Measures three targets of issue 10 and prints each with its verdict:
    whole `ops history --json` command in the same process;
 3. requests per followed minute stay bounded: the default schedule (2 s first, x1.5, 30 s cap) followed over ten
    minutes of a run that never ends, with a clock that jumps instead of sleeping (the requests are real).
+
+`--plot FILE` also draws the README's picture: `ops history prod daily-pipeline --limit 90 --plot FILE` against
+the same fake history.
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ def requests_per_minute(fake: FakeDbtCloud, client: DbtCloudClient, minutes: int
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=8, help="runs followed for the end-noticed figure")
+    parser.add_argument("--plot", metavar="FILE", help="also write the history plot of the last 90 runs to FILE")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = HTTPServer(host="127.0.0.1", port=0)
@@ -124,6 +128,10 @@ def main() -> int:
         print(f"history of 1,000 runs: {pages} pages fetched and summarised in {fetched:.2f} s "
               f"(target < 2 s: {'met' if fetched < 2 and pages == 10 else 'MISSED'}); "
               f"the whole `ops history --json` in-process: {command:.2f} s")
+        if args.plot:  # before the runs the next measurements add
+            with contextlib.redirect_stdout(io.StringIO()):
+                status = ops_main(["history", "prod", "daily-pipeline", "--limit", "90", "--plot", args.plot])
+            print(f"history plot written to {args.plot}" if status == 0 else f"plot failed: exit {status}")
 
         median, worst, ratio, excess = end_noticed(fake, client, args.trials)
         met = excess <= 0.02  # within the interval, give or take the request's own trip over the loopback
