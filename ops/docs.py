@@ -75,7 +75,14 @@ def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_nam
         if last.has_docs_generated:
             console.print(f"  last run {last.id} ({last.word}, {stamp}) generated docs")
         else:
-            console.print(f"  last run {last.id} ({last.word}, {stamp}) did NOT generate docs: the Catalog shows "
-                          "older docs, if any" + ("; the run failed before the docs step" if last.status == 20 else ""))
+            console.print(f"  last run {last.id} ({last.word}, {stamp}) did NOT generate docs"
+                          + ("; it failed before the docs step" if last.status == 20 else ""))
+            older = next((run for run in finished if run.has_docs_generated), None)
+            if older is not None:
+                when = parse_time(older.finished_at)
+                console.print(f"  the Catalog shows the docs of run {older.id} "
+                              f"({when.strftime('%Y-%m-%d %H:%M UTC') if when else '?'})")
+            else:
+                console.print("  none of its last 10 finished runs generated docs")
             ok = False
     return Exit.SUCCESS if ok else Exit.ERROR

@@ -116,13 +116,14 @@ def run_record(run: Run) -> dict[str, Any]:
 
 
 def table(runs: Iterable[Run], title: str) -> Table:
-    grid = Table(title=title, title_justify="left")
+    grid = Table(title=title, title_justify="left", caption="models: built / total; tests: passed / total "
+                 "(from the step logs of the runs read in detail)", caption_justify="left")
     for column, justify in (("run", "right"), ("status", "left"), ("cause", "left"), ("started (UTC)", "left"),
                             ("queued", "right"), ("duration", "right"), ("models", "right"), ("tests", "right")):
         grid.add_column(column, justify=justify, overflow="fold")
     for run in runs:
         counts = run.counts if run.steps_known else None
-        models = f"{counts.models.done}/{counts.models.total}" if counts and counts.models.known else ""
+        models = f"{counts.models.passed}/{counts.models.total}" if counts and counts.models.known else ""
         tests = f"{counts.tests.passed}/{counts.tests.total}" if counts and counts.tests.known else ""
         started = parse_time(run.started_at)
         grid.add_row(str(run.id), run.word, (run.cause or "")[:40],

@@ -12,6 +12,7 @@ import socket
 import struct
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -363,6 +364,8 @@ def test_history_table_summary_and_since(dbt, prod, capsys):
     assert 0 < successes < 10  # the fake's mix: successful runs' logs have test counts, the others none
     assert f"tests: 100% passed ({successes * 100}/{successes * 100} over the {successes} runs with test counts)" in out
     assert sum("100/100" in row for row in table_rows) == successes
+    assert sum("10/16" in row for row in table_rows) == sum(
+        1 for run in list(dbt.runs.values())[-10:] if run.phase.status == 20)  # models built ok of 16
 
 
 def test_history_plot_writes_a_png(dbt, prod, capsys, tmp_path: Path):
@@ -398,10 +401,14 @@ def test_docs_points_at_the_catalog_and_the_docs_job(dbt, prod, capsys):
 
 
 def test_docs_when_the_last_run_made_none(dbt, prod, capsys):
-    run = dbt.add_run(4001, "error")
-    run.position = len(run.phases) - 1
+    good = dbt.add_run(4001, "success")
+    run = dbt.add_run(4001, "error", created_at=datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc))
+    good.position, run.position = len(good.phases) - 1, len(run.phases) - 1
     status, out, _ = ops(capsys, "docs", "prod", *FAST)
-    assert status == 1 and f"last run {run.id} (error" in out and "did NOT generate docs" in out
+    assert status == 1
+    assert (f"last run {run.id} (error, 2026-11-26 02:01 UTC) did NOT generate docs; it failed before the docs "
+            "step") in out
+    assert f"the Catalog shows the docs of run {good.id} (2026-11-25 02:01 UTC)" in out
 
 
 # -- preflight -------------------------------------------------------------------------------------------------
