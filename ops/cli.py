@@ -144,7 +144,7 @@ def cmd_preflight(args: argparse.Namespace, out: Console) -> Exit:
     if account is not None:
         with account.client(_options(args)) as client:
             try:
-                checks.extend(preflight.dbt_cloud_checks(client, settings))
+                checks.extend(preflight.dbt_cloud_checks(client, settings, args.deployed))
             except OpsError as error:
                 unreachable = True
                 checks.append(preflight.Check("dbt Cloud API", False, str(error).splitlines()[0],
@@ -291,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     preflight = add("preflight", cmd_preflight,
                     "check dbt Cloud and Databricks access before deploying: one line per check, with the fix")
     preflight.add_argument("stack", help="stack name")
+    preflight.add_argument("--deployed", action="store_true",
+                           help="the stack is deployed: its project, environments and jobs must exist (once), "
+                                "instead of being free to create")
     return parser
 
 

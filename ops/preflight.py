@@ -44,7 +44,7 @@ class Check:
 # -- dbt Cloud -------------------------------------------------------------------------------------------------
 
 
-def dbt_cloud_checks(client: DbtCloudClient, settings: "StackSettings") -> list[Check]:
+def dbt_cloud_checks(client: DbtCloudClient, settings: "StackSettings", deployed: bool = False) -> list[Check]:
     checks: list[Check] = []
     try:
         account = endpoints.account(client)
@@ -73,48 +73,55 @@ def dbt_cloud_checks(client: DbtCloudClient, settings: "StackSettings") -> list[
                                                           f"(HTTP {error.status})",
                                 "the stack's notifications are partial notifications, which need an account-admin "
                                 "token: use a token of an Account Admin (or give the user that role)"))
-    checks.extend(_name_checks(client, settings))
+    checks.extend(_name_checks(client, settings, deployed))
     return checks
 
 
-def _name_checks(client: DbtCloudClient, settings: "StackSettings") -> list[Check]:
-    """What the stack would create must not exist already under the same name unless it is adopted."""
+def _name_checks(client: DbtCloudClient, settings: "StackSettings", deployed: bool) -> list[Check]:
+    """Before the first deploy, what the stack would create must not exist under the same name unless adopted;
+    after it (`deployed`), all of it must exist, once."""
     creates_project = bool(settings.project.name)
     wanted_id = stack.project_id_hint(settings)
     name = stack.project_name(settings)
     projects = endpoints.projects(client)
     found = [p for p in projects if (p.get("id") == wanted_id if wanted_id else p.get("name") == name)]
-    checks = []
-    if creates_project and not wanted_id:
-        if found:
-            checks.append(Check("dbt Cloud project", False, f"{name!r} already exists (id {found[0]['id']})",
-                                f"adopt it: importIds.project: \"{found[0]['id']}\" (or rename the stack's project); "
-                                "if this stack's own pulumi up made it, this check does not apply"))
-        else:
-            checks.append(Check("dbt Cloud project", True, f"{name!r} is free to create"))
+    if creates_project and not wanted_id and not deployed:
+        if not found:
+            return [Check("dbt Cloud project", True, f"{name!r} is free to create")]
+        # Taken: say so, and which of its environments and jobs would clash too.
+        checks = [Check("dbt Cloud project", False, f"{name!r} already exists (id {found[0]['id']})",
+                        f"adopt it: importIds.project: \"{found[0]['id']}\" (or rename the stack's project); "
+                        "if this stack's own pulumi up made it, run preflight --deployed")]
     elif not found:
         how = f"id {wanted_id}" if wanted_id else f"name {name!r}"
-        checks.append(Check("dbt Cloud project", False, f"the adopted project ({how}) is not in the account",
-                            "deploy the stack that creates it first, or fix project.id / importIds.project"))
-        return checks
+        return [Check("dbt Cloud project", False, f"no project with {how} in the account",
+                      "deploy the stack that creates it (pulumi up), or fix project.id / importIds.project")]
     else:
-        checks.append(Check("dbt Cloud project", True, f"adopts {found[0].get('name')!r} (id {found[0]['id']})"))
-    if not found:
-        return checks
+        checks = [Check("dbt Cloud project", True, f"{'adopts' if not creates_project or wanted_id else 'found'} "
+                                                   f"{found[0].get('name')!r} (id {found[0]['id']})")]
     project_id = int(found[0]["id"])
-    existing_envs = {env.get("name"): env.get("id") for env in endpoints.environments(client, project_id)}
-    taken = [f"{env.name!r} (id {existing_envs[env.name]})" for key, env in settings.environments.items()
-             if env.name in existing_envs and key not in settings.import_ids.environments]
-    checks.append(Check("dbt Cloud environments", not taken,
-                        f"already exist: {', '.join(taken)}" if taken else
-                        f"{', '.join(repr(e.name) for e in settings.environments.values())} free or adopted",
-                        "adopt them: importIds.environments.<key>: \"<project>:<environment>\", or rename"))
-    existing_jobs = {job.get("name"): job.get("id") for job in endpoints.jobs(client, project_id)}
-    taken = [f"{job.name!r} (id {existing_jobs[job.name]})" for key, job in settings.jobs.items()
-             if job.name in existing_jobs and key not in settings.import_ids.jobs]
-    checks.append(Check("dbt Cloud jobs", not taken,
-                        f"already exist: {', '.join(taken)}" if taken else f"{len(settings.jobs)} free or adopted",
-                        "adopt them: importIds.jobs.<key>: \"<job id>\", or rename"))
+    for kind, declared, existing, adopted in (
+            ("environments", {k: e.name for k, e in settings.environments.items()},
+             endpoints.environments(client, project_id), settings.import_ids.environments),
+            ("jobs", {k: j.name for k, j in settings.jobs.items()}, endpoints.jobs(client, project_id),
+             settings.import_ids.jobs)):
+        ids: dict[str, list] = {}
+        for item in existing:
+            ids.setdefault(item.get("name"), []).append(item.get("id"))
+        if deployed:
+            missing = [repr(n) for n in declared.values() if n not in ids]
+            doubled = [f"{n!r} ({', '.join(map(str, ids[n]))})" for n in declared.values() if len(ids.get(n, [])) > 1]
+            detail = "; ".join(part for part in (f"missing: {', '.join(missing)}" if missing else "",
+                                                 f"more than one: {', '.join(doubled)}" if doubled else "") if part)
+            checks.append(Check(f"dbt Cloud {kind}", not detail, detail or f"all {len(declared)} deployed",
+                                "pulumi up the stack; remove or rename the duplicates made by hand"))
+        else:
+            taken = [f"{n!r} (id {ids[n][0]})" for key, n in declared.items() if n in ids and key not in adopted]
+            fix = ("adopt them: importIds.environments.<key>: \"<project>:<environment>\", or rename"
+                   if kind == "environments" else "adopt them: importIds.jobs.<key>: \"<job id>\", or rename")
+            checks.append(Check(f"dbt Cloud {kind}", not taken,
+                                f"already exist: {', '.join(taken)}" if taken else f"{len(declared)} free or adopted",
+                                fix))
     return checks
 
 

@@ -492,3 +492,26 @@ def test_the_deploy_workflows_smoke_test_is_opt_in_and_bounded():
     assert "vars.PROD_SMOKE_TEST == 'true'" in step["if"]
     assert "--wait --timeout 3600" in step["run"] and step["timeout-minutes"] * 60 > 3600  # ours cancels first
     assert step["env"] == {"DBT_CLOUD_TOKEN": "${{ secrets.DBT_CLOUD_TOKEN }}"}
+
+
+def test_preflight_after_deploying_expects_what_the_stack_made(dbt, prod, databricks, capsys):
+    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *FAST)
+    assert status == 0, out
+    assert "PASS  dbt Cloud project: found 'Shanghai Transport DW' (id 270542)" in out
+    assert "PASS  dbt Cloud environments: all 1 deployed" in out and "PASS  dbt Cloud jobs: all 2 deployed" in out
+    dbt.jobs.pop()  # marts-quality deleted in the UI
+    dbt.add_job(270542, 302, "Daily Pipeline - Production", 4003)  # and a copy made by hand
+    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *FAST)
+    assert status == 1
+    assert ("FAIL  dbt Cloud jobs: missing: 'Marts Data Quality - Production'; more than one: "
+            "'Daily Pipeline - Production' (4001, 4003)") in out
+
+
+def test_preflight_of_the_dev_stack_finds_prods_project(dbt, prod, databricks, capsys):
+    databricks.catalogs.add("shanghai_transport_dev")
+    status, out, _ = ops(capsys, "preflight", "dev", *FAST)
+    assert "PASS  dbt Cloud project: adopts 'Shanghai Transport DW' (id 270542)" in out  # through fromStack: prod
+    assert "FAIL  dbt Cloud environments: already exist: 'Development' (id 301)" in out
+    assert "PASS  dbt Cloud jobs: 2 free or adopted" in out
+    assert "warehouse dbt-development: not created yet" in out
+    assert status == 1
