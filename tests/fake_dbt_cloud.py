@@ -329,7 +329,8 @@ class FakeDbtCloud:
         for index, (method, contains, status, headers) in enumerate(self.failures):
             if method == request.method and contains in request.path:
                 del self.failures[index]
-                message = "Too many requests." if status == 429 else "Internal server error."
+                message = {429: "Too many requests.", 403: "You do not have permission to perform this action.",
+                           404: "Not found."}.get(status, "Internal server error.")
                 return self._status(status, message, headers)
         prefix = f"/api/v2/accounts/{self.account_id}"
         if not request.path.startswith(prefix + "/"):

@@ -515,3 +515,14 @@ def test_preflight_of_the_dev_stack_finds_prods_project(dbt, prod, databricks, c
     assert "PASS  dbt Cloud jobs: 2 free or adopted" in out
     assert "warehouse dbt-development: not created yet" in out
     assert status == 1
+
+
+def test_404_and_403_name_what_to_check(dbt, prod, capsys):
+    status, _, err = ops(capsys, "follow", "999", *FAST)
+    assert status == 5
+    assert "dbt Cloud refused GET /api/v2/accounts/12345/runs/999/: HTTP 404 NOT FOUND: Not found." in err
+    assert "check the account id (12345: DBT_CLOUD_ACCOUNT_ID / dbtcloud:accountId), the region" in err
+    dbt.fail_next("GET", "/projects/", 403)
+    status, _, err = ops(capsys, "history", "prod", "daily-pipeline", *FAST)
+    assert status == 5 and "HTTP 403" in err and "You do not have permission" in err
+    assert "has permission for this in account 12345" in err and "Developer plan has none" in err
