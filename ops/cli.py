@@ -14,7 +14,7 @@ from rich.text import Text
 
 from . import endpoints, stack
 from .client import ClientOptions, DbtCloudClient
-from .errors import EXIT_HELP, Exit, OpsError, UsageError
+from .errors import EXIT_HELP, ApiError, Exit, OpsError, UsageError
 from .follow import PollSchedule, follow
 
 DEFAULT_CAUSE = "Triggered with python -m ops run"
@@ -140,18 +140,16 @@ def cmd_preflight(args: argparse.Namespace, out: Console) -> Exit:
     except UsageError as error:
         checks.append(preflight.Check("dbt Cloud token", False, str(error), "export DBT_CLOUD_TOKEN"))
         account = None
-    unreachable = False
     if account is not None:
         with account.client(_options(args)) as client:
             try:
                 checks.extend(preflight.dbt_cloud_checks(client, settings, args.deployed))
-            except OpsError as error:
-                unreachable = True
+            except ApiError as error:
                 checks.append(preflight.Check("dbt Cloud API", False, str(error).splitlines()[0],
-                                              "check DBT_CLOUD_HOST_URL and the network"))
+                                              "check DBT_CLOUD_HOST_URL and the network",
+                                              unreachable=error.status is None))
     checks.extend(preflight.databricks_checks(settings, preflight.default_workspace(settings, args.request_timeout)))
-    result = preflight.report(checks, out)
-    return Exit.API if unreachable else result
+    return preflight.report(checks, out)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------

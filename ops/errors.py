@@ -29,7 +29,8 @@ EXIT_HELP = """exit statuses:
   2  bad usage or stack config
   3  the run was cancelled (30), also when Ctrl-C cancelled it
   4  timed out (--timeout); the run is cancelled unless --no-cancel
-  5  API unreachable or refused the request (HTTP status and the API's message shown)
+  5  API unreachable or refused the request (HTTP status and the API's message shown);
+     preflight: an API did not answer
   130  Ctrl-C with --no-cancel: stopped following, the run goes on"""
 
 

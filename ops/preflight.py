@@ -21,6 +21,8 @@ from .errors import ApiError, Exit
 if TYPE_CHECKING:
     from settings import StackSettings
 
+RETRY_SECONDS = 10
+"""How long the Databricks SDK keeps retrying one call before the check fails."""
 NO_API_PLANS = frozenset({"developer", "developer_2022", "free", "cancelled", "cancelled_2022", "cancelled_2025"})
 """Plans (spec `PlanEnum`) without the Administrative API: the Developer plan has none (docs.getdbt.com,
 "dbt APIs overview"), and a cancelled account none either."""
@@ -32,6 +34,8 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    unreachable: bool = False
+    """The API did not answer at all (exit 5 rather than 1)."""
 
     def line(self) -> Text:
         text = Text.assemble(("PASS" if self.ok else "FAIL", "bold green" if self.ok else "bold red"),
@@ -53,7 +57,7 @@ def dbt_cloud_checks(client: DbtCloudClient, settings: "StackSettings", deployed
                if error.status == 401 else
                "the Developer plan has no API access: Starter or Enterprise is needed" if error.status == 403 else
                "check DBT_CLOUD_ACCOUNT_ID and DBT_CLOUD_HOST_URL (your region's API, ending in /api)")
-        return [Check("dbt Cloud token", False, _first_line(error), fix)]
+        return [Check("dbt Cloud token", False, _first_line(error), fix, unreachable=error.status is None)]
     plan = str(account.get("plan") or "unknown")
     if plan in NO_API_PLANS or account.get("locked"):
         reason = f"account {client.account_id} is locked ({account.get('lock_reason')})" if account.get("locked") \
@@ -132,6 +136,7 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
     """Checks through the Databricks SDK; `workspace_factory` builds a `WorkspaceClient`."""
     from databricks.sdk.errors import DatabricksError, NotFound
 
+    workspace = None
     try:
         workspace = workspace_factory()
         me = workspace.current_user.me()
@@ -140,7 +145,10 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
                       "export DATABRICKS_HOST (https://...) and DATABRICKS_TOKEN (or a profile in ~/.databrickscfg) "
                       "for a token that is valid and unexpired")]
     except OSError as error:
-        return [Check("Databricks token", False, f"workspace unreachable ({error})", "check DATABRICKS_HOST")]
+        host = getattr(getattr(workspace, "config", None), "host", None) or "the workspace"
+        return [Check("Databricks token", False, f"{host} unreachable ({error})",
+                      "check DATABRICKS_HOST (or databricks:host in the stack file) and the network",
+                      unreachable=True)]
     groups = {group.display for group in (me.groups or [])}
     checks = [Check("Databricks token", True, f"valid, signed in as {me.user_name}")]
     needs_admin = settings.service_principal is not None
@@ -207,6 +215,8 @@ def report(checks: list[Check], console: Console) -> Exit:
         console.print(check.line())
     failed = sum(1 for check in checks if not check.ok)
     console.print(f"{len(checks) - failed} of {len(checks)} checks passed")
+    if any(check.unreachable for check in checks):
+        return Exit.API
     return Exit.SUCCESS if failed == 0 else Exit.ERROR
 
 
@@ -219,12 +229,19 @@ def default_workspace(settings: "StackSettings", http_timeout: float = 30.0) -> 
     import os
 
     def build() -> object:
+        import logging
+
         from databricks.sdk import WorkspaceClient
         from databricks.sdk.config import Config
 
+        # The SDK warns when its optional host discovery (/.well-known/databricks-config) fails; the check's own
+        # line says what matters.
+        logging.getLogger("databricks.sdk").setLevel(logging.ERROR)
         host = None if os.environ.get("DATABRICKS_HOST") else settings.databricks_host
         kwargs = {"host": host} if host else {}
-        return WorkspaceClient(config=Config(http_timeout_seconds=http_timeout, retry_timeout_seconds=60, **kwargs))
+        # The SDK retries 429/503 and unreachable hosts itself, for `retry_timeout_seconds` per call (default 300).
+        return WorkspaceClient(config=Config(http_timeout_seconds=http_timeout, retry_timeout_seconds=RETRY_SECONDS,
+                                             **kwargs))
 
     return build
 

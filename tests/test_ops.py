@@ -526,3 +526,11 @@ def test_404_and_403_name_what_to_check(dbt, prod, capsys):
     status, _, err = ops(capsys, "history", "prod", "daily-pipeline", *FAST)
     assert status == 5 and "HTTP 403" in err and "You do not have permission" in err
     assert "has permission for this in account 12345" in err and "Developer plan has none" in err
+
+
+def test_preflight_with_dbt_cloud_unreachable_exits_5(dbt, databricks, capsys, monkeypatch):
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", f"http://127.0.0.1:{free_port()}/api")
+    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    assert status == 5
+    assert "FAIL  dbt Cloud token: dbt Cloud API unreachable at http://127.0.0.1:" in out
+    assert "PASS  Databricks token" in out  # the other checks still ran
