@@ -161,7 +161,7 @@ def report_end(run: Run, console: Console) -> None:
 def _stop(client: DbtCloudClient, run: Run, console: Console, cancel: bool, exit: Exit, why: str) -> FollowResult:
     """End following early: cancel the run (or say it goes on) and return `exit`."""
     if not cancel:
-        console.print(f"{why}; run {run.id} is still {run.word} (not cancelled: --no-cancel): {run.href or ''}")
+        console.print(f"{why}; run {run.id} is still {run.word}, not cancelled: {run.href or ''}")
         return FollowResult(run, Exit.INTERRUPTED if exit == Exit.CANCELLED else exit)
     console.print(f"{why}; cancelling run {run.id} ...")
     cancelled = endpoints.cancel_run(client, run.id)
