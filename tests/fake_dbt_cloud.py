@@ -459,7 +459,7 @@ class FakeDbtCloud:
             "created_at": _iso(run.created_at), "updated_at": _iso(finished or run.created_at),
             "dequeued_at": _iso(started), "started_at": _iso(started), "finished_at": _iso(finished),
             "last_checked_at": None, "last_heartbeat_at": None, "should_start_at": None,
-            "trigger": {"id": run.id + 1_000_000, "cause": run.cause, "job_definition_id": run.job_id,
+            "trigger": {"cause": run.cause, "job_definition_id": run.job_id,
                         "git_branch": None, "git_sha": None, "schema_override": None, "steps_override": None,
                         "cause_category": "scheduled" if run.cause == "Scheduled" else "api"},
             "status_humanized": STATUS_HUMANIZED[status], "in_progress": not done, "is_complete": done,
@@ -482,7 +482,8 @@ class FakeDbtCloud:
                  "status_color": {10: "#3dbd5c", 20: "#fe4141"}.get(step_status, "#d2d2d2"),
                  "duration": "00:00:12", "duration_humanized": "12 seconds",
                  "started_at": _iso(started), "finished_at": _iso(finished) if step_status in (10, 20, 30) else None,
-                 "created_at": _iso(run.created_at), "updated_at": _iso(run.created_at)}
+                 "created_at": _iso(run.created_at), "updated_at": _iso(run.created_at),
+                 "run_step_command": None, "run_step_invocation": None}
                 for index, (name, step_status, logs) in enumerate(phase.steps, start=1)
             ]
         if "job" in related:

@@ -534,3 +534,50 @@ def test_preflight_with_dbt_cloud_unreachable_exits_5(dbt, databricks, capsys, m
     assert status == 5
     assert "FAIL  dbt Cloud token: dbt Cloud API unreachable at http://127.0.0.1:" in out
     assert "PASS  Databricks token" in out  # the other checks still ran
+
+
+# The spec's field names (dbt-labs/dbt-cloud-openapi-spec, openapi-v2.yaml, components.schemas), so that the fake
+# cannot drift from what dbt Cloud documents without a test saying so.
+SPEC_RUN_FIELDS = frozenset(
+    "account_id artifact_s3_path artifacts_saved audit blocked_by can_retry created_at created_at_humanized "
+    "dbt_version deferring_run_id deprecation dequeued_at duration duration_humanized environment environment_id "
+    "executed_by_thread_id finished_at finished_at_humanized git_branch git_sha has_docs_generated "
+    "has_sources_generated href id in_progress is_cancelled is_complete is_error is_running is_success job "
+    "job_definition_id job_id last_checked_at last_heartbeat_at notifications_sent owner_thread_id project_id "
+    "queued_duration queued_duration_humanized retry_not_supported_reason retrying_run_id run_duration "
+    "run_duration_humanized run_steps should_start_at started_at status status_humanized status_message trigger "
+    "trigger_id updated_at used_repo_cache".split())
+SPEC_STEP_FIELDS = frozenset(
+    "account_id created_at debug_log_path debug_logs duration duration_humanized finished_at id index log_path logs "
+    "name run_id run_step_command run_step_invocation started_at status status_color status_humanized "
+    "truncated_debug_logs updated_at".split())
+SPEC_STEP_REQUIRED = frozenset(
+    "created_at duration duration_humanized finished_at id run_step_command run_step_invocation started_at "
+    "status_color status_humanized truncated_debug_logs updated_at".split())
+SPEC_TRIGGER_FIELDS = frozenset(
+    "azure_pull_request_id cause cause_category dbt_version_override generate_docs_override git_branch git_sha "
+    "github_pull_request_id gitlab_merge_request_id job_definition_id non_native_pull_request_id schema_override "
+    "steps_override target_name_override threads_override timeout_seconds_override".split())
+
+
+def test_the_fake_answers_in_the_specs_shapes(dbt, prod):
+    import httpx
+
+    run = dbt.add_run(4001, "success")
+    headers = {"Authorization": f"Token {TOKEN}"}
+    base = f"{dbt.host_url}/v2/accounts/12345"
+    body = httpx.get(f"{base}/runs/{run.id}/", params={"include_related": '["run_steps","job","trigger"]'},
+                     headers=headers).json()
+    assert set(body["status"]) == {"code", "is_success", "user_message", "developer_message"}
+    data = body["data"]
+    assert set(data) <= SPEC_RUN_FIELDS and {"created_at", "updated_at"} <= set(data)
+    assert set(data["trigger"]) <= SPEC_TRIGGER_FIELDS and {"cause", "job_definition_id"} <= set(data["trigger"])
+    listed = httpx.get(f"{base}/runs/", params={"limit": 1}, headers=headers).json()
+    assert set(listed["extra"]) == {"filters", "order_by", "pagination"}
+    assert listed["extra"]["pagination"] == {"count": 1, "total_count": 1}
+    while data["status"] != 10:
+        data = httpx.get(f"{base}/runs/{run.id}/", params={"include_related": "run_steps"},
+                         headers=headers).json()["data"]
+        for step in data.get("run_steps", []):
+            assert SPEC_STEP_REQUIRED <= set(step) <= SPEC_STEP_FIELDS
+    assert httpx.get(f"{base}/runs/", params={"limit": 101}, headers=headers).status_code == 400
