@@ -171,6 +171,19 @@ def test_ctrl_c_cancels_the_run(dbt, prod, capsys):
     assert len(dbt.requests_to("POST", rf"/runs/{run.id}/cancel/")) == 1
 
 
+def test_ctrl_c_with_no_cancel_leaves_the_run_and_exits_130(dbt, prod, capsys):
+    run = dbt.add_run(4001, "forever")
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        status, out, _ = ops(capsys, "follow", str(run.id), "--no-cancel", *FAST)
+    finally:
+        timer.cancel()
+    assert status == 130
+    assert f"interrupted (Ctrl-C); run {run.id} is still running, not cancelled" in out
+    assert not dbt.requests_to("POST", r"/cancel/") and not run.cancelled
+
+
 def test_if_running_fail_and_cancel(dbt, prod, capsys):
     busy = dbt.add_run(4001, "forever")
     status, _, err = ops(capsys, "run", "prod", "daily-pipeline", "--if-running", "fail", *FAST)
