@@ -1,0 +1,596 @@
+"""`python -m ops` against real HTTP servers on 127.0.0.1 that answer like dbt Cloud's v2 API and Databricks.
+
+Nothing of ours is patched: the commands run whole (`ops.cli.main`), with the environment a user would set, and
+the fake servers record what they were sent.
+"""
+
+from __future__ import annotations
+
+import _thread
+import json
+import socket
+import struct
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, FakeDatabricks, FakeDbtCloud, seed_prod
+from pytest_httpserver import HTTPServer
+
+from ops.cli import main
+
+FAST = ["--poll", "0.01", "--max-poll", "0.05", "--retry-backoff", "0.01"]
+
+
+@pytest.fixture(scope="module")
+def servers():
+    """Two servers for the whole module (stopping one takes half a second); each test gets fresh fakes."""
+    started = [HTTPServer(host="127.0.0.1", port=0) for _ in range(2)]
+    for server in started:
+        server.start()
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def dbt(servers, monkeypatch):
+    servers[0].clear()
+    fake = FakeDbtCloud(servers[0])
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
+    monkeypatch.setenv("DBT_CLOUD_ACCOUNT_ID", str(fake.account_id))
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", fake.host_url)
+    return fake
+
+
+@pytest.fixture
+def prod(dbt):
+    return seed_prod(dbt)
+
+
+@pytest.fixture
+def databricks(servers, monkeypatch):
+    servers[1].clear()
+    fake = FakeDatabricks(servers[1])
+    for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET",
+                 "DATABRICKS_AUTH_TYPE", "ARM_CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABRICKS_HOST", fake.host)
+    monkeypatch.setenv("DATABRICKS_TOKEN", DATABRICKS_TOKEN)
+    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", "/nonexistent/databrickscfg")
+    return fake
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def ops(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main([*argv])
+    captured = capsys.readouterr()
+    for text in (captured.out, captured.err):
+        assert TOKEN not in text and DATABRICKS_TOKEN not in text
+    return status, captured.out, captured.err
+
+
+def lines_with(text: str, word: str) -> list[str]:
+    return [line for line in text.splitlines() if word in line]
+
+
+# -- run and follow --------------------------------------------------------------------------------------------
+
+
+def test_run_follows_queued_starting_running_to_success(dbt, prod, capsys):
+    # Polls as long as the longest interval: off a terminal every changed progress line is printed.
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", "--poll", "0.06", "--max-poll", "0.06")
+    assert status == 0
+    run_id = max(dbt.runs)
+    assert f"started run {run_id} of 'Daily Pipeline - Production' (4001): {dbt.web_url}/deploy/" in out
+    changes = [line.split("] ", 1)[1] for line in out.splitlines() if line.startswith("[")]
+    assert changes == [f"run {run_id} queued", f"run {run_id} starting", f"run {run_id} running",
+                       f"run {run_id} success"]
+    assert f"run {run_id} success in 00:01:39 (queued 00:00:04) · models 16/16 completed · tests 100/100 passed" in out
+    progress = [line for line in out.splitlines() if line.startswith(f"run {run_id} running")]
+    assert any(line.endswith("· Invoke dbt with `dbt run --select staging+ dimensions+ facts+ marts+` · models "
+                             "7/16 completed") for line in progress), progress
+    assert any(line.endswith("· Invoke dbt with `dbt test` · models 16/16 completed · tests 40/100 passed")
+               for line in progress), progress
+    trigger = dbt.requests_to("POST", r"/jobs/4001/run/")
+    assert len(trigger) == 1
+    assert dbt.runs[run_id].cause == "Triggered with python -m ops run"
+
+
+def test_run_without_wait_prints_the_url_and_returns(dbt, prod, capsys):
+    status, out, _ = ops(capsys, "run", "prod", "marts-quality", "--cause", "smoke test", *FAST)
+    run_id = max(dbt.runs)
+    assert status == 0 and f"/runs/{run_id}/" in out
+    assert dbt.runs[run_id].cause == "smoke test" and not dbt.requests_to("GET", rf"/runs/{run_id}/")
+
+
+def test_an_error_shows_the_failed_step_and_its_log_tail(dbt, prod, capsys):
+    dbt.next_scenario[4001] = "error"
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", *FAST)
+    assert status == 1
+    assert "failed step 4: Invoke dbt with `dbt run --select staging+ dimensions+ facts+ marts+`" in out
+    assert "11 of 16 ERROR creating sql table model analytics.fct_trips" in out
+    assert "TABLE_OR_VIEW_NOT_FOUND" in out
+    assert "Done. PASS=10 WARN=0 ERROR=1 SKIP=5 TOTAL=16" in out
+    assert "error in 00:01:39 (queued 00:00:04) · models 16/16 completed (1 error, 5 skipped)" in out
+    assert "\x1b[" not in out
+
+
+def test_failing_tests_are_the_failed_step(dbt, prod, capsys):
+    dbt.next_scenario[4001] = "test-failures"
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", *FAST)
+    assert status == 1
+    assert "failed step 5: Invoke dbt with `dbt test`" in out
+    assert "tests 98/100 passed (2 failed)" in out and "FAIL 3 not_null_" in out
+
+
+def test_a_cancelled_run_is_not_a_success(dbt, prod, capsys):
+    run = dbt.add_run(4001, "cancelled")
+    status, out, _ = ops(capsys, "follow", str(run.id), *FAST)
+    assert status == 3
+    assert f"run {run.id} cancelled: Cancelled by user" in out
+    assert "not a success" in out
+
+
+def test_a_timeout_cancels_the_run(dbt, prod, capsys):
+    dbt.next_scenario[4001] = "forever"
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", "--timeout", "0.3", *FAST)
+    run_id = max(dbt.runs)
+    assert status == 4
+    assert "timed out after 00:00:00; cancelling run" in out
+    assert len(dbt.requests_to("POST", rf"/runs/{run_id}/cancel/")) == 1
+    assert dbt.runs[run_id].cancelled and f"run {run_id} is now cancelled: Cancelled by user" in out
+
+
+def test_a_timeout_with_no_cancel_leaves_the_run(dbt, prod, capsys):
+    run = dbt.add_run(4001, "forever")
+    status, out, _ = ops(capsys, "follow", str(run.id), "--timeout", "0.2", "--no-cancel", *FAST)
+    assert status == 4
+    assert not dbt.requests_to("POST", r"/cancel/") and not run.cancelled
+    assert f"timed out after 00:00:00; run {run.id} is still running, not cancelled" in out
+
+
+def test_ctrl_c_cancels_the_run(dbt, prod, capsys):
+    run = dbt.add_run(4001, "forever")
+    timer = threading.Timer(0.3, _thread.interrupt_main)  # what Ctrl-C does: KeyboardInterrupt in the main thread
+    timer.start()
+    try:
+        status, out, _ = ops(capsys, "follow", str(run.id), *FAST)
+    finally:
+        timer.cancel()
+    assert status == 3
+    assert "interrupted (Ctrl-C); cancelling run" in out
+    assert len(dbt.requests_to("POST", rf"/runs/{run.id}/cancel/")) == 1
+
+
+def test_ctrl_c_with_no_cancel_leaves_the_run_and_exits_130(dbt, prod, capsys):
+    run = dbt.add_run(4001, "forever")
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        status, out, _ = ops(capsys, "follow", str(run.id), "--no-cancel", *FAST)
+    finally:
+        timer.cancel()
+    assert status == 130
+    assert f"interrupted (Ctrl-C); run {run.id} is still running, not cancelled" in out
+    assert not dbt.requests_to("POST", r"/cancel/") and not run.cancelled
+
+
+def test_if_running_fail_and_cancel(dbt, prod, capsys):
+    busy = dbt.add_run(4001, "forever")
+    status, _, err = ops(capsys, "run", "prod", "daily-pipeline", "--if-running", "fail", *FAST)
+    assert status == 1 and f"run {busy.id} of 'Daily Pipeline - Production' (4001) is already queued" in err
+    assert not dbt.requests_to("POST", r"/jobs/4001/run/")
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--if-running", "cancel", *FAST)
+    assert status == 0 and busy.cancelled and f"cancelled run {busy.id}" in out
+    assert len(dbt.requests_to("POST", r"/jobs/4001/run/")) == 1
+
+
+def test_if_running_wait_follows_the_other_run_first(dbt, prod, capsys):
+    busy = dbt.add_run(4001, "success")
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--wait", *FAST)
+    assert status == 0
+    assert out.index(f"run {busy.id} success") < out.index("started run")
+    assert not busy.cancelled
+
+
+def test_a_run_whose_logs_have_no_counts(dbt, prod, capsys):
+    run = dbt.add_run(4001, "no-counts")
+    status, out, _ = ops(capsys, "follow", str(run.id), *FAST)
+    assert status == 0
+    final = lines_with(out, f"run {run.id} success in")
+    assert final and "models" not in final[0] and "tests" not in final[0]
+
+
+# -- the HTTP client -------------------------------------------------------------------------------------------
+
+
+def test_429_then_success_honours_retry_after(dbt, prod, capsys):
+    run = dbt.add_run(4001, "no-counts")
+    dbt.fail_next("GET", f"/runs/{run.id}/", 429, headers={"Retry-After": "1"})
+    status, _, err = ops(capsys, "follow", str(run.id), *FAST)
+    assert status == 0
+    first, second = dbt.requests_to("GET", rf"/runs/{run.id}/")[:2]
+    assert second[0] - first[0] >= 0.95  # waited as told, not the 0.01 s backoff
+    assert f"dbt Cloud API: HTTP 429 for GET /api/v2/accounts/12345/runs/{run.id}/; retry 1 of 4 in 1.0 s" in err
+
+
+def test_500_then_success(dbt, prod, capsys):
+    run = dbt.add_run(4001, "no-counts")
+    dbt.fail_next("GET", f"/runs/{run.id}/", 500, times=2)
+    status, _, _ = ops(capsys, "follow", str(run.id), *FAST)
+    assert status == 0
+    assert len(dbt.requests_to("GET", rf"/runs/{run.id}/")) == 2 + 2
+
+
+def test_persistent_500_gives_up_with_exit_5(dbt, prod, capsys):
+    run = dbt.add_run(4001, "no-counts")
+    dbt.fail_next("GET", f"/runs/{run.id}/", 503, times=10)
+    status, _, err = ops(capsys, "follow", str(run.id), *FAST)
+    assert status == 5
+    assert "HTTP 503" in err and "gave up after 4 retries" in err
+    assert len(dbt.requests_to("GET", rf"/runs/{run.id}/")) == 5
+
+
+def test_a_trigger_is_not_retried_after_a_500(dbt, prod, capsys):
+    dbt.fail_next("POST", "/jobs/4001/run/", 502)
+    status, _, err = ops(capsys, "run", "prod", "daily-pipeline", *FAST)
+    assert status == 5 and "HTTP 502" in err
+    assert len(dbt.requests_to("POST", r"/jobs/4001/run/")) == 1  # a second could start a second run
+
+
+def test_401_names_what_to_check_and_never_the_token(dbt, prod, capsys, monkeypatch):
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", "dbtc_expired_" + "x" * 20)
+    status, out, err = ops(capsys, "history", "prod", "daily-pipeline", *FAST)
+    assert status == 5
+    assert "HTTP 401" in err and "Invalid token." in err
+    assert "DBT_CLOUD_TOKEN" in err and "dbtcloud:hostUrl" in err
+    assert "dbtc_expired_" not in out + err
+
+
+def test_an_unreachable_api_exits_5(dbt, prod, capsys, monkeypatch):
+    url = f"http://127.0.0.1:{free_port()}/api"
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", url)
+    status, _, err = ops(capsys, "follow", "1", *FAST)
+    assert status == 5 and f"dbt Cloud API unreachable at {url}" in err
+
+
+def test_bad_stack_and_bad_job_are_usage_errors(dbt, prod, capsys):
+    status, _, err = ops(capsys, "run", "staging", "daily-pipeline")
+    assert status == 2 and "no stack file Pulumi.staging.yaml; stacks here: dev, prod" in err
+    status, _, err = ops(capsys, "run", "prod", "nightly")
+    assert status == 2 and "has no job 'nightly'; its jobs: daily-pipeline, marts-quality" in err
+    assert not dbt.requests
+
+
+def test_missing_token_and_plain_http_hosts_are_refused(dbt, capsys, monkeypatch):
+    monkeypatch.delenv("DBT_CLOUD_TOKEN")
+    status, _, err = ops(capsys, "follow", "1")
+    assert status == 2 and "DBT_CLOUD_TOKEN is not set" in err
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", "http://cloud.getdbt.com/api")
+    status, _, err = ops(capsys, "follow", "1")
+    assert status == 2 and "unencrypted" in err
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", "https://cloud.getdbt.com")
+    status, _, err = ops(capsys, "follow", "1")
+    assert status == 2 and "must end in /api" in err
+
+
+def test_argument_errors_exit_2(capsys):
+    for argv in (["run", "prod"], ["run", "prod", "daily-pipeline", "--job-id", "3"], ["follow", "abc"],
+                 ["history", "prod", "daily-pipeline", "--limit", "0"], ["bogus"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2, argv
+    capsys.readouterr()
+    status, _, err = ops(capsys, "run", "prod", "daily-pipeline", "--timeout", "5")
+    assert status == 2 and "--timeout applies to --wait" in err
+
+
+def test_help_lists_commands_and_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for word in ("run", "follow", "retry", "history", "docs", "preflight", "exit statuses:", "4  timed out",
+                 "5  API unreachable"):
+        assert word in text
+
+
+# -- retry -----------------------------------------------------------------------------------------------------
+
+
+def test_retry_a_failed_run_from_its_failed_step(dbt, prod, capsys):
+    failed = dbt.add_run(4001, "error")
+    failed.position = len(failed.phases) - 1
+    status, out, _ = ops(capsys, "retry", str(failed.id), "--wait", *FAST)
+    new_id = max(dbt.runs)
+    assert status == 0
+    assert f"retrying run {failed.id} from its failed step as run {new_id}" in out
+    assert len(dbt.requests_to("POST", rf"/runs/{failed.id}/retry/")) == 1
+    assert f"run {new_id} success" in out
+
+
+@pytest.mark.parametrize("scenario, word", [("cancelled", "cancelled"), ("success", "success")])
+def test_retry_never_reruns_a_cancelled_or_successful_run(dbt, prod, capsys, scenario, word):
+    run = dbt.add_run(4001, scenario)
+    run.position = len(run.phases) - 1
+    status, _, err = ops(capsys, "retry", str(run.id), *FAST)
+    assert status == 1 and f"run {run.id} is {word}, not failed: nothing to retry" in err
+    assert not dbt.requests_to("POST", r"/retry/")
+
+
+def test_retry_says_why_dbt_cloud_cannot(dbt, prod, capsys):
+    run = dbt.add_run(4001, "error", can_retry=False, retry_not_supported_reason="RETRY_NOT_LATEST_RUN")
+    run.position = len(run.phases) - 1
+    status, _, err = ops(capsys, "retry", str(run.id), *FAST)
+    assert status == 1 and "a newer run of the job exists" in err and "RETRY_NOT_LATEST_RUN" in err
+    assert not dbt.requests_to("POST", r"/retry/")
+
+
+# -- history ---------------------------------------------------------------------------------------------------
+
+
+def test_history_pages_through_1000_runs(dbt, prod, capsys):
+    dbt.add_history(4001, 1000)
+    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--limit", "1000", "--json", "--detail", "3",
+                         *FAST)
+    assert status == 0
+    document = json.loads(out)
+    lists = dbt.requests_to("GET", r"/runs/$")
+    assert [int(q["offset"][0]) for _, _, _, q in lists] == list(range(0, 1000, 100))
+    assert all(q["limit"] == ["100"] and q["job_definition_id"] == ["4001"] and q["order_by"] == ["-id"]
+               for _, _, _, q in lists)
+    runs = document["runs"]
+    assert len(runs) == 1000 and len({run["id"] for run in runs}) == 1000
+    assert [run["id"] for run in runs] == sorted((run["id"] for run in runs), reverse=True)
+    assert set(runs[0]) == {"id", "status", "cause", "started_at", "finished_at", "duration_seconds",
+                            "queued_seconds", "models", "tests"}
+    assert {run["status"] for run in runs} <= {"queued", "starting", "running", "success", "error", "cancelled"}
+    assert 86_436 in {run["duration_seconds"] for run in runs}  # "24:00:36"
+    detailed = [run for run in runs if run["models"] is not None]
+    assert len(detailed) <= 3 and runs[3]["models"] is None
+    summary = document["summary"]
+    assert summary["runs"] == 1000 and summary["succeeded"] + summary["failed"] + summary["cancelled"] == 1000
+    assert summary["success_rate"] == round(summary["succeeded"] / 1000, 4)
+    assert summary["p95_run_seconds"] >= summary["p50_run_seconds"] > 0
+    assert summary["duration_trend"] > 0  # the fake's runs grow slower over time
+    assert document["job"] == {"id": 4001, "key": "daily-pipeline", "name": "Daily Pipeline - Production",
+                               "stack": "prod"}
+
+
+def test_history_table_summary_and_since(dbt, prod, capsys):
+    dbt.add_history(4001, 30)
+    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--since", "2026-11-16", *FAST)
+    assert status == 0
+    assert "success rate:" in out and "run duration: p50" in out and "tests:" in out
+    table_rows = [line for line in out.splitlines() if line.startswith("│ 70")]
+    assert len(table_rows) == 10  # 2026-11-16 .. 2026-11-25, one run a day
+    successes = sum(1 for run in list(dbt.runs.values())[-10:] if run.phase.status == 10)
+    assert 0 < successes < 10  # the fake's mix: successful runs' logs have test counts, the others none
+    assert f"tests: 100% passed ({successes * 100}/{successes * 100} over the {successes} runs with test counts)" in out
+    assert sum("100/100" in row for row in table_rows) == successes
+    assert sum("10/16" in row for row in table_rows) == sum(
+        1 for run in list(dbt.runs.values())[-10:] if run.phase.status == 20)  # models built ok of 16
+
+
+def test_history_plot_writes_a_png(dbt, prod, capsys, tmp_path: Path):
+    dbt.add_history(4001, 200)
+    target = tmp_path / "run-history.png"
+    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--limit", "200", "--plot", str(target), *FAST)
+    assert status == 0 and f"plot written to {target}" in out
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width >= 800 and height >= 400 and len(data) > 20_000
+
+
+def test_history_bad_since_is_a_usage_error(dbt, prod, capsys):
+    status, _, err = ops(capsys, "history", "prod", "daily-pipeline", "--since", "last week")
+    assert status == 2 and "--since: 'last week' is not a date" in err
+
+
+# -- docs ------------------------------------------------------------------------------------------------------
+
+
+def test_docs_points_at_the_catalog_and_the_docs_job(dbt, prod, capsys):
+    dbt.add_history(4001, 3)
+    newest = dbt.add_run(4001, "success")
+    newest.position = len(newest.phases) - 1
+    dbt.add_run(4001, "forever")  # an unfinished run does not count
+    status, out, _ = ops(capsys, "docs", "prod", *FAST)
+    assert status == 0
+    assert f"docs (dbt Catalog): {dbt.web_url}/explore/12345/projects/270542" in out
+    assert f"docs job 'daily-pipeline': 'Daily Pipeline - Production' (4001) {dbt.web_url}/deploy/12345/" in out
+    assert f"last run {newest.id} (success, 2026-11-25 02:01 UTC) generated docs" in out
+    assert "marts-quality" not in out  # it does not generate docs
+
+
+def test_docs_when_the_last_run_made_none(dbt, prod, capsys):
+    good = dbt.add_run(4001, "success")
+    run = dbt.add_run(4001, "error", created_at=datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc))
+    good.position, run.position = len(good.phases) - 1, len(run.phases) - 1
+    status, out, _ = ops(capsys, "docs", "prod", *FAST)
+    assert status == 1
+    assert (f"last run {run.id} (error, 2026-11-26 02:01 UTC) did NOT generate docs; it failed before the docs "
+            "step") in out
+    assert f"the Catalog shows the docs of run {good.id} (2026-11-25 02:01 UTC)" in out
+
+
+# -- preflight -------------------------------------------------------------------------------------------------
+
+
+def test_preflight_passes_before_the_first_deploy(dbt, databricks, capsys):
+    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    assert status == 0, out
+    assert "PASS  dbt Cloud token: valid for account 12345 (Shanghai Transport, plan team) with API access" in out
+    assert "PASS  dbt Cloud rights:" in out
+    assert "PASS  dbt Cloud project: 'Shanghai Transport DW' is free to create" in out
+    assert "PASS  Databricks token: valid, signed in as platform@example.com" in out
+    assert "PASS  Databricks rights: workspace admin" in out
+    assert "PASS  catalog shanghai_transport: exists" in out
+    assert "PASS  serverless SQL: enabled" in out
+    assert "PASS  warehouse dbt-production: stopped (id 0123456789abcdef)" in out
+    assert "FAIL" not in out
+    assert "GET /api/2.0/preview/scim/v2/Me" in databricks.requests
+
+
+def test_preflight_fails_with_fixes(dbt, prod, databricks, capsys):
+    dbt.notifications_forbidden = True
+    databricks.catalogs = set()
+    databricks.serverless_enabled = False
+    databricks.user["groups"] = [{"display": "users", "value": "2"}]
+    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    assert status == 1
+    fails = lines_with(out, "FAIL")
+    assert any("dbt Cloud rights" in line for line in fails)
+    assert any("dbt Cloud project: 'Shanghai Transport DW' already exists (id 270542)" in line for line in fails)
+    assert any("dbt Cloud jobs: already exist: 'Daily Pipeline - Production' (id 4001)" in line for line in fails)
+    assert any("Databricks rights" in line for line in fails)
+    assert any("catalog shanghai_transport: does not exist" in line for line in fails)
+    assert any("serverless SQL: disabled" in line for line in fails)
+    assert 'importIds.project: "270542"' in out and "CREATE CATALOG shanghai_transport" in out
+    assert out.count("fix: ") == len(fails)
+
+
+def test_preflight_with_bad_tokens(dbt, databricks, capsys, monkeypatch):
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", "dbtc_revoked_" + "y" * 16)
+    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi_revoked_" + "z" * 16)
+    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    assert status == 1
+    assert "FAIL  dbt Cloud token: dbt Cloud refused GET" in out and "HTTP 401" in out
+    assert "FAIL  Databricks token:" in out and "Invalid access token" in out
+    assert "dbtc_revoked_" not in out and "dapi_revoked_" not in out
+
+
+def test_preflight_on_the_developer_plan(dbt, databricks, capsys):
+    dbt.account["plan"] = "developer"
+    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    assert status == 1 and "FAIL  dbt Cloud token: plan 'developer' has no API access" in out
+
+
+def test_ops_is_not_imported_by_the_program_and_imports_no_provider_sdk():
+    program = (Path(__file__).resolve().parent.parent / "__main__.py").read_text()
+    assert "import ops" not in program and "from ops" not in program
+    import subprocess
+    import sys
+
+    probe = ("import sys, ops.cli, ops.stack; ops.stack.load_stack('prod'); "
+             "print(sorted(m for m in ('pulumi_databricks', 'pulumi_dbtcloud', 'matplotlib', 'databricks.sdk') "
+             "if m in sys.modules))")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+    assert time.monotonic() - started < 10
+
+
+def test_the_deploy_workflows_smoke_test_is_opt_in_and_bounded():
+    import yaml
+
+    workflow = yaml.safe_load((Path(__file__).resolve().parent.parent / ".github/workflows/deploy.yml").read_text())
+    steps = workflow["jobs"]["prod"]["steps"]
+    smoke = [index for index, step in enumerate(steps) if "python -m ops run" in step.get("run", "")]
+    assert len(smoke) == 1
+    step = steps[smoke[0]]
+    deploy = [index for index, step in enumerate(steps) if "pulumi/actions" in step.get("uses", "")]
+    assert deploy and deploy[0] < smoke[0]  # after prod is deployed
+    assert "vars.PROD_SMOKE_TEST == 'true'" in step["if"]
+    assert "--wait --timeout 3600" in step["run"] and step["timeout-minutes"] * 60 > 3600  # ours cancels first
+    assert step["env"] == {"DBT_CLOUD_TOKEN": "${{ secrets.DBT_CLOUD_TOKEN }}"}
+
+
+def test_preflight_after_deploying_expects_what_the_stack_made(dbt, prod, databricks, capsys):
+    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *FAST)
+    assert status == 0, out
+    assert "PASS  dbt Cloud project: found 'Shanghai Transport DW' (id 270542)" in out
+    assert "PASS  dbt Cloud environments: all 1 deployed" in out and "PASS  dbt Cloud jobs: all 2 deployed" in out
+    dbt.jobs.pop()  # marts-quality deleted in the UI
+    dbt.add_job(270542, 302, "Daily Pipeline - Production", 4003)  # and a copy made by hand
+    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *FAST)
+    assert status == 1
+    assert ("FAIL  dbt Cloud jobs: missing: 'Marts Data Quality - Production'; more than one: "
+            "'Daily Pipeline - Production' (4001, 4003)") in out
+
+
+def test_preflight_of_the_dev_stack_finds_prods_project(dbt, prod, databricks, capsys):
+    databricks.catalogs.add("shanghai_transport_dev")
+    status, out, _ = ops(capsys, "preflight", "dev", *FAST)
+    assert "PASS  dbt Cloud project: adopts 'Shanghai Transport DW' (id 270542)" in out  # through fromStack: prod
+    assert "FAIL  dbt Cloud environments: already exist: 'Development' (id 301)" in out
+    assert "PASS  dbt Cloud jobs: 2 free or adopted" in out
+    assert "warehouse dbt-development: not created yet" in out
+    assert status == 1
+
+
+def test_404_and_403_name_what_to_check(dbt, prod, capsys):
+    status, _, err = ops(capsys, "follow", "999", *FAST)
+    assert status == 5
+    assert "dbt Cloud refused GET /api/v2/accounts/12345/runs/999/: HTTP 404 NOT FOUND: Not found." in err
+    assert "check the account id (12345: DBT_CLOUD_ACCOUNT_ID / dbtcloud:accountId), the region" in err
+    dbt.fail_next("GET", "/projects/", 403)
+    status, _, err = ops(capsys, "history", "prod", "daily-pipeline", *FAST)
+    assert status == 5 and "HTTP 403" in err and "You do not have permission" in err
+    assert "has permission for this in account 12345" in err and "Developer plan has none" in err
+
+
+def test_preflight_with_dbt_cloud_unreachable_exits_5(dbt, databricks, capsys, monkeypatch):
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", f"http://127.0.0.1:{free_port()}/api")
+    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    assert status == 5
+    assert "FAIL  dbt Cloud token: dbt Cloud API unreachable at http://127.0.0.1:" in out
+    assert "PASS  Databricks token" in out  # the other checks still ran
+
+
+# The spec's field names (dbt-labs/dbt-cloud-openapi-spec, openapi-v2.yaml, components.schemas), so that the fake
+# cannot drift from what dbt Cloud documents without a test saying so.
+SPEC_RUN_FIELDS = frozenset(
+    "account_id artifact_s3_path artifacts_saved audit blocked_by can_retry created_at created_at_humanized "
+    "dbt_version deferring_run_id deprecation dequeued_at duration duration_humanized environment environment_id "
+    "executed_by_thread_id finished_at finished_at_humanized git_branch git_sha has_docs_generated "
+    "has_sources_generated href id in_progress is_cancelled is_complete is_error is_running is_success job "
+    "job_definition_id job_id last_checked_at last_heartbeat_at notifications_sent owner_thread_id project_id "
+    "queued_duration queued_duration_humanized retry_not_supported_reason retrying_run_id run_duration "
+    "run_duration_humanized run_steps should_start_at started_at status status_humanized status_message trigger "
+    "trigger_id updated_at used_repo_cache".split())
+SPEC_STEP_FIELDS = frozenset(
+    "account_id created_at debug_log_path debug_logs duration duration_humanized finished_at id index log_path logs "
+    "name run_id run_step_command run_step_invocation started_at status status_color status_humanized "
+    "truncated_debug_logs updated_at".split())
+SPEC_STEP_REQUIRED = frozenset(
+    "created_at duration duration_humanized finished_at id run_step_command run_step_invocation started_at "
+    "status_color status_humanized truncated_debug_logs updated_at".split())
+SPEC_TRIGGER_FIELDS = frozenset(
+    "azure_pull_request_id cause cause_category dbt_version_override generate_docs_override git_branch git_sha "
+    "github_pull_request_id gitlab_merge_request_id job_definition_id non_native_pull_request_id schema_override "
+    "steps_override target_name_override threads_override timeout_seconds_override".split())
+
+
+def test_the_fake_answers_in_the_specs_shapes(dbt, prod):
+    import httpx
+
+    run = dbt.add_run(4001, "success")
+    headers = {"Authorization": f"Token {TOKEN}"}
+    base = f"{dbt.host_url}/v2/accounts/12345"
+    body = httpx.get(f"{base}/runs/{run.id}/", params={"include_related": '["run_steps","job","trigger"]'},
+                     headers=headers).json()
+    assert set(body["status"]) == {"code", "is_success", "user_message", "developer_message"}
+    data = body["data"]
+    assert set(data) <= SPEC_RUN_FIELDS and {"created_at", "updated_at"} <= set(data)
+    assert set(data["trigger"]) <= SPEC_TRIGGER_FIELDS and {"cause", "job_definition_id"} <= set(data["trigger"])
+    listed = httpx.get(f"{base}/runs/", params={"limit": 1}, headers=headers).json()
+    assert set(listed["extra"]) == {"filters", "order_by", "pagination"}
+    assert listed["extra"]["pagination"] == {"count": 1, "total_count": 1}
+    while data["status"] != 10:
+        data = httpx.get(f"{base}/runs/{run.id}/", params={"include_related": "run_steps"},
+                         headers=headers).json()["data"]
+        for step in data.get("run_steps", []):
+            assert SPEC_STEP_REQUIRED <= set(step) <= SPEC_STEP_FIELDS
+    assert httpx.get(f"{base}/runs/", params={"limit": 101}, headers=headers).status_code == 400
