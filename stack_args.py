@@ -150,8 +150,7 @@ def notifications(settings: StackSettings, job_ids: Mapping[str, pulumi.Input[in
 
 def _notification(n: NotificationSettings) -> dict:
     return given(
-        type=n.type, user_id=n.user_id, external_email=n.external_email, slack_channel_id=n.slack_channel_id,
-        slack_channel_name=n.slack_channel_name, on_success=list(n.on_success), on_failure=list(n.on_failure),
+        type=n.type, user_id=n.user_id, **n.recipient_fields(), on_success=list(n.on_success), on_failure=list(n.on_failure),
         on_cancel=list(n.on_cancel), on_warning=list(n.on_warning),
     )
 

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError
 
+from . import rules
 from .backend import stack_reference_problem
 from .base import References, new_context
 from .cost import StackCost, cost_warnings, stack_cost
@@ -187,11 +188,19 @@ def _account(raw: RawConfig) -> dict[str, Any]:
 def _problems_from(error: ValidationError) -> list[Problem]:
     problems = []
     for detail in error.errors():
-        location = tuple(detail["loc"])
+        tagged = tuple(detail["loc"])
+        location = _without_union_tags(tagged)
         message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if detail["type"] == "extra_forbidden":
-            allowed = _allowed_keys(location[:-1])
+            allowed = _allowed_keys(tagged[:-1])
             message = f"is not a setting here{_did_you_mean(str(location[-1]), allowed)}"
+        elif detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            # A kind chosen by `type`: say so in the words of the other errors.
+            expected = ", ".join(typing.get_args(rules.NotificationType))
+            written = detail.get("ctx", {}).get("tag")
+            location += ("type",)
+            message = (f"must be one of {expected} (you wrote {written!r})" if written is not None
+                       else f"is required: one of {expected}")
         elif detail["type"] == "missing":
             message = "is required" + _account_hint(location)
         elif (not _is_secret(location) and isinstance(detail.get("input"), (str, int, float, bool))
@@ -199,6 +208,15 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             message = f"{message} (you wrote {detail['input']!r})"
         problems.append(Problem(_dotted(location), message))
     return problems
+
+
+def _without_union_tags(location: tuple) -> tuple:
+    """pydantic puts the chosen kind in an error's location (`notifications.team.slack.slackChannelId`); users wrote
+    no such key."""
+    kinds = set(typing.get_args(rules.NotificationType))
+    if location[:1] == ("notifications",) and len(location) > 2 and location[2] in kinds:
+        return location[:2] + location[3:]
+    return location
 
 
 def _account_hint(location: tuple) -> str:
@@ -239,6 +257,10 @@ def _allowed_keys(location: tuple) -> list[str]:
     """The keys the settings model accepts at `location`, found by walking the model's annotations."""
     current: Any = StackSettings
     for part in location:
+        kinds = _kinds(current)
+        if part in kinds:  # the kind a union's `type` chose (pydantic names it in the location)
+            current = kinds[part]
+            continue
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             fields = {info.alias or name: info.annotation for name, info in current.model_fields.items()}
@@ -254,11 +276,41 @@ def _allowed_keys(location: tuple) -> list[str]:
 
 
 def _unwrap(annotation: Any) -> Any:
-    """`Optional[X]` -> X."""
+    """`Optional[X]` -> X; `Annotated[X, ...]` -> X; a union of kinds -> their common base (the keys all kinds share
+    are what a misspelt key is compared with)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) is typing.Union and all(
+            isinstance(arg, type) and issubclass(arg, BaseModel) for arg in typing.get_args(annotation)):
+        members = typing.get_args(annotation)
+        return _common_fields_model(members)
     if typing.get_origin(annotation) is typing.Union:
         members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         return members[0] if len(members) == 1 else annotation
     return annotation
+
+
+def _kinds(annotation: Any) -> dict[str, type]:
+    """A discriminated union's kinds by their `type` value; {} for anything else."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) is not typing.Union:
+        return {}
+    kinds = {}
+    for member in typing.get_args(annotation):
+        field = getattr(member, "model_fields", {}).get("type")
+        if field is not None and typing.get_origin(field.annotation) is typing.Literal:
+            kinds.update({value: member for value in typing.get_args(field.annotation)})
+    return kinds
+
+
+def _common_fields_model(members: tuple) -> type:
+    """The nearest base class of a union's kinds (their shared keys), or the first kind."""
+    for base in members[0].__mro__:
+        if all(issubclass(member, base) for member in members) and issubclass(base, BaseModel) \
+                and base.model_fields:
+            return base
+    return members[0]
 
 
 def environ_for_account() -> dict[str, str]:

@@ -1,8 +1,9 @@
-"""Who hears about which jobs' runs: dbt Cloud users, external addresses, Slack."""
+"""Who hears about which jobs' runs: one class per kind of recipient, chosen by `type` (a dbt Cloud user's email, an
+external address, a Slack channel through a user's Slack link or through the account's Slack app)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated, Literal, Union
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -10,20 +11,11 @@ from . import rules
 from .base import References, SettingsModel, check_reference
 
 
-class NotificationSettings(SettingsModel):
-    """Who hears about which jobs' runs."""
+class _Notification(SettingsModel):
+    """What every kind of notification has: who owns the setting, and which jobs' outcomes it hears about."""
 
-    type: rules.NotificationType
-    """`userEmail` (a dbt Cloud user's address), `externalEmail`, `slack` (the Slack integration a dbt Cloud user
-    linked) or `slackApp` (the account-level dbt Slack app)."""
     user_id: int = Field(gt=0, le=rules.MAX_INT64)
-    """dbt Cloud user id: the recipient (userEmail), or whoever connected Slack (slack) or owns the setting."""
-    external_email: Optional[str] = None
-    """The address for externalEmail."""
-    slack_channel_id: Optional[str] = None
-    """Slack channel id (like C0123456789) for slack."""
-    slack_channel_name: Optional[str] = None
-    """Slack channel name, written with its `#` (quoted in YAML: "#data-alerts"), as dbt Cloud keeps it."""
+    """dbt Cloud user id: the recipient (userEmail), whoever connected Slack (slack), or the setting's owner."""
     on_success: list[str] = Field(default_factory=list)
     """Keys of jobs whose successful runs notify."""
     on_failure: list[str] = Field(default_factory=list)
@@ -39,28 +31,7 @@ class NotificationSettings(SettingsModel):
         return check_reference(info, References.job_problem, keys)
 
     @model_validator(mode="after")
-    def _type_has_its_fields(self) -> "NotificationSettings":
-        slack = (self.slack_channel_id, self.slack_channel_name)
-        if self.type in rules.SLACK_NOTIFICATION_TYPES:
-            if "slack_channel_name" in self.model_fields_set and self.slack_channel_name is None:
-                raise ValueError("slackChannelName is empty: in YAML an unquoted #data-alerts starts a comment; "
-                                 "quote it: slackChannelName: \"#data-alerts\"")
-            if not all(slack):
-                raise ValueError(f"a {self.type} notification needs slackChannelId and slackChannelName")
-            if not rules.SLACK_CHANNEL_ID_PATTERN.match(self.slack_channel_id or ""):
-                raise ValueError(f"slackChannelId {self.slack_channel_id!r} is not a Slack channel id (like C0123456789)")
-            if not (self.slack_channel_name or "").startswith("#"):
-                # The provider reads the name back from the API as part of the recipient's identity (a change
-                # replaces the notification); its docs and examples write it with "#": so does this project.
-                raise ValueError(f"write slackChannelName with its '#', quoted: \"#{self.slack_channel_name}\" "
-                                 "(dbt Cloud keeps it so; without it every preview shows a change)")
-        elif any(slack):
-            raise ValueError("slackChannelId and slackChannelName are only for types slack and slackApp")
-        if self.type == "externalEmail":
-            if not rules.EMAIL_PATTERN.match(self.external_email or ""):
-                raise ValueError(f"externalEmail {self.external_email!r} is not an email address")
-        elif self.external_email is not None:
-            raise ValueError("externalEmail is only for type externalEmail")
+    def _names_a_job(self) -> "_Notification":
         if not self.job_keys():
             raise ValueError("names no job: list job keys under onSuccess, onFailure, onCancel or onWarning")
         return self
@@ -68,7 +39,11 @@ class NotificationSettings(SettingsModel):
     @property
     def type_code(self) -> int:
         """dbt Cloud's numeric code for the type."""
-        return rules.NOTIFICATION_TYPE_CODES[self.type]
+        return rules.NOTIFICATION_TYPE_CODES[self.type]  # type: ignore[attr-defined]
+
+    def recipient_fields(self) -> dict[str, str]:
+        """The provider inputs that say where this kind of notification goes (none for a dbt Cloud user)."""
+        return {}
 
     def events(self) -> dict[str, list[str]]:
         """Job keys by event, for the events that name any."""
@@ -82,4 +57,86 @@ class NotificationSettings(SettingsModel):
 
     def recipient(self) -> tuple:
         """What dbt Cloud treats as one recipient: two notifications of a stack must not share it."""
-        return (self.type, self.user_id, self.external_email, self.slack_channel_id)
+        return (self.type, self.user_id, *self.recipient_fields().values())  # type: ignore[attr-defined]
+
+
+class UserEmailNotification(_Notification):
+    """An email to a dbt Cloud user's own address (notification type 1)."""
+
+    type: Literal["userEmail"]
+    """`userEmail`."""
+
+
+class ExternalEmailNotification(_Notification):
+    """An email to any address (notification type 4)."""
+
+    type: Literal["externalEmail"]
+    """`externalEmail`."""
+    external_email: str
+    """The address."""
+
+    @field_validator("external_email")
+    @classmethod
+    def _an_address(cls, address: str) -> str:
+        if not rules.EMAIL_PATTERN.match(address):
+            raise ValueError("is not an email address")
+        return address
+
+    def recipient_fields(self) -> dict[str, str]:
+        return {"external_email": self.external_email}
+
+
+class _SlackNotification(_Notification):
+    slack_channel_id: str
+    """Slack channel id, like C0123456789 (Slack: channel details, at the bottom)."""
+    slack_channel_name: str
+    """Slack channel name, written with its `#` (quoted in YAML: "#data-alerts"), as dbt Cloud keeps it."""
+
+    @field_validator("slack_channel_id")
+    @classmethod
+    def _a_channel_id(cls, channel: str) -> str:
+        if not rules.SLACK_CHANNEL_ID_PATTERN.match(channel):
+            raise ValueError("is not a Slack channel id (like C0123456789: Slack, channel details, at the bottom)")
+        return channel
+
+    @field_validator("slack_channel_name", mode="before")
+    @classmethod
+    def _not_a_comment(cls, name: object) -> object:
+        if name is None:
+            raise ValueError("is empty: in YAML an unquoted #data-alerts starts a comment; quote it: "
+                             "slackChannelName: \"#data-alerts\"")
+        return name
+
+    @field_validator("slack_channel_name")
+    @classmethod
+    def _as_dbt_cloud_keeps_it(cls, name: str) -> str:
+        # The provider reads the name back from the API as part of the recipient's identity (a change replaces the
+        # notification); its docs and examples write it with "#": so does this project.
+        if not name.startswith("#"):
+            raise ValueError(f"write it with its '#', quoted: \"#{name}\" (dbt Cloud keeps it so; without it every "
+                             "preview shows a change)")
+        return name
+
+    def recipient_fields(self) -> dict[str, str]:
+        return {"slack_channel_id": self.slack_channel_id, "slack_channel_name": self.slack_channel_name}
+
+
+class SlackNotification(_SlackNotification):
+    """A Slack channel, through the Slack link of the dbt Cloud user `userId` (notification type 2)."""
+
+    type: Literal["slack"]
+    """`slack`."""
+
+
+class SlackAppNotification(_SlackNotification):
+    """A Slack channel, through the account-level dbt Slack app (notification type 5)."""
+
+    type: Literal["slackApp"]
+    """`slackApp`."""
+
+
+NotificationSettings = Annotated[
+    Union[UserEmailNotification, ExternalEmailNotification, SlackNotification, SlackAppNotification],
+    Field(discriminator="type"),
+]
+"""A notification: its `type` chooses the kind, and so which other keys it takes."""
