@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -62,6 +63,8 @@ def cmd_follow(args: argparse.Namespace, out: Console) -> Exit:
 
 
 def cmd_retry(args: argparse.Namespace, out: Console) -> Exit:
+    if args.timeout is not None and not args.wait:
+        raise UsageError("--timeout applies to --wait: add --wait")
     client = _client(args)
     with client:
         run = endpoints.get_run(client, args.run_id, steps=False)
@@ -312,3 +315,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted")
         return int(Exit.INTERRUPTED)
+    except Exception as error:  # noqa: BLE001 - a message and a status, never a traceback
+        message = f"{type(error).__name__}: {error}"
+        for secret in (os.environ.get("DBT_CLOUD_TOKEN"), os.environ.get("DATABRICKS_TOKEN")):
+            if secret:
+                message = message.replace(secret, "***")
+        err.print(Text(f"error: unexpected {message}\n  (an answer ops does not understand, or a bug in ops: "
+                       "please report it with the command you ran)", style="red"))
+        return int(Exit.ERROR)

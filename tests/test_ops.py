@@ -293,6 +293,8 @@ def test_argument_errors_exit_2(capsys):
     capsys.readouterr()
     status, _, err = ops(capsys, "run", "prod", "daily-pipeline", "--timeout", "5")
     assert status == 2 and "--timeout applies to --wait" in err
+    status, _, err = ops(capsys, "retry", "7", "--timeout", "5")
+    assert status == 2 and "--timeout applies to --wait" in err
 
 
 def test_help_lists_commands_and_exit_statuses(capsys):
