@@ -7,7 +7,13 @@ import pulumi_databricks as databricks
 import pulumiverse_time as time
 
 from settings.rotation import default_rotation_days, rotation_problem
-from settings.rules import TOKEN_PRINCIPAL_PATTERN, WAREHOUSE_PERMISSION_LEVELS, privilege_problem
+from settings.rules import (
+    CLOUDS,
+    TOKEN_PRINCIPAL_PATTERN,
+    WAREHOUSE_PERMISSION_LEVELS,
+    privilege_problem,
+    signs_in_itself,
+)
 
 from .package import InvalidArgument, one_of, type_token, whole_number
 
@@ -118,8 +124,8 @@ class DbtServicePrincipal(pulumi.ComponentResource):
     @staticmethod
     def _check(name: str, args: DbtServicePrincipalArgs) -> None:
         cloud = args.get("cloud", "aws")
-        one_of(COMPONENT, name, "cloud", cloud, ("aws", "gcp", "azure"))
-        if cloud == "azure":
+        one_of(COMPONENT, name, "cloud", cloud, CLOUDS)
+        if signs_in_itself(cloud):
             for key, camel in (("azure_application_id", "azureApplicationId"), ("azure_tenant_id", "azureTenantId"),
                                ("workspace_host", "workspaceHost"), ("client_secret", "clientSecret")):
                 if args.get(key) is None:
@@ -188,7 +194,7 @@ class DbtServicePrincipal(pulumi.ComponentResource):
                                             replace_on_changes=["comment", "lifetimeSeconds"],
                                             replacement_trigger=self.rotation.rotation_rfc3339)
         lifetime_seconds = lifetime_days * 24 * 3600
-        if args.get("cloud", "aws") == "azure":
+        if signs_in_itself(args.get("cloud", "aws")):
             signed_in = databricks.Provider(
                 f"{name}-as-principal",
                 host=args.get("workspace_host"),

@@ -150,7 +150,7 @@ def secrets_needed(raw: RawConfig, project_name: str = PROJECT_NAME) -> list[str
     if References.from_document(document).needing_run_as("deploymentToken"):
         needed.append("deploymentToken")
     principal = document.get("servicePrincipal")
-    if isinstance(principal, dict) and principal.get("cloud") == "azure":
+    if isinstance(principal, dict) and rules.signs_in_itself(principal.get("cloud", "aws")):
         needed.append("servicePrincipalSecret")
     return needed
 

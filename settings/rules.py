@@ -112,6 +112,14 @@ DeploymentType = Literal["production", "staging", "general"]
 """`general` is a deployment environment with no deployment type (the API gets none)."""
 TokenSource = Literal["deploymentToken", "servicePrincipal"]
 Cloud = Literal["aws", "gcp", "azure"]
+CLOUDS = typing.get_args(Cloud)
+
+
+def signs_in_itself(cloud: str) -> bool:
+    """Whether a service principal on `cloud` makes its own token, signed in as its Entra ID application (Azure, which
+    offers no on-behalf-of tokens), rather than having a workspace admin make one for it (`OboToken`: AWS, GCP)."""
+    return cloud == "azure"
+
 
 CI_CAPABLE_CLONE_STRATEGIES = ("github_app", "deploy_token", "azure_active_directory_app")
 """Native Git integrations: the only repositories whose pull requests and merges trigger dbt Cloud CI and merge jobs

@@ -117,10 +117,10 @@ class ServicePrincipalSettings(SettingsModel):
 
     @model_validator(mode="after")
     def _azure_needs_its_application(self) -> "ServicePrincipalSettings":
-        if self.cloud == "azure" and not (self.azure_application_id and self.azure_tenant_id):
+        if self.signs_in_itself and not (self.azure_application_id and self.azure_tenant_id):
             raise ValueError("cloud azure needs azureApplicationId and azureTenantId (the Entra ID application "
                              "that is the service principal)")
-        if self.cloud != "azure" and (self.azure_application_id or self.azure_tenant_id):
+        if not self.signs_in_itself and (self.azure_application_id or self.azure_tenant_id):
             raise ValueError("azureApplicationId and azureTenantId are only for cloud azure")
         return self
 
@@ -130,6 +130,11 @@ class ServicePrincipalSettings(SettingsModel):
         if problem:
             raise ValueError(problem)
         return self
+
+    @property
+    def signs_in_itself(self) -> bool:
+        """The principal makes its own token (Azure); otherwise a workspace admin makes it on its behalf."""
+        return rules.signs_in_itself(self.cloud)
 
     @property
     def credential_lifetime_seconds(self) -> int:

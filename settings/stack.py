@@ -157,7 +157,7 @@ class StackSettings(SettingsModel):
     @classmethod
     def _azure_secret(cls, secret: Optional[SecretStr], info: ValidationInfo):
         principal = info.data.get("service_principal")
-        needed = principal is not None and principal.cloud == "azure"
+        needed = principal is not None and principal.signs_in_itself
         if needed and not info.data.get("databricks_host"):
             report_problem(info, ("databricks:host",), "is required for an Azure service principal, which signs in "
                                                        "to the workspace itself: pulumi config set databricks:host https://...")
