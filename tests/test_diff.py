@@ -106,3 +106,14 @@ def test_a_code_change_renders_the_base_with_its_own_code():
 def test_a_bad_ref_is_an_error(repo, capsys):
     assert main(["diff", "prod", "--base", "no-such-ref", "--root", str(repo)]) == 2
     assert "error: git archive" in capsys.readouterr().err
+
+
+def test_a_replacement_says_which_input_forces_it(repo, capsys):
+    """Changing how dbt Cloud clones the repository replaces it (the provider's git_clone_strategy forces
+    replacement): the diff says so first, and why."""
+    edit(repo, "prod", "      gitCloneStrategy: github_app\n      githubInstallationId: 10000001",
+         "      gitCloneStrategy: deploy_token\n      gitlabProjectId: 4242")
+    text = format_diff(diff_stack("prod", "HEAD", repo))
+    attention = text.split("Attention:")[1].split("\n\n")[0]
+    assert "will be deleted and re-created (replaced) because gitCloneStrategy changed" in attention
+    assert "PROTECTED" in attention

@@ -455,3 +455,15 @@ def test_the_program_refuses_a_deferral_the_owner_stack_lacks():
     assert declared == []
     assert [str(problem) for problem in error.problems] == [
         "dev: jobs: defer to 'live', which stack 'prod' does not have (it has production)"]
+
+
+def test_cross_stack_a_second_development_environment_is_refused():
+    """dbt Cloud allows one development environment per project: a third stack with its own IDE environment clashes
+    with dev's, whatever it is called."""
+    def ide(values):
+        values["environments"]["development"]["name"] = "Development (QA)"
+        values["environments"]["staging"]["name"] = "QA"
+    problems = [str(p) for p in cross_stack_problems({"prod": settings_of("prod"), "dev": settings_of("dev"),
+                                                       "qa": settings_of("dev", ide)}, PROJECT_NAME)]
+    assert problems == ["qa: environments.development: a second development environment (also in dev: "
+                        "environments.development); a project has one of each"]

@@ -123,3 +123,18 @@ def test_an_invalid_stack_prints_the_problems_and_declares_nothing(tmp_path, cap
     assert "jobz: is not a setting of this project; did you mean 'jobs'?" in message
     assert "dbtcloud:accountId: is required" in message
     assert "nothing was declared" in message
+
+
+def test_an_azure_principal_needs_its_client_secret_offline_too(project):
+    """The offline runner gives every secret the stack needs, and only those, a visible placeholder: on Azure the
+    principal's client secret too (settings.load.secrets_needed)."""
+    from settings.stackfile import load_stack_file
+    from stack_config import edit
+
+    edit(project, "prod", "    cloud: aws", "    cloud: azure\n    azureApplicationId: 11111111-2222-3333-4444-555555555555\n"
+                                             "    azureTenantId: 66666666-7777-8888-9999-000000000000")
+    stack_file = load_stack_file(project, "prod")
+    assert "dbtcloud-databricks:servicePrincipalSecret" in stack_file.placeholders
+    assert "dbtcloud-databricks:servicePrincipalSecret" in stack_file.secret_keys
+    assert "dbtcloud-databricks:deploymentToken" not in stack_file.placeholders  # prod runs as the principal
+    assert "dbtcloud-databricks:servicePrincipalSecret" not in load_stack_file(project, "dev").placeholders
