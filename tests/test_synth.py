@@ -128,8 +128,9 @@ def test_an_invalid_stack_prints_the_problems_and_declares_nothing(tmp_path, cap
 def test_an_azure_principal_needs_its_client_secret_offline_too(project):
     """The offline runner gives every secret the stack needs, and only those, a visible placeholder: on Azure the
     principal's client secret too (settings.load.secrets_needed)."""
-    from settings.stackfile import load_stack_file
     from stack_config import edit
+
+    from settings.stackfile import load_stack_file
 
     edit(project, "prod", "    cloud: aws", "    cloud: azure\n    azureApplicationId: 11111111-2222-3333-4444-555555555555\n"
                                              "    azureTenantId: 66666666-7777-8888-9999-000000000000")
