@@ -5,7 +5,7 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings.rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem
+from settings.rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem, job_url
 
 from .package import InvalidArgument, entry, one_of, type_token, whole_number
 
@@ -106,12 +106,12 @@ class DbtJobs(pulumi.ComponentResource):
             job = self._job(name, key, args["jobs"][key], args)
             self.jobs[key] = job
             self.job_ids[key] = job.job_id
-        web_url = args.get("host_url", DEFAULT_HOST_URL).rstrip("/").removesuffix("/api")
+        host_url = args.get("host_url", DEFAULT_HOST_URL)
         account_id = int(args["account_id"])
         # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
         self.summary = pulumi.Output.all(args["project_id"], pulumi.Output.all(**self.job_ids)).apply(
             lambda resolved: {
-                key: {"id": job_id, "url": f"{web_url}/deploy/{account_id}/projects/{resolved[0]}/jobs/{job_id}"}
+                key: {"id": job_id, "url": job_url(host_url, account_id, resolved[0], job_id)}
                 for key, job_id in resolved[1].items()}
         )
         self.register_outputs({"job_ids": self.job_ids, "summary": self.summary})

@@ -83,7 +83,7 @@ class DbtCloudClient:
     @property
     def web_url(self) -> str:
         """The dbt Cloud web address (the API URL without `/api`)."""
-        return self.host_url.removesuffix("/api")
+        return self.host_url.rstrip("/").removesuffix("/api")
 
     # -- requests ----------------------------------------------------------------------------------------------
 

@@ -8,26 +8,19 @@ links to (not part of the API spec: easy to change here if dbt moves it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+from settings.rules import job_url
 
 from . import endpoints, stack
 from .client import DbtCloudClient
 from .errors import Exit
-from .runs import Run, parse_time
+from .runs import parse_time
 
 if TYPE_CHECKING:
     from settings import StackSettings
-
-
-@dataclass
-class DocsJob:
-    key: str
-    name: str
-    id: Optional[int] = None
-    last_run: Optional[Run] = None
 
 
 def catalog_url(web_url: str, account_id: int, project_id: int) -> str:
@@ -61,8 +54,7 @@ def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_nam
             continue
         job_id = int(job["id"])
         console.print(f"docs job {key!r}: {name!r} ({job_id}) "
-                      f"{client.web_url}/deploy/{client.account_id}/projects/"
-                      f"{project_id}/jobs/{job_id}")
+                      f"{job_url(client.host_url, client.account_id, project_id, job_id)}")
         finished = [run for run in endpoints.job_runs(client, job_id, limit=10) if run.finished]
         if not finished:
             console.print("  no finished run yet: the docs appear after its first run (python -m ops run "

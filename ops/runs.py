@@ -172,10 +172,6 @@ class Step:
     finished_at: Optional[str] = None
 
     @property
-    def status_word(self) -> str:
-        return STATUS_WORDS.get(self.status, f"status {self.status}")
-
-    @property
     def counts(self) -> LogCounts:
         return parse_step_logs(self.logs, step_command(self.name))
 

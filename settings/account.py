@@ -25,12 +25,3 @@ class AccountSettings(SettingsModel):
                 "or https://ACCOUNT_PREFIX.us1.dbt.com/api"
             )
         return value.rstrip("/")
-
-    @property
-    def web_url(self) -> str:
-        """The dbt Cloud web address that job links point to (the API URL without `/api`)."""
-        return self.host_url[: -len("/api")]
-
-    def job_url(self, project_id: int, job_id: int) -> str:
-        """The page of a job in dbt Cloud."""
-        return f"{self.web_url}/deploy/{self.account_id}/projects/{project_id}/jobs/{job_id}"

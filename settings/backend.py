@@ -35,8 +35,3 @@ def stack_reference_problem(reference: str) -> Optional[str]:
         return (f"{reference!r}: a stack name is 1-100 letters, digits, hyphens, underscores or periods, "
                 f"got {parts[-1]!r}")
     return None
-
-
-def referenced_stack(reference: str) -> Optional[str]:
-    """The stack name in a reference the backend accepts, or None."""
-    return None if stack_reference_problem(reference) else reference.split("/")[-1]

@@ -102,11 +102,6 @@ class JobSettings(SettingsModel):
             raise ValueError("runOnMerge excludes schedule, runOnPullRequest and runAfter: dbt Cloud refuses both")
         return self
 
-    @property
-    def is_ci(self) -> bool:
-        """Triggered by pull requests."""
-        return self.run_on_pull_request
-
     def dbt_steps(self) -> list[str]:
         """The steps dbt Cloud should run: a `dbt deps` step is dropped, as dbt Cloud runs it anyway."""
         return [step for step in self.steps if not rules.DEPS_STEP_PATTERN.match(step)]

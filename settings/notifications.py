@@ -36,11 +36,6 @@ class _Notification(SettingsModel):
             raise ValueError("names no job: list job keys under onSuccess, onFailure, onCancel or onWarning")
         return self
 
-    @property
-    def type_code(self) -> int:
-        """dbt Cloud's numeric code for the type."""
-        return rules.NOTIFICATION_TYPE_CODES[self.type]  # type: ignore[attr-defined]
-
     def recipient_fields(self) -> dict[str, str]:
         """The provider inputs that say where this kind of notification goes (none for a dbt Cloud user)."""
         return {}

@@ -144,6 +144,16 @@ SENSIBLE_MAX_THREADS = 64
 
 DEFAULT_HOST_URL = "https://cloud.getdbt.com/api"
 
+
+def web_url(host_url: str) -> str:
+    """The dbt Cloud web address of an API address (`https://cloud.getdbt.com/api` -> `https://cloud.getdbt.com`)."""
+    return host_url.rstrip("/").removesuffix("/api")
+
+
+def job_url(host_url: str, account_id: int, project_id: int, job_id: int) -> str:
+    """The page of a job in dbt Cloud (UNCONFIRMED against every region's hosts: FACTS, dbt Cloud hosts)."""
+    return f"{web_url(host_url)}/deploy/{account_id}/projects/{project_id}/jobs/{job_id}"
+
 # Unity Catalog privileges per securable, from terraform-provider-databricks `docs/resources/grants.md` ("Catalog
 # grants", "Schema grants"). The provider passes privileges through unchecked, so a privilege the securable does not
 # have fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (issue #2176; PR #2198 removed

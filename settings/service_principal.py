@@ -137,10 +137,6 @@ class ServicePrincipalSettings(SettingsModel):
         return rules.signs_in_itself(self.cloud)
 
     @property
-    def credential_lifetime_seconds(self) -> int:
-        return self.credential_lifetime_days * 24 * 3600
-
-    @property
     def rotation_days(self) -> int:
         """Days after which the token is replaced."""
         return self.rotate_after_days or default_rotation_days(self.credential_lifetime_days)

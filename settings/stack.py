@@ -247,10 +247,6 @@ class StackSettings(SettingsModel):
         """Jobs that pull requests or merges trigger: they need a repository with a native Git integration."""
         return [key for key, job in self.jobs.items() if job.run_on_pull_request or job.run_on_merge]
 
-    def deployment_environments(self) -> dict[str, EnvironmentSettings]:
-        """The environments jobs can run in."""
-        return {key: env for key, env in self.environments.items() if env.is_deployment}
-
     def jobs_in_dependency_order(self) -> list[tuple[str, JobSettings]]:
         """Jobs ordered so that a job comes after the job it runs after."""
         ordered: list[str] = []

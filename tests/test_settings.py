@@ -73,9 +73,11 @@ def test_a_dbt_deps_step_is_dropped_with_a_warning():
 
 
 def test_job_url_uses_the_web_host_of_the_api_url():
-    settings = load_settings(with_changes("prod", deploymentToken="t")).settings
-    assert settings.account.web_url == "https://cloud.getdbt.com"
-    assert settings.account.job_url(1, 2) == "https://cloud.getdbt.com/deploy/12345/projects/1/jobs/2"
+    from settings.rules import job_url, web_url
+
+    assert web_url("https://cloud.getdbt.com/api") == "https://cloud.getdbt.com"
+    assert web_url("https://ab123.us1.dbt.com/api/") == "https://ab123.us1.dbt.com"
+    assert job_url("https://cloud.getdbt.com/api", 12345, 1, 2) == "https://cloud.getdbt.com/deploy/12345/projects/1/jobs/2"
 
 
 def test_account_id_can_come_from_the_providers_environment_variable():
