@@ -28,8 +28,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from pulumi.runtime import rpc
-
 from .types import (  # noqa: F401  (re-exported)
     CREDENTIAL,
     ENV_VAR,
@@ -50,20 +48,7 @@ from .types import (  # noqa: F401  (re-exported)
     STACK_REFERENCE,
     TOKEN,
 )
-
-
-def plain(value: Any) -> Any:
-    """Inputs as the provider reads them: secret wrappers removed, integers (which cross the RPC
-    boundary as floats) as integers."""
-    if rpc.is_rpc_secret(value):
-        return plain(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+from .values import plain  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)

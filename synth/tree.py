@@ -6,20 +6,14 @@ so that a reader sees, say, the job's `environmentId` point at the right environ
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import os
 from typing import Any
-
-from pulumi.runtime import rpc
 
 from settings.schedule import format_runs, next_runs
 
 from . import types
 from .render import Rendering
+from .values import FINGERPRINT_KEY_VARIABLE, SECRET_MASK, masked  # noqa: F401  (re-exported)
 
-SECRET_MASK = "[secret]"
 NUMBER_OUTPUTS = {
     types.ENVIRONMENT: "environmentId",
     types.CREDENTIAL: "credentialId",
@@ -31,32 +25,6 @@ NUMBER_OUTPUTS = {
 COMPONENT_ORDER = ("SqlWarehouse", "ServicePrincipal", "DatabricksConnection", "Project", "AdoptedProject", "Environments", "Jobs",
                    "JobNotifications", "EnvironmentVariables")
 """Components in the order data flows between them (registration order is not stable)."""
-
-
-FINGERPRINT_KEY_VARIABLE = "SYNTH_SECRET_FINGERPRINT_KEY"
-"""With this set (by `synth diff`, to a random key per diff), masks carry a keyed fingerprint of the secret,
-so two renderings can tell a changed secret from an unchanged one without either showing it."""
-
-
-def masked(value: Any) -> Any:
-    """A value safe to print: secrets replaced by a mask, integers that crossed the RPC boundary as floats fixed."""
-    if rpc.is_rpc_secret(value):
-        return _mask(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, dict):
-        return {key: masked(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [masked(item) for item in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _mask(secret: Any) -> str:
-    key = os.environ.get(FINGERPRINT_KEY_VARIABLE)
-    if not key:
-        return SECRET_MASK
-    digest = hmac.new(key.encode(), json.dumps(secret, sort_keys=True).encode(), hashlib.sha256).hexdigest()
-    return f"{SECRET_MASK[:-1]}:{digest[:12]}]"
 
 
 def own_number(registration) -> Any:
