@@ -12,7 +12,7 @@ from settings.schedule import format_runs, next_runs
 
 from . import types
 from .render import Rendering
-from .values import FINGERPRINT_KEY_VARIABLE, SECRET_MASK, masked  # noqa: F401  (re-exported)
+from .values import SECRET_MASK, masked
 
 NUMBER_OUTPUTS = {
     types.ENVIRONMENT: "environmentId",

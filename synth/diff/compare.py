@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .. import types
-from ..tree import SECRET_MASK
+from ..values import SECRET_MASK
 
 JOB, NOTIFICATION = types.JOB, types.NOTIFICATION
 EVENTS = (("success", "onSuccesses"), ("failure", "onFailures"), ("cancel", "onCancels"), ("warning", "onWarnings"))

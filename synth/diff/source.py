@@ -20,7 +20,8 @@ from settings.stackfile import StackFileError, stack_file_path
 
 from ..contract import ContractViolation
 from ..render import PROJECT_ROOT, render
-from ..tree import FINGERPRINT_KEY_VARIABLE, as_json
+from ..tree import as_json
+from ..values import FINGERPRINT_KEY_VARIABLE
 from .compare import DiffError, StackDiff, compare
 
 CODE_PATHS = ("__main__.py", "runtime_config.py", "stack_args.py", "Pulumi.yaml", "settings", "components", "synth",
