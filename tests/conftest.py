@@ -22,7 +22,7 @@ from synth.render import Rendering, render  # noqa: E402
 
 gc.freeze()
 
-STACKS = ("prod", "dev")
+from stack_config import STACKS  # noqa: E402
 
 BACKGROUND: dict = {}
 """Slow work started when the session starts, in another process, so that it overlaps the other tests."""
@@ -53,6 +53,21 @@ def pytest_sessionfinish(session, exitstatus):
     if "code change" in BACKGROUND:
         BACKGROUND["code change"][1].exception()  # never leave the process behind (its test reports a failure)
         shutil.rmtree(BACKGROUND["folder"], ignore_errors=True)
+
+
+@pytest.fixture
+def code_change_render():
+    """(repository, future rendering of its base) for the test that renders a base with other code: started when
+    the session started, in another process, so that it overlaps the other tests."""
+    return BACKGROUND["code change"]
+
+
+@pytest.fixture
+def package_provider():
+    """The package's provider process, started when the session started (or now)."""
+    from package_provider import start_provider
+
+    return BACKGROUND.pop("provider", None) or start_provider()
 
 
 @pytest.fixture

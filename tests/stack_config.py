@@ -11,6 +11,9 @@ from settings.stackfile import load_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
+STACKS = ("prod", "dev")
+"""The committed stacks."""
+
 
 def stack_values(stack: str) -> dict[str, Any]:
     """A committed stack's config, decoded: `namespace:key` -> value."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from conftest import BACKGROUND
 from repo_copy import commit
 from stack_config import edit
 
@@ -92,10 +91,10 @@ def test_replacements_and_protected_deletions_come_first(repo):
     assert text.index("Attention:") < text.index("Jobs:")
 
 
-def test_a_code_change_renders_the_base_with_its_own_code():
+def test_a_code_change_renders_the_base_with_its_own_code(code_change_render):
     # The base commit has other component code than the working tree, so the base renders in a process of its
     # own (started when the session started, on the other core: see conftest.py).
-    repo, base = BACKGROUND["code change"]
+    repo, base = code_change_render
     diff = compare("prod", "HEAD", base.result(), render_tree("prod", repo))
     assert {(r.name, c.path, c.before, c.after) for r in diff.resources for c in r.changes} == {
         ("jobs-daily-pipeline", "validateExecuteSteps", False, True),

@@ -4,10 +4,10 @@ every input has the type the provider SDK declares, ids cross as integers, nothi
 from __future__ import annotations
 
 import pytest
-from conftest import STACKS
 from helpers import is_int
 from pulumi.runtime import rpc
 from sdk_types import args_class, snake, type_problems
+from stack_config import STACKS
 
 from settings.stackfile import OFFLINE_SECRET
 

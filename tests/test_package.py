@@ -343,15 +343,14 @@ def test_stack_args_hand_the_components_plain_values_and_pulumi_secrets(stack):
     run_under_mocks(program, "package-test", stack, {})
 
 
-def test_the_packages_provider_serves_the_committed_schema():
+def test_the_packages_provider_serves_the_committed_schema(package_provider):
     """`components/__main__.py` run as the Python language host runs it (from the `components` folder, with an engine
     address) answers GetSchema with exactly the committed schema: what `pulumi package add` generates SDKs from."""
     import grpc
-    from conftest import BACKGROUND
-    from package_provider import start_provider, stop_provider
+    from package_provider import stop_provider
     from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-    process = BACKGROUND.pop("provider", None) or start_provider()
+    process = package_provider
     try:
         port = process.stdout.readline().decode().strip()
         assert port.isdigit(), process.stderr.read().decode()[-2000:]
