@@ -94,3 +94,39 @@ def test_a_base_that_does_not_validate_is_named_as_the_base(repo, capsys):
     assert status == 2
     assert "the base, prod at HEAD, does not render" in printed
     assert "autoStopMinutes must be 0 or at least 10" in printed
+
+
+def test_a_long_idle_warehouse_is_warned_about():
+    from settings import load_settings
+    from stack_config import raw_config, short_values
+
+    values = short_values("prod")
+    values["warehouse"]["autoStopMinutes"] = 100000
+    warnings = [str(warning) for warning in load_settings(raw_config(values)).warnings]
+    assert any(w.startswith("warehouse.autoStopMinutes: an idle warehouse runs, and bills, 100000 minutes") for w in warnings)
+
+
+def test_a_clear_text_secret_variable_gets_the_command_that_works(project, capsys):
+    """`pulumi config set --secret secretEnvironmentVariables ...` would store the whole map as one text; each value
+    is set with --path."""
+    from stack_config import append
+
+    append(project, "prod", "  dbtcloud-databricks:secretEnvironmentVariables:\n"
+                            "    DBT_ENV_SECRET_API_KEY:\n      production: not-so-secret\n")
+    status, printed = run_synth(capsys, "check", "--root", str(project), "prod")
+    assert status == 1
+    assert ("set each value with pulumi config set --secret --path "
+            "'secretEnvironmentVariables.DBT_ENV_SECRET_API_KEY.production' <value>") in printed
+    assert "not-so-secret" not in printed
+
+
+def test_every_readme_section_a_stack_file_points_to_exists():
+    import re
+
+    from stack_config import ROOT, STACKS
+
+    headings = {line.lstrip("#").strip() for line in (ROOT / "README.md").read_text().splitlines()
+                if line.startswith("#")}
+    for stack in STACKS:
+        for section in re.findall(r'README: "([^"]+)"', (ROOT / f"Pulumi.{stack}.yaml").read_text()):
+            assert any(heading.startswith(section) for heading in headings), (stack, section)
