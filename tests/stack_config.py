@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from settings import PROJECT_NAME, RawConfig
 from settings.stackfile import load_stack_file
@@ -64,3 +64,29 @@ def append(root: Path, stack: str, lines: str) -> None:
     """Add lines at the end of a stack file (its `config:` section is last)."""
     path = root / f"Pulumi.{stack}.yaml"
     path.write_text(path.read_text() + lines)
+
+
+def changed(stack: str, change: Callable[[dict], Any], token: str = "t0ken") -> dict[str, Any]:
+    """A committed stack's values (short keys, as `short_values`), with a deployment token, changed by `change`."""
+    values = short_values(stack)
+    values["deploymentToken"] = token
+    change(values)
+    return values
+
+
+def setting(path: str, value: Any) -> Callable[[dict], None]:
+    """A change that sets `a.b.c` (or removes it, for value REMOVE)."""
+    def change(values: dict) -> None:
+        *parents, last = path.split(".")
+        target = values
+        for part in parents:
+            target = target[part]
+        if value is REMOVE:
+            del target[last]
+        else:
+            target[last] = value
+    return change
+
+
+REMOVE = object()
+"""`setting(path, REMOVE)` removes the key."""

@@ -97,8 +97,9 @@ def test_a_base_that_does_not_validate_is_named_as_the_base(repo, capsys):
 
 
 def test_a_long_idle_warehouse_is_warned_about():
-    from settings import load_settings
     from stack_config import raw_config, short_values
+
+    from settings import load_settings
 
     values = short_values("prod")
     values["warehouse"]["autoStopMinutes"] = 100000

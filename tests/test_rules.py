@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 from program import declare
-from stack_config import raw_config, short_values
+from stack_config import REMOVE, changed, raw_config, setting, short_values
 
 from settings import PROJECT_NAME, ConfigError, RawConfig, load_settings
 from settings.stacks import cross_stack_problems
@@ -22,27 +22,6 @@ def values_of(stack: str) -> dict[str, Any]:
     return values
 
 
-def changed(stack: str, change: Callable[[dict], Any]) -> dict[str, Any]:
-    values = values_of(stack)
-    change(values)
-    return values
-
-
-def setting(path: str, value: Any) -> Callable[[dict], None]:
-    """A change that sets `a.b.c` (or removes it, for value REMOVE)."""
-    def change(values: dict) -> None:
-        *parents, last = path.split(".")
-        target = values
-        for part in parents:
-            target = target[part]
-        if value is REMOVE:
-            del target[last]
-        else:
-            target[last] = value
-    return change
-
-
-REMOVE = object()
 daily = "jobs.daily-pipeline"
 quality = "jobs.marts-quality"
 
