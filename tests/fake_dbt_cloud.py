@@ -341,7 +341,7 @@ class FakeDbtCloud:
 
     def add_credential(self, project_id: int, credential_id: int, schema: str, catalog: Optional[str] = None,
                        threads: int = 4) -> dict[str, Any]:
-        """A Databricks credential as `GET .../credentials/{id}/` answers the provider (the token is never read back)."""
+        """A Databricks credential as `GET .../credentials/{id}/` answers the provider (never with its token)."""
         credential = {"id": credential_id, "account_id": self.account_id, "project_id": project_id,
                       "type": "adapter", "adapter_version": "databricks_v0", "state": 1, "threads": threads,
                       "target_name": "default",

@@ -262,8 +262,8 @@ class _Builder:
         if condition:
             other = int(condition.get("job_id") or 0)
             if other in self.job_keys and int(condition.get("project_id") or 0) == self.live.project_id:
-                section["runAfter"] = {"job": self.job_keys[other],
-                                       "statuses": [RUN_STATUSES.get(s, str(s)) for s in condition.get("statuses") or []]}
+                statuses = [RUN_STATUSES.get(status, str(status)) for status in condition.get("statuses") or []]
+                section["runAfter"] = {"job": self.job_keys[other], "statuses": statuses}
             else:
                 self.skip(f"{where}.job_completion_trigger_condition", condition,
                           "it waits for a job outside this project; the stack chains only its own jobs")
@@ -370,7 +370,8 @@ class _Builder:
         credentials = {self.environment_keys[environment_id]: f"{project}:{credential['id']}"
                        for environment_id, credential in live.credentials.items()}
         if credentials:
-            ids["credentials"] = dict(sorted(credentials.items(), key=lambda item: list(ids["environments"]).index(item[0])))
+            order = list(ids["environments"])
+            ids["credentials"] = dict(sorted(credentials.items(), key=lambda item: order.index(item[0])))
         if self.job_keys:
             ids["jobs"] = {key: str(job_id) for job_id, key in self.job_keys.items()}
         return ids

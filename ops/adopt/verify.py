@@ -193,8 +193,9 @@ def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Differ
         if registration.import_id:
             declared[(registration.type, registration.import_id)] = inputs
         elif registration.type == types.NOTIFICATION:
-            declared[(registration.type, _recipient(inputs.get("notificationType"), inputs.get("userId"),
-                                                    inputs.get("externalEmail"), inputs.get("slackChannelId")))] = inputs
+            recipient = _recipient(inputs.get("notificationType"), inputs.get("userId"), inputs.get("externalEmail"),
+                                   inputs.get("slackChannelId"))
+            declared[(registration.type, recipient)] = inputs
         elif registration.type == types.ENV_VAR:
             declared[(registration.type, inputs.get("name"))] = inputs
     differences: list[Difference] = []
