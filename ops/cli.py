@@ -264,8 +264,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable, summary: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, parents=[common], help=summary, description=summary, epilog=EXIT_HELP,
+    requests_only = argparse.ArgumentParser(add_help=False)
+    request_tuning = requests_only.add_argument_group("requests")
+    for action in tuning._group_actions:
+        if action.dest in ("request_timeout", "retry_backoff"):
+            request_tuning._add_action(action)
+
+    def add(name: str, handler: Callable, summary: str,
+            parent: argparse.ArgumentParser = common) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[parent], help=summary, description=summary, epilog=EXIT_HELP,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.set_defaults(handler=handler)
         return sub
@@ -321,7 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 "instead of being free to create")
 
     adopt = add("adopt", cmd_adopt, "write a stack file from a dbt Cloud project and Databricks warehouse made by "
-                                     "hand, with importIds, and check it offline against the account")
+                                     "hand, with importIds, and check it offline against the account",
+                parent=requests_only)
     adopt.add_argument("--project-id", type=_positive(int), required=True,
                        help="the dbt Cloud project to adopt (the number after /projects/ in its URLs)")
     adopt.add_argument("--stack", required=True, help="the stack to write (Pulumi.<stack>.yaml)")

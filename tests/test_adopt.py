@@ -214,6 +214,7 @@ def test_the_guides_hand_made_setup_is_written_whole_and_checks_with_0_differenc
     assert f"wrote {folder / 'Pulumi.prod.yaml'}" in out
     assert "declares what the account holds for all 13 adopted resources: 0 differences" in out
     assert "left out" not in out
+    assert "next: set what the header of Pulumi.prod.yaml marks PLACEHOLDER, then pulumi preview -s prod" in out
     assert "is not https" in out  # the fake's address: the file keeps the default hostUrl
 
     settings = settings_of(folder)
@@ -423,6 +424,10 @@ def test_refused_and_unreachable_apis_exit_5(hand_made, dbt, folder, capsys, mon
     dbt.fail_next("GET", "/environments/", 403)
     status, _, err = adopt(capsys, folder, "--project-id", "270542")
     assert status == 5 and "HTTP 403" in err and "permission" in err
+    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-revoked")
+    status, _, err = adopt(capsys, folder, "--project-id", "270542")
+    assert status == 5 and "Databricks refused reading warehouse 0123456789abcdef" in err
+    assert "Invalid access token" in err and "Config:" not in err and "check DATABRICKS_TOKEN" in err
     monkeypatch.setenv("DBT_CLOUD_HOST_URL", "http://127.0.0.1:9/api")
     status, _, err = adopt(capsys, folder, "--project-id", "270542")
     assert status == 5 and "unreachable" in err

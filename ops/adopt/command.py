@@ -56,6 +56,7 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
         report.print("the written stack does not validate (synth check would refuse it):")
         report.print("\n".join(f"  - {problem}" for problem in problems))
         return Exit.ERROR
+    err.print(f"checking: rendering Pulumi.{stack}.yaml offline and comparing it with the account ...")
     try:
         rendering = render_stack(document, stack, root)
     except Exception as error:  # the program refused it (a config problem, a provider rule): say what, no traceback
@@ -73,6 +74,9 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
                      "preview: change them in dbt Cloud or Databricks, or accept the change")
     if blocking or differences:
         return Exit.ERROR
+    if write and status == Exit.SUCCESS:
+        report.print(f"next: set what the header of Pulumi.{stack}.yaml marks PLACEHOLDER, then pulumi preview -s "
+                     f"{stack} (imports, no changes) and pulumi up -s {stack}")
     return status
 
 

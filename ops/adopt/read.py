@@ -144,7 +144,13 @@ def read_warehouse(client: Any, warehouse_id: str) -> dict[str, Any]:
                        "the dbt Cloud connection points at) or give --warehouse-id", exit=UsageError.exit) from None
     except DatabricksError as error:
         raise ApiError(f"Databricks refused reading warehouse {warehouse_id} at {host}: "
-                       f"{str(error).splitlines()[0] if str(error) else type(error).__name__}; check DATABRICKS_TOKEN "
+                       f"{_first_sentence(error)}; check DATABRICKS_TOKEN "
                        "(or a profile in ~/.databrickscfg)") from None
     except (OSError, ValueError) as error:
         raise ApiError(f"Databricks unreachable at {host} ({error}); check DATABRICKS_HOST and the network") from None
+
+
+def _first_sentence(error: Exception) -> str:
+    """The SDK's message without the configuration dump it appends (`... Config: host=..., token=***, ...`)."""
+    text = (str(error).splitlines() or [""])[0].split(" Config: ")[0].strip()
+    return text or type(error).__name__
