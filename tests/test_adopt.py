@@ -251,6 +251,34 @@ def test_adopting_again_changes_nothing_and_keeps_the_secrets_set_since(hand_mad
     assert status == 0 and "PLACEHOLDER" not in out and "secure: v1:AAAA" in out and "secure: v1:BBBB" in out
 
 
+def test_keys_given_in_an_earlier_file_are_kept(hand_made, dbt, folder, capsys):
+    assert adopt(capsys, folder, "--project-id", "270542", "--write")[0] == 0
+    # The user shortens a job key by hand; later someone renames the job in dbt Cloud.
+    renamed = written(folder).replace("daily-pipeline-production", "daily-pipeline")
+    (folder / "Pulumi.prod.yaml").write_text(renamed, encoding="utf-8")
+    status, out, _ = adopt(capsys, folder, "--project-id", "270542", "--write")
+    assert status == 0 and "unchanged" in out and written(folder) == renamed
+    dbt.jobs[0]["name"] = "Nightly Build"
+    status, out, _ = adopt(capsys, folder, "--project-id", "270542", "--write", "--force")
+    assert status == 0 and ZERO in out
+    jobs = config_of(folder)["dbtcloud-databricks:jobs"]
+    assert list(jobs) == ["daily-pipeline", "marts-data-quality-production"]
+    assert jobs["daily-pipeline"]["name"] == "Nightly Build"
+    assert jobs["marts-data-quality-production"]["runAfter"]["job"] == "daily-pipeline"
+
+
+def test_an_environment_on_a_second_connection_is_left_out_and_fails(hand_made, dbt, folder, capsys):
+    dbt.add_connection(456790, "Databricks - Sandbox", WORKSPACE_HOST, "/sql/1.0/warehouses/00000000000000aa")
+    dbt.environments[0]["connection_id"] = 456790  # Development, pointed at another warehouse by hand
+    status, out, _ = adopt(capsys, folder, "--project-id", "270542", "--write")
+    assert status == 1
+    assert ("environments (Development).connection_id = 456790: a second connection: the stack holds one, 456789, "
+            "for all its environments (the first preview would change it)") in out
+    assert "environments.development: connectionId: declared 456789, live 456790" in out
+    assert config_of(folder)["dbtcloud-databricks:connection"] == {"name": "Databricks - Production",
+                                                                   "catalog": "shanghai_transport"}
+
+
 def test_without_write_it_prints_the_file_and_writes_nothing(hand_made, folder, capsys):
     status, out, err = adopt(capsys, folder, "--project-id", "270542")
     assert status == 0

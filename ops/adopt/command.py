@@ -33,8 +33,8 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
     if live.connection is None:
         raise UsageError(f"project {project_id} has no connection: none of its environments names one")
     host_url = client.host_url if client.host_url.startswith("https://") else None
-    adoption = adopt(live, namespace, host_url)
     existing = read_existing(path)
+    adoption = adopt(live, namespace, host_url, existing)
     document = text(stack, adoption, project_id, client.account_id, existing)
 
     status = Exit.SUCCESS

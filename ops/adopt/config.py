@@ -86,15 +86,33 @@ def unique(key: str, taken: set[str]) -> str:
     return candidate
 
 
-def adopt(live: Live, project_namespace: str, host_url: Optional[str]) -> Adoption:
-    """The stack config for `live`. `host_url` is what to write as `dbtcloud:hostUrl` (None: leave it out)."""
-    builder = _Builder(live, project_namespace)
+def adopt(live: Live, project_namespace: str, host_url: Optional[str],
+          existing: Optional[dict[str, Any]] = None) -> Adoption:
+    """The stack config for `live`. `host_url` is what to write as `dbtcloud:hostUrl` (None: leave it out).
+    `existing` is the config of a stack file written before: the keys its `importIds` give environments and jobs
+    are kept (renamed in dbt Cloud or by hand in the file, a job keeps its key, and the stack its history)."""
+    builder = _Builder(live, project_namespace, known_keys(existing or {}, project_namespace))
     return builder.build(host_url)
 
 
+def known_keys(existing: dict[str, Any], namespace: str) -> dict[str, dict[int, str]]:
+    """`importIds` of an existing stack file -> {"environments": {id: key}, "jobs": {id: key}}."""
+    ids = existing.get(f"{namespace}:importIds") or existing.get("importIds") or {}
+    found: dict[str, dict[int, str]] = {"environments": {}, "jobs": {}}
+    if not isinstance(ids, dict):
+        return found
+    for section in found:
+        for key, value in (ids.get(section) or {}).items():
+            number = str(value).split(":")[-1]
+            if number.isdigit():
+                found[section][int(number)] = str(key)
+    return found
+
+
 class _Builder:
-    def __init__(self, live: Live, namespace: str):
+    def __init__(self, live: Live, namespace: str, known: dict[str, dict[int, str]]):
         self.live = live
+        self.known = known
         self.ns = namespace
         self.left_out: list[LeftOut] = []
         self.secrets: list[str] = []
@@ -196,8 +214,11 @@ class _Builder:
         sections: dict[str, Any] = {}
         for environment in sorted(self.live.environments, key=_environment_order):
             kind = environment.get("deployment_type") if environment.get("type") == "deployment" else "development"
-            key = unique(kind if kind in ("development", "production", "staging")
-                         else slug(environment["name"], f"environment-{environment['id']}"), taken)
+            kept = self.known["environments"]
+            wanted = kind if kind in ("development", "production", "staging") else slug(
+                environment["name"], f"environment-{environment['id']}")
+            key = kept.get(int(environment["id"])) or unique(wanted, taken | set(kept.values()))
+            taken.add(key)
             self.environment_keys[int(environment["id"])] = key
             section: dict[str, Any] = {"name": environment["name"], "type": environment["type"]}
             if environment.get("type") == "deployment":
@@ -224,8 +245,11 @@ class _Builder:
 
     def jobs(self) -> dict[str, Any]:
         taken: set[str] = set()
+        kept = self.known["jobs"]
         for job in self.live.jobs:
-            self.job_keys[int(job["id"])] = unique(slug(job["name"], f"job-{job['id']}"), taken)
+            key = kept.get(int(job["id"])) or unique(slug(job["name"], f"job-{job['id']}"), taken | set(kept.values()))
+            taken.add(key)
+            self.job_keys[int(job["id"])] = key
         return {self.job_keys[int(job["id"])]: self.job(job) for job in self.live.jobs}
 
     def job(self, job: dict[str, Any]) -> dict[str, Any]:

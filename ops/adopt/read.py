@@ -71,9 +71,9 @@ def read(client: DbtCloudClient, project_id: int, warehouse_id: Optional[str],
     environment_ids = {int(e["id"]) for e in environments}
     # A job belongs to the project when it runs in one of its environments (an account may hold jobs of other
     # projects, and the filter parameter is not trusted alone).
-    jobs = [j for j in client.paginate("/jobs/", {"project_id": project_id})
-            if j.get("project_id") == project_id and j.get("environment_id") in environment_ids
-            and j.get("state", ACTIVE) == ACTIVE]
+    jobs = sorted((j for j in client.paginate("/jobs/", {"project_id": project_id})
+                   if j.get("project_id") == project_id and j.get("environment_id") in environment_ids
+                   and j.get("state", ACTIVE) == ACTIVE), key=lambda j: j["id"])
     job_ids = {int(j["id"]) for j in jobs}
     notifications = [n for n in client.paginate("/notifications/")
                      if n.get("state", ACTIVE) == ACTIVE and _named_jobs(n) & job_ids]
