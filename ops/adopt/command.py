@@ -37,12 +37,21 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
     adoption = adopt(live, namespace, host_url, existing)
     document = text(stack, adoption, project_id, client.account_id, existing)
 
+    report = err if not write else out
+    # Validated before anything is written or printed: a file synth check refuses is never left behind (nor a token
+    # the account keeps in a plain variable shown).
+    problems, warnings = _settings_problems(document, stack, root)
+    if problems:
+        report.print(f"Pulumi.{stack}.yaml not {'written' if write else 'printed'}: the setup does not validate as "
+                     "a stack (synth check would refuse it):")
+        report.print("\n".join(f"  - {problem}" for problem in problems))
+        report.print("change it in dbt Cloud (or Databricks) and adopt again")
+        return Exit.ERROR
     status = Exit.SUCCESS
     if not write:
         out.print(document, end="")
     else:
         status = _write(path, document, existing, force, out)
-    report = err if not write else out
     if host_url is None:
         report.print(f"note: the API address {client.host_url} is not https, which a stack file cannot hold: it keeps "
                      "the default dbtcloud:hostUrl; set DBT_CLOUD_HOST_URL")
@@ -51,11 +60,8 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
         for item in adoption.left_out:
             report.print(f"  {item.line()}")
     blocking = [item for item in adoption.left_out if item.changes_preview]
-    problems = _settings_problems(document, stack, root)
-    if problems:
-        report.print("the written stack does not validate (synth check would refuse it):")
-        report.print("\n".join(f"  - {problem}" for problem in problems))
-        return Exit.ERROR
+    for warning in warnings:
+        report.print(f"warning: {warning}")
     err.print(f"checking: rendering Pulumi.{stack}.yaml offline and comparing it with the account ...")
     try:
         rendering = render_stack(document, stack, root)
@@ -98,8 +104,9 @@ def _write(path: Path, document: str, existing: dict[str, Any], force: bool, out
     return Exit.SUCCESS
 
 
-def _settings_problems(document: str, stack: str, root: Path) -> list[str]:
-    """The file's problems as `synth check` reads it: through `settings.stackfile`, then `settings.load_settings`."""
+def _settings_problems(document: str, stack: str, root: Path) -> tuple[list[str], list[str]]:
+    """The file's problems and warnings as `synth check` reads it: through `settings.stackfile`, then
+    `settings.load_settings`."""
     import shutil
     import tempfile
 
@@ -111,14 +118,14 @@ def _settings_problems(document: str, stack: str, root: Path) -> list[str]:
         shutil.copy(root / "Pulumi.yaml", folder / "Pulumi.yaml")
         (folder / f"Pulumi.{stack}.yaml").write_text(document, encoding="utf-8")
         stack_file = load_stack_file(folder, stack)
-        load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project)
+        loaded = load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project)
     except ConfigError as error:
-        return [str(problem) for problem in error.problems]
+        return [str(problem) for problem in error.problems], []
     except StackFileError as error:
-        return [str(error)]
+        return [str(error)], []
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return []
+    return [], [str(warning) for warning in loaded.warnings]
 
 
 def _joining_problems(stack: str, root: Path) -> list[str]:
