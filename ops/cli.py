@@ -173,7 +173,9 @@ def cmd_adopt(args: argparse.Namespace, out: Console) -> Exit:
     for key, variable in (("dbtcloud:accountId", "DBT_CLOUD_ACCOUNT_ID"), ("dbtcloud:hostUrl", "DBT_CLOUD_HOST_URL")):
         if not environ.get(variable) and isinstance(existing.get(key), (str, int)):
             environ[variable] = str(existing[key])
-    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    # Names and YAML print as they are: no `:emoji:` codes replaced (a description may hold `:rocket:`).
+    out = Console(markup=False, highlight=False, soft_wrap=True, emoji=False)
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True, emoji=False)
     with stack.account_for(None, environ).client(_options(args)) as client:
         return run(client, args.project_id, args.stack, args.warehouse_id, root, args.write, args.force,
                    workspace_factory(args.request_timeout), out, err)

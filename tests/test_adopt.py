@@ -304,6 +304,7 @@ def test_beside_stacks_that_also_create_the_project_the_conflict_is_reported(han
     assert status == 1
     assert ZERO in out  # the stack itself is right ...
     assert "across the stacks in" in out and "all create the project" in out  # ... but pulumi up would refuse it
+    assert "pulumi up -s main refuses a stack that clashes with the stack files beside it" in out
 
 
 # -- what belongs to the project --------------------------------------------------------------------------------
@@ -391,6 +392,7 @@ def test_names_with_spaces_and_non_ascii_letters(dbt, databricks, folder, capsys
     dbt.notifications[1]["slack_channel_name"] = "#daten-alarm"
     dbt.set_variable(270542, "DBT_TARGET_CATALOG", {"project": "shanghai_transport", "Produktion München": "zürich"})
     databricks.warehouses[0]["name"] = "dbt Produktion"
+    dbt.projects[0]["description"] = "Fahrgastdaten :rocket: täglich"
 
     status, out, err = adopt(capsys, folder, "--project-id", "270542", "--write")
     assert status == 0 and ZERO in out, out + err
@@ -412,6 +414,9 @@ def test_names_with_spaces_and_non_ascii_letters(dbt, databricks, folder, capsys
     text = written(folder)
     assert "Täglicher Lauf – Produktion" in text and "\\u" not in text  # UTF-8 as written, not escaped
     assert "description: 'yes'" in text and "name: 'Databricks: Produktion'" in text
+    assert config["dbtcloud-databricks:project"]["description"] == "Fahrgastdaten :rocket: täglich"
+    status, out, _ = adopt(capsys, folder, "--project-id", "270542")  # printed as written, no emoji put in
+    assert status == 0 and out == text
     assert settings_of(folder).jobs["job-678902"].run_after.job == "taglicher-lauf-produktion"
 
 

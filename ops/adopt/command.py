@@ -72,8 +72,12 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
     for line in summary(differences, compared):
         report.print(line)
     if write:
-        for problem in _joining_problems(stack, root):
+        joining = _joining_problems(stack, root)
+        for problem in joining:
             report.print(f"across the stacks in {root}: {problem}")
+        if joining:
+            report.print(f"pulumi up -s {stack} refuses a stack that clashes with the stack files beside it: adapt or "
+                         "remove those (the committed prod and dev stacks are examples of one project)")
             status = Exit.ERROR
     if blocking:
         report.print(f"{len(blocking)} setting{'s' if len(blocking) != 1 else ''} above would change at the first "
@@ -82,7 +86,7 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
         return Exit.ERROR
     if write and status == Exit.SUCCESS:
         report.print(f"next: set what the header of Pulumi.{stack}.yaml marks PLACEHOLDER, then pulumi preview -s "
-                     f"{stack} (imports, no changes) and pulumi up -s {stack}")
+                     f"{stack} (it imports what exists) and pulumi up -s {stack}")
     return status
 
 
