@@ -155,6 +155,35 @@ def cmd_preflight(args: argparse.Namespace, out: Console) -> Exit:
     return preflight.report(checks, out)
 
 
+def cmd_adopt(args: argparse.Namespace, out: Console) -> Exit:
+    import os
+    import re
+
+    from .adopt.command import STACK_NAME, run, workspace_factory
+    from .adopt.stackfile import read_existing
+
+    if not re.match(STACK_NAME, args.stack):
+        raise UsageError(f"--stack {args.stack!r}: a stack name is letters, digits, '-', '_' and '.'")
+    if args.warehouse_id is not None and not re.fullmatch(r"[0-9a-f]{16}", args.warehouse_id):
+        raise UsageError(f"--warehouse-id {args.warehouse_id!r}: a SQL warehouse id is 16 hexadecimal characters "
+                         "(the end of its HTTP path, /sql/1.0/warehouses/<id>)")
+    root = Path(args.project_dir).resolve()
+    if not (root / "Pulumi.yaml").exists() or not (root / "__main__.py").exists():
+        raise UsageError(f"--project-dir {root}: not this project's folder (no Pulumi.yaml and __main__.py)")
+    # Account and region: the environment first, then an existing stack file (adopting again).
+    existing = read_existing(root / f"Pulumi.{args.stack}.yaml")
+    environ = dict(os.environ)
+    for key, variable in (("dbtcloud:accountId", "DBT_CLOUD_ACCOUNT_ID"), ("dbtcloud:hostUrl", "DBT_CLOUD_HOST_URL")):
+        if not environ.get(variable) and isinstance(existing.get(key), (str, int)):
+            environ[variable] = str(existing[key])
+    # Names and YAML print as they are: no `:emoji:` codes replaced (a description may hold `:rocket:`).
+    out = Console(markup=False, highlight=False, soft_wrap=True, emoji=False)
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True, emoji=False)
+    with stack.account_for(None, environ).client(_options(args)) as client:
+        return run(client, args.project_id, args.stack, args.warehouse_id, root, args.write, args.force,
+                   workspace_factory(args.request_timeout), out, err)
+
+
 # -- helpers ---------------------------------------------------------------------------------------------------
 
 
@@ -240,8 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable, summary: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, parents=[common], help=summary, description=summary, epilog=EXIT_HELP,
+    requests_only = argparse.ArgumentParser(add_help=False)
+    request_tuning = requests_only.add_argument_group("requests")
+    for action in tuning._group_actions:
+        if action.dest in ("request_timeout", "retry_backoff"):
+            request_tuning._add_action(action)
+
+    def add(name: str, handler: Callable, summary: str,
+            parent: argparse.ArgumentParser = common) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[parent], help=summary, description=summary, epilog=EXIT_HELP,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.set_defaults(handler=handler)
         return sub
@@ -295,6 +331,19 @@ def build_parser() -> argparse.ArgumentParser:
     preflight.add_argument("--deployed", action="store_true",
                            help="the stack is deployed: its project, environments and jobs must exist (once), "
                                 "instead of being free to create")
+
+    adopt = add("adopt", cmd_adopt, "write a stack file from a dbt Cloud project and Databricks warehouse made by "
+                                     "hand, with importIds, and check it offline against the account",
+                parent=requests_only)
+    adopt.add_argument("--project-id", type=_positive(int), required=True,
+                       help="the dbt Cloud project to adopt (the number after /projects/ in its URLs)")
+    adopt.add_argument("--stack", required=True, help="the stack to write (Pulumi.<stack>.yaml)")
+    adopt.add_argument("--warehouse-id", help="the SQL warehouse (default: the one the project's connection names)")
+    adopt.add_argument("--write", action="store_true", help="write Pulumi.<stack>.yaml (default: print it)")
+    adopt.add_argument("--force", action="store_true",
+                       help="replace an existing stack file that differs (values set with --secret are kept)")
+    adopt.add_argument("--project-dir", default=str(stack.ROOT), metavar="DIR",
+                       help="the project folder holding Pulumi.yaml (default: this one)")
     return parser
 
 

@@ -1,4 +1,5 @@
-"""The HTTP client for dbt Cloud's Administrative API v2: timeouts, retries, pagination, readable errors.
+"""The HTTP client for dbt Cloud's Administrative API (v2, and v3 where dbt Labs' provider reads a resource through
+it): timeouts, retries, pagination, readable errors.
 
 Envelope (spec `ResponseStatus`, `Extra`, `CustomPagination`): `{"status": {"code", "is_success", "user_message",
 "developer_message"}, "data": ..., "extra": {"pagination": {"count", "total_count"}}}`. Auth header
@@ -50,7 +51,8 @@ class ClientOptions:
 
 
 class DbtCloudClient:
-    """One account's v2 API. The token lives only in the request headers: never in messages or `repr`."""
+    """One account's API (paths under `/v2/accounts/{id}` by default, `/v3/accounts/{id}` with `api="v3"`). The token
+    lives only in the request headers: never in messages or `repr`."""
 
     def __init__(self, host_url: str, account_id: int, token: str, options: Optional[ClientOptions] = None,
                  sleep: Callable[[float], None] = time.sleep):
@@ -62,7 +64,7 @@ class DbtCloudClient:
         self._sleep = sleep
         self.requests_made = 0
         self._http = httpx.Client(
-            base_url=f"{self.host_url}/v2/accounts/{account_id}",
+            base_url=self.host_url,
             headers={"Authorization": f"Token {token}", "Accept": "application/json",
                      "User-Agent": "dbtcloud-databricks-ops"},
             timeout=httpx.Timeout(options.read_timeout, connect=options.connect_timeout),
@@ -87,17 +89,18 @@ class DbtCloudClient:
 
     # -- requests ----------------------------------------------------------------------------------------------
 
-    def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+    def get(self, path: str, params: Optional[dict[str, Any]] = None, api: str = "v2") -> Any:
         """`data` of a GET, retried on 429/5xx and on network errors."""
-        return self._envelope(self._request("GET", path, params=params, idempotent=True))["data"]
+        return self._envelope(self._request("GET", self._path_in(path, api), params=params, idempotent=True))["data"]
 
     def post(self, path: str, body: Optional[dict[str, Any]] = None, idempotent: bool = False) -> Any:
         """`data` of a POST. Unless `idempotent`, a 5xx is not retried: the request may have been carried out
         (a trigger retried after a gateway timeout could start a second run); a 429 or a refused connection is."""
-        return self._envelope(self._request("POST", path, json=body or {}, idempotent=idempotent))["data"]
+        return self._envelope(self._request("POST", self._path_in(path, "v2"), json=body or {},
+                                             idempotent=idempotent))["data"]
 
     def paginate(self, path: str, params: Optional[dict[str, Any]] = None, limit: Optional[int] = None,
-                 page_size: int = PAGE_LIMIT) -> Iterator[Any]:
+                 page_size: int = PAGE_LIMIT, api: str = "v2") -> Iterator[Any]:
         """Every item of a list, page by page (`limit`/`offset`), stopping at `limit` items if given."""
         offset, seen = 0, 0
         page_size = min(page_size, PAGE_LIMIT)
@@ -106,7 +109,8 @@ class DbtCloudClient:
             if want <= 0:
                 return
             page = self._envelope(self._request(
-                "GET", path, params={**(params or {}), "limit": want, "offset": offset}, idempotent=True))
+                "GET", self._path_in(path, api), params={**(params or {}), "limit": want, "offset": offset},
+                idempotent=True))
             items = page.get("data") or []
             yield from items
             seen += len(items)
@@ -116,6 +120,12 @@ class DbtCloudClient:
                 return
 
     # -- machinery ---------------------------------------------------------------------------------------------
+
+    def _path_in(self, path: str, api: str) -> str:
+        """`/runs/` -> `/v2/accounts/{id}/runs/` (relative to the API base, which ends in `/api`)."""
+        if api not in ("v2", "v3"):
+            raise ValueError(f"unknown dbt Cloud API version {api!r}")
+        return f"{self.host_url}/{api}/accounts/{self.account_id}{path}"
 
     def _request(self, method: str, path: str, idempotent: bool, **kwargs: Any) -> httpx.Response:
         attempt = 0

@@ -106,6 +106,9 @@ class ProviderMocks(pulumi.runtime.Mocks):
         handler = self._handlers.get(args.typ)
         # Resources with no handler (providers, ...) have their number as id.
         resource_id, computed = handler(inputs, number) if handler else (str(number), {})
+        if args.typ == contract.SQL_ENDPOINT and args.resource_id:
+            # An adopted warehouse keeps its id, and with it its HTTP path (`/sql/1.0/warehouses/<id>`).
+            resource_id, computed = self._sql_endpoint(inputs, number, args.resource_id)
         return args.resource_id or resource_id, {**inputs, **computed}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
@@ -115,8 +118,8 @@ class ProviderMocks(pulumi.runtime.Mocks):
             return {"id": str(fake_number(self.stack, args.token, name)), "displayName": name}
         return {}
 
-    def _sql_endpoint(self, inputs: dict, number: int) -> tuple[str, dict]:
-        warehouse_id = hashlib.sha256(str(number).encode()).hexdigest()[:16]
+    def _sql_endpoint(self, inputs: dict, number: int, warehouse_id: str = "") -> tuple[str, dict]:
+        warehouse_id = warehouse_id or hashlib.sha256(str(number).encode()).hexdigest()[:16]
         path = f"/sql/1.0/warehouses/{warehouse_id}"
         return warehouse_id, {
             "odbcParams": {"hostname": self.workspace_host, "path": path, "port": 443, "protocol": "https"},

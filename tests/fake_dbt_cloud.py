@@ -11,7 +11,14 @@ The Databricks side answers the REST paths `databricks-sdk` calls (`/api/2.0/pre
 `/api/2.1/unity-catalog/catalogs/{name}`, `/api/2.0/sql/config/warehouses`, `/api/2.0/sql/warehouses`) with the
 API's error shape (`{"error_code", "message"}`), which the SDK turns into its typed errors.
 
-Used by tests/test_ops*.py (through pytest-httpserver's server) and by bench/ops_bench.py.
+For `ops adopt`, the resources dbt Labs' provider reads through v3 (`openapi-v3.yaml`): projects, repositories,
+account connections (`config` holding the Databricks `host`, `http_path`, `catalog`), environments, credentials
+(`unencrypted_credential_details`, as the provider's Databricks credential reads them: not in the spec), the
+environment variables by environment (secret values masked as `**********`, as the spec's example shows); and
+through v2 jobs (`HumanReadableJobDefinitionResponse`) and notifications (`JobNotificationSettingsResponse`). The
+Databricks side also answers `GET /api/2.0/sql/warehouses/{id}` (`GetWarehouseResponse`).
+
+Used by tests/test_ops*.py and tests/test_adopt.py (through pytest-httpserver's server) and by bench/ops_bench.py.
 """
 
 from __future__ import annotations
@@ -240,6 +247,12 @@ class FakeDbtCloud:
         self.environments: list[dict[str, Any]] = []
         self.jobs: list[dict[str, Any]] = []
         self.runs: dict[int, FakeRun] = {}
+        self.connections: list[dict[str, Any]] = []
+        self.repositories: list[dict[str, Any]] = []
+        self.credentials: list[dict[str, Any]] = []
+        self.notifications: list[dict[str, Any]] = []
+        self.variables: dict[int, dict[str, dict[str, str]]] = {}
+        """Project id -> variable name -> {`project` or environment name: value}."""
         self.next_scenario: dict[int, str] = {}
         self.notifications_forbidden = False
         self.failures: list[tuple[str, str, int, dict[str, str]]] = []
@@ -248,7 +261,7 @@ class FakeDbtCloud:
         self._next_run_id = 70_000_000
         self.clock = time.monotonic
         """What stamps `requests` (the benchmark swaps in its simulated clock)."""
-        server.expect_request(re.compile(r"^/api/v2/.*")).respond_with_handler(self.handle)
+        server.expect_request(re.compile(r"^/api/v[23]/.*")).respond_with_handler(self.handle)
 
     # -- set-up helpers -----------------------------------------------------------------------------------------
 
@@ -267,20 +280,87 @@ class FakeDbtCloud:
         self.projects.append(project)
         return project
 
-    def add_environment(self, project_id: int, name: str, env_id: int, deployment_type: Optional[str] = None) -> None:
-        self.environments.append({"id": env_id, "account_id": self.account_id, "project_id": project_id,
-                                  "name": name, "type": "deployment" if deployment_type else "development",
-                                  "deployment_type": deployment_type, "dbt_version": "latest", "state": 1})
+    def add_environment(self, project_id: int, name: str, env_id: int, deployment_type: Optional[str] = None,
+                        **fields: Any) -> dict[str, Any]:
+        """An `EnvironmentV3Response`; `deployment_type` None is a development environment unless `type` says
+        otherwise (a general deployment environment)."""
+        environment = {"id": env_id, "account_id": self.account_id, "project_id": project_id,
+                       "name": name, "type": "deployment" if deployment_type else "development",
+                       "deployment_type": deployment_type, "dbt_version": "latest", "raw_dbt_version": "latest",
+                       "state": 1, "use_custom_branch": False, "custom_branch": None, "connection_id": None,
+                       "credentials_id": None, "extended_attributes_id": None, "supports_docs": False,
+                       "enable_model_query_history": False, "is_deferrable": bool(deployment_type),
+                       "created_at": _iso(BASE_TIME), "updated_at": _iso(BASE_TIME), **fields}
+        self.environments.append(environment)
+        return environment
 
     def add_job(self, project_id: int, environment_id: int, name: str, job_id: int,
-                generate_docs: bool = False) -> dict[str, Any]:
+                generate_docs: bool = False, **fields: Any) -> dict[str, Any]:
+        """A `HumanReadableJobDefinitionResponse` with the API's defaults; `fields` override them."""
         job = {"id": job_id, "account_id": self.account_id, "project_id": project_id,
-               "environment_id": environment_id, "name": name, "generate_docs": generate_docs, "state": 1,
+               "environment_id": environment_id, "name": name, "description": "", "dbt_version": None,
+               "generate_docs": generate_docs, "run_generate_sources": False, "state": 1,
                "execute_steps": ["dbt run", "dbt test"], "job_type": "scheduled",
                "triggers": {"github_webhook": False, "git_provider_webhook": False, "schedule": True,
-                            "on_merge": False}}
+                            "on_merge": False, "custom_branch_only": False},
+               "schedule": {"cron": "0 2 * * *", "date": {"type": "custom_cron", "cron": "0 2 * * *"},
+                            "time": {"type": "every_hour", "interval": 1}},
+               "settings": {"threads": 4, "target_name": "default"}, "execution": {"timeout_seconds": 0},
+               "deferring_environment_id": None, "deferring_job_definition_id": None,
+               "job_completion_trigger_condition": None, "triggers_on_draft_pr": False, "run_lint": False,
+               "errors_on_lint_failure": True, "run_compare_changes": False,
+               "compare_changes_flags": "--select state:modified", "cost_optimization_features": [],
+               "lifecycle_webhooks": False, **fields}
         self.jobs.append(job)
         return job
+
+    def add_connection(self, connection_id: int, name: str, host: str, http_path: str,
+                       catalog: Optional[str] = None) -> dict[str, Any]:
+        """An account connection (`AccountConnectionDetail`) to a Databricks SQL warehouse."""
+        connection = {"id": connection_id, "account_id": self.account_id, "name": name,
+                      "adapter_version": "databricks_v0", "private_link_endpoint_id": None,
+                      "is_ssh_tunnel_enabled": False, "oauth_configuration_id": None,
+                      "created_at": _iso(BASE_TIME), "updated_at": _iso(BASE_TIME),
+                      "config": {"host": host, "http_path": http_path, "catalog": catalog, "client_id": None}}
+        self.connections.append(connection)
+        return connection
+
+    def add_repository(self, project_id: int, repository_id: int, remote_url: str, **fields: Any) -> dict[str, Any]:
+        """A `RepositoryV3Response` (plus `remote_url`, which the provider reads), linked to its project."""
+        repository = {"id": repository_id, "account_id": self.account_id, "project_id": project_id,
+                      "remote_url": remote_url, "git_clone_strategy": "github_app", "github_installation_id": None,
+                      "gitlab_project_id": None, "azure_active_directory_project_id": None,
+                      "azure_active_directory_repository_id": None, "deploy_key_id": None, "state": 1,
+                      "remote_backend": "github", "full_name": remote_url.split(":")[-1].removesuffix(".git"),
+                      "created_at": _iso(BASE_TIME), "updated_at": _iso(BASE_TIME), **fields}
+        self.repositories.append(repository)
+        for project in self.projects:
+            if project["id"] == project_id:
+                project["repository_id"] = repository_id
+        return repository
+
+    def add_credential(self, project_id: int, credential_id: int, schema: str, catalog: Optional[str] = None,
+                       threads: int = 4) -> dict[str, Any]:
+        """A Databricks credential as `GET .../credentials/{id}/` answers the provider (never with its token)."""
+        credential = {"id": credential_id, "account_id": self.account_id, "project_id": project_id,
+                      "type": "adapter", "adapter_version": "databricks_v0", "state": 1, "threads": threads,
+                      "target_name": "default",
+                      "unencrypted_credential_details": {"schema": schema, "catalog": catalog or "",
+                                                         "target_name": "default", "threads": threads}}
+        self.credentials.append(credential)
+        return credential
+
+    def add_notification(self, notification_id: int, user_id: int, type_: int = 1, **fields: Any) -> dict[str, Any]:
+        """A `JobNotificationSettingsResponse`: `type_` 1 user email, 2 Slack, 4 external email, 5 Slack app."""
+        notification = {"id": notification_id, "account_id": self.account_id, "user_id": user_id, "type": type_,
+                        "state": 1, "external_email": None, "slack_channel_id": None, "slack_channel_name": None,
+                        "on_success": [], "on_failure": [], "on_cancel": [], "on_warning": [], **fields}
+        self.notifications.append(notification)
+        return notification
+
+    def set_variable(self, project_id: int, name: str, values: dict[str, str]) -> None:
+        """An environment variable's values: `project` (the default) and environment names."""
+        self.variables.setdefault(project_id, {})[name] = dict(values)
 
     def add_run(self, job_id: int, scenario: str = "success", **fields: Any) -> FakeRun:
         job = self._job(job_id)
@@ -332,11 +412,12 @@ class FakeDbtCloud:
                 message = {429: "Too many requests.", 403: "You do not have permission to perform this action.",
                            404: "Not found."}.get(status, "Internal server error.")
                 return self._status(status, message, headers)
-        prefix = f"/api/v2/accounts/{self.account_id}"
+        version = request.path.split("/")[2]
+        prefix = f"/api/{version}/accounts/{self.account_id}"
         if not request.path.startswith(prefix + "/"):
             return self._status(404, "Not found.")
         path = request.path[len(prefix):]
-        route = self._route(request.method, path)
+        route = self._route(request.method, path) if version == "v2" else self._route_v3(request.method, path)
         if route is None:
             return self._status(404, "Not found.")
         handler, params = route
@@ -365,13 +446,57 @@ class FakeDbtCloud:
                 return handler, [int(group) for group in match.groups()]
         return None
 
+    def _route_v3(self, method: str, path: str):
+        """The v3 paths dbt Labs' provider reads projects, repositories, connections, environments, credentials and
+        environment variables through (terraform-provider-dbtcloud pkg/dbt_cloud/*.go)."""
+        if method != "GET":
+            return None
+        table = [
+            (r"/projects/", self._list(lambda q: self.projects)),
+            (r"/projects/(\d+)/", lambda q, r, pid: self._ok(self._one(self.projects, pid))),
+            (r"/projects/(\d+)/repositories/(\d+)/",
+             lambda q, r, pid, rid: self._ok(self._one(self.repositories, rid, pid))),
+            (r"/connections/", self._list(lambda q: self.connections)),
+            (r"/connections/(\d+)/", lambda q, r, cid: self._ok(self._one(self.connections, cid))),
+            (r"/projects/(\d+)/environments/", self._environments_v3),
+            (r"/projects/(\d+)/credentials/(\d+)/",
+             lambda q, r, pid, cid: self._ok(self._one(self.credentials, cid, pid))),
+            (r"/projects/(\d+)/environment-variables/environment/", self._variables),
+        ]
+        for pattern, handler in table:
+            match = re.fullmatch(pattern, path)
+            if match:
+                return handler, [int(group) for group in match.groups()]
+        return None
+
+    @staticmethod
+    def _one(items: list[dict[str, Any]], item_id: int, project_id: Optional[int] = None) -> dict[str, Any]:
+        for item in items:
+            if item["id"] == item_id and (project_id is None or item.get("project_id") == project_id):
+                return item
+        raise LookupError(item_id)
+
+    def _environments_v3(self, query, request, project_id: int) -> Response:
+        return self._page([e for e in self.environments if e["project_id"] == project_id], query)
+
+    def _variables(self, query, request, project_id: int) -> Response:
+        """`EnvVarEnvironmentResponse`: every variable's values by environment name, secret values masked."""
+        self._one(self.projects, project_id)
+        names = ["project"] + [e["name"] for e in self.environments if e["project_id"] == project_id]
+        variables = {}
+        for number, (name, values) in enumerate(sorted(self.variables.get(project_id, {}).items())):
+            secret = name.startswith("DBT_ENV_SECRET")
+            variables[name] = {where: {"id": number * 100 + index, "value": "**********" if secret else value}
+                               for index, (where, value) in enumerate(values.items())}
+        return self._ok({"environments": names, "variables": variables}, extra={})
+
     def _account(self, query, request) -> Response:
         return self._ok(self.account)
 
     def _notifications(self, query, request) -> Response:
         if self.notifications_forbidden:
             return self._status(403, "You do not have permission to perform this action.")
-        return self._list(lambda q: [])(query, request)
+        return self._list(lambda q: self.notifications)(query, request)
 
     def _list(self, items_for):
         def handler(query, request) -> Response:
@@ -544,14 +669,27 @@ class FakeDatabricks:
                      "entitlements": [{"value": "allow-cluster-create"}, {"value": "databricks-sql-access"}]}
         self.catalogs = {"shanghai_transport"}
         self.serverless_enabled = True
-        self.warehouses = [{"id": "0123456789abcdef", "name": "dbt-production", "state": "STOPPED",
-                            "cluster_size": "Small", "enable_serverless_compute": True, "warehouse_type": "PRO"}]
+        self.warehouses = [self.warehouse("0123456789abcdef", "dbt-production", "Small")]
         self.requests: list[str] = []
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.handle)
 
     @property
     def host(self) -> str:
         return self.server.url_for("/").rstrip("/")
+
+    @staticmethod
+    def warehouse(warehouse_id: str, name: str, size: str, hostname: str = "dbc-a1b2c3d4-e5f6.cloud.databricks.com",
+                  **fields: Any) -> dict[str, Any]:
+        """A `GetWarehouseResponse` as the SQL warehouses API answers it (`odbc_params` name the real workspace)."""
+        path = f"/sql/1.0/warehouses/{warehouse_id}"
+        return {"id": warehouse_id, "name": name, "state": "STOPPED", "cluster_size": size, "auto_stop_mins": 10,
+                "enable_serverless_compute": True, "warehouse_type": "PRO", "min_num_clusters": 1,
+                "max_num_clusters": 1, "num_clusters": 0, "num_active_sessions": 0, "enable_photon": True,
+                "spot_instance_policy": "COST_OPTIMIZED", "channel": {"name": "CHANNEL_NAME_CURRENT"},
+                "tags": {}, "creator_name": "platform@example.com",
+                "odbc_params": {"hostname": hostname, "path": path, "port": 443, "protocol": "https"},
+                "jdbc_url": f"jdbc:spark://{hostname}:443/default;transportMode=http;httpPath={path}",
+                "health": {"status": "HEALTHY"}, **fields}
 
     def handle(self, request: Request) -> Response:
         self.requests.append(f"{request.method} {request.path}")
@@ -571,6 +709,12 @@ class FakeDatabricks:
                           "security_policy": "DATA_ACCESS_CONTROL"})
         if path == "/api/2.0/sql/warehouses":
             return _json({"warehouses": self.warehouses})
+        match = re.fullmatch(r"/api/2\.0/sql/warehouses/([^/]+)", path)
+        if match and request.method == "GET":
+            for warehouse in self.warehouses:
+                if warehouse["id"] == match.group(1):
+                    return _json(warehouse)
+            return _db_error(404, "RESOURCE_DOES_NOT_EXIST", f"Unable to find warehouse {match.group(1)}.")
         return _db_error(404, "ENDPOINT_NOT_FOUND", f"No API found for '{request.method} {path}'")
 
 
@@ -581,3 +725,52 @@ def _json(body: Any) -> Response:
 def _db_error(status: int, code: str, message: str) -> Response:
     return Response(json.dumps({"error_code": code, "message": message}), status=status,
                     content_type="application/json")
+
+
+# -- a setup made by hand, for `ops adopt` ----------------------------------------------------------------------
+
+WORKSPACE_HOST = "dbc-a1b2c3d4-e5f6.cloud.databricks.com"
+"""The workspace the hand-made connection names (the fake Databricks API answers for it on 127.0.0.1)."""
+
+
+def seed_hand_made(fake: FakeDbtCloud, databricks: Optional["FakeDatabricks"] = None,
+                   project_id: int = 270542, name: str = "Shanghai Transport DW") -> dict[str, int]:
+    """The click-through guide, done by hand: project and GitHub repository, the Databricks connection, Development
+    and Production environments, the daily job and a job chained on it, email and Slack notifications, two
+    environment variables (one secret), and the SQL warehouse."""
+    warehouse_id = "0123456789abcdef"
+    project = fake.add_project(name, project_id)
+    project.update(description="Shanghai public transport data warehouse", connection_id=None)
+    fake.add_repository(project_id, 345678, "git@github.com:shanghai-data/shanghai-transport-dw.git",
+                        github_installation_id=10000001)
+    fake.add_connection(456789, "Databricks - Production", WORKSPACE_HOST, f"/sql/1.0/warehouses/{warehouse_id}",
+                        "shanghai_transport")
+    fake.add_environment(project_id, "Development", 234566, None, connection_id=456789)
+    fake.add_environment(project_id, "Production", 234567, "production", connection_id=456789,
+                         credentials_id=567890)
+    fake.add_credential(project_id, 567890, "analytics", "shanghai_transport", threads=8)
+    fake.add_job(project_id, 234567, "Daily Pipeline - Production", 678901, generate_docs=True,
+                 description="Builds and tests every model each night, then generates the docs.",
+                 execute_steps=["dbt run --select staging+ dimensions+ facts+ marts+", "dbt test"],
+                 run_generate_sources=True, settings={"threads": 8, "target_name": "default"},
+                 execution={"timeout_seconds": 3600})
+    fake.add_job(project_id, 234567, "Marts Data Quality - Production", 678902, job_type="other",
+                 execute_steps=["dbt test --select marts --store-failures"],
+                 triggers={"github_webhook": False, "git_provider_webhook": False, "schedule": False,
+                           "on_merge": False, "custom_branch_only": False},
+                 schedule={"cron": "0 * * * *", "date": {"type": "every_day"},
+                           "time": {"type": "every_hour", "interval": 1}},
+                 job_completion_trigger_condition={"condition": {"job_id": 678901, "project_id": project_id,
+                                                                 "statuses": [10]}},
+                 execution={"timeout_seconds": 1800})
+    fake.add_notification(9001, 100001, 1, on_failure=[678901, 678902])
+    fake.add_notification(9002, 100001, 2, slack_channel_id="C0123456789", slack_channel_name="#data-alerts",
+                          on_failure=[678901, 678902], on_cancel=[678901])
+    fake.set_variable(project_id, "DBT_TARGET_CATALOG", {"project": "shanghai_transport",
+                                                         "Production": "shanghai_transport"})
+    fake.set_variable(project_id, "DBT_ENV_SECRET_GIT_TOKEN", {"Production": "ghp_not_readable"})
+    if databricks is not None:
+        databricks.warehouses = [databricks.warehouse(
+            warehouse_id, "dbt-production", "Small", WORKSPACE_HOST, max_num_clusters=2,
+            tags={"custom_tags": [{"key": "team", "value": "data-platform"}, {"key": "managed-by", "value": "hand"}]})]
+    return {"project": project_id, "warehouse": warehouse_id}

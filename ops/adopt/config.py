@@ -1,0 +1,408 @@
+"""What the APIs returned -> this project's stack config (camelCase keys, keys made from names, words for codes).
+
+Whatever the account holds that the config model cannot express is never dropped silently: it becomes a `LeftOut`
+(field, value, why), marked when the program's declaration would differ from it, so that the first `pulumi preview`
+would show a change.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from settings import rules
+
+from .read import Live
+
+NOTIFICATION_TYPES = {code: word for word, code in rules.NOTIFICATION_TYPE_CODES.items()}
+RUN_STATUSES = {10: "success", 20: "error", 30: "canceled"}
+"""`job_completion_trigger_condition.statuses` (openapi-v2.yaml: success (10), error (20), canceled (30))."""
+EVENTS = (("on_success", "onSuccess"), ("on_failure", "onFailure"), ("on_cancel", "onCancel"),
+          ("on_warning", "onWarning"))
+JOB_DEFAULTS = {
+    # field: (the value the program declares, by the provider's default or its own, why the model lacks it)
+    "triggers_on_draft_pr": (False, "CI runs on draft pull requests"),
+    "run_lint": (False, "SQL linting in CI"),
+    "errors_on_lint_failure": (True, "failing CI on lint errors"),
+    "run_compare_changes": (False, "Advanced CI's compare changes"),
+    "compare_changes_flags": ("--select state:modified", "Advanced CI's compare-changes selector"),
+    "dbt_version": (None, "a job's own dbt version (it uses its environment's)"),
+    "deferring_job_definition_id": (None, "deferral to a job (it defers to an environment: deferTo)"),
+}
+"""Job settings the config model cannot express, with the value the program leaves in place (terraform-provider-dbtcloud
+pkg/framework/objects/job/schema.go defaults: errors_on_lint_failure true, compare_changes_flags
+`--select state:modified`, the others false or unset). Any other value would change at the first preview."""
+ENVIRONMENT_DEFAULTS = {
+    "enable_model_query_history": (False, "model query history"),
+    "extended_attributes_id": (None, "extended attributes"),
+}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Something the account has that the stack file does not hold."""
+
+    where: str
+    """The resource and field, e.g. `jobs.daily-pipeline.run_lint`."""
+    value: Any
+    why: str
+    changes_preview: bool
+    """The program declares something else, so the first preview would show a change."""
+
+    def line(self) -> str:
+        effect = "the first preview would change it" if self.changes_preview else "pulumi leaves it as it is"
+        return f"{self.where} = {self.value!r}: {self.why} ({effect})"
+
+
+@dataclass
+class Adoption:
+    """The stack config to write, and what it leaves out or needs set by hand."""
+
+    config: dict[str, Any]
+    """`namespace:key` -> value, in the order to write."""
+    left_out: list[LeftOut]
+    secrets: list[str]
+    """`pulumi config set --secret ...` arguments for what the APIs never return (tokens, secret values)."""
+    job_keys: dict[int, str]
+    environment_keys: dict[int, str]
+    notification_keys: dict[int, str]
+    notes: list[str]
+
+
+def slug(name: str, fallback: str) -> str:
+    """A key from a name: ASCII letters and digits joined by hyphens (`Täglicher Lauf` -> `taglicher-lauf`)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_name.lower())
+    return "-".join(words) or fallback
+
+
+def unique(key: str, taken: set[str]) -> str:
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate, number = f"{key}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def adopt(live: Live, project_namespace: str, host_url: Optional[str],
+          existing: Optional[dict[str, Any]] = None) -> Adoption:
+    """The stack config for `live`. `host_url` is what to write as `dbtcloud:hostUrl` (None: leave it out).
+    `existing` is the config of a stack file written before: the keys its `importIds` give environments and jobs
+    are kept (renamed in dbt Cloud or by hand in the file, a job keeps its key, and the stack its history)."""
+    builder = _Builder(live, project_namespace, known_keys(existing or {}, project_namespace))
+    return builder.build(host_url)
+
+
+def known_keys(existing: dict[str, Any], namespace: str) -> dict[str, dict[int, str]]:
+    """`importIds` of an existing stack file -> {"environments": {id: key}, "jobs": {id: key}}."""
+    ids = existing.get(f"{namespace}:importIds") or existing.get("importIds") or {}
+    found: dict[str, dict[int, str]] = {"environments": {}, "jobs": {}}
+    if not isinstance(ids, dict):
+        return found
+    for section in found:
+        for key, value in (ids.get(section) or {}).items():
+            number = str(value).split(":")[-1]
+            if number.isdigit():
+                found[section][int(number)] = str(key)
+    return found
+
+
+class _Builder:
+    def __init__(self, live: Live, namespace: str, known: dict[str, dict[int, str]]):
+        self.live = live
+        self.known = known
+        self.ns = namespace
+        self.left_out: list[LeftOut] = []
+        self.secrets: list[str] = []
+        self.notes: list[str] = []
+        self.environment_keys: dict[int, str] = {}
+        self.job_keys: dict[int, str] = {}
+        self.notification_keys: dict[int, str] = {}
+
+    def skip(self, where: str, value: Any, why: str, changes_preview: bool = True) -> None:
+        self.left_out.append(LeftOut(where, value, why, changes_preview))
+
+    def build(self, host_url: Optional[str]) -> Adoption:
+        live = self.live
+        config: dict[str, Any] = {"dbtcloud:accountId": str(live.account_id)}
+        if host_url:
+            config["dbtcloud:hostUrl"] = host_url
+        connection_config = (live.connection or {}).get("config") or {}
+        workspace = connection_config.get("host") or ((live.warehouse or {}).get("odbc_params") or {}).get("hostname")
+        if workspace:
+            config["databricks:host"] = f"https://{workspace}"
+        config[f"{self.ns}:protect"] = True
+        config[f"{self.ns}:project"] = self.project()
+        config[f"{self.ns}:warehouse"] = self.warehouse()
+        config[f"{self.ns}:connection"] = self.connection()
+        config[f"{self.ns}:environments"] = self.environments()
+        jobs = self.jobs()
+        if jobs:
+            config[f"{self.ns}:jobs"] = jobs
+        notifications = self.notifications()
+        if notifications:
+            config[f"{self.ns}:notifications"] = notifications
+        variables = self.variables()
+        if variables:
+            config[f"{self.ns}:environmentVariables"] = variables
+        config[f"{self.ns}:importIds"] = self.import_ids()
+        return Adoption(config, self.left_out, self.secrets, self.job_keys, self.environment_keys,
+                        self.notification_keys, self.notes)
+
+    # -- sections ----------------------------------------------------------------------------------------------
+
+    def project(self) -> dict[str, Any]:
+        project, repository = self.live.project, self.live.repository
+        section: dict[str, Any] = {"name": project["name"]}
+        if project.get("description"):
+            section["description"] = project["description"]
+        if project.get("dbt_project_subdirectory"):
+            section["dbtProjectSubdirectory"] = project["dbt_project_subdirectory"]
+        if repository is None:
+            raise ValueError("the project has no repository")
+        repo: dict[str, Any] = {"remoteUrl": repository["remote_url"],
+                                "gitCloneStrategy": repository.get("git_clone_strategy") or "deploy_key"}
+        for api, key in (("github_installation_id", "githubInstallationId"), ("gitlab_project_id", "gitlabProjectId"),
+                         ("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
+                         ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId")):
+            if repository.get(api) not in (None, ""):
+                repo[key] = repository[api]
+        section["repository"] = repo
+        return section
+
+    def warehouse(self) -> dict[str, Any]:
+        w = self.live.warehouse or {}
+        serverless = bool(w.get("enable_serverless_compute"))
+        section: dict[str, Any] = {"name": w.get("name"), "size": w.get("cluster_size"),
+                                   "autoStopMinutes": int(w.get("auto_stop_mins") or 0)}
+        if section["autoStopMinutes"] == 0:
+            section["allowNeverStop"] = True
+        section.update(serverless=serverless, warehouseType=w.get("warehouse_type") or "CLASSIC",
+                       minClusters=int(w.get("min_num_clusters") or 1), maxClusters=int(w.get("max_num_clusters") or 1))
+        if not serverless and w.get("spot_instance_policy"):
+            section["spotInstancePolicy"] = w["spot_instance_policy"]
+        tags = {t["key"]: t.get("value", "") for t in ((w.get("tags") or {}).get("custom_tags") or [])}
+        if tags:
+            section["tags"] = tags
+        if w.get("enable_photon") is False:
+            self.skip("warehouse.enable_photon", False, "Photon switched off: the stack's warehouse keeps the "
+                                                        "provider's default (on)")
+        channel = (w.get("channel") or {}).get("name")
+        if channel not in (None, "CHANNEL_NAME_CURRENT"):
+            self.skip("warehouse.channel", channel, "a preview channel: the stack's model has no channel",
+                      changes_preview=False)
+        return section
+
+    def connection(self) -> dict[str, Any]:
+        connection = self.live.connection or {}
+        section: dict[str, Any] = {"name": connection.get("name")}
+        config = connection.get("config") or {}
+        if config.get("catalog"):
+            section["catalog"] = config["catalog"]
+        for other in self.live.connection_ids[1:]:
+            users = [e["name"] for e in self.live.environments if e.get("connection_id") == other]
+            self.skip(f"environments ({', '.join(users)}).connection_id", other,
+                      f"a second connection: the stack holds one, {connection.get('id')}, for all its environments")
+        if config.get("client_id"):
+            self.skip("connection.client_id", config["client_id"], "OAuth for the connection is not in the model")
+        return section
+
+    def environments(self) -> dict[str, Any]:
+        taken: set[str] = set()
+        sections: dict[str, Any] = {}
+        for environment in sorted(self.live.environments, key=_environment_order):
+            kind = environment.get("deployment_type") if environment.get("type") == "deployment" else "development"
+            kept = self.known["environments"]
+            wanted = kind if kind in ("development", "production", "staging") else slug(
+                environment["name"], f"environment-{environment['id']}")
+            key = kept.get(int(environment["id"])) or unique(wanted, taken | set(kept.values()))
+            taken.add(key)
+            self.environment_keys[int(environment["id"])] = key
+            section: dict[str, Any] = {"name": environment["name"], "type": environment["type"]}
+            if environment.get("type") == "deployment":
+                section["deploymentType"] = environment.get("deployment_type") or "general"
+            section["dbtVersion"] = environment.get("dbt_version") or "latest"
+            if environment.get("use_custom_branch") and environment.get("custom_branch"):
+                section["customBranch"] = environment["custom_branch"]
+            credential = self.live.credentials.get(int(environment["id"]))
+            if credential is not None:
+                details = credential.get("unencrypted_credential_details") or {}
+                entry: dict[str, Any] = {"schema": details.get("schema") or credential.get("schema")}
+                catalog = details.get("catalog") or credential.get("catalog")
+                if catalog:
+                    entry["catalog"] = catalog
+                section["credential"] = entry
+                self.secrets.append("deploymentToken <Databricks token the deployment environments run with>")
+            for field, (default, why) in ENVIRONMENT_DEFAULTS.items():
+                value = environment.get(field)
+                if value is not None and value != default and not (default is None and not value):
+                    self.skip(f"environments.{key}.{field}", environment[field], f"{why} is not in the model")
+            sections[key] = section
+        self.secrets = sorted(set(self.secrets))
+        return sections
+
+    def jobs(self) -> dict[str, Any]:
+        taken: set[str] = set()
+        kept = self.known["jobs"]
+        for job in self.live.jobs:
+            key = kept.get(int(job["id"])) or unique(slug(job["name"], f"job-{job['id']}"), taken | set(kept.values()))
+            taken.add(key)
+            self.job_keys[int(job["id"])] = key
+        return {self.job_keys[int(job["id"])]: self.job(job) for job in self.live.jobs}
+
+    def job(self, job: dict[str, Any]) -> dict[str, Any]:
+        key = self.job_keys[int(job["id"])]
+        where = f"jobs.{key}"
+        section: dict[str, Any] = {"name": job["name"]}
+        if job.get("description"):
+            section["description"] = job["description"]
+        section["environment"] = self.environment_keys[int(job["environment_id"])]
+        steps = list(job.get("execute_steps") or [])
+        for step in steps:
+            if rules.DEPS_STEP_PATTERN.match(step):
+                self.skip(f"{where}.execute_steps", step, "dbt Cloud runs dbt deps itself; the stack leaves the step "
+                                                          "out")
+        section["steps"] = steps
+        triggers = job.get("triggers") or {}
+        schedule = job.get("schedule") or {}
+        if triggers.get("schedule"):
+            date_type = (schedule.get("date") or {}).get("type")
+            cron = (schedule.get("date") or {}).get("cron") or schedule.get("cron")
+            section["schedule"] = {"cron": cron}
+            if date_type != "custom_cron":
+                self.skip(f"{where}.schedule.date.type", date_type, f"the stack writes every schedule as its cron "
+                                                                    f"({cron!r}, UTC): the same times, another type")
+        pull_request = bool(triggers.get("github_webhook")) or bool(triggers.get("git_provider_webhook"))
+        if pull_request:
+            section["runOnPullRequest"] = True
+            if not (triggers.get("github_webhook") and triggers.get("git_provider_webhook")):
+                self.skip(f"{where}.triggers", triggers, "one pull-request trigger without the other: the stack sets "
+                                                         "both")
+        if triggers.get("on_merge"):
+            section["runOnMerge"] = True
+        condition = (job.get("job_completion_trigger_condition") or {}).get("condition")
+        if condition:
+            other = int(condition.get("job_id") or 0)
+            if other in self.job_keys and int(condition.get("project_id") or 0) == self.live.project_id:
+                statuses = [RUN_STATUSES.get(status, str(status)) for status in condition.get("statuses") or []]
+                section["runAfter"] = {"job": self.job_keys[other], "statuses": statuses}
+            else:
+                self.skip(f"{where}.job_completion_trigger_condition", condition,
+                          "it waits for a job outside this project; the stack chains only its own jobs")
+        deferring = job.get("deferring_environment_id")
+        if deferring:
+            if int(deferring) in self.environment_keys:
+                section["deferTo"] = self.environment_keys[int(deferring)]
+            else:
+                self.skip(f"{where}.deferring_environment_id", deferring, "an environment outside this project")
+        settings = job.get("settings") or {}
+        section["threads"] = int(settings.get("threads") or rules.DEFAULT_THREADS)
+        timeout = int((job.get("execution") or {}).get("timeout_seconds") or 0)
+        if timeout:
+            if timeout % 60 == 0 and timeout // 60 <= rules.MAX_RUN_MINUTES:
+                section["timeoutMinutes"] = timeout // 60
+            else:
+                self.skip(f"{where}.execution.timeout_seconds", timeout, "timeoutMinutes holds whole minutes up to "
+                                                                          "1,440")
+        if job.get("generate_docs"):
+            section["generateDocs"] = True
+        if job.get("run_generate_sources"):
+            section["sourceFreshness"] = True
+        if settings.get("target_name") not in (None, "", "default"):
+            section["targetName"] = settings["target_name"]
+        for field, (default, why) in JOB_DEFAULTS.items():
+            if field in job and job[field] != default and not (default is None and not job[field]):
+                self.skip(f"{where}.{field}", job[field], f"{why} is not in the model")
+        if job.get("cost_optimization_features"):
+            self.skip(f"{where}.cost_optimization_features", job["cost_optimization_features"],
+                      "state-aware orchestration is not in the model")
+        if job.get("job_type") == "adaptive":
+            self.skip(f"{where}.job_type", "adaptive", "adaptive jobs are not in the model")
+        if job.get("lifecycle_webhooks"):
+            self.skip(f"{where}.lifecycle_webhooks", True, "lifecycle webhooks are not in the model",
+                      changes_preview=False)
+        return section
+
+    def notifications(self) -> dict[str, Any]:
+        taken: set[str] = set()
+        sections: dict[str, Any] = {}
+        order = list(self.job_keys)
+        for notification in sorted(self.live.notifications, key=lambda n: n["id"]):
+            kind = NOTIFICATION_TYPES.get(int(notification.get("type") or 0))
+            if kind is None:
+                self.skip(f"notification {notification['id']}.type", notification.get("type"),
+                          "webhook notifications (type 3) are deprecated and not in the model", changes_preview=False)
+                continue
+            if kind == "userEmail":
+                base = f"email-user-{notification['user_id']}"
+            elif kind == "externalEmail":
+                base = "email-" + slug(notification.get("external_email") or "", str(notification["id"]))
+            else:
+                base = "slack-" + slug(notification.get("slack_channel_name") or "", str(notification["id"]))
+            key = unique(base, taken)
+            self.notification_keys[int(notification["id"])] = key
+            section: dict[str, Any] = {"type": kind, "userId": int(notification["user_id"])}
+            if kind == "externalEmail":
+                section["externalEmail"] = notification.get("external_email")
+            if kind in rules.SLACK_NOTIFICATION_TYPES:
+                section["slackChannelId"] = notification.get("slack_channel_id")
+                section["slackChannelName"] = notification.get("slack_channel_name")
+            for api, event in EVENTS:
+                ids = {int(job) for job in notification.get(api) or []}
+                keys = [self.job_keys[job] for job in order if job in ids]
+                if keys:
+                    section[event] = keys
+            sections[key] = section
+        return sections
+
+    def variables(self) -> dict[str, Any]:
+        names = {e["name"]: self.environment_keys[int(e["id"])] for e in self.live.environments}
+        plain: dict[str, Any] = {}
+        for name, values in self.live.variables.items():
+            mapped: dict[str, str] = {}
+            for where, value in values.items():
+                key = rules.ENV_VAR_PROJECT_DEFAULT if where == rules.ENV_VAR_PROJECT_DEFAULT else names.get(where)
+                if key is None:
+                    self.skip(f"environmentVariables.{name}.{where}", value, "a value for an environment that is "
+                                                                             "not in this project",
+                              changes_preview=False)
+                    continue
+                mapped[key] = value
+            if not mapped:
+                continue
+            if name.startswith(rules.SECRET_ENV_VAR_PREFIX):
+                # The API answers secret values masked: each is set by hand, encrypted.
+                self.secrets.extend(f"--path 'secretEnvironmentVariables.{name}.{key}' <value of {name} in "
+                                    f"{key}>" for key in mapped)
+            else:
+                plain[name] = mapped
+        return plain
+
+    def import_ids(self) -> dict[str, Any]:
+        live, project = self.live, self.live.project_id
+        ids: dict[str, Any] = {"project": str(project)}
+        if live.repository:
+            ids["repository"] = f"{project}:{live.repository['id']}"
+        if live.connection:
+            ids["connection"] = str(live.connection["id"])
+        if live.warehouse:
+            ids["warehouse"] = str(live.warehouse["id"])
+        ids["environments"] = {self.environment_keys[int(e["id"])]: f"{project}:{e['id']}"
+                               for e in sorted(live.environments, key=_environment_order)}
+        credentials = {self.environment_keys[environment_id]: f"{project}:{credential['id']}"
+                       for environment_id, credential in live.credentials.items()}
+        if credentials:
+            order = list(ids["environments"])
+            ids["credentials"] = dict(sorted(credentials.items(), key=lambda item: order.index(item[0])))
+        if self.job_keys:
+            ids["jobs"] = {key: str(job_id) for job_id, key in self.job_keys.items()}
+        return ids
+
+
+def _environment_order(environment: dict[str, Any]) -> tuple:
+    """Development first, then production, staging, the rest, each by id."""
+    rank = {"development": 0, "production": 1, "staging": 2}
+    kind = environment.get("deployment_type") if environment.get("type") == "deployment" else "development"
+    return (rank.get(kind or "", 3), environment.get("id"))
