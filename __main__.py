@@ -49,12 +49,15 @@ else:
 
 environments = DbtEnvironments(
     "environments",
-    stack_args.environments(settings, project.project_id, connection.connection_id,
-                            principal.token if principal else None),
+    stack_args.environments(
+        settings, project.project_id, connection.connection_id, principal.token if principal else None
+    ),
 )
 # The stack's own environments, and those of other stacks its jobs defer to (e.g. production, for CI).
-environment_ids = {**{key: project.environment_id(key) for key in settings.external_environment_keys()},
-                   **environments.environment_ids}
+environment_ids = {
+    **{key: project.environment_id(key) for key in settings.external_environment_keys()},
+    **environments.environment_ids,
+}
 jobs = DbtJobs("jobs", stack_args.jobs(settings, project.project_id, environment_ids))
 JobNotifications("notifications", stack_args.notifications(settings, jobs.job_ids))
 EnvironmentVariables(

@@ -62,8 +62,9 @@ def _other_stacks(root: Path, stack: str) -> dict:
             continue
         try:
             stack_file = load_stack_file(root, name)
-            others[name] = load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)),
-                                         stack_file.project).settings
+            others[name] = load_settings(
+                RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project
+            ).settings
         except (ConfigError, StackFileError):
             continue
     return others

@@ -13,10 +13,17 @@ from synth.render import run_under_mocks  # noqa: E402
 def program(count: int) -> None:
     for index in range(count):
         dbtcloud.Job(
-            f"job-{index}", name=f"Job {index}", project_id=1, environment_id=2, execute_steps=["dbt build"],
-            triggers=dbtcloud.JobTriggersArgs(github_webhook=False, git_provider_webhook=False, schedule=True,
-                                              on_merge=False),
-            schedule_type="custom_cron", schedule_cron="0 2 * * *", num_threads=8,
+            f"job-{index}",
+            name=f"Job {index}",
+            project_id=1,
+            environment_id=2,
+            execute_steps=["dbt build"],
+            triggers=dbtcloud.JobTriggersArgs(
+                github_webhook=False, git_provider_webhook=False, schedule=True, on_merge=False
+            ),
+            schedule_type="custom_cron",
+            schedule_cron="0 2 * * *",
+            num_threads=8,
             execution=dbtcloud.JobExecutionArgs(timeout_seconds=1800),
         )
 

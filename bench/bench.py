@@ -47,12 +47,24 @@ def main() -> int:
         rows = [
             ("import the three SDKs (floor)", floor, "1.00x", "-"),
             ("python -m synth prod", wall([PYTHON, "-m", "synth", "prod"], args.runs), None, "within 1.3x"),
-            (f"bare SDK: {args.jobs} dbtcloud.Job under mocks", wall([PYTHON, str(ROOT / "bench" / "bare_jobs.py"),
-                                                                     str(args.jobs)], args.runs), None, "(reference)"),
-            (f"python -m synth (stack of {args.jobs} jobs)",
-             wall([PYTHON, "-m", "synth", "generated", "--root", folder], args.runs), None, "floor + 10 s"),
-            ("python -m pytest (whole suite)", wall([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"], args.runs),
-             None, "under 4x"),
+            (
+                f"bare SDK: {args.jobs} dbtcloud.Job under mocks",
+                wall([PYTHON, str(ROOT / "bench" / "bare_jobs.py"), str(args.jobs)], args.runs),
+                None,
+                "(reference)",
+            ),
+            (
+                f"python -m synth (stack of {args.jobs} jobs)",
+                wall([PYTHON, "-m", "synth", "generated", "--root", folder], args.runs),
+                None,
+                "floor + 10 s",
+            ),
+            (
+                "python -m pytest (whole suite)",
+                wall([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"], args.runs),
+                None,
+                "under 4x",
+            ),
         ]
     print(f"{'command':<40} {'median s':>9} {'x floor':>8} {'floor + s':>10}  target")
     for name, seconds, ratio, target in rows:

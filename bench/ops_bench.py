@@ -66,8 +66,11 @@ def end_noticed(fake: FakeDbtCloud, client: DbtCloudClient, trials: int) -> tupl
         before = len(fake.requests)
         follow(client, run.id, quiet_console(), schedule=schedule, sleep=sleep)
         latency = time.monotonic() - run.ends_at
-        seen = min(stamp for stamp, method, path, _ in fake.requests[before:]
-                   if path.endswith(f"/runs/{run.id}/") and stamp >= run.ends_at)
+        seen = min(
+            stamp
+            for stamp, method, path, _ in fake.requests[before:]
+            if path.endswith(f"/runs/{run.id}/") and stamp >= run.ends_at
+        )
         wait, interval = seen - run.ends_at, slept[-1]
         latencies.append(latency)
         ratios.append(wait / interval)
@@ -101,8 +104,16 @@ def requests_per_minute(fake: FakeDbtCloud, client: DbtCloudClient, minutes: int
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    follow(client, run.id, quiet_console(), timeout=minutes * 60, cancel=False, schedule=PollSchedule(),
-           clock=lambda: now[0], sleep=sleep)
+    follow(
+        client,
+        run.id,
+        quiet_console(),
+        timeout=minutes * 60,
+        cancel=False,
+        schedule=PollSchedule(),
+        clock=lambda: now[0],
+        sleep=sleep,
+    )
     fake.clock = time.monotonic
     stamps = [stamp for stamp, *_ in fake.requests[before:]]
     return [sum(1 for stamp in stamps if minute * 60 <= stamp < (minute + 1) * 60) for minute in range(minutes)]
@@ -120,14 +131,21 @@ def main() -> int:
         fake = FakeDbtCloud(server)
         seed_prod(fake)
         fake.add_history(4001, 1000)
-        os.environ.update({"DBT_CLOUD_TOKEN": TOKEN, "DBT_CLOUD_ACCOUNT_ID": str(fake.account_id),
-                           "DBT_CLOUD_HOST_URL": fake.host_url})
+        os.environ.update(
+            {
+                "DBT_CLOUD_TOKEN": TOKEN,
+                "DBT_CLOUD_ACCOUNT_ID": str(fake.account_id),
+                "DBT_CLOUD_HOST_URL": fake.host_url,
+            }
+        )
         client = DbtCloudClient(fake.host_url, fake.account_id, TOKEN)
 
         fetched, pages, command = history_of_1000(fake, client)
-        print(f"history of 1,000 runs: {pages} pages fetched and summarised in {fetched:.2f} s "
-              f"(target < 2 s: {'met' if fetched < 2 and pages == 10 else 'MISSED'}); "
-              f"the whole `ops history --json` in-process: {command:.2f} s")
+        print(
+            f"history of 1,000 runs: {pages} pages fetched and summarised in {fetched:.2f} s "
+            f"(target < 2 s: {'met' if fetched < 2 and pages == 10 else 'MISSED'}); "
+            f"the whole `ops history --json` in-process: {command:.2f} s"
+        )
         if args.plot:  # before the runs the next measurements add
             with contextlib.redirect_stdout(io.StringIO()):
                 status = ops_main(["history", "prod", "daily-pipeline", "--limit", "90", "--plot", args.plot])
@@ -135,15 +153,19 @@ def main() -> int:
 
         median, worst, ratio, excess = end_noticed(fake, client, args.trials)
         met = excess <= 0.02  # within the interval, give or take the request's own trip over the loopback
-        print(f"end of a run noticed ({args.trials} runs ending at random, poll 0.2 s x1.5 up to 1 s): "
-              f"the poll that saw it came at most {ratio:.2f} of the interval in force after the end "
-              f"({excess * 1000:+.0f} ms); `follow` returned {median * 1000:.0f} ms (median), "
-              f"{worst * 1000:.0f} ms (worst) after the end (target within one interval: {'met' if met else 'MISSED'})")
+        print(
+            f"end of a run noticed ({args.trials} runs ending at random, poll 0.2 s x1.5 up to 1 s): "
+            f"the poll that saw it came at most {ratio:.2f} of the interval in force after the end "
+            f"({excess * 1000:+.0f} ms); `follow` returned {median * 1000:.0f} ms (median), "
+            f"{worst * 1000:.0f} ms (worst) after the end (target within one interval: {'met' if met else 'MISSED'})"
+        )
 
         per_minute = requests_per_minute(fake, client)
-        print(f"requests per followed minute (default schedule, 10 minutes): {per_minute}; "
-              f"at most {max(per_minute)} (bounded: then {per_minute[-1]} a minute at the 30 s cap; "
-              "the API allows 5,000 a minute per account)")
+        print(
+            f"requests per followed minute (default schedule, 10 minutes): {per_minute}; "
+            f"at most {max(per_minute)} (bounded: then {per_minute[-1]} a minute at the 30 s cap; "
+            "the API allows 5,000 a minute per account)"
+        )
     finally:
         server.stop()
     return 0

@@ -16,15 +16,48 @@ from .project import AdoptedProject, AdoptedProjectArgs, DbtProject, DbtProjectA
 from .service_principal import DbtServicePrincipal, DbtServicePrincipalArgs, TokenUsage
 from .warehouse import SqlWarehouse, SqlWarehouseArgs
 
-COMPONENTS = [SqlWarehouse, DatabricksConnection, DbtServicePrincipal, DbtProject, AdoptedProject, DbtEnvironments,
-              DbtJobs, JobNotifications, EnvironmentVariables]
+COMPONENTS = [
+    SqlWarehouse,
+    DatabricksConnection,
+    DbtServicePrincipal,
+    DbtProject,
+    AdoptedProject,
+    DbtEnvironments,
+    DbtJobs,
+    JobNotifications,
+    EnvironmentVariables,
+]
 """Every component the package hosts."""
 
 __all__ = [
-    "COMPONENTS", "PACKAGE_NAME", "PACKAGE_VERSION", "AdoptedProject", "AdoptedProjectArgs", "DatabricksConnection",
-    "DatabricksConnectionArgs", "DbtEnvironments", "DbtEnvironmentsArgs", "DbtJobs", "DbtJobsArgs", "DbtProject",
-    "DbtProjectArgs", "DbtServicePrincipal", "DbtServicePrincipalArgs", "Environment", "EnvironmentCredential",
-    "EnvironmentVariables", "EnvironmentVariablesArgs", "GitRepository", "InvalidArgument", "Job", "JobLink",
-    "JobNotifications", "JobNotificationsArgs", "Notification", "RunAfter", "SqlWarehouse", "SqlWarehouseArgs",
+    "COMPONENTS",
+    "PACKAGE_NAME",
+    "PACKAGE_VERSION",
+    "AdoptedProject",
+    "AdoptedProjectArgs",
+    "DatabricksConnection",
+    "DatabricksConnectionArgs",
+    "DbtEnvironments",
+    "DbtEnvironmentsArgs",
+    "DbtJobs",
+    "DbtJobsArgs",
+    "DbtProject",
+    "DbtProjectArgs",
+    "DbtServicePrincipal",
+    "DbtServicePrincipalArgs",
+    "Environment",
+    "EnvironmentCredential",
+    "EnvironmentVariables",
+    "EnvironmentVariablesArgs",
+    "GitRepository",
+    "InvalidArgument",
+    "Job",
+    "JobLink",
+    "JobNotifications",
+    "JobNotificationsArgs",
+    "Notification",
+    "RunAfter",
+    "SqlWarehouse",
+    "SqlWarehouseArgs",
     "TokenUsage",
 ]

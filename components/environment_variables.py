@@ -46,8 +46,9 @@ class EnvironmentVariables(pulumi.ComponentResource):
         for variable, values in (args.get("variables") or {}).items():
             self._variable(name, variable, self._by_name(name, variable, values, args), args, depends_on)
         for variable, values in (args.get("secret_variables") or {}).items():
-            self._variable(name, variable, pulumi.Output.secret(self._by_name(name, variable, values, args)), args,
-                           depends_on)
+            self._variable(
+                name, variable, pulumi.Output.secret(self._by_name(name, variable, values, args)), args, depends_on
+            )
         self.register_outputs({})
 
     @staticmethod
@@ -57,19 +58,33 @@ class EnvironmentVariables(pulumi.ComponentResource):
             camel = "secretVariables" if secret else "variables"
             for variable, values in (args.get(field) or {}).items():
                 if not variable.startswith("DBT_") or variable in RESERVED_ENV_VAR_NAMES:
-                    raise InvalidArgument(COMPONENT, name, camel, variable, "names start with DBT_ and are not one "
-                                          "that dbt Cloud sets itself (DBT_ENV, DBT_CLOUD_RUN_ID, ...)")
+                    raise InvalidArgument(
+                        COMPONENT,
+                        name,
+                        camel,
+                        variable,
+                        "names start with DBT_ and are not one "
+                        "that dbt Cloud sets itself (DBT_ENV, DBT_CLOUD_RUN_ID, ...)",
+                    )
                 if secret != variable.startswith(SECRET_ENV_VAR_PREFIX):
-                    raise InvalidArgument(COMPONENT, name, camel, variable, f"secret variables, and only they, are "
-                                          f"named {SECRET_ENV_VAR_PREFIX}... (dbt Cloud scrubs those from logs)")
+                    raise InvalidArgument(
+                        COMPONENT,
+                        name,
+                        camel,
+                        variable,
+                        f"secret variables, and only they, are "
+                        f"named {SECRET_ENV_VAR_PREFIX}... (dbt Cloud scrubs those from logs)",
+                    )
                 if isinstance(names, dict):  # else checked as the names resolve
                     for key in values:
                         one_of(COMPONENT, name, f"{camel}.{variable}", key, [ENV_VAR_PROJECT_DEFAULT, *names])
 
     @staticmethod
-    def _by_name(name: str, variable: str, values: dict[str, pulumi.Input[str]],
-                 args: EnvironmentVariablesArgs) -> pulumi.Input[dict]:
+    def _by_name(
+        name: str, variable: str, values: dict[str, pulumi.Input[str]], args: EnvironmentVariablesArgs
+    ) -> pulumi.Input[dict]:
         """Environment keys -> environment names; the project-wide default keeps its `project` key."""
+
         def named(names: dict[str, str]) -> dict:
             return {
                 key if key == ENV_VAR_PROJECT_DEFAULT else entry(COMPONENT, name, variable, names, key): value
@@ -79,8 +94,9 @@ class EnvironmentVariables(pulumi.ComponentResource):
         names = args["environment_names"]
         return named(names) if isinstance(names, dict) else pulumi.Output.from_input(names).apply(named)
 
-    def _variable(self, name: str, variable: str, values: pulumi.Input[dict], args: EnvironmentVariablesArgs,
-                  depends_on: list) -> None:
+    def _variable(
+        self, name: str, variable: str, values: pulumi.Input[dict], args: EnvironmentVariablesArgs, depends_on: list
+    ) -> None:
         self.variables[variable] = dbtcloud.PartialEnvironmentVariable(
             f"{name}-{variable.lower().replace('_', '-')}",
             name=variable,

@@ -90,12 +90,21 @@ class DbtEnvironments(pulumi.ComponentResource):
             child_opts = pulumi.ResourceOptions(parent=self, protect=protect)
             credential_id = None
             if environment_args["type"] == "deployment":
-                credential = self._credential(f"{name}-{key}", environment_args, args, child_opts.merge(
-                    pulumi.ResourceOptions(import_=environment_args.get("credential_import_id"))))
+                credential = self._credential(
+                    f"{name}-{key}",
+                    environment_args,
+                    args,
+                    child_opts.merge(pulumi.ResourceOptions(import_=environment_args.get("credential_import_id"))),
+                )
                 self.credentials[key] = credential
                 credential_id = credential.credential_id
-            environment = self._environment(f"{name}-{key}", environment_args, args, credential_id, child_opts.merge(
-                pulumi.ResourceOptions(import_=environment_args.get("import_id"))))
+            environment = self._environment(
+                f"{name}-{key}",
+                environment_args,
+                args,
+                credential_id,
+                child_opts.merge(pulumi.ResourceOptions(import_=environment_args.get("import_id"))),
+            )
             self.environments[key] = environment
             # An Environment's Pulumi id is "<project>:<environment>": pass on `environment_id`, never `id`.
             self.environment_ids[key] = environment.environment_id
@@ -111,35 +120,61 @@ class DbtEnvironments(pulumi.ComponentResource):
             deployment = environment["type"] == "deployment"
             if environment.get("deployment_type") is not None:
                 if not deployment:
-                    raise InvalidArgument(COMPONENT, name, f"{where}.deploymentType", environment["deployment_type"],
-                                          "only for deployment environments")
-                one_of(COMPONENT, name, f"{where}.deploymentType", environment["deployment_type"],
-                       ("production", "staging"))
+                    raise InvalidArgument(
+                        COMPONENT,
+                        name,
+                        f"{where}.deploymentType",
+                        environment["deployment_type"],
+                        "only for deployment environments",
+                    )
+                one_of(
+                    COMPONENT,
+                    name,
+                    f"{where}.deploymentType",
+                    environment["deployment_type"],
+                    ("production", "staging"),
+                )
             kind = (environment.get("deployment_type") or "general") if deployment else "development"
             kinds.setdefault(kind, []).append(key)
             credential = environment.get("credential")
             if deployment and credential is None:
-                raise InvalidArgument(COMPONENT, name, f"{where}.credential", None,
-                                      "a deployment environment needs a credential (its catalog and schema)")
+                raise InvalidArgument(
+                    COMPONENT,
+                    name,
+                    f"{where}.credential",
+                    None,
+                    "a deployment environment needs a credential (its catalog and schema)",
+                )
             if not deployment and credential is not None:
-                raise InvalidArgument(COMPONENT, name, f"{where}.credential", credential,
-                                      "a development environment has none: each developer sets a personal token")
+                raise InvalidArgument(
+                    COMPONENT,
+                    name,
+                    f"{where}.credential",
+                    credential,
+                    "a development environment has none: each developer sets a personal token",
+                )
             if credential is not None:
                 source = credential.get("run_as", "deploymentToken")
                 one_of(COMPONENT, name, f"{where}.credential.runAs", source, ("deploymentToken", "servicePrincipal"))
                 token_key = "principal_token" if source == "servicePrincipal" else "deployment_token"
                 if args.get(token_key) is None:
-                    raise InvalidArgument(COMPONENT, name, "principalToken" if token_key == "principal_token"
-                                          else "deploymentToken", None,
-                                          f"required: environment {environment['name']!r} runs as {source}")
+                    raise InvalidArgument(
+                        COMPONENT,
+                        name,
+                        "principalToken" if token_key == "principal_token" else "deploymentToken",
+                        None,
+                        f"required: environment {environment['name']!r} runs as {source}",
+                    )
         for kind in ("development", "production"):
             if len(kinds[kind]) > 1:
-                raise InvalidArgument(COMPONENT, name, "environments", kinds[kind],
-                                      f"dbt Cloud allows one {kind} environment per project")
+                raise InvalidArgument(
+                    COMPONENT, name, "environments", kinds[kind], f"dbt Cloud allows one {kind} environment per project"
+                )
 
     @staticmethod
-    def _credential(name: str, environment: Environment, args: DbtEnvironmentsArgs,
-                    opts: pulumi.ResourceOptions) -> dbtcloud.DatabricksCredential:
+    def _credential(
+        name: str, environment: Environment, args: DbtEnvironmentsArgs, opts: pulumi.ResourceOptions
+    ) -> dbtcloud.DatabricksCredential:
         credential = environment["credential"]
         source = credential.get("run_as", "deploymentToken")
         token = args.get("principal_token") if source == "servicePrincipal" else args.get("deployment_token")
@@ -154,8 +189,13 @@ class DbtEnvironments(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _environment(name: str, environment: Environment, args: DbtEnvironmentsArgs,
-                     credential_id: Optional[pulumi.Input[int]], opts: pulumi.ResourceOptions) -> dbtcloud.Environment:
+    def _environment(
+        name: str,
+        environment: Environment,
+        args: DbtEnvironmentsArgs,
+        credential_id: Optional[pulumi.Input[int]],
+        opts: pulumi.ResourceOptions,
+    ) -> dbtcloud.Environment:
         custom_branch = environment.get("custom_branch")
         return dbtcloud.Environment(
             f"{name}-environment",

@@ -112,7 +112,8 @@ class DbtJobs(pulumi.ComponentResource):
         self.summary = pulumi.Output.all(args["project_id"], pulumi.Output.all(**self.job_ids)).apply(
             lambda resolved: {
                 key: {"id": job_id, "url": job_url(host_url, account_id, resolved[0], job_id)}
-                for key, job_id in resolved[1].items()}
+                for key, job_id in resolved[1].items()
+            }
         )
         self.register_outputs({"job_ids": self.job_ids, "summary": self.summary})
 
@@ -134,26 +135,43 @@ class DbtJobs(pulumi.ComponentResource):
             if not job.get("steps"):
                 raise InvalidArgument(COMPONENT, name, f"{where}.steps", job.get("steps"), "at least one dbt command")
             if job.get("run_after") is not None:
-                one_of(COMPONENT, name, f"{where}.runAfter.job", job["run_after"].get("job"),
-                       [other for other in jobs if other != key])
+                one_of(
+                    COMPONENT,
+                    name,
+                    f"{where}.runAfter.job",
+                    job["run_after"].get("job"),
+                    [other for other in jobs if other != key],
+                )
                 for status in job["run_after"].get("statuses", ["success"]):
                     one_of(COMPONENT, name, f"{where}.runAfter.statuses", status, RUN_STATUSES)
-            if job.get("run_on_merge") and (job.get("schedule_cron") or job.get("run_on_pull_request")
-                                            or job.get("run_after")):
-                raise InvalidArgument(COMPONENT, name, f"{where}.runOnMerge", True, "excludes scheduleCron, "
-                                      "runOnPullRequest and runAfter: dbt Cloud refuses both")
+            if job.get("run_on_merge") and (
+                job.get("schedule_cron") or job.get("run_on_pull_request") or job.get("run_after")
+            ):
+                raise InvalidArgument(
+                    COMPONENT,
+                    name,
+                    f"{where}.runOnMerge",
+                    True,
+                    "excludes scheduleCron, runOnPullRequest and runAfter: dbt Cloud refuses both",
+                )
             if job.get("run_on_pull_request") or job.get("run_on_merge"):
                 if strategy is not None and strategy not in CI_CAPABLE_CLONE_STRATEGIES:
-                    raise InvalidArgument(COMPONENT, name, "gitCloneStrategy", strategy,
-                                          f"job {key!r} {ci_trigger_problem(strategy)}")
+                    raise InvalidArgument(
+                        COMPONENT, name, "gitCloneStrategy", strategy, f"job {key!r} {ci_trigger_problem(strategy)}"
+                    )
         order: list[str] = []
 
         def visit(key: str, chain: tuple[str, ...]) -> None:
             if key in order:
                 return
             if key in chain:
-                raise InvalidArgument(COMPONENT, name, f"jobs.{key}.runAfter", " -> ".join((*chain, key)),
-                                      "jobs cannot run after each other in a circle")
+                raise InvalidArgument(
+                    COMPONENT,
+                    name,
+                    f"jobs.{key}.runAfter",
+                    " -> ".join((*chain, key)),
+                    "jobs cannot run after each other in a circle",
+                )
             after = jobs[key].get("run_after")
             if after is not None:
                 visit(after["job"], (*chain, key))
@@ -192,16 +210,20 @@ class DbtJobs(pulumi.ComponentResource):
             run_generate_sources=job.get("source_freshness", False),
             # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
             execution=dbtcloud.JobExecutionArgs(timeout_seconds=int(timeout) * 60) if timeout is not None else None,
-            deferring_environment_id=entry(COMPONENT, name, f"{where}.deferTo", args["environment_ids"],
-                                           job["defer_to"]) if job.get("defer_to") else None,
+            deferring_environment_id=entry(
+                COMPONENT, name, f"{where}.deferTo", args["environment_ids"], job["defer_to"]
+            )
+            if job.get("defer_to")
+            else None,
             job_completion_trigger_conditions=self._run_after(job.get("run_after"), args),
             # Let the provider check the steps at preview time too.
             validate_execute_steps=True,
             opts=pulumi.ResourceOptions(parent=self, import_=job.get("import_id")),
         )
 
-    def _run_after(self, after: Optional[RunAfter],
-                   args: DbtJobsArgs) -> Optional[list[dbtcloud.JobJobCompletionTriggerConditionArgs]]:
+    def _run_after(
+        self, after: Optional[RunAfter], args: DbtJobsArgs
+    ) -> Optional[list[dbtcloud.JobJobCompletionTriggerConditionArgs]]:
         if after is None:
             return None
         return [

@@ -10,8 +10,12 @@ from settings.rules import NOTIFICATION_TYPE_CODES, SLACK_NOTIFICATION_TYPES
 from .package import InvalidArgument, entry, one_of, type_token
 
 COMPONENT = "JobNotifications"
-EVENTS = (("on_success", "onSuccess"), ("on_failure", "onFailure"), ("on_cancel", "onCancel"),
-          ("on_warning", "onWarning"))
+EVENTS = (
+    ("on_success", "onSuccess"),
+    ("on_failure", "onFailure"),
+    ("on_cancel", "onCancel"),
+    ("on_warning", "onWarning"),
+)
 
 
 class Notification(TypedDict):
@@ -69,25 +73,40 @@ class JobNotifications(pulumi.ComponentResource):
             where = f"notifications.{key}"
             kind = notification.get("type")
             one_of(COMPONENT, name, f"{where}.type", kind, NOTIFICATION_TYPE_CODES)
-            needs = {"externalEmail": ("external_email",),
-                     **{slack: ("slack_channel_id", "slack_channel_name") for slack in SLACK_NOTIFICATION_TYPES}
-                     }.get(kind, ())
-            for field, camel in (("external_email", "externalEmail"), ("slack_channel_id", "slackChannelId"),
-                                 ("slack_channel_name", "slackChannelName")):
+            needs = {
+                "externalEmail": ("external_email",),
+                **{slack: ("slack_channel_id", "slack_channel_name") for slack in SLACK_NOTIFICATION_TYPES},
+            }.get(kind, ())
+            for field, camel in (
+                ("external_email", "externalEmail"),
+                ("slack_channel_id", "slackChannelId"),
+                ("slack_channel_name", "slackChannelName"),
+            ):
                 given = notification.get(field) is not None
                 if given != (field in needs):
-                    raise InvalidArgument(COMPONENT, name, f"{where}.{camel}", notification.get(field),
-                                          f"{'required' if field in needs else 'not used'} with type {kind}")
+                    raise InvalidArgument(
+                        COMPONENT,
+                        name,
+                        f"{where}.{camel}",
+                        notification.get(field),
+                        f"{'required' if field in needs else 'not used'} with type {kind}",
+                    )
             if not any(notification.get(field) for field, _ in EVENTS):
-                raise InvalidArgument(COMPONENT, name, where, key, "names no job: list job keys under onSuccess, "
-                                      "onFailure, onCancel or onWarning")
+                raise InvalidArgument(
+                    COMPONENT,
+                    name,
+                    where,
+                    key,
+                    "names no job: list job keys under onSuccess, onFailure, onCancel or onWarning",
+                )
             if isinstance(args["job_ids"], dict):  # else checked as the job numbers resolve
                 for field, camel in EVENTS:
                     for job in notification.get(field) or []:
                         one_of(COMPONENT, name, f"{where}.{camel}", job, args["job_ids"])
 
-    def _notification(self, name: str, key: str, notification: Notification,
-                      job_ids: pulumi.Input[dict[str, pulumi.Input[int]]]) -> dbtcloud.PartialNotification:
+    def _notification(
+        self, name: str, key: str, notification: Notification, job_ids: pulumi.Input[dict[str, pulumi.Input[int]]]
+    ) -> dbtcloud.PartialNotification:
         def ids(field: str, camel: str) -> Optional[list[pulumi.Input[int]]]:
             where = f"notifications.{key}.{camel}"
             return [entry(COMPONENT, name, where, job_ids, job) for job in notification.get(field) or []] or None

@@ -12,8 +12,10 @@ from .package import InvalidArgument, one_of, type_token
 STRATEGY_NEEDS = {
     "github_app": (("github_installation_id", "githubInstallationId"),),
     "deploy_token": (("gitlab_project_id", "gitlabProjectId"),),
-    "azure_active_directory_app": (("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
-                                   ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId")),
+    "azure_active_directory_app": (
+        ("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
+        ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId"),
+    ),
 }
 """What each native Git integration needs besides the URL (terraform-provider-dbtcloud,
 `docs/resources/repository.md`)."""
@@ -106,8 +108,9 @@ class DbtProject(pulumi.ComponentResource):
         one_of("DbtProject", name, "repository.gitCloneStrategy", strategy, GIT_CLONE_STRATEGIES)
         for key, camel in STRATEGY_NEEDS.get(strategy, ()):
             if repository.get(key) is None:
-                raise InvalidArgument("DbtProject", name, f"repository.{camel}", None,
-                                      f"required with gitCloneStrategy {strategy}")
+                raise InvalidArgument(
+                    "DbtProject", name, f"repository.{camel}", None, f"required with gitCloneStrategy {strategy}"
+                )
 
     def _repository(self, name: str, repository: GitRepository, import_id: Optional[str]) -> dbtcloud.Repository:
         return dbtcloud.Repository(
@@ -150,8 +153,13 @@ class AdoptedProject(pulumi.ComponentResource):
     def __init__(self, name: str, args: AdoptedProjectArgs, opts: Optional[pulumi.ResourceOptions] = None):
         from_stack, project_id = args.get("from_stack"), args.get("project_id")
         if (from_stack is None) == (project_id is None):
-            raise InvalidArgument("AdoptedProject", name, "fromStack/projectId", from_stack or project_id,
-                                  "give exactly one: the stack that created the project, or its number")
+            raise InvalidArgument(
+                "AdoptedProject",
+                name,
+                "fromStack/projectId",
+                from_stack or project_id,
+                "give exactly one: the stack that created the project, or its number",
+            )
         super().__init__(type_token(AdoptedProject, "dbtcloud"), name, None, opts)
         self.owner_stack: Optional[pulumi.StackReference] = None
         if from_stack:

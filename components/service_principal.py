@@ -112,8 +112,9 @@ class DbtServicePrincipal(pulumi.ComponentResource):
             f"{name}-warehouse-use",
             sql_endpoint_id=args["warehouse_id"],
             access_controls=[
-                databricks.PermissionsAccessControlArgs(service_principal_name=self.application_id,
-                                                        permission_level="CAN_USE"),
+                databricks.PermissionsAccessControlArgs(
+                    service_principal_name=self.application_id, permission_level="CAN_USE"
+                ),
                 *(self._access(principal, level) for principal, level in (args.get("warehouse_access") or {}).items()),
             ],
             opts=pulumi.ResourceOptions(parent=self),
@@ -126,20 +127,33 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         cloud = args.get("cloud", "aws")
         one_of(COMPONENT, name, "cloud", cloud, CLOUDS)
         if signs_in_itself(cloud):
-            for key, camel in (("azure_application_id", "azureApplicationId"), ("azure_tenant_id", "azureTenantId"),
-                               ("workspace_host", "workspaceHost"), ("client_secret", "clientSecret")):
+            for key, camel in (
+                ("azure_application_id", "azureApplicationId"),
+                ("azure_tenant_id", "azureTenantId"),
+                ("workspace_host", "workspaceHost"),
+                ("client_secret", "clientSecret"),
+            ):
                 if args.get(key) is None:
-                    raise InvalidArgument(COMPONENT, name, camel, None, "required with cloud azure (the principal "
-                                          "signs in with its Entra ID application to make its own token)")
+                    raise InvalidArgument(
+                        COMPONENT,
+                        name,
+                        camel,
+                        None,
+                        "required with cloud azure (the principal "
+                        "signs in with its Entra ID application to make its own token)",
+                    )
         lifetime = whole_number(COMPONENT, name, "credentialLifetimeDays", args.get("credential_lifetime_days", 90))
-        rotation = whole_number(COMPONENT, name, "rotateAfterDays",
-                                args.get("rotate_after_days") or default_rotation_days(lifetime))
+        rotation = whole_number(
+            COMPONENT, name, "rotateAfterDays", args.get("rotate_after_days") or default_rotation_days(lifetime)
+        )
         whole_number(COMPONENT, name, "credentialRotation", args.get("credential_rotation", 1))
         problem = rotation_problem(lifetime, rotation)
         if problem:
             raise InvalidArgument(COMPONENT, name, "rotateAfterDays", rotation, problem)
-        for securable, key, camel in (("catalog", "catalog_grants", "catalogGrants"),
-                                      ("schema", "schema_grants", "schemaGrants")):
+        for securable, key, camel in (
+            ("catalog", "catalog_grants", "catalogGrants"),
+            ("schema", "schema_grants", "schemaGrants"),
+        ):
             for target, privileges in (args.get(key) or {}).items():
                 for privilege in privileges:
                     problem = privilege_problem(securable, privilege)
@@ -155,10 +169,13 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         depend on the token-usage permission, or the API refuses to make one)."""
         if usage.get("via_group"):
             # Join a group that already has token usage: nothing else in the workspace changes.
-            group = databricks.get_group_output(display_name=usage["via_group"],
-                                                opts=pulumi.InvokeOutputOptions(parent=self))
+            group = databricks.get_group_output(
+                display_name=usage["via_group"], opts=pulumi.InvokeOutputOptions(parent=self)
+            )
             return databricks.GroupMember(
-                f"{name}-token-group", group_id=group.id, member_id=self.principal.id,
+                f"{name}-token-group",
+                group_id=group.id,
+                member_id=self.principal.id,
                 opts=pulumi.ResourceOptions(parent=self),
             )
         # One list for the whole workspace, replacing the existing one: everyone named keeps token access.
@@ -166,8 +183,12 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         return databricks.Permissions(
             f"{name}-token-usage",
             authorization="tokens",
-            access_controls=[databricks.PermissionsAccessControlArgs(
-                service_principal_name=self.application_id, permission_level="CAN_USE"), *others],
+            access_controls=[
+                databricks.PermissionsAccessControlArgs(
+                    service_principal_name=self.application_id, permission_level="CAN_USE"
+                ),
+                *others,
+            ],
             opts=pulumi.ResourceOptions(parent=self),
         )
 
@@ -190,9 +211,13 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         # A token cannot be changed, only replaced: a new rotation time, rotation number or lifetime makes a new
         # one. Replacement creates the new token first and deletes the old one only after the credential holds
         # the new one (Pulumi's default order; never delete_before_replace here).
-        token_opts = pulumi.ResourceOptions(parent=self, depends_on=[token_usage], protect=False,
-                                            replace_on_changes=["comment", "lifetimeSeconds"],
-                                            replacement_trigger=self.rotation.rotation_rfc3339)
+        token_opts = pulumi.ResourceOptions(
+            parent=self,
+            depends_on=[token_usage],
+            protect=False,
+            replace_on_changes=["comment", "lifetimeSeconds"],
+            replacement_trigger=self.rotation.rotation_rfc3339,
+        )
         lifetime_seconds = lifetime_days * 24 * 3600
         if signs_in_itself(args.get("cloud", "aws")):
             signed_in = databricks.Provider(
@@ -203,23 +228,42 @@ class DbtServicePrincipal(pulumi.ComponentResource):
                 azure_tenant_id=args.get("azure_tenant_id"),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.principal]),
             )
-            token = databricks.Token(f"{name}-token", comment=comment, lifetime_seconds=lifetime_seconds,
-                                     opts=token_opts.merge(pulumi.ResourceOptions(provider=signed_in)))
+            token = databricks.Token(
+                f"{name}-token",
+                comment=comment,
+                lifetime_seconds=lifetime_seconds,
+                opts=token_opts.merge(pulumi.ResourceOptions(provider=signed_in)),
+            )
         else:
-            token = databricks.OboToken(f"{name}-token", application_id=self.application_id, comment=comment,
-                                        lifetime_seconds=lifetime_seconds, opts=token_opts)
+            token = databricks.OboToken(
+                f"{name}-token",
+                application_id=self.application_id,
+                comment=comment,
+                lifetime_seconds=lifetime_seconds,
+                opts=token_opts,
+            )
         return pulumi.Output.secret(token.token_value)
 
     def _grants(self, name: str, args: DbtServicePrincipalArgs) -> list[databricks.Grant]:
         # `Grant` adds this principal's privileges without touching anyone else's (unlike `Grants`).
         grants = [
-            databricks.Grant(f"{name}-catalog-{catalog}", principal=self.application_id, catalog=catalog,
-                             privileges=list(privileges), opts=pulumi.ResourceOptions(parent=self))
+            databricks.Grant(
+                f"{name}-catalog-{catalog}",
+                principal=self.application_id,
+                catalog=catalog,
+                privileges=list(privileges),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
             for catalog, privileges in (args.get("catalog_grants") or {}).items()
         ]
         grants += [
-            databricks.Grant(f"{name}-schema-{schema.replace('.', '-')}", principal=self.application_id,
-                             schema=schema, privileges=list(privileges), opts=pulumi.ResourceOptions(parent=self))
+            databricks.Grant(
+                f"{name}-schema-{schema.replace('.', '-')}",
+                principal=self.application_id,
+                schema=schema,
+                privileges=list(privileges),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
             for schema, privileges in (args.get("schema_grants") or {}).items()
         ]
         return grants
@@ -227,8 +271,9 @@ class DbtServicePrincipal(pulumi.ComponentResource):
 
 def _check_principal(name: str, key: str, principal: str) -> None:
     if not TOKEN_PRINCIPAL_PATTERN.match(principal):
-        raise InvalidArgument(COMPONENT, name, key, principal,
-                              "write group:<name>, user:<email> or servicePrincipal:<application id>")
+        raise InvalidArgument(
+            COMPONENT, name, key, principal, "write group:<name>, user:<email> or servicePrincipal:<application id>"
+        )
 
 
 def _check_token_usage(name: str, usage: Optional[TokenUsage]) -> None:
@@ -236,18 +281,35 @@ def _check_token_usage(name: str, usage: Optional[TokenUsage]) -> None:
     group, manage, others = usage.get("via_group"), usage.get("manage", False), usage.get("keep_access_for") or []
     way: Literal["group", "manage", "none"] = "manage" if manage else ("group" if group else "none")
     if way == "none":
-        raise InvalidArgument(COMPONENT, name, "tokenUsage", usage, "give viaGroup (a group that has token usage) or "
-                              "manage: true with keepAccessFor: the token can only be made once the principal has it")
+        raise InvalidArgument(
+            COMPONENT,
+            name,
+            "tokenUsage",
+            usage,
+            "give viaGroup (a group that has token usage) or "
+            "manage: true with keepAccessFor: the token can only be made once the principal has it",
+        )
     if way == "manage" and group:
         raise InvalidArgument(COMPONENT, name, "tokenUsage", usage, "give manage: true or viaGroup, not both")
     if way == "manage" and not others:
-        raise InvalidArgument(COMPONENT, name, "tokenUsage.keepAccessFor", others,
-                              "manage: true replaces the workspace's token permissions: name who else keeps using "
-                              "tokens (at least the group of people who do today, e.g. group:users)")
+        raise InvalidArgument(
+            COMPONENT,
+            name,
+            "tokenUsage.keepAccessFor",
+            others,
+            "manage: true replaces the workspace's token permissions: name who else keeps using "
+            "tokens (at least the group of people who do today, e.g. group:users)",
+        )
     if way == "group" and others:
         raise InvalidArgument(COMPONENT, name, "tokenUsage.keepAccessFor", others, "only applies with manage: true")
     if group in ("users", "admins"):
-        raise InvalidArgument(COMPONENT, name, "tokenUsage.viaGroup", group, "a system group whose members Databricks "
-                              "manages itself: name a group you made that has token usage, or use manage: true")
+        raise InvalidArgument(
+            COMPONENT,
+            name,
+            "tokenUsage.viaGroup",
+            group,
+            "a system group whose members Databricks "
+            "manages itself: name a group you made that has token usage, or use manage: true",
+        )
     for principal in others:
         _check_principal(name, "tokenUsage.keepAccessFor", principal)

@@ -66,8 +66,13 @@ class SqlWarehouse(pulumi.ComponentResource):
     @staticmethod
     def _check(name: str, args: SqlWarehouseArgs) -> None:
         if args.get("auto_stop_minutes") is None:
-            raise InvalidArgument("SqlWarehouse", name, "autoStopMinutes", None,
-                                  "required, in minutes (Databricks would use 120 when left out)")
+            raise InvalidArgument(
+                "SqlWarehouse",
+                name,
+                "autoStopMinutes",
+                None,
+                "required, in minutes (Databricks would use 120 when left out)",
+            )
         minutes = whole_number("SqlWarehouse", name, "autoStopMinutes", args["auto_stop_minutes"])
         problem = auto_stop_problem(minutes, args.get("allow_never_stop", False), args.get("serverless", True))
         if problem:

@@ -35,15 +35,18 @@ def cmd_run(args: argparse.Namespace, out: Console) -> Exit:
         for run in sorted(active, key=lambda run: run.id):
             where = f": {run.href}" if run.href else ""
             if args.if_running == "fail":
-                raise OpsError(f"run {run.id} of {job_label} is already {run.word}{where}; not starting another "
-                               "(--if-running wait or cancel)")
+                raise OpsError(
+                    f"run {run.id} of {job_label} is already {run.word}{where}; not starting another "
+                    "(--if-running wait or cancel)"
+                )
             if args.if_running == "cancel":
                 cancelled = endpoints.cancel_run(client, run.id)
                 out.print(f"cancelled run {run.id} (was {run.word}), now {cancelled.word} (--if-running cancel)")
                 continue
             out.print(f"run {run.id} of {job_label} is {run.word}; waiting for it to end first (--if-running wait)")
-            result = follow(client, run.id, out, _remaining(args.timeout, started), cancel=False,
-                            schedule=_schedule(args))
+            result = follow(
+                client, run.id, out, _remaining(args.timeout, started), cancel=False, schedule=_schedule(args)
+            )
             if result.exit in (Exit.TIMED_OUT, Exit.INTERRUPTED):
                 out.print(f"{job_label} was not started")
                 return result.exit
@@ -51,15 +54,15 @@ def cmd_run(args: argparse.Namespace, out: Console) -> Exit:
         out.print(f"started run {run.id} of {job_label}: {run.href or client.web_url}")
         if not args.wait:
             return Exit.SUCCESS
-        return follow(client, run.id, out, _remaining(args.timeout, started), cancel=not args.no_cancel,
-                      schedule=_schedule(args)).exit
+        return follow(
+            client, run.id, out, _remaining(args.timeout, started), cancel=not args.no_cancel, schedule=_schedule(args)
+        ).exit
 
 
 def cmd_follow(args: argparse.Namespace, out: Console) -> Exit:
     client = _client(args)
     with client:
-        return follow(client, args.run_id, out, args.timeout, cancel=not args.no_cancel,
-                      schedule=_schedule(args)).exit
+        return follow(client, args.run_id, out, args.timeout, cancel=not args.no_cancel, schedule=_schedule(args)).exit
 
 
 def cmd_retry(args: argparse.Namespace, out: Console) -> Exit:
@@ -70,11 +73,15 @@ def cmd_retry(args: argparse.Namespace, out: Console) -> Exit:
         run = endpoints.get_run(client, args.run_id, steps=False)
         if run.status != 20:
             # Never rerun what did not fail: a cancelled run was stopped on purpose, a successful one is done.
-            raise OpsError(f"run {run.id} is {run.word}, not failed: nothing to retry"
-                           + ("; start a new run with ops run" if run.finished else "; it has not ended yet"))
+            raise OpsError(
+                f"run {run.id} is {run.word}, not failed: nothing to retry"
+                + ("; start a new run with ops run" if run.finished else "; it has not ended yet")
+            )
         if not run.can_retry:
-            raise OpsError(f"dbt Cloud cannot retry run {run.id} from its failed step: "
-                           f"{_retry_reason(run.retry_not_supported_reason)}")
+            raise OpsError(
+                f"dbt Cloud cannot retry run {run.id} from its failed step: "
+                f"{_retry_reason(run.retry_not_supported_reason)}"
+            )
         new = endpoints.retry_run(client, run.id)
         out.print(f"retrying run {run.id} from its failed step as run {new.id}: {new.href or client.web_url}")
         if not args.wait:
@@ -148,9 +155,15 @@ def cmd_preflight(args: argparse.Namespace, out: Console) -> Exit:
             try:
                 checks.extend(preflight.dbt_cloud_checks(client, settings, args.deployed))
             except ApiError as error:
-                checks.append(preflight.Check("dbt Cloud API", False, str(error).splitlines()[0],
-                                              "check DBT_CLOUD_HOST_URL and the network",
-                                              unreachable=error.status is None))
+                checks.append(
+                    preflight.Check(
+                        "dbt Cloud API",
+                        False,
+                        str(error).splitlines()[0],
+                        "check DBT_CLOUD_HOST_URL and the network",
+                        unreachable=error.status is None,
+                    )
+                )
     checks.extend(preflight.databricks_checks(settings, preflight.default_workspace(settings, args.request_timeout)))
     return preflight.report(checks, out)
 
@@ -165,8 +178,10 @@ def cmd_adopt(args: argparse.Namespace, out: Console) -> Exit:
     if not re.match(STACK_NAME, args.stack):
         raise UsageError(f"--stack {args.stack!r}: a stack name is letters, digits, '-', '_' and '.'")
     if args.warehouse_id is not None and not re.fullmatch(r"[0-9a-f]{16}", args.warehouse_id):
-        raise UsageError(f"--warehouse-id {args.warehouse_id!r}: a SQL warehouse id is 16 hexadecimal characters "
-                         "(the end of its HTTP path, /sql/1.0/warehouses/<id>)")
+        raise UsageError(
+            f"--warehouse-id {args.warehouse_id!r}: a SQL warehouse id is 16 hexadecimal characters "
+            "(the end of its HTTP path, /sql/1.0/warehouses/<id>)"
+        )
     root = Path(args.project_dir).resolve()
     if not (root / "Pulumi.yaml").exists() or not (root / "__main__.py").exists():
         raise UsageError(f"--project-dir {root}: not this project's folder (no Pulumi.yaml and __main__.py)")
@@ -180,8 +195,18 @@ def cmd_adopt(args: argparse.Namespace, out: Console) -> Exit:
     out = Console(markup=False, highlight=False, soft_wrap=True, emoji=False)
     err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True, emoji=False)
     with stack.account_for(None, environ).client(_options(args)) as client:
-        return run(client, args.project_id, args.stack, args.warehouse_id, root, args.write, args.force,
-                   workspace_factory(args.request_timeout), out, err)
+        return run(
+            client,
+            args.project_id,
+            args.stack,
+            args.warehouse_id,
+            root,
+            args.write,
+            args.force,
+            workspace_factory(args.request_timeout),
+            out,
+            err,
+        )
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -189,8 +214,12 @@ def cmd_adopt(args: argparse.Namespace, out: Console) -> Exit:
 
 def _options(args: argparse.Namespace) -> ClientOptions:
     err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
-    return ClientOptions(read_timeout=args.request_timeout, connect_timeout=min(10.0, args.request_timeout),
-                         backoff=args.retry_backoff, on_retry=lambda message: err.print(message, style="dim"))
+    return ClientOptions(
+        read_timeout=args.request_timeout,
+        connect_timeout=min(10.0, args.request_timeout),
+        backoff=args.retry_backoff,
+        on_retry=lambda message: err.print(message, style="dim"),
+    )
 
 
 def _schedule(args: argparse.Namespace) -> PollSchedule:
@@ -241,6 +270,7 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
         return value
+
     parse.__name__ = kind.__name__
     return parse
 
@@ -251,22 +281,40 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     tuning = common.add_argument_group("polling and requests")
-    tuning.add_argument("--poll", type=_positive(float), default=2.0, metavar="SECONDS",
-                        help="first poll interval; it grows 1.5x per poll up to --max-poll (default 2)")
-    tuning.add_argument("--max-poll", type=_positive(float), default=30.0, metavar="SECONDS",
-                        help="longest poll interval (default 30)")
-    tuning.add_argument("--request-timeout", type=_positive(float), default=30.0, metavar="SECONDS",
-                        help="read timeout of each request (default 30; connect timeout 10)")
-    tuning.add_argument("--retry-backoff", type=_positive(float), default=1.0, metavar="SECONDS",
-                        help="first wait before retrying a 5xx without Retry-After, doubled each retry (default 1)")
+    tuning.add_argument(
+        "--poll",
+        type=_positive(float),
+        default=2.0,
+        metavar="SECONDS",
+        help="first poll interval; it grows 1.5x per poll up to --max-poll (default 2)",
+    )
+    tuning.add_argument(
+        "--max-poll", type=_positive(float), default=30.0, metavar="SECONDS", help="longest poll interval (default 30)"
+    )
+    tuning.add_argument(
+        "--request-timeout",
+        type=_positive(float),
+        default=30.0,
+        metavar="SECONDS",
+        help="read timeout of each request (default 30; connect timeout 10)",
+    )
+    tuning.add_argument(
+        "--retry-backoff",
+        type=_positive(float),
+        default=1.0,
+        metavar="SECONDS",
+        help="first wait before retrying a 5xx without Retry-After, doubled each retry (default 1)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="python -m ops",
         description="Operate what the stacks deploy, online: dbt Cloud's Administrative API v2 "
-                    "(DBT_CLOUD_TOKEN; account and region from the stack file's dbtcloud:accountId and "
-                    "dbtcloud:hostUrl, or DBT_CLOUD_ACCOUNT_ID and DBT_CLOUD_HOST_URL) and Databricks "
-                    "(databricks-sdk: DATABRICKS_HOST, DATABRICKS_TOKEN or a profile).",
-        epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "(DBT_CLOUD_TOKEN; account and region from the stack file's dbtcloud:accountId and "
+        "dbtcloud:hostUrl, or DBT_CLOUD_ACCOUNT_ID and DBT_CLOUD_HOST_URL) and Databricks "
+        "(databricks-sdk: DATABRICKS_HOST, DATABRICKS_TOKEN or a profile).",
+        epilog=EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     requests_only = argparse.ArgumentParser(add_help=False)
@@ -275,10 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
         if action.dest in ("request_timeout", "retry_backoff"):
             request_tuning._add_action(action)
 
-    def add(name: str, handler: Callable, summary: str,
-            parent: argparse.ArgumentParser = common) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, parents=[parent], help=summary, description=summary, epilog=EXIT_HELP,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    def add(
+        name: str, handler: Callable, summary: str, parent: argparse.ArgumentParser = common
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            parents=[parent],
+            help=summary,
+            description=summary,
+            epilog=EXIT_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.set_defaults(handler=handler)
         return sub
 
@@ -290,18 +345,29 @@ def build_parser() -> argparse.ArgumentParser:
     def follow_arguments(sub: argparse.ArgumentParser, wait_flag: bool) -> None:
         if wait_flag:
             sub.add_argument("--wait", action="store_true", help="follow the run to its end (exit status from it)")
-        sub.add_argument("--timeout", type=_positive(float), metavar="SECONDS",
-                         help="stop waiting after this long (exit 4); the run is cancelled unless --no-cancel")
-        sub.add_argument("--no-cancel", action="store_true",
-                         help="on Ctrl-C or --timeout, leave the run running instead of cancelling it")
+        sub.add_argument(
+            "--timeout",
+            type=_positive(float),
+            metavar="SECONDS",
+            help="stop waiting after this long (exit 4); the run is cancelled unless --no-cancel",
+        )
+        sub.add_argument(
+            "--no-cancel",
+            action="store_true",
+            help="on Ctrl-C or --timeout, leave the run running instead of cancelling it",
+        )
 
     run = add("run", cmd_run, "trigger a job's run and print its URL; with --wait follow it to the end")
     job_arguments(run)
     follow_arguments(run, wait_flag=True)
     run.add_argument("--cause", default=DEFAULT_CAUSE, help="the run's trigger cause shown in dbt Cloud")
-    run.add_argument("--if-running", choices=("wait", "cancel", "fail"), default="wait",
-                     help="when a run of the job is already queued or running: wait for it to end first "
-                          "(default), cancel it, or fail (exit 1)")
+    run.add_argument(
+        "--if-running",
+        choices=("wait", "cancel", "fail"),
+        default="wait",
+        help="when a run of the job is already queued or running: wait for it to end first "
+        "(default), cancel it, or fail (exit 1)",
+    )
 
     follow_cmd = add("follow", cmd_follow, "follow a run started elsewhere (a schedule, the UI) to its end")
     follow_cmd.add_argument("run_id", type=_positive(int), help="the run's id (.../runs/<id>)")
@@ -317,33 +383,58 @@ def build_parser() -> argparse.ArgumentParser:
     job_arguments(hist)
     hist.add_argument("--limit", type=_positive(int), default=100, help="newest N runs (default 100)")
     hist.add_argument("--since", metavar="DATE", help="only runs created since DATE (YYYY-MM-DD, UTC)")
-    hist.add_argument("--detail", type=int, default=10, metavar="N",
-                      help="read the steps of the newest N runs for model and test counts (default 10; "
-                           "one request each)")
+    hist.add_argument(
+        "--detail",
+        type=int,
+        default=10,
+        metavar="N",
+        help="read the steps of the newest N runs for model and test counts (default 10; one request each)",
+    )
     hist.add_argument("--json", action="store_true", help="print JSON: {job, runs, summary}")
     hist.add_argument("--plot", metavar="FILE", help="write a PNG of run duration over time, by status, with p95")
 
     docs = add("docs", cmd_docs, "where the stack's docs are served, and whether the docs job's last run made them")
     docs.add_argument("stack", help="stack name")
-    preflight = add("preflight", cmd_preflight,
-                    "check dbt Cloud and Databricks access before deploying: one line per check, with the fix")
+    preflight = add(
+        "preflight",
+        cmd_preflight,
+        "check dbt Cloud and Databricks access before deploying: one line per check, with the fix",
+    )
     preflight.add_argument("stack", help="stack name")
-    preflight.add_argument("--deployed", action="store_true",
-                           help="the stack is deployed: its project, environments and jobs must exist (once), "
-                                "instead of being free to create")
+    preflight.add_argument(
+        "--deployed",
+        action="store_true",
+        help="the stack is deployed: its project, environments and jobs must exist (once), "
+        "instead of being free to create",
+    )
 
-    adopt = add("adopt", cmd_adopt, "write a stack file from a dbt Cloud project and Databricks warehouse made by "
-                                     "hand, with importIds, and check it offline against the account",
-                parent=requests_only)
-    adopt.add_argument("--project-id", type=_positive(int), required=True,
-                       help="the dbt Cloud project to adopt (the number after /projects/ in its URLs)")
+    adopt = add(
+        "adopt",
+        cmd_adopt,
+        "write a stack file from a dbt Cloud project and Databricks warehouse made by "
+        "hand, with importIds, and check it offline against the account",
+        parent=requests_only,
+    )
+    adopt.add_argument(
+        "--project-id",
+        type=_positive(int),
+        required=True,
+        help="the dbt Cloud project to adopt (the number after /projects/ in its URLs)",
+    )
     adopt.add_argument("--stack", required=True, help="the stack to write (Pulumi.<stack>.yaml)")
     adopt.add_argument("--warehouse-id", help="the SQL warehouse (default: the one the project's connection names)")
     adopt.add_argument("--write", action="store_true", help="write Pulumi.<stack>.yaml (default: print it)")
-    adopt.add_argument("--force", action="store_true",
-                       help="replace an existing stack file that differs (values set with --secret are kept)")
-    adopt.add_argument("--project-dir", default=str(stack.ROOT), metavar="DIR",
-                       help="the project folder holding Pulumi.yaml (default: this one)")
+    adopt.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing stack file that differs (values set with --secret are kept)",
+    )
+    adopt.add_argument(
+        "--project-dir",
+        default=str(stack.ROOT),
+        metavar="DIR",
+        help="the project folder holding Pulumi.yaml (default: this one)",
+    )
     return parser
 
 
@@ -369,6 +460,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         for secret in (os.environ.get("DBT_CLOUD_TOKEN"), os.environ.get("DATABRICKS_TOKEN")):
             if secret:
                 message = message.replace(secret, "***")
-        err.print(Text(f"error: unexpected {message}\n  (an answer ops does not understand, or a bug in ops: "
-                       "please report it with the command you ran)", style="red"))
+        err.print(
+            Text(
+                f"error: unexpected {message}\n  (an answer ops does not understand, or a bug in ops: "
+                "please report it with the command you ran)",
+                style="red",
+            )
+        )
         return int(Exit.ERROR)

@@ -27,11 +27,11 @@ PAGE_LIMIT = 100
 
 HINTS = {
     401: "check DBT_CLOUD_TOKEN: a valid, unexpired personal access token (Account settings -> API tokens), "
-         "sent to the right region (DBT_CLOUD_HOST_URL / dbtcloud:hostUrl)",
+    "sent to the right region (DBT_CLOUD_HOST_URL / dbtcloud:hostUrl)",
     403: "check that the token's user (or service token) has permission for this in account {account}, and "
-         "that the plan has API access (Starter or Enterprise; the Developer plan has none)",
+    "that the plan has API access (Starter or Enterprise; the Developer plan has none)",
     404: "check the account id ({account}: DBT_CLOUD_ACCOUNT_ID / dbtcloud:accountId), the region "
-         "(DBT_CLOUD_HOST_URL) and the id in the request",
+    "(DBT_CLOUD_HOST_URL) and the id in the request",
 }
 
 
@@ -54,8 +54,14 @@ class DbtCloudClient:
     """One account's API (paths under `/v2/accounts/{id}` by default, `/v3/accounts/{id}` with `api="v3"`). The token
     lives only in the request headers: never in messages or `repr`."""
 
-    def __init__(self, host_url: str, account_id: int, token: str, options: Optional[ClientOptions] = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        host_url: str,
+        account_id: int,
+        token: str,
+        options: Optional[ClientOptions] = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         options = options or ClientOptions()
         self.host_url = host_url.rstrip("/")
         self.account_id = account_id
@@ -65,8 +71,11 @@ class DbtCloudClient:
         self.requests_made = 0
         self._http = httpx.Client(
             base_url=self.host_url,
-            headers={"Authorization": f"Token {token}", "Accept": "application/json",
-                     "User-Agent": "dbtcloud-databricks-ops"},
+            headers={
+                "Authorization": f"Token {token}",
+                "Accept": "application/json",
+                "User-Agent": "dbtcloud-databricks-ops",
+            },
             timeout=httpx.Timeout(options.read_timeout, connect=options.connect_timeout),
         )
 
@@ -96,11 +105,18 @@ class DbtCloudClient:
     def post(self, path: str, body: Optional[dict[str, Any]] = None, idempotent: bool = False) -> Any:
         """`data` of a POST. Unless `idempotent`, a 5xx is not retried: the request may have been carried out
         (a trigger retried after a gateway timeout could start a second run); a 429 or a refused connection is."""
-        return self._envelope(self._request("POST", self._path_in(path, "v2"), json=body or {},
-                                             idempotent=idempotent))["data"]
+        return self._envelope(self._request("POST", self._path_in(path, "v2"), json=body or {}, idempotent=idempotent))[
+            "data"
+        ]
 
-    def paginate(self, path: str, params: Optional[dict[str, Any]] = None, limit: Optional[int] = None,
-                 page_size: int = PAGE_LIMIT, api: str = "v2") -> Iterator[Any]:
+    def paginate(
+        self,
+        path: str,
+        params: Optional[dict[str, Any]] = None,
+        limit: Optional[int] = None,
+        page_size: int = PAGE_LIMIT,
+        api: str = "v2",
+    ) -> Iterator[Any]:
         """Every item of a list, page by page (`limit`/`offset`), stopping at `limit` items if given."""
         offset, seen = 0, 0
         page_size = min(page_size, PAGE_LIMIT)
@@ -108,9 +124,14 @@ class DbtCloudClient:
             want = page_size if limit is None else min(page_size, limit - seen)
             if want <= 0:
                 return
-            page = self._envelope(self._request(
-                "GET", self._path_in(path, api), params={**(params or {}), "limit": want, "offset": offset},
-                idempotent=True))
+            page = self._envelope(
+                self._request(
+                    "GET",
+                    self._path_in(path, api),
+                    params={**(params or {}), "limit": want, "offset": offset},
+                    idempotent=True,
+                )
+            )
             items = page.get("data") or []
             yield from items
             seen += len(items)
@@ -142,11 +163,18 @@ class DbtCloudClient:
                     self._tell(f"{type(error).__name__} from {self.host_url}", wait, attempt)
                     self._sleep(wait)
                     continue
-                raise ApiError(self._redact(
-                    f"dbt Cloud API unreachable at {self.host_url} ({type(error).__name__}: {error or 'no answer'}); "
-                    "check DBT_CLOUD_HOST_URL / dbtcloud:hostUrl and your network")) from None
-            if response.status_code in RETRIABLE and attempt <= self.options.max_retries and (
-                    idempotent or response.status_code == 429):
+                raise ApiError(
+                    self._redact(
+                        f"dbt Cloud API unreachable at {self.host_url} "
+                        f"({type(error).__name__}: {error or 'no answer'}); "
+                        "check DBT_CLOUD_HOST_URL / dbtcloud:hostUrl and your network"
+                    )
+                ) from None
+            if (
+                response.status_code in RETRIABLE
+                and attempt <= self.options.max_retries
+                and (idempotent or response.status_code == 429)
+            ):
                 wait = self._wait_for(response, attempt)
                 self._tell(f"HTTP {response.status_code} for {method} {self._path(response)}", wait, attempt)
                 self._sleep(wait)
@@ -157,8 +185,9 @@ class DbtCloudClient:
 
     def _tell(self, what: str, wait: float, attempt: int) -> None:
         if self.options.on_retry is not None:
-            self.options.on_retry(self._redact(f"dbt Cloud API: {what}; retry {attempt} of "
-                                               f"{self.options.max_retries} in {wait:.1f} s"))
+            self.options.on_retry(
+                self._redact(f"dbt Cloud API: {what}; retry {attempt} of {self.options.max_retries} in {wait:.1f} s")
+            )
 
     def _wait_for(self, response: httpx.Response, attempt: int) -> float:
         """`Retry-After` (seconds or an HTTP date) when given, else exponential backoff; capped."""
@@ -183,12 +212,15 @@ class DbtCloudClient:
         try:
             body = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
-            raise ApiError(f"dbt Cloud answered {response.request.method} {self._path(response)} with "
-                           f"HTTP {response.status_code} but not JSON; is DBT_CLOUD_HOST_URL the API (ending in /api)?",
-                           response.status_code) from None
+            raise ApiError(
+                f"dbt Cloud answered {response.request.method} {self._path(response)} with "
+                f"HTTP {response.status_code} but not JSON; is DBT_CLOUD_HOST_URL the API (ending in /api)?",
+                response.status_code,
+            ) from None
         if not isinstance(body, dict) or "data" not in body:
-            raise ApiError(f"unexpected answer to {self._path(response)}: no 'data' in the envelope",
-                           response.status_code)
+            raise ApiError(
+                f"unexpected answer to {self._path(response)}: no 'data' in the envelope", response.status_code
+            )
         return body
 
     def _error(self, method: str, path: str, response: httpx.Response) -> ApiError:

@@ -29,8 +29,11 @@ def catalog_url(web_url: str, account_id: int, project_id: int) -> str:
 
 def docs_job_keys(stack_settings: "StackSettings") -> list[str]:
     """Jobs of the stack that generate docs: `generateDocs`, or a `dbt docs generate` step."""
-    return [key for key, job in stack_settings.jobs.items()
-            if job.generate_docs or any("docs generate" in " ".join(step.split()) for step in job.steps)]
+    return [
+        key
+        for key, job in stack_settings.jobs.items()
+        if job.generate_docs or any("docs generate" in " ".join(step.split()) for step in job.steps)
+    ]
 
 
 def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_name: str, console: Console) -> Exit:
@@ -40,8 +43,10 @@ def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_nam
     console.print(f"docs (dbt Catalog): {catalog_url(client.web_url, client.account_id, project_id)}")
     keys = docs_job_keys(stack_settings)
     if not keys:
-        console.print(f"no job of stack {stack_name!r} generates docs: set generateDocs: true on the production "
-                      "job (jobs.<key>.generateDocs), then pulumi up")
+        console.print(
+            f"no job of stack {stack_name!r} generates docs: set generateDocs: true on the production "
+            "job (jobs.<key>.generateDocs), then pulumi up"
+        )
         return Exit.ERROR
     api_jobs = {job.get("name"): job for job in endpoints.jobs(client, project_id)}
     ok = True
@@ -53,12 +58,15 @@ def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_nam
             ok = False
             continue
         job_id = int(job["id"])
-        console.print(f"docs job {key!r}: {name!r} ({job_id}) "
-                      f"{job_url(client.host_url, client.account_id, project_id, job_id)}")
+        console.print(
+            f"docs job {key!r}: {name!r} ({job_id}) {job_url(client.host_url, client.account_id, project_id, job_id)}"
+        )
         finished = [run for run in endpoints.job_runs(client, job_id, limit=10) if run.finished]
         if not finished:
-            console.print("  no finished run yet: the docs appear after its first run (python -m ops run "
-                          f"{stack_name} {key} --wait)")
+            console.print(
+                "  no finished run yet: the docs appear after its first run (python -m ops run "
+                f"{stack_name} {key} --wait)"
+            )
             ok = False
             continue
         last = finished[0]
@@ -67,13 +75,17 @@ def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_nam
         if last.has_docs_generated:
             console.print(f"  last run {last.id} ({last.word}, {stamp}) generated docs")
         else:
-            console.print(f"  last run {last.id} ({last.word}, {stamp}) did NOT generate docs"
-                          + ("; it failed before the docs step" if last.status == 20 else ""))
+            console.print(
+                f"  last run {last.id} ({last.word}, {stamp}) did NOT generate docs"
+                + ("; it failed before the docs step" if last.status == 20 else "")
+            )
             older = next((run for run in finished if run.has_docs_generated), None)
             if older is not None:
                 when = parse_time(older.finished_at)
-                console.print(f"  the Catalog shows the docs of run {older.id} "
-                              f"({when.strftime('%Y-%m-%d %H:%M UTC') if when else '?'})")
+                console.print(
+                    f"  the Catalog shows the docs of run {older.id} "
+                    f"({when.strftime('%Y-%m-%d %H:%M UTC') if when else '?'})"
+                )
             else:
                 console.print("  none of its last 10 finished runs generated docs")
             ok = False

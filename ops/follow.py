@@ -74,14 +74,24 @@ def counts_text(run: Run, prefix: str = "") -> str:
 
 def _troubles(counts: Counts, errored: str = "error") -> str:
     """` (1 error, 5 skipped)`: what did not go well, if anything."""
-    words = [f"{number} {word}" for number, word in ((counts.errored, errored), (counts.warned, "warn"),
-                                                     (counts.skipped, "skipped")) if number]
+    words = [
+        f"{number} {word}"
+        for number, word in ((counts.errored, errored), (counts.warned, "warn"), (counts.skipped, "skipped"))
+        if number
+    ]
     return f" ({', '.join(words)})" if words else ""
 
 
-def follow(client: DbtCloudClient, run_id: int, console: Console, timeout: Optional[float] = None,
-           cancel: bool = True, schedule: PollSchedule = PollSchedule(),
-           clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> FollowResult:
+def follow(
+    client: DbtCloudClient,
+    run_id: int,
+    console: Console,
+    timeout: Optional[float] = None,
+    cancel: bool = True,
+    schedule: PollSchedule = PollSchedule(),
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FollowResult:
     """Poll run `run_id` until it ends, the timeout passes, or Ctrl-C; print what happens.
 
     On a terminal the progress line is redrawn in place; elsewhere (CI logs) it is printed when it changes, at
@@ -103,8 +113,9 @@ def follow(client: DbtCloudClient, run_id: int, console: Console, timeout: Optio
                     last_status = run.status
                     intervals = schedule.intervals()
                     message = f": {run.status_message}" if run.status_message and run.finished else ""
-                    console.print(Text.assemble(f"[{format_duration(elapsed)}] run {run.id} ",
-                                                (run.word, _style(run)), message))
+                    console.print(
+                        Text.assemble(f"[{format_duration(elapsed)}] run {run.id} ", (run.word, _style(run)), message)
+                    )
                 if run.finished:
                     break
                 line = progress_line(run, elapsed)
@@ -118,8 +129,9 @@ def follow(client: DbtCloudClient, run_id: int, console: Console, timeout: Optio
                 if deadline is not None:
                     remaining = deadline - clock()
                     if remaining <= 0:
-                        return _stop(client, run, console, cancel, Exit.TIMED_OUT,
-                                     f"timed out after {format_duration(timeout)}")
+                        return _stop(
+                            client, run, console, cancel, Exit.TIMED_OUT, f"timed out after {format_duration(timeout)}"
+                        )
                     wait = min(wait, remaining)
                 sleep(wait)
     except KeyboardInterrupt:
@@ -165,8 +177,10 @@ def _stop(client: DbtCloudClient, run: Run, console: Console, cancel: bool, exit
         return FollowResult(run, Exit.INTERRUPTED if exit == Exit.CANCELLED else exit)
     console.print(f"{why}; cancelling run {run.id} ...")
     cancelled = endpoints.cancel_run(client, run.id)
-    console.print(f"run {cancelled.id} is now {cancelled.word}"
-                  + (f": {cancelled.status_message}" if cancelled.status_message else ""))
+    console.print(
+        f"run {cancelled.id} is now {cancelled.word}"
+        + (f": {cancelled.status_message}" if cancelled.status_message else "")
+    )
     if cancelled.status == SUCCESS or cancelled.status == ERROR:
         # It ended before the cancel arrived: report what it really did.
         report_end(endpoints.get_run(client, run.id), console)

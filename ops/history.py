@@ -15,8 +15,9 @@ from .client import DbtCloudClient
 from .runs import CANCELLED, ERROR, SUCCESS, Run, format_duration, parse_time
 
 
-def fetch(client: DbtCloudClient, job_id: int, limit: Optional[int], since: Optional[datetime],
-          detail: int) -> list[Run]:
+def fetch(
+    client: DbtCloudClient, job_id: int, limit: Optional[int], since: Optional[datetime], detail: int
+) -> list[Run]:
     """The job's runs, newest first, back to `since`; the newest `detail` of them with their steps (for models
     and tests: the list endpoint does not include steps, so each costs one more request)."""
     runs: list[Run] = []
@@ -63,12 +64,20 @@ class Summary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "runs": self.runs, "finished": self.finished, "succeeded": self.succeeded, "failed": self.failed,
-            "cancelled": self.cancelled, "success_rate": _round(self.success_rate),
-            "failures_per_week": _round(self.failures_per_week), "p50_run_seconds": self.p50_seconds,
-            "p95_run_seconds": self.p95_seconds, "duration_trend": _round(self.trend),
-            "test_pass_rate": _round(self.test_pass_rate), "tests_passed": self.tests_passed,
-            "tests_total": self.tests_total, "runs_with_test_counts": self.test_runs,
+            "runs": self.runs,
+            "finished": self.finished,
+            "succeeded": self.succeeded,
+            "failed": self.failed,
+            "cancelled": self.cancelled,
+            "success_rate": _round(self.success_rate),
+            "failures_per_week": _round(self.failures_per_week),
+            "p50_run_seconds": self.p50_seconds,
+            "p95_run_seconds": self.p95_seconds,
+            "duration_trend": _round(self.trend),
+            "test_pass_rate": _round(self.test_pass_rate),
+            "tests_passed": self.tests_passed,
+            "tests_total": self.tests_total,
+            "runs_with_test_counts": self.test_runs,
         }
 
 
@@ -88,11 +97,19 @@ def summarise(runs: list[Run]) -> Summary:
             tests_passed += tests.passed
             tests_total += tests.total
     return Summary(
-        runs=len(runs), finished=len(finished), succeeded=succeeded, failed=failed, cancelled=cancelled,
+        runs=len(runs),
+        finished=len(finished),
+        succeeded=succeeded,
+        failed=failed,
+        cancelled=cancelled,
         success_rate=succeeded / len(finished) if finished else None,
         failures_per_week=failed / weeks if weeks >= 1 else None,
-        p50_seconds=percentile(durations, 0.5), p95_seconds=percentile(durations, 0.95),
-        trend=_trend(finished), tests_passed=tests_passed, tests_total=tests_total, test_runs=test_runs,
+        p50_seconds=percentile(durations, 0.5),
+        p95_seconds=percentile(durations, 0.95),
+        trend=_trend(finished),
+        tests_passed=tests_passed,
+        tests_total=tests_total,
+        test_runs=test_runs,
     )
 
 
@@ -109,26 +126,51 @@ def run_record(run: Run) -> dict[str, Any]:
     """One run in `--json` (the shape the issue specifies)."""
     counts = run.counts if run.steps_known else None
     return {
-        "id": run.id, "status": run.word, "cause": run.cause, "started_at": run.started_at,
-        "finished_at": run.finished_at, "duration_seconds": run.run_duration, "queued_seconds": run.queued_duration,
-        "models": counts.models.as_dict() if counts else None, "tests": counts.tests.as_dict() if counts else None,
+        "id": run.id,
+        "status": run.word,
+        "cause": run.cause,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "duration_seconds": run.run_duration,
+        "queued_seconds": run.queued_duration,
+        "models": counts.models.as_dict() if counts else None,
+        "tests": counts.tests.as_dict() if counts else None,
     }
 
 
 def table(runs: Iterable[Run], title: str) -> Table:
-    grid = Table(title=title, title_justify="left", caption="models: built / total; tests: passed / total "
-                 "(from the step logs of the runs read in detail)", caption_justify="left")
-    for column, justify in (("run", "right"), ("status", "left"), ("cause", "left"), ("started (UTC)", "left"),
-                            ("queued", "right"), ("duration", "right"), ("models", "right"), ("tests", "right")):
+    grid = Table(
+        title=title,
+        title_justify="left",
+        caption="models: built / total; tests: passed / total (from the step logs of the runs read in detail)",
+        caption_justify="left",
+    )
+    for column, justify in (
+        ("run", "right"),
+        ("status", "left"),
+        ("cause", "left"),
+        ("started (UTC)", "left"),
+        ("queued", "right"),
+        ("duration", "right"),
+        ("models", "right"),
+        ("tests", "right"),
+    ):
         grid.add_column(column, justify=justify, overflow="fold")
     for run in runs:
         counts = run.counts if run.steps_known else None
         models = f"{counts.models.passed}/{counts.models.total}" if counts and counts.models.known else ""
         tests = f"{counts.tests.passed}/{counts.tests.total}" if counts and counts.tests.known else ""
         started = parse_time(run.started_at)
-        grid.add_row(str(run.id), run.word, (run.cause or "")[:40],
-                     started.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if started else "-",
-                     format_duration(run.queued_duration), format_duration(run.run_duration), models, tests)
+        grid.add_row(
+            str(run.id),
+            run.word,
+            (run.cause or "")[:40],
+            started.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if started else "-",
+            format_duration(run.queued_duration),
+            format_duration(run.run_duration),
+            models,
+            tests,
+        )
     return grid
 
 
@@ -136,18 +178,25 @@ def print_summary(summary: Summary, console: Console) -> None:
     def pct(value: Optional[float]) -> str:
         return f"{value:.0%}" if value is not None else "n/a"
 
-    console.print(f"runs: {summary.runs} ({summary.succeeded} success, {summary.failed} error, "
-                  f"{summary.cancelled} cancelled, {summary.runs - summary.finished} in progress)")
-    console.print(f"success rate: {pct(summary.success_rate)} of finished runs; failures: {summary.failed}"
-                  + (f" ({summary.failures_per_week:.1f} a week)" if summary.failures_per_week is not None else ""))
+    console.print(
+        f"runs: {summary.runs} ({summary.succeeded} success, {summary.failed} error, "
+        f"{summary.cancelled} cancelled, {summary.runs - summary.finished} in progress)"
+    )
+    console.print(
+        f"success rate: {pct(summary.success_rate)} of finished runs; failures: {summary.failed}"
+        + (f" ({summary.failures_per_week:.1f} a week)" if summary.failures_per_week is not None else "")
+    )
     trend = ""
     if summary.trend is not None:
         trend = f"; trend {summary.trend:+.0%} ({'slower' if summary.trend > 0 else 'faster'}, newer half vs older)"
-    console.print(f"run duration: p50 {format_duration(summary.p50_seconds)}, "
-                  f"p95 {format_duration(summary.p95_seconds)}{trend}")
+    console.print(
+        f"run duration: p50 {format_duration(summary.p50_seconds)}, p95 {format_duration(summary.p95_seconds)}{trend}"
+    )
     if summary.tests_total:
-        console.print(f"tests: {pct(summary.test_pass_rate)} passed ({summary.tests_passed}/{summary.tests_total} "
-                      f"over the {summary.test_runs} runs with test counts)")
+        console.print(
+            f"tests: {pct(summary.test_pass_rate)} passed ({summary.tests_passed}/{summary.tests_total} "
+            f"over the {summary.test_runs} runs with test counts)"
+        )
     else:
         console.print("tests: no test counts in the runs read (--detail N reads the newest N runs' steps)")
 

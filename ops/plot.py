@@ -40,15 +40,26 @@ def plot_history(runs: list[Run], title: str, path: Path) -> None:
             shown = [(when, seconds) for when, seconds in chosen if top is None or seconds <= top]
             above = [(when, seconds) for when, seconds in chosen if top is not None and seconds > top]
             if chosen:
-                axes.scatter([w for w, _ in shown], [s for _, s in shown], s=14, color=colour,
-                             label=f"{word} ({len(chosen)})", zorder=3)
+                axes.scatter(
+                    [w for w, _ in shown],
+                    [s for _, s in shown],
+                    s=14,
+                    color=colour,
+                    label=f"{word} ({len(chosen)})",
+                    zorder=3,
+                )
             for when, seconds in above:
                 axes.scatter([when], [top], marker="^", s=40, color=colour, zorder=4, clip_on=False)
-                axes.annotate(format_duration(seconds), (when, top), textcoords="offset points", xytext=(7, -12),
-                              fontsize="small", color=colour)
+                axes.annotate(
+                    format_duration(seconds),
+                    (when, top),
+                    textcoords="offset points",
+                    xytext=(7, -12),
+                    fontsize="small",
+                    color=colour,
+                )
         if p95 is not None:
-            axes.axhline(p95, color="#455a64", linestyle="--", linewidth=1,
-                         label=f"p95 {format_duration(p95)}")
+            axes.axhline(p95, color="#455a64", linestyle="--", linewidth=1, label=f"p95 {format_duration(p95)}")
         axes.set_ylim(0, top if top is not None else max(longest * 1.1, 60))
         axes.yaxis.set_major_locator(MultipleLocator(tick_step(axes.get_ylim()[1])))
         axes.set_title(title)

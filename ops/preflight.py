@@ -38,8 +38,9 @@ class Check:
     """The API did not answer at all (exit 5 rather than 1)."""
 
     def line(self) -> Text:
-        text = Text.assemble(("PASS" if self.ok else "FAIL", "bold green" if self.ok else "bold red"),
-                             f"  {self.name}: {self.detail}")
+        text = Text.assemble(
+            ("PASS" if self.ok else "FAIL", "bold green" if self.ok else "bold red"), f"  {self.name}: {self.detail}"
+        )
         if not self.ok and self.fix:
             text.append(f"\n      fix: {self.fix}")
         return text
@@ -53,30 +54,57 @@ def dbt_cloud_checks(client: DbtCloudClient, settings: "StackSettings", deployed
     try:
         account = endpoints.account(client)
     except ApiError as error:
-        fix = ("create a personal access token (Account settings -> API tokens) and export DBT_CLOUD_TOKEN"
-               if error.status == 401 else
-               "the Developer plan has no API access: Starter or Enterprise is needed" if error.status == 403 else
-               "check DBT_CLOUD_ACCOUNT_ID and DBT_CLOUD_HOST_URL (your region's API, ending in /api)")
+        fix = (
+            "create a personal access token (Account settings -> API tokens) and export DBT_CLOUD_TOKEN"
+            if error.status == 401
+            else "the Developer plan has no API access: Starter or Enterprise is needed"
+            if error.status == 403
+            else "check DBT_CLOUD_ACCOUNT_ID and DBT_CLOUD_HOST_URL (your region's API, ending in /api)"
+        )
         return [Check("dbt Cloud token", False, _first_line(error), fix, unreachable=error.status is None)]
     plan = str(account.get("plan") or "unknown")
     if plan in NO_API_PLANS or account.get("locked"):
-        reason = f"account {client.account_id} is locked ({account.get('lock_reason')})" if account.get("locked") \
+        reason = (
+            f"account {client.account_id} is locked ({account.get('lock_reason')})"
+            if account.get("locked")
             else f"plan {plan!r} has no API access"
-        checks.append(Check("dbt Cloud token", False, reason,
-                            "the Administrative API needs a Starter, Enterprise or Enterprise+ plan"))
+        )
+        checks.append(
+            Check(
+                "dbt Cloud token",
+                False,
+                reason,
+                "the Administrative API needs a Starter, Enterprise or Enterprise+ plan",
+            )
+        )
         return checks
-    checks.append(Check("dbt Cloud token", True, f"valid for account {client.account_id} "
-                                                 f"({account.get('name')}, plan {plan}) with API access"))
+    checks.append(
+        Check(
+            "dbt Cloud token",
+            True,
+            f"valid for account {client.account_id} ({account.get('name')}, plan {plan}) with API access",
+        )
+    )
     if settings.notifications:
         try:
             endpoints.notifications(client)
-            checks.append(Check("dbt Cloud rights", True, "the token can read every notification of the account "
-                                                         "(partial notifications need account admin)"))
+            checks.append(
+                Check(
+                    "dbt Cloud rights",
+                    True,
+                    "the token can read every notification of the account (partial notifications need account admin)",
+                )
+            )
         except ApiError as error:
-            checks.append(Check("dbt Cloud rights", False, f"cannot read the account's notifications "
-                                                          f"(HTTP {error.status})",
-                                "the stack's notifications are partial notifications, which need an account-admin "
-                                "token: use a token of an Account Admin (or give the user that role)"))
+            checks.append(
+                Check(
+                    "dbt Cloud rights",
+                    False,
+                    f"cannot read the account's notifications (HTTP {error.status})",
+                    "the stack's notifications are partial notifications, which need an account-admin "
+                    "token: use a token of an Account Admin (or give the user that role)",
+                )
+            )
     checks.extend(_name_checks(client, settings, deployed))
     return checks
 
@@ -93,39 +121,86 @@ def _name_checks(client: DbtCloudClient, settings: "StackSettings", deployed: bo
         if not found:
             return [Check("dbt Cloud project", True, f"{name!r} is free to create")]
         # Taken: say so, and which of its environments and jobs would clash too.
-        checks = [Check("dbt Cloud project", False, f"{name!r} already exists (id {found[0]['id']})",
-                        f"adopt it: importIds.project: \"{found[0]['id']}\" (or rename the stack's project); "
-                        "if this stack's own pulumi up made it, run preflight --deployed")]
+        checks = [
+            Check(
+                "dbt Cloud project",
+                False,
+                f"{name!r} already exists (id {found[0]['id']})",
+                f'adopt it: importIds.project: "{found[0]["id"]}" (or rename the stack\'s project); '
+                "if this stack's own pulumi up made it, run preflight --deployed",
+            )
+        ]
     elif not found:
         how = f"id {wanted_id}" if wanted_id else f"name {name!r}"
-        return [Check("dbt Cloud project", False, f"no project with {how} in the account",
-                      "deploy the stack that creates it (pulumi up), or fix project.id / importIds.project")]
+        return [
+            Check(
+                "dbt Cloud project",
+                False,
+                f"no project with {how} in the account",
+                "deploy the stack that creates it (pulumi up), or fix project.id / importIds.project",
+            )
+        ]
     else:
-        checks = [Check("dbt Cloud project", True, f"{'adopts' if not creates_project or wanted_id else 'found'} "
-                                                   f"{found[0].get('name')!r} (id {found[0]['id']})")]
+        checks = [
+            Check(
+                "dbt Cloud project",
+                True,
+                f"{'adopts' if not creates_project or wanted_id else 'found'} "
+                f"{found[0].get('name')!r} (id {found[0]['id']})",
+            )
+        ]
     project_id = int(found[0]["id"])
     for kind, declared, existing, adopted in (
-            ("environments", {k: e.name for k, e in settings.environments.items()},
-             endpoints.environments(client, project_id), settings.import_ids.environments),
-            ("jobs", {k: j.name for k, j in settings.jobs.items()}, endpoints.jobs(client, project_id),
-             settings.import_ids.jobs)):
+        (
+            "environments",
+            {k: e.name for k, e in settings.environments.items()},
+            endpoints.environments(client, project_id),
+            settings.import_ids.environments,
+        ),
+        (
+            "jobs",
+            {k: j.name for k, j in settings.jobs.items()},
+            endpoints.jobs(client, project_id),
+            settings.import_ids.jobs,
+        ),
+    ):
         ids: dict[str, list] = {}
         for item in existing:
             ids.setdefault(item.get("name"), []).append(item.get("id"))
         if deployed:
             missing = [repr(n) for n in declared.values() if n not in ids]
             doubled = [f"{n!r} ({', '.join(map(str, ids[n]))})" for n in declared.values() if len(ids.get(n, [])) > 1]
-            detail = "; ".join(part for part in (f"missing: {', '.join(missing)}" if missing else "",
-                                                 f"more than one: {', '.join(doubled)}" if doubled else "") if part)
-            checks.append(Check(f"dbt Cloud {kind}", not detail, detail or f"all {len(declared)} deployed",
-                                "pulumi up the stack; remove or rename the duplicates made by hand"))
+            detail = "; ".join(
+                part
+                for part in (
+                    f"missing: {', '.join(missing)}" if missing else "",
+                    f"more than one: {', '.join(doubled)}" if doubled else "",
+                )
+                if part
+            )
+            checks.append(
+                Check(
+                    f"dbt Cloud {kind}",
+                    not detail,
+                    detail or f"all {len(declared)} deployed",
+                    "pulumi up the stack; remove or rename the duplicates made by hand",
+                )
+            )
         else:
             taken = [f"{n!r} (id {ids[n][0]})" for key, n in declared.items() if n in ids and key not in adopted]
-            fix = ("adopt them: importIds.environments.<key>: \"<project>:<environment>\", or rename"
-                   if kind == "environments" else "adopt them: importIds.jobs.<key>: \"<job id>\", or rename")
-            checks.append(Check(f"dbt Cloud {kind}", not taken,
-                                f"already exist: {', '.join(taken)}" if taken else f"{len(declared)} free or adopted",
-                                fix))
+            fix = (
+                'adopt them: importIds.environments.<key>: "<project>:<environment>", or rename'
+                if kind == "environments"
+                else 'adopt them: importIds.jobs.<key>: "<job id>", or rename'
+            )
+            checks.append(
+                Check(
+                    f"dbt Cloud {kind}",
+                    not taken,
+                    f"already exist: {', '.join(taken)}" if taken else f"{len(declared)} free or adopted",
+                    fix,
+                )
+            )
     return checks
 
 
@@ -141,36 +216,64 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
         workspace = workspace_factory()
         me = workspace.current_user.me()
     except (DatabricksError, ValueError) as error:
-        return [Check("Databricks token", False, _first_line(error),
-                      "export DATABRICKS_HOST (https://...) and DATABRICKS_TOKEN (or a profile in ~/.databrickscfg) "
-                      "for a token that is valid and unexpired")]
+        return [
+            Check(
+                "Databricks token",
+                False,
+                _first_line(error),
+                "export DATABRICKS_HOST (https://...) and DATABRICKS_TOKEN (or a profile in ~/.databrickscfg) "
+                "for a token that is valid and unexpired",
+            )
+        ]
     except OSError as error:
         host = getattr(getattr(workspace, "config", None), "host", None) or "the workspace"
-        return [Check("Databricks token", False, f"{host} unreachable ({error})",
-                      "check DATABRICKS_HOST (or databricks:host in the stack file) and the network",
-                      unreachable=True)]
+        return [
+            Check(
+                "Databricks token",
+                False,
+                f"{host} unreachable ({error})",
+                "check DATABRICKS_HOST (or databricks:host in the stack file) and the network",
+                unreachable=True,
+            )
+        ]
     groups = {group.display for group in (me.groups or [])}
     checks = [Check("Databricks token", True, f"valid, signed in as {me.user_name}")]
     needs_admin = settings.service_principal is not None
     if needs_admin:
-        checks.append(Check("Databricks rights", "admins" in groups,
-                            "workspace admin" if "admins" in groups else
-                            f"{me.user_name} is not a workspace admin (groups: {', '.join(sorted(groups)) or 'none'})",
-                            "the stack creates a service principal, its token and grants: use a workspace admin's "
-                            "token for pulumi up"))
+        checks.append(
+            Check(
+                "Databricks rights",
+                "admins" in groups,
+                "workspace admin"
+                if "admins" in groups
+                else f"{me.user_name} is not a workspace admin (groups: {', '.join(sorted(groups)) or 'none'})",
+                "the stack creates a service principal, its token and grants: use a workspace admin's "
+                "token for pulumi up",
+            )
+        )
     else:
         can_create = "admins" in groups or any(e.value == "allow-cluster-create" for e in (me.entitlements or []))
-        checks.append(Check("Databricks rights", can_create,
-                            "can create SQL warehouses" if can_create else
-                            f"{me.user_name} can not create SQL warehouses",
-                            "give the user the 'Allow unrestricted cluster creation' entitlement, or use an admin"))
+        checks.append(
+            Check(
+                "Databricks rights",
+                can_create,
+                "can create SQL warehouses" if can_create else f"{me.user_name} can not create SQL warehouses",
+                "give the user the 'Allow unrestricted cluster creation' entitlement, or use an admin",
+            )
+        )
     for catalog in sorted(_catalogs(settings)):
         try:
             workspace.catalogs.get(catalog)
             checks.append(Check(f"catalog {catalog}", True, "exists"))
         except NotFound:
-            checks.append(Check(f"catalog {catalog}", False, "does not exist in the workspace's metastore",
-                                f"create it (CREATE CATALOG {catalog}) or fix the stack's catalog names"))
+            checks.append(
+                Check(
+                    f"catalog {catalog}",
+                    False,
+                    "does not exist in the workspace's metastore",
+                    f"create it (CREATE CATALOG {catalog}) or fix the stack's catalog names",
+                )
+            )
         except DatabricksError as error:
             checks.append(Check(f"catalog {catalog}", False, _first_line(error), "check the token's USE CATALOG"))
     warehouse = settings.warehouse
@@ -178,9 +281,14 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
         try:
             config = workspace.warehouses.get_workspace_warehouse_config()
             enabled = config.enable_serverless_compute is not False
-            checks.append(Check("serverless SQL", enabled, "enabled" if enabled else "disabled in the workspace",
-                                "an admin enables serverless SQL warehouses (Settings -> SQL), or set "
-                                "warehouse.serverless: false"))
+            checks.append(
+                Check(
+                    "serverless SQL",
+                    enabled,
+                    "enabled" if enabled else "disabled in the workspace",
+                    "an admin enables serverless SQL warehouses (Settings -> SQL), or set warehouse.serverless: false",
+                )
+            )
         except DatabricksError as error:
             checks.append(Check("serverless SQL", False, _first_line(error), "check the workspace's SQL settings"))
     try:
@@ -190,12 +298,18 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
             checks.append(Check(f"warehouse {warehouse.name}", True, "not created yet (pulumi up creates it)"))
         else:
             state = found[0].state.value if found[0].state else "unknown"
-            checks.append(Check(f"warehouse {warehouse.name}", state not in ("DELETED", "DELETING"),
-                                f"{state.lower()} (id {found[0].id})",
-                                "the warehouse is being deleted: wait, then pulumi up recreates it"))
+            checks.append(
+                Check(
+                    f"warehouse {warehouse.name}",
+                    state not in ("DELETED", "DELETING"),
+                    f"{state.lower()} (id {found[0].id})",
+                    "the warehouse is being deleted: wait, then pulumi up recreates it",
+                )
+            )
     except DatabricksError as error:
-        checks.append(Check(f"warehouse {warehouse.name}", False, _first_line(error),
-                            "the token needs to list SQL warehouses"))
+        checks.append(
+            Check(f"warehouse {warehouse.name}", False, _first_line(error), "the token needs to list SQL warehouses")
+        )
     return checks
 
 
@@ -240,8 +354,8 @@ def default_workspace(settings: "StackSettings", http_timeout: float = 30.0) -> 
         host = None if os.environ.get("DATABRICKS_HOST") else settings.databricks_host
         kwargs = {"host": host} if host else {}
         # The SDK retries 429/503 and unreachable hosts itself, for `retry_timeout_seconds` per call (default 300).
-        return WorkspaceClient(config=Config(http_timeout_seconds=http_timeout, retry_timeout_seconds=RETRY_SECONDS,
-                                             **kwargs))
+        return WorkspaceClient(
+            config=Config(http_timeout_seconds=http_timeout, retry_timeout_seconds=RETRY_SECONDS, **kwargs)
+        )
 
     return build
-

@@ -24,7 +24,8 @@ COUNTED_LINE = re.compile(r"(?:^|\s)(\d+) of (\d+) (START|OK|PASS|WARN|ERROR|FAI
 DONE_LINE = re.compile(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)(?: NO-OP=\d+)? TOTAL=(\d+)")
 """dbt's final summary line (dbt 1.8+ may add `NO-OP=`)."""
 DBT_COMMAND = re.compile(
-    r"\bdbt\s+(?:--[\w-]+\s+)*(run|test|build|seed|snapshot|docs|source|compile|ls|list|retry|clone)\b")
+    r"\bdbt\s+(?:--[\w-]+\s+)*(run|test|build|seed|snapshot|docs|source|compile|ls|list|retry|clone)\b"
+)
 
 
 def parse_duration(text: Optional[str]) -> Optional[int]:
@@ -85,8 +86,14 @@ class Counts:
     def as_dict(self) -> Optional[dict[str, int]]:
         if not self.known:
             return None
-        return {"done": self.done, "total": self.total, "passed": self.passed, "warned": self.warned,
-                "errored": self.errored, "skipped": self.skipped}
+        return {
+            "done": self.done,
+            "total": self.total,
+            "passed": self.passed,
+            "warned": self.warned,
+            "errored": self.errored,
+            "skipped": self.skipped,
+        }
 
 
 @dataclass
@@ -95,8 +102,14 @@ class LogCounts:
     tests: Counts = field(default_factory=Counts)
 
 
-_RESULT_FIELD = {"OK": "passed", "PASS": "passed", "WARN": "warned", "ERROR": "errored", "FAIL": "errored",
-                 "SKIP": "skipped"}
+_RESULT_FIELD = {
+    "OK": "passed",
+    "PASS": "passed",
+    "WARN": "warned",
+    "ERROR": "errored",
+    "FAIL": "errored",
+    "SKIP": "skipped",
+}
 
 
 def step_command(step_name: str) -> Optional[str]:
@@ -230,9 +243,14 @@ class Run:
             retry_not_supported_reason=data.get("retry_not_supported_reason"),
             has_docs_generated=bool(data.get("has_docs_generated")),
             steps=[
-                Step(index=int(step.get("index") or number), name=step.get("name") or f"step {number}",
-                     status=int(step.get("status") or 0), logs=step.get("logs") or "",
-                     started_at=step.get("started_at"), finished_at=step.get("finished_at"))
+                Step(
+                    index=int(step.get("index") or number),
+                    name=step.get("name") or f"step {number}",
+                    status=int(step.get("status") or 0),
+                    logs=step.get("logs") or "",
+                    started_at=step.get("started_at"),
+                    finished_at=step.get("finished_at"),
+                )
                 for number, step in enumerate(steps_data or [], start=1)
             ],
             steps_known=steps_data is not None,

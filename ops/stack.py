@@ -61,22 +61,29 @@ def load_stack(stack: str, root: Path = ROOT) -> "StackSettings":
 def account_for(stack_settings: Optional["StackSettings"], environ: Mapping[str, str] = os.environ) -> Account:
     """The account, region and token: the environment over the stack's `dbtcloud:` keys."""
     account_id_text = environ.get("DBT_CLOUD_ACCOUNT_ID") or (
-        str(stack_settings.account.account_id) if stack_settings else None)
+        str(stack_settings.account.account_id) if stack_settings else None
+    )
     if not account_id_text:
-        raise UsageError("no dbt Cloud account: set DBT_CLOUD_ACCOUNT_ID, or name a stack (--stack) whose file "
-                         "sets dbtcloud:accountId")
+        raise UsageError(
+            "no dbt Cloud account: set DBT_CLOUD_ACCOUNT_ID, or name a stack (--stack) whose file "
+            "sets dbtcloud:accountId"
+        )
     try:
         account_id = int(account_id_text)
     except ValueError:
-        raise UsageError(f"DBT_CLOUD_ACCOUNT_ID: {account_id_text!r} is not a number (the number after "
-                         "/accounts/ in dbt Cloud URLs)") from None
+        raise UsageError(
+            f"DBT_CLOUD_ACCOUNT_ID: {account_id_text!r} is not a number (the number after /accounts/ in dbt Cloud URLs)"
+        ) from None
     host_url = environ.get("DBT_CLOUD_HOST_URL") or (
-        stack_settings.account.host_url if stack_settings else DEFAULT_HOST_URL)
+        stack_settings.account.host_url if stack_settings else DEFAULT_HOST_URL
+    )
     check_host_url(host_url)
     token = environ.get("DBT_CLOUD_TOKEN", "").strip()
     if not token:
-        raise UsageError("DBT_CLOUD_TOKEN is not set: export a dbt Cloud personal access token "
-                         "(Account settings -> API tokens -> Personal tokens)")
+        raise UsageError(
+            "DBT_CLOUD_TOKEN is not set: export a dbt Cloud personal access token "
+            "(Account settings -> API tokens -> Personal tokens)"
+        )
     return Account(account_id, host_url.rstrip("/"), token)
 
 
@@ -84,8 +91,10 @@ def check_host_url(host_url: str) -> None:
     """The API base must end in `/api`, and carry the token over https (plain http only to this machine)."""
     parts = urlsplit(host_url)
     if not host_url.rstrip("/").endswith("/api") or parts.scheme not in ("https", "http") or not parts.hostname:
-        raise UsageError(f"DBT_CLOUD_HOST_URL / dbtcloud:hostUrl: {host_url!r} is not the API base; it must end "
-                         f"in /api, like {DEFAULT_HOST_URL} or https://ACCOUNT_PREFIX.us1.dbt.com/api")
+        raise UsageError(
+            f"DBT_CLOUD_HOST_URL / dbtcloud:hostUrl: {host_url!r} is not the API base; it must end "
+            f"in /api, like {DEFAULT_HOST_URL} or https://ACCOUNT_PREFIX.us1.dbt.com/api"
+        )
     if parts.scheme == "http" and parts.hostname not in LOOPBACK:
         raise UsageError(f"DBT_CLOUD_HOST_URL: {host_url!r} would send the token unencrypted; use https")
 
@@ -130,17 +139,23 @@ def find_project(client: DbtCloudClient, stack_settings: "StackSettings") -> dic
         for project in all_projects:
             if project.get("id") == wanted_id:
                 return project
-        raise OpsError(f"project {wanted_id} (the stack's adopted project id) is not in account "
-                       f"{client.account_id}, or the token cannot see it")
+        raise OpsError(
+            f"project {wanted_id} (the stack's adopted project id) is not in account "
+            f"{client.account_id}, or the token cannot see it"
+        )
     name = project_name(stack_settings)
     matches = [project for project in all_projects if project.get("name") == name]
     if not matches:
-        raise OpsError(f"no project named {name!r} in dbt Cloud account {client.account_id}: has the stack been "
-                       "deployed (pulumi up)? Projects there: "
-                       f"{', '.join(repr(p.get('name')) for p in all_projects) or 'none'}")
+        raise OpsError(
+            f"no project named {name!r} in dbt Cloud account {client.account_id}: has the stack been "
+            "deployed (pulumi up)? Projects there: "
+            f"{', '.join(repr(p.get('name')) for p in all_projects) or 'none'}"
+        )
     if len(matches) > 1:
-        raise OpsError(f"{len(matches)} projects are named {name!r}: adopt the right one by id "
-                       "(project.id or importIds.project) to choose")
+        raise OpsError(
+            f"{len(matches)} projects are named {name!r}: adopt the right one by id "
+            "(project.id or importIds.project) to choose"
+        )
     return matches[0]
 
 
@@ -157,10 +172,13 @@ def find_job(client: DbtCloudClient, stack_settings: "StackSettings", stack: str
     else:
         matches = [job for job in jobs if job.get("name") == name]
     if not matches:
-        raise OpsError(f"no job named {name!r} (stack key {key!r}) in project {project.get('name')!r} "
-                       f"({project['id']}): has the stack been deployed (pulumi up)?")
+        raise OpsError(
+            f"no job named {name!r} (stack key {key!r}) in project {project.get('name')!r} "
+            f"({project['id']}): has the stack been deployed (pulumi up)?"
+        )
     if len(matches) > 1:
         ids = ", ".join(str(job["id"]) for job in matches)
-        raise OpsError(f"{len(matches)} jobs are named {name!r} ({ids}): use --job-id, or adopt one "
-                       f"with importIds.jobs.{key}")
+        raise OpsError(
+            f"{len(matches)} jobs are named {name!r} ({ids}): use --job-id, or adopt one with importIds.jobs.{key}"
+        )
     return matches[0]

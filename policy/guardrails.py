@@ -22,12 +22,17 @@ from pulumi_policy import (
 SQL_ENDPOINT = "databricks:index/sqlEndpoint:SqlEndpoint"
 JOB = "dbtcloud:index/job:Job"
 NOTIFICATIONS = ("dbtcloud:index/notification:Notification", "dbtcloud:index/partialNotification:PartialNotification")
-ENV_VARIABLES = ("dbtcloud:index/environmentVariable:EnvironmentVariable",
-                 "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable")
+ENV_VARIABLES = (
+    "dbtcloud:index/environmentVariable:EnvironmentVariable",
+    "dbtcloud:index/partialEnvironmentVariable:PartialEnvironmentVariable",
+)
 
 DEFAULTS = {
     "maxAutoStopMinutes": 30,
-    "allowedSizes": {"prod": ["2X-Small", "X-Small", "Small", "Medium", "Large"], "*": ["2X-Small", "X-Small", "Small"]},
+    "allowedSizes": {
+        "prod": ["2X-Small", "X-Small", "Small", "Medium", "Large"],
+        "*": ["2X-Small", "X-Small", "Small"],
+    },
     "productionStacks": ["prod"],
     "requiredTags": ["team", "environment"],
 }
@@ -72,20 +77,30 @@ def tag_problems(props: Mapping[str, Any], required: Iterable[str]) -> list[str]
 
 def plaintext_secret_problems(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     """Token-shaped values anywhere but in inputs the provider treats as secret."""
-    problems = [f"{path} holds a token-shaped value in plain text; pass it in a secret input"
-                for path, value in _strings(props) if TOKEN_SHAPES.search(value)]
+    problems = [
+        f"{path} holds a token-shaped value in plain text; pass it in a secret input"
+        for path, value in _strings(props)
+        if TOKEN_SHAPES.search(value)
+    ]
     if resource_type in ENV_VARIABLES and not str(props.get("name", "")).startswith("DBT_ENV_SECRET_"):
-        problems = [p.replace("pass it in a secret input", "name the variable DBT_ENV_SECRET_... and keep its "
-                                                            "value a Pulumi secret") for p in problems]
+        problems = [
+            p.replace(
+                "pass it in a secret input", "name the variable DBT_ENV_SECRET_... and keep its value a Pulumi secret"
+            )
+            for p in problems
+        ]
     return problems
 
 
 def unnotified_jobs(jobs: Iterable[Any], notifications: Iterable[Any]) -> list[str]:
     """Names of jobs no notification lists under on-failure (followed through property dependencies,
     which are known even when the job ids are not yet)."""
-    notified = {id(dependency) for notification in notifications
-                for key in ("onFailures", "on_failures")
-                for dependency in (notification.property_dependencies or {}).get(key, [])}
+    notified = {
+        id(dependency)
+        for notification in notifications
+        for key in ("onFailures", "on_failures")
+        for dependency in (notification.property_dependencies or {}).get(key, [])
+    }
     return [job.props.get("name", job.name) for job in jobs if id(job) not in notified]
 
 
@@ -108,15 +123,24 @@ def _config(args: Any, key: str) -> Any:
     return (args.get_config() or {}).get(key, DEFAULTS[key])
 
 
-def _resource_policy(name: str, description: str, types: Optional[tuple[str, ...]],
-                     check: Callable[[ResourceValidationArgs], list[str]], schema: dict) -> ResourceValidationPolicy:
+def _resource_policy(
+    name: str,
+    description: str,
+    types: Optional[tuple[str, ...]],
+    check: Callable[[ResourceValidationArgs], list[str]],
+    schema: dict,
+) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if types is None or args.resource_type in types:
             for problem in check(args):
                 report_violation(problem, args.urn)
 
-    return ResourceValidationPolicy(name=name, description=description, validate=validate,
-                                    config_schema=PolicyConfigSchema(properties=schema) if schema else None)
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        config_schema=PolicyConfigSchema(properties=schema) if schema else None,
+    )
 
 
 def _notify_on_failure(args: StackValidationArgs, report_violation: ReportViolation) -> None:
@@ -130,29 +154,45 @@ def _notify_on_failure(args: StackValidationArgs, report_violation: ReportViolat
 
 POLICIES = [
     _resource_policy(
-        "warehouse-auto-stop", "SQL warehouses stop when idle, within a bound.", (SQL_ENDPOINT,),
+        "warehouse-auto-stop",
+        "SQL warehouses stop when idle, within a bound.",
+        (SQL_ENDPOINT,),
         lambda args: auto_stop_problems(args.props, _config(args, "maxAutoStopMinutes")),
         {"maxAutoStopMinutes": {"type": "integer", "minimum": 1, "default": DEFAULTS["maxAutoStopMinutes"]}},
     ),
     _resource_policy(
-        "warehouse-size", "SQL warehouses use a size allowed for their stack.", (SQL_ENDPOINT,),
+        "warehouse-size",
+        "SQL warehouses use a size allowed for their stack.",
+        (SQL_ENDPOINT,),
         lambda args: size_problems(args.props, stack_of(args.urn), _config(args, "allowedSizes")),
         {"allowedSizes": {"type": "object", "default": DEFAULTS["allowedSizes"]}},
     ),
     _resource_policy(
-        "required-tags", "SQL warehouses carry the tags cost reports group by.", (SQL_ENDPOINT,),
+        "required-tags",
+        "SQL warehouses carry the tags cost reports group by.",
+        (SQL_ENDPOINT,),
         lambda args: tag_problems(args.props, _config(args, "requiredTags")),
         {"requiredTags": {"type": "array", "items": {"type": "string"}, "default": DEFAULTS["requiredTags"]}},
     ),
     _resource_policy(
-        "no-plaintext-secrets", "Tokens and keys travel only in secret inputs.", None,
-        lambda args: plaintext_secret_problems(args.resource_type, args.props), {},
+        "no-plaintext-secrets",
+        "Tokens and keys travel only in secret inputs.",
+        None,
+        lambda args: plaintext_secret_problems(args.resource_type, args.props),
+        {},
     ),
     StackValidationPolicy(
         name="production-jobs-notify-on-failure",
         description="Every job of a production stack notifies someone when it fails.",
         validate=_notify_on_failure,
-        config_schema=PolicyConfigSchema(properties={
-            "productionStacks": {"type": "array", "items": {"type": "string"}, "default": DEFAULTS["productionStacks"]}}),
+        config_schema=PolicyConfigSchema(
+            properties={
+                "productionStacks": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "default": DEFAULTS["productionStacks"],
+                }
+            }
+        ),
     ),
 ]

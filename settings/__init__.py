@@ -16,7 +16,22 @@ from .stack import StackSettings
 from .warehouse import WarehouseSettings
 
 __all__ = [
-    "AccountSettings", "ConfigError", "ConnectionSettings", "CredentialSettings", "EnvironmentSettings",
-    "JobSettings", "LoadedSettings", "NotificationSettings", "PROJECT_NAME", "Problem", "ProjectSettings",
-    "RawConfig", "RepositorySettings", "SECRET_KEYS", "ServicePrincipalSettings", "StackSettings", "WarehouseSettings", "load_settings",
+    "AccountSettings",
+    "ConfigError",
+    "ConnectionSettings",
+    "CredentialSettings",
+    "EnvironmentSettings",
+    "JobSettings",
+    "LoadedSettings",
+    "NotificationSettings",
+    "PROJECT_NAME",
+    "Problem",
+    "ProjectSettings",
+    "RawConfig",
+    "RepositorySettings",
+    "SECRET_KEYS",
+    "ServicePrincipalSettings",
+    "StackSettings",
+    "WarehouseSettings",
+    "load_settings",
 ]

@@ -24,14 +24,19 @@ def stack_reference_problem(reference: str) -> Optional[str]:
     """Why a DIY backend would refuse `reference` (for `project.fromStack`), or None."""
     parts = reference.split("/")
     if len(parts) > 3:
-        return (f"{reference!r} has {len(parts)} parts; a stack reference is <stack>, organization/<stack> or "
-                "organization/<project>/<stack>")
+        return (
+            f"{reference!r} has {len(parts)} parts; a stack reference is <stack>, organization/<stack> or "
+            "organization/<project>/<stack>"
+        )
     if len(parts) > 1 and parts[0] != DIY_ORGANIZATION:
-        return (f"{reference!r} names organization {parts[0]!r}: the self-managed (file://, s3://, azblob://, gs://) "
-                f"backend this project keeps its state in knows only {DIY_ORGANIZATION!r} and refuses any other "
-                f"(pulumi/pulumi pkg/backend/diy/store.go); write {DIY_ORGANIZATION}/{'/'.join(parts[1:])} "
-                f"or just {parts[-1]}")
+        return (
+            f"{reference!r} names organization {parts[0]!r}: the self-managed (file://, s3://, azblob://, gs://) "
+            f"backend this project keeps its state in knows only {DIY_ORGANIZATION!r} and refuses any other "
+            f"(pulumi/pulumi pkg/backend/diy/store.go); write {DIY_ORGANIZATION}/{'/'.join(parts[1:])} "
+            f"or just {parts[-1]}"
+        )
     if not STACK_NAME.fullmatch(parts[-1]):
-        return (f"{reference!r}: a stack name is 1-100 letters, digits, hyphens, underscores or periods, "
-                f"got {parts[-1]!r}")
+        return (
+            f"{reference!r}: a stack name is 1-100 letters, digits, hyphens, underscores or periods, got {parts[-1]!r}"
+        )
     return None

@@ -69,12 +69,17 @@ class References:
 
         project = mapping(document.get("project"))
         environments = mapping(document.get("environments"))
-        credentials = {key: mapping(mapping(env).get("credential")) for key, env in environments.items()
-                       if mapping(env).get("type") == "deployment"}
+        credentials = {
+            key: mapping(mapping(env).get("credential"))
+            for key, env in environments.items()
+            if mapping(env).get("type") == "deployment"
+        }
         catalogs = {credential.get("catalog") for credential in credentials.values()}
         catalogs.add(mapping(document.get("connection")).get("catalog"))
         return cls(
-            environment_types={key: mapping(env).get("type") for key, env in mapping(document.get("environments")).items()},
+            environment_types={
+                key: mapping(env).get("type") for key, env in mapping(document.get("environments")).items()
+            },
             jobs=frozenset(mapping(document.get("jobs"))),
             adopted_environments=frozenset(mapping(project.get("environmentIds"))),
             adopts_from_stack=bool(project.get("fromStack")),
@@ -94,8 +99,10 @@ class References:
             return f"{key!r} is not an environment of this stack; environments: {listing(self.environment_types)}"
         if self.environment_types[key] == "development":
             deployment = [k for k, kind in self.environment_types.items() if kind == "deployment"]
-            return (f"{key!r} is a development environment and dbt Cloud runs jobs only in deployment "
-                    f"environments; use {' or '.join(deployment) or 'a deployment environment (e.g. staging)'}")
+            return (
+                f"{key!r} is a development environment and dbt Cloud runs jobs only in deployment "
+                f"environments; use {' or '.join(deployment) or 'a deployment environment (e.g. staging)'}"
+            )
         return None
 
     def deferral_problem(self, key: str) -> Optional[str]:
@@ -111,15 +118,19 @@ class References:
         unknown = [key for key in keys if key not in self.environment_types]
         if not unknown:
             return None
-        return f"{', '.join(map(repr, unknown))}: not among this stack's environments: {listing(self.environment_types)}"
+        return (
+            f"{', '.join(map(repr, unknown))}: not among this stack's environments: {listing(self.environment_types)}"
+        )
 
     def job_problem(self, keys: list[str]) -> Optional[str]:
         """Why a list of job keys names jobs that do not exist, or None."""
         unknown = [key for key in keys if key not in self.jobs]
         if not unknown:
             return None
-        return f"{', '.join(map(repr, unknown))} {'is not a job' if len(unknown) == 1 else 'are not jobs'} of this " \
-               f"stack; jobs: {listing(self.jobs)}"
+        return (
+            f"{', '.join(map(repr, unknown))} {'is not a job' if len(unknown) == 1 else 'are not jobs'} of this "
+            f"stack; jobs: {listing(self.jobs)}"
+        )
 
 
 def new_context(document: dict) -> dict[str, Any]:
@@ -145,10 +156,9 @@ def listing(keys) -> str:
     return ", ".join(sorted(keys)) or "none"
 
 
-
 def check_principals(principals: list[str]) -> None:
     unknown = [p for p in principals if not rules.TOKEN_PRINCIPAL_PATTERN.match(p)]
     if unknown:
-        raise ValueError(f"{unknown[0]!r} is not a principal: write group:<name>, user:<email> or "
-                         "servicePrincipal:<application id>")
-
+        raise ValueError(
+            f"{unknown[0]!r} is not a principal: write group:<name>, user:<email> or servicePrincipal:<application id>"
+        )

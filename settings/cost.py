@@ -1,8 +1,8 @@
 """What a stack will cost, before anything is deployed: dbt Cloud models per month against the plan, and
 an upper bound of warehouse hours, DBUs and dollars per month.
 
-A month is a twelfth of a calendar year (a fixed reference year), so that a monthly job runs exactly once a month and a daily one
-about 30.4 times. Schedules are read by croniter; the days they run on are counted over the whole year.
+A month is a twelfth of a calendar year (a fixed reference year), so that a monthly job runs exactly once a month
+and a daily one about 30.4 times. Schedules are read by croniter; the days they run on are counted over the whole year.
 """
 
 from __future__ import annotations
@@ -158,19 +158,29 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
     runs = _runs_per_month(settings, year)
     auto_stop = warehouse.auto_stop_minutes
     jobs = [
-        JobCost(key, job.name, runs[key], (runs[key] or 0) * job.models_per_run,
-                _hours(runs[key], job.timeout_minutes, auto_stop), assumed=_assumed(settings, key))
+        JobCost(
+            key,
+            job.name,
+            runs[key],
+            (runs[key] or 0) * job.models_per_run,
+            _hours(runs[key], job.timeout_minutes, auto_stop),
+            assumed=_assumed(settings, key),
+        )
         for key, job in settings.jobs.items()
     ]
     unbounded = [job.key for job in jobs if job.runs_per_month and job.warehouse_hours is None]
     on_demand = [job.key for job in jobs if job.runs_per_month is None]
     if unbounded:
-        notes.append(f"no timeoutMinutes on {', '.join(unbounded)}: their runs have no upper bound, so the "
-                     "warehouse bound is the whole month")
+        notes.append(
+            f"no timeoutMinutes on {', '.join(unbounded)}: their runs have no upper bound, so the "
+            "warehouse bound is the whole month"
+        )
     assumed = [job.key for job in jobs if job.assumed]
     if assumed:
-        notes.append(f"{', '.join(assumed)}: assumed {cost.pull_request_runs_per_month} pull-request runs and "
-                     f"{cost.merges_per_month} merges a month (cost.pullRequestRunsPerMonth, cost.mergesPerMonth)")
+        notes.append(
+            f"{', '.join(assumed)}: assumed {cost.pull_request_runs_per_month} pull-request runs and "
+            f"{cost.merges_per_month} merges a month (cost.pullRequestRunsPerMonth, cost.mergesPerMonth)"
+        )
     if on_demand:
         notes.append(f"{', '.join(on_demand)} run by hand: not counted")
     if auto_stop == 0:
@@ -180,8 +190,13 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
     overage_price = OVERAGE_USD_PER_MODEL[cost.plan] or 0.0
     overage = max(0.0, models - allowance) * overage_price if allowance is not None else 0.0
     return StackCost(
-        plan=cost.plan, jobs=jobs, models_per_month=models, plan_models_per_month=allowance, overage_usd=overage,
-        warehouse_size=warehouse.size, dbu_per_hour=rules.DBU_PER_HOUR[warehouse.size],
+        plan=cost.plan,
+        jobs=jobs,
+        models_per_month=models,
+        plan_models_per_month=allowance,
+        overage_usd=overage,
+        warehouse_size=warehouse.size,
+        dbu_per_hour=rules.DBU_PER_HOUR[warehouse.size],
         dbu_price_usd=cost.dbu_price_usd,
         warehouse_hours=_warehouse_hours(runs, settings, auto_stop),
         warehouse_hours_at_default_auto_stop=_warehouse_hours(runs, settings, rules.API_DEFAULT_AUTO_STOP_MINUTES),
@@ -194,10 +209,18 @@ def cost_warnings(settings: StackSettings, estimate: StackCost) -> list[tuple[tu
     if not estimate.over_allowance:
         return []
     over = estimate.models_per_month - (estimate.plan_models_per_month or 0)
-    consequence = (f"about ${estimate.overage_usd:,.2f} a month in overage" if estimate.overage_usd
-                   else "runs are cancelled once the allowance is used, until the month resets")
-    return [(("jobs",), f"builds about {estimate.models_per_month:,.0f} models a month, {over:,.0f} over the "
-                        f"{estimate.plan} plan's {estimate.plan_models_per_month:,}: {consequence}")]
+    consequence = (
+        f"about ${estimate.overage_usd:,.2f} a month in overage"
+        if estimate.overage_usd
+        else "runs are cancelled once the allowance is used, until the month resets"
+    )
+    return [
+        (
+            ("jobs",),
+            f"builds about {estimate.models_per_month:,.0f} models a month, {over:,.0f} over the "
+            f"{estimate.plan} plan's {estimate.plan_models_per_month:,}: {consequence}",
+        )
+    ]
 
 
 def _runs_per_month(settings: StackSettings, year: int) -> dict[str, Optional[float]]:

@@ -52,8 +52,10 @@ class EnvironmentSettings(SettingsModel):
     @classmethod
     def _branch_name(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and not rules.BRANCH_PATTERN.match(value):
-            raise ValueError("is not a git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\'; "
-                             "leave customBranch out to use the repository's default branch)")
+            raise ValueError(
+                "is not a git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\'; "
+                "leave customBranch out to use the repository's default branch)"
+            )
         return value
 
     @field_validator("dbt_version", mode="before")
@@ -61,16 +63,20 @@ class EnvironmentSettings(SettingsModel):
     def _quoted_version(cls, value: Any) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             hint = rules.suggest_dbt_version(str(value))
-            raise ValueError(f"YAML read this as the number {value!r} (1.10 becomes 1.1): quote it, and write a version "
-                             f"dbt Cloud accepts, like \"{hint or '1.10.0-latest'}\" (a .0-latest version, or latest)")
+            raise ValueError(
+                f"YAML read this as the number {value!r} (1.10 becomes 1.1): quote it, and write a version "
+                f'dbt Cloud accepts, like "{hint or "1.10.0-latest"}" (a .0-latest version, or latest)'
+            )
         return value
 
     @field_validator("dbt_version")
     @classmethod
     def _accepted_dbt_version(cls, value: str) -> str:
         if value in rules.DBT_VERSION_RENAMED:
-            raise ValueError(f"dbt Cloud renamed {value!r} to {rules.DBT_VERSION_RENAMED[value]!r} and reads it back "
-                             f"so: write {rules.DBT_VERSION_RENAMED[value]}")
+            raise ValueError(
+                f"dbt Cloud renamed {value!r} to {rules.DBT_VERSION_RENAMED[value]!r} and reads it back "
+                f"so: write {rules.DBT_VERSION_RENAMED[value]}"
+            )
         if not rules.DBT_VERSION_PATTERN.match(value):
             hint = rules.suggest_dbt_version(value)
             hint_text = f"did you mean {hint}? " if hint else ""

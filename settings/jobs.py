@@ -107,8 +107,6 @@ class JobSettings(SettingsModel):
         return [step for step in self.steps if not rules.DEPS_STEP_PATTERN.match(step)]
 
 
-
-
 def find_cycle(jobs: dict[str, JobSettings]) -> list[str]:
     """A list of job keys that run after each other in a circle, or [] when there is none."""
     for start in jobs:
@@ -116,7 +114,7 @@ def find_cycle(jobs: dict[str, JobSettings]) -> list[str]:
         key: Optional[str] = start
         while key is not None and key in jobs:
             if key in seen:
-                return seen[seen.index(key):]
+                return seen[seen.index(key) :]
             seen.append(key)
             run_after = jobs[key].run_after
             key = run_after.job if run_after else None

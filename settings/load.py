@@ -88,15 +88,20 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     for full_key, value in raw.values.items():
         if not full_key.startswith(prefix):
             continue
-        key = full_key[len(prefix):]
+        key = full_key[len(prefix) :]
         if key not in known:
             problems.append(Problem(key, f"is not a setting of this project{_did_you_mean(key, known)}"))
             continue
         if key in SECRET_KEYS and full_key not in raw.secret_keys:
             problems.append(Problem(key, f"is stored in plain text: {_set_secret_command(key, _decode(value))}"))
         elif key not in SECRET_KEYS and full_key in raw.secret_keys:
-            problems.append(Problem(key, "is stored as a secret but is not a secret setting; only "
-                                         f"{' and '.join(SECRET_KEYS)} are (set it without --secret)"))
+            problems.append(
+                Problem(
+                    key,
+                    "is stored as a secret but is not a secret setting; only "
+                    f"{' and '.join(SECRET_KEYS)} are (set it without --secret)",
+                )
+            )
         document[key] = value if key in STRING_KEYS else _decode(value)
     problems.extend(plain_text_provider_secrets(raw))
     document["account"] = _account(raw)
@@ -122,20 +127,28 @@ def _set_secret_command(key: str, value: Any) -> str:
     """The command that stores a secret setting encrypted. A map of secrets is set one value at a time with
     `--path` (`pulumi config set --secret secretEnvironmentVariables ...` would store the whole map as one text)."""
     if isinstance(value, dict) and value:
-        paths = [f"{key}.{name}.{environment}" for name, values in value.items()
-                 for environment in (values if isinstance(values, dict) else {"<environment>": None})]
+        paths = [
+            f"{key}.{name}.{environment}"
+            for name, values in value.items()
+            for environment in (values if isinstance(values, dict) else {"<environment>": None})
+        ]
         example = paths[0]
         more = f" (and the same for {', '.join(paths[1:])})" if len(paths) > 1 else ""
-        return (f"remove it from the stack file and set each value with pulumi config set --secret --path "
-                f"'{example}' <value>{more}")
+        return (
+            f"remove it from the stack file and set each value with pulumi config set --secret --path "
+            f"'{example}' <value>{more}"
+        )
     return f"remove it from the stack file and set it with pulumi config set --secret {key} <value>"
 
 
 def plain_text_provider_secrets(raw: RawConfig) -> list[Problem]:
     """The providers' secret settings given in clear text (see `PROVIDER_SECRET_KEYS`)."""
     return [
-        Problem(key, f"is stored in plain text: set it with pulumi config set --secret {key} <value> "
-                     f"(or leave it out and set the environment variable {variable})")
+        Problem(
+            key,
+            f"is stored in plain text: set it with pulumi config set --secret {key} <value> "
+            f"(or leave it out and set the environment variable {variable})",
+        )
         for key, variable in PROVIDER_SECRET_KEYS.items()
         if key in raw.values and key not in raw.secret_keys
     ]
@@ -144,8 +157,11 @@ def plain_text_provider_secrets(raw: RawConfig) -> list[Problem]:
 def secrets_needed(raw: RawConfig, project_name: str = PROJECT_NAME) -> list[str]:
     """The secret keys this stack's config needs (without validating the rest): what the offline runner
     gives placeholders when the stack file rightly leaves them out."""
-    document = {key[len(project_name) + 1:]: _decode(value) for key, value in raw.values.items()
-                if key.startswith(f"{project_name}:")}
+    document = {
+        key[len(project_name) + 1 :]: _decode(value)
+        for key, value in raw.values.items()
+        if key.startswith(f"{project_name}:")
+    }
     needed = []
     if References.from_document(document).needing_run_as("deploymentToken"):
         needed.append("deploymentToken")
@@ -199,12 +215,18 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             expected = ", ".join(typing.get_args(rules.NotificationType))
             written = detail.get("ctx", {}).get("tag")
             location += ("type",)
-            message = (f"must be one of {expected} (you wrote {written!r})" if written is not None
-                       else f"is required: one of {expected}")
+            message = (
+                f"must be one of {expected} (you wrote {written!r})"
+                if written is not None
+                else f"is required: one of {expected}"
+            )
         elif detail["type"] == "missing":
             message = "is required" + _account_hint(location)
-        elif (not _is_secret(location) and isinstance(detail.get("input"), (str, int, float, bool))
-              and repr(detail["input"]) not in message):
+        elif (
+            not _is_secret(location)
+            and isinstance(detail.get("input"), (str, int, float, bool))
+            and repr(detail["input"]) not in message
+        ):
             message = f"{message} (you wrote {detail['input']!r})"
         problems.append(Problem(_dotted(location), message))
     return problems
@@ -281,7 +303,8 @@ def _unwrap(annotation: Any) -> Any:
     if typing.get_origin(annotation) is typing.Annotated:
         return _unwrap(typing.get_args(annotation)[0])
     if typing.get_origin(annotation) is typing.Union and all(
-            isinstance(arg, type) and issubclass(arg, BaseModel) for arg in typing.get_args(annotation)):
+        isinstance(arg, type) and issubclass(arg, BaseModel) for arg in typing.get_args(annotation)
+    ):
         members = typing.get_args(annotation)
         return _common_fields_model(members)
     if typing.get_origin(annotation) is typing.Union:
@@ -307,8 +330,7 @@ def _kinds(annotation: Any) -> dict[str, type]:
 def _common_fields_model(members: tuple) -> type:
     """The nearest base class of a union's kinds (their shared keys), or the first kind."""
     for base in members[0].__mro__:
-        if all(issubclass(member, base) for member in members) and issubclass(base, BaseModel) \
-                and base.model_fields:
+        if all(issubclass(member, base) for member in members) and issubclass(base, BaseModel) and base.model_fields:
             return base
     return members[0]
 

@@ -42,8 +42,12 @@ class _Notification(SettingsModel):
 
     def events(self) -> dict[str, list[str]]:
         """Job keys by event, for the events that name any."""
-        events = {"onSuccess": self.on_success, "onFailure": self.on_failure,
-                  "onCancel": self.on_cancel, "onWarning": self.on_warning}
+        events = {
+            "onSuccess": self.on_success,
+            "onFailure": self.on_failure,
+            "onCancel": self.on_cancel,
+            "onWarning": self.on_warning,
+        }
         return {event: keys for event, keys in events.items() if keys}
 
     def job_keys(self) -> set[str]:
@@ -98,8 +102,10 @@ class _SlackNotification(_Notification):
     @classmethod
     def _not_a_comment(cls, name: object) -> object:
         if name is None:
-            raise ValueError("is empty: in YAML an unquoted #data-alerts starts a comment; quote it: "
-                             "slackChannelName: \"#data-alerts\"")
+            raise ValueError(
+                "is empty: in YAML an unquoted #data-alerts starts a comment; quote it: "
+                'slackChannelName: "#data-alerts"'
+            )
         return name
 
     @field_validator("slack_channel_name")
@@ -108,8 +114,10 @@ class _SlackNotification(_Notification):
         # The provider reads the name back from the API as part of the recipient's identity (a change replaces the
         # notification); its docs and examples write it with "#": so does this project.
         if not name.startswith("#"):
-            raise ValueError(f"write it with its '#', quoted: \"#{name}\" (dbt Cloud keeps it so; without it every "
-                             "preview shows a change)")
+            raise ValueError(
+                f"write it with its '#', quoted: \"#{name}\" (dbt Cloud keeps it so; without it every "
+                "preview shows a change)"
+            )
         return name
 
     def recipient_fields(self) -> dict[str, str]:

@@ -41,13 +41,15 @@ def rotation_problem(lifetime_days: int, rotate_after_days: int) -> Optional[str
     latest = latest_rotation_day(lifetime_days)
     if rotate_after_days <= latest:
         return None
-    return (f"rotating after {rotate_after_days} days leaves too little time: the deploy workflow refreshes every "
-            f"{SCHEDULED_DEPLOY_EVERY_DAYS} days, so a {lifetime_days}-day token must rotate after at most {latest} days "
-            f"(one missed run in hand); lower rotateAfterDays or raise credentialLifetimeDays"
-            if latest >= 1 else
-            f"a {lifetime_days}-day token cannot be rotated in time by a deploy that runs every "
-            f"{SCHEDULED_DEPLOY_EVERY_DAYS} days: use credentialLifetimeDays of at least "
-            f"{SCHEDULED_DEPLOY_EVERY_DAYS * (1 + MISSED_RUNS_TOLERATED) + 1}")
+    return (
+        f"rotating after {rotate_after_days} days leaves too little time: the deploy workflow refreshes every "
+        f"{SCHEDULED_DEPLOY_EVERY_DAYS} days, so a {lifetime_days}-day token must rotate after at most {latest} days "
+        f"(one missed run in hand); lower rotateAfterDays or raise credentialLifetimeDays"
+        if latest >= 1
+        else f"a {lifetime_days}-day token cannot be rotated in time by a deploy that runs every "
+        f"{SCHEDULED_DEPLOY_EVERY_DAYS} days: use credentialLifetimeDays of at least "
+        f"{SCHEDULED_DEPLOY_EVERY_DAYS * (1 + MISSED_RUNS_TOLERATED) + 1}"
+    )
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ class TokenPeriod:
         return (self.replaced or until) > self.expires
 
 
-def simulate(lifetime_days: int, rotate_after_days: int, start: datetime, until: datetime,
-             runs: Optional[list[datetime]] = None) -> list[TokenPeriod]:
+def simulate(
+    lifetime_days: int, rotate_after_days: int, start: datetime, until: datetime, runs: Optional[list[datetime]] = None
+) -> list[TokenPeriod]:
     """Play the deploy schedule forward: at each run (`pulumi up --refresh`), a `Rotating` past its rotation time is
     recreated and the token replaced. `runs` defaults to the weekly schedule; pass fewer to model failed runs."""
     schedule = runs if runs is not None else _weekly(start, until)

@@ -18,8 +18,16 @@ ClusterSize = Literal[
 """Warehouse sizes the Databricks API accepts, smallest first."""
 
 DBU_PER_HOUR: dict[str, int] = {
-    "2X-Small": 4, "X-Small": 6, "Small": 12, "Medium": 24, "Large": 40,
-    "X-Large": 80, "2X-Large": 144, "3X-Large": 272, "4X-Large": 528, "5X-Large": 1056,
+    "2X-Small": 4,
+    "X-Small": 6,
+    "Small": 12,
+    "Medium": 24,
+    "Large": 40,
+    "X-Large": 80,
+    "2X-Large": 144,
+    "3X-Large": 272,
+    "4X-Large": 528,
+    "5X-Large": 1056,
 }
 """DBUs a running warehouse of each size consumes per hour (5X-Large by doubling, as the series does)."""
 
@@ -154,26 +162,51 @@ def job_url(host_url: str, account_id: int, project_id: int, job_id: int) -> str
     """The page of a job in dbt Cloud (UNCONFIRMED against every region's hosts: FACTS, dbt Cloud hosts)."""
     return f"{web_url(host_url)}/deploy/{account_id}/projects/{project_id}/jobs/{job_id}"
 
+
 # Unity Catalog privileges per securable, from terraform-provider-databricks `docs/resources/grants.md` ("Catalog
 # grants", "Schema grants"). The provider passes privileges through unchecked, so a privilege the securable does not
 # have fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (issue #2176; PR #2198 removed
 # CREATE_VIEW, superseded by CREATE_TABLE, which covers views).
 CatalogPrivilege = Literal[
-    "ALL_PRIVILEGES", "APPLY_TAG", "CREATE_CONNECTION", "CREATE_SCHEMA", "MANAGE", "USE_CATALOG",
-    "CREATE_FUNCTION", "CREATE_TABLE", "CREATE_VOLUME", "EXECUTE", "MODIFY", "REFRESH", "SELECT", "READ_VOLUME",
-    "WRITE_VOLUME", "USE_SCHEMA",
+    "ALL_PRIVILEGES",
+    "APPLY_TAG",
+    "CREATE_CONNECTION",
+    "CREATE_SCHEMA",
+    "MANAGE",
+    "USE_CATALOG",
+    "CREATE_FUNCTION",
+    "CREATE_TABLE",
+    "CREATE_VOLUME",
+    "EXECUTE",
+    "MODIFY",
+    "REFRESH",
+    "SELECT",
+    "READ_VOLUME",
+    "WRITE_VOLUME",
+    "USE_SCHEMA",
 ]
 """Privileges that can be granted on a catalog (the second half apply to everything inside it)."""
 
 SchemaPrivilege = Literal[
-    "ALL_PRIVILEGES", "APPLY_TAG", "CREATE_FUNCTION", "CREATE_TABLE", "CREATE_VOLUME", "MANAGE", "USE_SCHEMA",
-    "EXECUTE", "MODIFY", "REFRESH", "SELECT", "READ_VOLUME", "WRITE_VOLUME",
+    "ALL_PRIVILEGES",
+    "APPLY_TAG",
+    "CREATE_FUNCTION",
+    "CREATE_TABLE",
+    "CREATE_VOLUME",
+    "MANAGE",
+    "USE_SCHEMA",
+    "EXECUTE",
+    "MODIFY",
+    "REFRESH",
+    "SELECT",
+    "READ_VOLUME",
+    "WRITE_VOLUME",
 ]
 """Privileges that can be granted on a schema (no USE_CATALOG, CREATE_SCHEMA or CREATE_CONNECTION)."""
 
 PRIVILEGE_HINTS = {
-    "CREATE_VIEW": "Unity Catalog has no CREATE_VIEW privilege on catalogs or schemas (\"Privilege CREATE VIEW is not "
-                   "applicable to this entity\"): CREATE_TABLE lets dbt create views too",
+    "CREATE_VIEW": 'Unity Catalog has no CREATE_VIEW privilege on catalogs or schemas ("Privilege CREATE VIEW is not '
+    'applicable to this entity"): CREATE_TABLE lets dbt create views too',
 }
 """Why a privilege people often write is refused, and what to write instead."""
 
@@ -215,8 +248,10 @@ def auto_stop_problem(minutes: int, allow_never_stop: bool, serverless: bool) ->
     if minutes == 0:
         if allow_never_stop:
             return None
-        return ("autoStopMinutes: 0 means the warehouse never stops and bills around the clock; "
-                "set allowNeverStop: true if that is really meant")
+        return (
+            "autoStopMinutes: 0 means the warehouse never stops and bills around the clock; "
+            "set allowNeverStop: true if that is really meant"
+        )
     floor = MIN_AUTO_STOP_MINUTES_SERVERLESS if serverless else MIN_AUTO_STOP_MINUTES_CLASSIC
     if minutes < floor:
         kind = "serverless" if serverless else "pro and classic"
@@ -236,7 +271,9 @@ def privilege_problem(securable: Literal["catalog", "schema"], privilege: str) -
 
 def ci_trigger_problem(strategy: str) -> str:
     """Why a pull-request or merge job cannot run in a project whose repository is cloned with `strategy`."""
-    return (f"runs on pull requests or merges, but the project's repository is cloned with {strategy}, which gets no "
-            "pull-request events (docs.getdbt.com, \"CI jobs\", prerequisites): connect it through the dbt Cloud "
-            "GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab (deploy_token) or Azure "
-            "DevOps (azure_active_directory_app)")
+    return (
+        f"runs on pull requests or merges, but the project's repository is cloned with {strategy}, which gets no "
+        'pull-request events (docs.getdbt.com, "CI jobs", prerequisites): connect it through the dbt Cloud '
+        "GitHub app (gitCloneStrategy: github_app with githubInstallationId), GitLab (deploy_token) or Azure "
+        "DevOps (azure_active_directory_app)"
+    )

@@ -30,8 +30,10 @@ def cron_problem(expression: str) -> Optional[str]:
         # Eight years cover every calendar a date can need (29 February included).
         croniter(expression, NEVER_CHECK_FROM, max_years_between_matches=8).get_next(datetime)
     except CroniterBadDateError:
-        return (f"never fires: no date has day of month {fields[2]!r} in month {fields[3]!r} (like 30 February); "
-                "for example '0 2 28 2 *' runs on 28 February")
+        return (
+            f"never fires: no date has day of month {fields[2]!r} in month {fields[3]!r} (like 30 February); "
+            "for example '0 2 28 2 *' runs on 28 February"
+        )
     return None
 
 

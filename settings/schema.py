@@ -15,34 +15,50 @@ from .stack import StackSettings
 
 SCHEMA_FILE = "stack-config.schema.json"
 
-_SECURE = {"type": "object", "properties": {"secure": {"type": "string"}}, "required": ["secure"],
-           "additionalProperties": False, "description": "A value encrypted by `pulumi config set --secret`."}
+_SECURE = {
+    "type": "object",
+    "properties": {"secure": {"type": "string"}},
+    "required": ["secure"],
+    "additionalProperties": False,
+    "description": "A value encrypted by `pulumi config set --secret`.",
+}
 
 
 def stack_file_schema(project_name: str = PROJECT_NAME) -> dict[str, Any]:
     """The schema of `Pulumi.<stack>.yaml` for this project."""
     model = StackSettings.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
     definitions = model.pop("$defs", {})
-    settings = {key: _allow_secure(value) for key, value in model["properties"].items()
-                if key not in ("account", "databricksHost")}
+    settings = {
+        key: _allow_secure(value)
+        for key, value in model["properties"].items()
+        if key not in ("account", "databricksHost")
+    }
     definitions = {key: _allow_secure(value) for key, value in definitions.items()}
     definitions.pop(AccountSettings.__name__, None)
     properties = {f"{project_name}:{key}": value for key, value in settings.items()}
     account = AccountSettings.model_json_schema(by_alias=True)["properties"]
-    properties["dbtcloud:accountId"] = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}],
-                                        "description": account["accountId"].get("description", "")}
-    properties["dbtcloud:hostUrl"] = {"type": "string", "pattern": "^https://.*/api/?$",
-                                      "description": account["hostUrl"].get("description", "")}
+    properties["dbtcloud:accountId"] = {
+        "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}],
+        "description": account["accountId"].get("description", ""),
+    }
+    properties["dbtcloud:hostUrl"] = {
+        "type": "string",
+        "pattern": "^https://.*/api/?$",
+        "description": account["hostUrl"].get("description", ""),
+    }
     for key in PROVIDER_SECRET_KEYS:
-        properties[key] = {**_SECURE, "description": f"Secret: pulumi config set --secret {key} (or its environment "
-                                                    "variable); refused in clear text."}
+        properties[key] = {
+            **_SECURE,
+            "description": f"Secret: pulumi config set --secret {key} (or its environment "
+            "variable); refused in clear text.",
+        }
     # A key without a namespace is this project's, as the Pulumi CLI reads it (`cost` is `<project>:cost`).
     properties.update({key: value for key, value in settings.items()})
     own = sorted([f"{project_name}:{key}" for key in settings] + list(settings))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Pulumi stack file of {project_name}",
-        "description": "Generated from the settings models (settings/) by `python -m synth schema`; do not edit by hand.",
+        "description": "Generated from the settings (settings/) by `python -m synth schema`; do not edit by hand.",
         "type": "object",
         "properties": {
             "config": {
@@ -50,8 +66,7 @@ def stack_file_schema(project_name: str = PROJECT_NAME) -> dict[str, Any]:
                 "properties": properties,
                 # This project's keys (with or without its namespace) must be known ones; other namespaces
                 # belong to the providers.
-                "propertyNames": {"anyOf": [{"pattern": ":", "not": {"pattern": f"^{project_name}:"}},
-                                            {"enum": own}]},
+                "propertyNames": {"anyOf": [{"pattern": ":", "not": {"pattern": f"^{project_name}:"}}, {"enum": own}]},
             },
             "encryptionsalt": {"type": "string"},
             "secretsprovider": {"type": "string"},

@@ -40,8 +40,10 @@ class TokenPermissionsSettings(SettingsModel):
     @classmethod
     def _a_group_one_can_join(cls, group: Optional[str]) -> Optional[str]:
         if group in ("users", "admins"):
-            raise ValueError(f"{group!r} is a system group whose members Databricks manages itself: name a group you "
-                             "made that has token usage, or use manage: true")
+            raise ValueError(
+                f"{group!r} is a system group whose members Databricks manages itself: name a group you "
+                "made that has token usage, or use manage: true"
+            )
         return group
 
     @model_validator(mode="after")
@@ -50,8 +52,10 @@ class TokenPermissionsSettings(SettingsModel):
             if self.via_group:
                 raise ValueError("give manage: true or viaGroup, not both")
             if not self.keep_access_for:
-                raise ValueError("manage: true replaces the workspace's token permissions: list in keepAccessFor who "
-                                 "else keeps using tokens (at least the group of people who do today, e.g. group:users)")
+                raise ValueError(
+                    "manage: true replaces the workspace's token permissions: list in keepAccessFor who "
+                    "else keeps using tokens (at least the group of people who do today, e.g. group:users)"
+                )
         else:
             if self.keep_access_for:
                 raise ValueError("keepAccessFor only applies with manage: true")
@@ -59,7 +63,8 @@ class TokenPermissionsSettings(SettingsModel):
                 raise ValueError(
                     "the service principal needs token usage before its token can be made, in the same pulumi up: "
                     "set viaGroup to a group that has token usage (CAN_USE on tokens), or manage: true with "
-                    "keepAccessFor (this stack then owns the workspace's token permissions)")
+                    "keepAccessFor (this stack then owns the workspace's token permissions)"
+                )
         return self
 
 
@@ -83,7 +88,8 @@ class ServicePrincipalSettings(SettingsModel):
     azure_tenant_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
     """Azure: the Entra ID tenant id."""
     catalog_grants: dict[str, list[rules.CatalogPrivilege]] = Field(default_factory=dict)
-    """Catalog -> Unity Catalog privileges on it (e.g. USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT, MODIFY)."""
+    """Catalog -> Unity Catalog privileges on it (e.g. USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT,
+    MODIFY)."""
     schema_grants: dict[str, list[rules.SchemaPrivilege]] = Field(default_factory=dict)
     """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT)."""
     token_permissions: TokenPermissionsSettings
@@ -111,15 +117,18 @@ class ServicePrincipalSettings(SettingsModel):
         malformed = [key for key in grants if key.count(".") != 1 or not all(key.split("."))]
         if malformed:
             raise ValueError(f"{malformed[0]!r} is not catalog.schema")
-        check_reference(info, lambda known, catalogs: _catalog_problem(known, catalogs),
-                        [key.split(".")[0] for key in grants])
+        check_reference(
+            info, lambda known, catalogs: _catalog_problem(known, catalogs), [key.split(".")[0] for key in grants]
+        )
         return grants
 
     @model_validator(mode="after")
     def _azure_needs_its_application(self) -> "ServicePrincipalSettings":
         if self.signs_in_itself and not (self.azure_application_id and self.azure_tenant_id):
-            raise ValueError("cloud azure needs azureApplicationId and azureTenantId (the Entra ID application "
-                             "that is the service principal)")
+            raise ValueError(
+                "cloud azure needs azureApplicationId and azureTenantId (the Entra ID application "
+                "that is the service principal)"
+            )
         if not self.signs_in_itself and (self.azure_application_id or self.azure_tenant_id):
             raise ValueError("azureApplicationId and azureTenantId are only for cloud azure")
         return self
@@ -146,5 +155,7 @@ def _catalog_problem(known: References, catalogs: list[str]) -> Optional[str]:
     unknown = [catalog for catalog in catalogs if catalog not in known.catalogs]
     if not unknown:
         return None
-    return (f"{unknown[0]!r} is not a catalog this stack uses (the connection's and the credentials' catalogs: "
-            f"{listing(known.catalogs)}); grant only where dbt works")
+    return (
+        f"{unknown[0]!r} is not a catalog this stack uses (the connection's and the credentials' catalogs: "
+        f"{listing(known.catalogs)}); grant only where dbt works"
+    )

@@ -74,7 +74,9 @@ class StackSettings(SettingsModel):
     @classmethod
     def secret_keys(cls) -> tuple[str, ...]:
         """The keys that hold secrets (their type is, or holds, `SecretStr`): set with `pulumi config set --secret`."""
-        return tuple(info.alias or name for name, info in cls.model_fields.items() if "SecretStr" in str(info.annotation))
+        return tuple(
+            info.alias or name for name, info in cls.model_fields.items() if "SecretStr" in str(info.annotation)
+        )
 
     @classmethod
     def model_validate(cls, obj: Any, *, context: Optional[dict] = None, **kwargs: Any) -> "StackSettings":
@@ -85,9 +87,13 @@ class StackSettings(SettingsModel):
         context = new_context(obj if isinstance(obj, dict) else {})
         settings = super().model_validate(obj, context=context, **kwargs)
         if context["problems"]:
-            raise ValidationError.from_exception_data(cls.__name__, [
-                {"type": PydanticCustomError("stack_rule", message), "loc": tuple(path), "input": None}
-                for path, message in context["problems"]])
+            raise ValidationError.from_exception_data(
+                cls.__name__,
+                [
+                    {"type": PydanticCustomError("stack_rule", message), "loc": tuple(path), "input": None}
+                    for path, message in context["problems"]
+                ],
+            )
         return settings
 
     @model_validator(mode="before")
@@ -98,9 +104,13 @@ class StackSettings(SettingsModel):
             secret = set(cls.secret_keys())
             for path, text in _strings({key: value for key, value in document.items() if key not in secret}):
                 if rules.TOKEN_SHAPES.search(text):
-                    report_problem(info, path, "looks like a token or private key in plain text: keep secrets out of "
-                                               "descriptions, tags and plain variables (secretEnvironmentVariables, "
-                                               "set with pulumi config set --secret --path, hold secret values)")
+                    report_problem(
+                        info,
+                        path,
+                        "looks like a token or private key in plain text: keep secrets out of "
+                        "descriptions, tags and plain variables (secretEnvironmentVariables, "
+                        "set with pulumi config set --secret --path, hold secret values)",
+                    )
         return document
 
     @field_validator("environments")
@@ -108,17 +118,23 @@ class StackSettings(SettingsModel):
     def _environment_kinds(cls, environments: dict[str, EnvironmentSettings], info: ValidationInfo):
         def check_unique(kind: str, keys: list[str]) -> None:
             for key in keys[1:]:
-                report_problem(info, ("environments", key), f"a second {kind} environment (after {keys[0]!r}): "
-                               f"dbt Cloud allows one per project")
+                report_problem(
+                    info,
+                    ("environments", key),
+                    f"a second {kind} environment (after {keys[0]!r}): dbt Cloud allows one per project",
+                )
 
         check_unique("development", [k for k, e in environments.items() if e.type == "development"])
         check_unique("production", [k for k, e in environments.items() if e.deployment_type == "production"])
         names: dict[str, str] = {}
         for key, environment in environments.items():
             if environment.name in names:
-                report_problem(info, ("environments", key, "name"),
-                               f"{environment.name!r} is also the name of {names[environment.name]!r}; "
-                               "environment variables find environments by name, so names must be unique")
+                report_problem(
+                    info,
+                    ("environments", key, "name"),
+                    f"{environment.name!r} is also the name of {names[environment.name]!r}; "
+                    "environment variables find environments by name, so names must be unique",
+                )
             names.setdefault(environment.name, key)
         return environments
 
@@ -128,9 +144,12 @@ class StackSettings(SettingsModel):
         known = references(info)
         needing = known.needing_run_as("deploymentToken") if known else []
         if needing and (token is None or not token.get_secret_value().strip()):
-            report_problem(info, ("deploymentToken",),
-                           f"is required for the deployment environments ({', '.join(needing)}): "
-                           "pulumi config set --secret deploymentToken <Databricks token>")
+            report_problem(
+                info,
+                ("deploymentToken",),
+                f"is required for the deployment environments ({', '.join(needing)}): "
+                "pulumi config set --secret deploymentToken <Databricks token>",
+            )
         return token
 
     @field_validator("service_principal")
@@ -139,18 +158,25 @@ class StackSettings(SettingsModel):
         if principal is None:
             return principal
         if principal.credential_lifetime_days > rules.MAX_SENSIBLE_TOKEN_DAYS:
-            report_warning(info, ("servicePrincipal", "credentialLifetimeDays"),
-                           f"a token that lives {principal.credential_lifetime_days} days outlives most rotation policies; "
-                           "90 days is common")
+            report_warning(
+                info,
+                ("servicePrincipal", "credentialLifetimeDays"),
+                f"a token that lives {principal.credential_lifetime_days} days outlives most rotation policies; "
+                "90 days is common",
+            )
         for path, grants in (("catalogGrants", principal.catalog_grants), ("schemaGrants", principal.schema_grants)):
             for key, privileges in grants.items():
                 if "ALL_PRIVILEGES" in privileges:
-                    report_warning(info, ("servicePrincipal", path, key),
-                                   "ALL_PRIVILEGES is more than dbt needs; list the privileges instead")
+                    report_warning(
+                        info,
+                        ("servicePrincipal", path, key),
+                        "ALL_PRIVILEGES is more than dbt needs; list the privileges instead",
+                    )
         known = references(info)
         if known is not None and not known.needing_run_as("servicePrincipal"):
-            report_warning(info, ("servicePrincipal",), "no environment's credential uses it "
-                                                        "(credential.runAs: servicePrincipal)")
+            report_warning(
+                info, ("servicePrincipal",), "no environment's credential uses it (credential.runAs: servicePrincipal)"
+            )
         return principal
 
     @field_validator("service_principal_secret")
@@ -159,11 +185,19 @@ class StackSettings(SettingsModel):
         principal = info.data.get("service_principal")
         needed = principal is not None and principal.signs_in_itself
         if needed and not info.data.get("databricks_host"):
-            report_problem(info, ("databricks:host",), "is required for an Azure service principal, which signs in "
-                                                       "to the workspace itself: pulumi config set databricks:host https://...")
+            report_problem(
+                info,
+                ("databricks:host",),
+                "is required for an Azure service principal, which signs in "
+                "to the workspace itself: pulumi config set databricks:host https://...",
+            )
         if needed and (secret is None or not secret.get_secret_value().strip()):
-            report_problem(info, ("servicePrincipalSecret",), "is required for an Azure service principal: "
-                                                              "pulumi config set --secret servicePrincipalSecret <client secret>")
+            report_problem(
+                info,
+                ("servicePrincipalSecret",),
+                "is required for an Azure service principal: "
+                "pulumi config set --secret servicePrincipalSecret <client secret>",
+            )
         return secret
 
     @field_validator("jobs")
@@ -173,23 +207,35 @@ class StackSettings(SettingsModel):
         for key, job in jobs.items():
             path = ("jobs", key)
             if any(rules.DEPS_STEP_PATTERN.match(step) for step in job.steps):
-                report_warning(info, path + ("steps",), "dbt Cloud runs `dbt deps` before every job itself: "
-                                                        "the `dbt deps` step is left out")
+                report_warning(
+                    info,
+                    path + ("steps",),
+                    "dbt Cloud runs `dbt deps` before every job itself: the `dbt deps` step is left out",
+                )
             if job.schedule and job.schedule.cron.split()[0] == "*":
-                report_warning(info, path + ("schedule", "cron"),
-                               f"{job.schedule.cron!r} starts a run every minute (UTC); next runs: "
-                               f"{format_runs(next_runs(job.schedule.cron, 3))}. Did you mean a fixed minute, "
-                               "like '0 2 * * *'?")
+                report_warning(
+                    info,
+                    path + ("schedule", "cron"),
+                    f"{job.schedule.cron!r} starts a run every minute (UTC); next runs: "
+                    f"{format_runs(next_runs(job.schedule.cron, 3))}. Did you mean a fixed minute, "
+                    "like '0 2 * * *'?",
+                )
             if job.threads and job.threads > rules.SENSIBLE_MAX_THREADS:
-                report_warning(info, path + ("threads",), f"{job.threads} threads is more than a warehouse "
-                                                          "usually serves well; 4-16 is typical")
+                report_warning(
+                    info,
+                    path + ("threads",),
+                    f"{job.threads} threads is more than a warehouse usually serves well; 4-16 is typical",
+                )
             if job.name in names:
                 report_problem(info, path + ("name",), f"{job.name!r} is also the name of job {names[job.name]!r}")
             names.setdefault(job.name, key)
         cycle = find_cycle(jobs)
         if cycle:
-            report_problem(info, ("jobs", cycle[0], "runAfter"), f"jobs run after each other in a circle: "
-                                                                 f"{' -> '.join(cycle + [cycle[0]])}")
+            report_problem(
+                info,
+                ("jobs", cycle[0], "runAfter"),
+                f"jobs run after each other in a circle: {' -> '.join(cycle + [cycle[0]])}",
+            )
         return jobs
 
     @field_validator("notifications")
@@ -199,9 +245,12 @@ class StackSettings(SettingsModel):
         for key, notification in notifications.items():
             recipient = notification.recipient()
             if recipient in recipients:
-                report_problem(info, ("notifications", key),
-                               f"has the same recipient as {recipients[recipient]!r}: put all their jobs in one "
-                               "notification (dbt Cloud keeps one setting per recipient)")
+                report_problem(
+                    info,
+                    ("notifications", key),
+                    f"has the same recipient as {recipients[recipient]!r}: put all their jobs in one "
+                    "notification (dbt Cloud keeps one setting per recipient)",
+                )
             recipients.setdefault(recipient, key)
         return notifications
 
@@ -210,9 +259,12 @@ class StackSettings(SettingsModel):
     def _plain_variables(cls, variables: dict[str, dict[str, str]], info: ValidationInfo):
         for name, values in variables.items():
             if name.startswith(rules.SECRET_ENV_VAR_PREFIX):
-                report_problem(info, ("environmentVariables", name),
-                               f"{rules.SECRET_ENV_VAR_PREFIX} variables hold secrets: set them under "
-                               "secretEnvironmentVariables with pulumi config set --secret --path")
+                report_problem(
+                    info,
+                    ("environmentVariables", name),
+                    f"{rules.SECRET_ENV_VAR_PREFIX} variables hold secrets: set them under "
+                    "secretEnvironmentVariables with pulumi config set --secret --path",
+                )
             check_variable(info, "environmentVariables", name, values)
         return variables
 
@@ -221,8 +273,11 @@ class StackSettings(SettingsModel):
     def _secret_variables(cls, variables: dict[str, dict[str, SecretStr]], info: ValidationInfo):
         for name, values in variables.items():
             if not name.startswith(rules.SECRET_ENV_VAR_PREFIX):
-                report_problem(info, ("secretEnvironmentVariables", name),
-                               f"must start with {rules.SECRET_ENV_VAR_PREFIX} so that dbt Cloud scrubs it from logs")
+                report_problem(
+                    info,
+                    ("secretEnvironmentVariables", name),
+                    f"must start with {rules.SECRET_ENV_VAR_PREFIX} so that dbt Cloud scrubs it from logs",
+                )
             check_variable(info, "secretEnvironmentVariables", name, values)
         return variables
 
@@ -234,13 +289,24 @@ class StackSettings(SettingsModel):
         if repository is not None and not repository.triggers_ci:
             for key in self.ci_job_keys():
                 report_problem(info, ("jobs", key), ci_trigger_problem(repository.git_clone_strategy))
-        if (self.import_ids.warehouse and self.service_principal is not None
-                and "keep_access_for" not in self.warehouse.model_fields_set):
-            report_problem(info, ("warehouse", "keepAccessFor"), (
-                "adopting warehouse " + self.import_ids.warehouse + " replaces its whole access list with the service "
-                "principal's (Databricks permissions are one list per warehouse; admins keep theirs): name who keeps "
-                "access, e.g. keepAccessFor: {group:data-engineers: CAN_USE}, or write keepAccessFor: {} to remove "
-                "everyone else's access on purpose"))
+        if (
+            self.import_ids.warehouse
+            and self.service_principal is not None
+            and "keep_access_for" not in self.warehouse.model_fields_set
+        ):
+            report_problem(
+                info,
+                ("warehouse", "keepAccessFor"),
+                (
+                    "adopting warehouse "
+                    + self.import_ids.warehouse
+                    + " replaces its whole access list with the service "
+                    "principal's (Databricks permissions are one list per warehouse; admins keep theirs): name who "
+                    "keeps "
+                    "access, e.g. keepAccessFor: {group:data-engineers: CAN_USE}, or write keepAccessFor: {} to remove "
+                    "everyone else's access on purpose"
+                ),
+            )
         return self
 
     def ci_job_keys(self) -> list[str]:

@@ -22,7 +22,6 @@ OFFLINE_SECRET = "offline-placeholder-secret"
 """What an encrypted or unset secret reads as offline (it is masked in every printout anyway)."""
 
 
-
 class StackFileError(Exception):
     """A stack or project file is missing or unreadable."""
 
@@ -48,7 +47,7 @@ def project_name(root: Path) -> str:
 
 def stack_names(root: Path) -> list[str]:
     """The stacks that have a stack file in `root`."""
-    return sorted(path.name[len("Pulumi."):-len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+    return sorted(path.name[len("Pulumi.") : -len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
 
 
 def stack_file_path(root: Path, stack: str) -> Path:
@@ -123,7 +122,8 @@ def _namespaced(config: Any, project: str, path: Path) -> dict[str, Any]:
             raise StackFileError(
                 f"{path.name}: config keys {written[full_key]!r} and {key!r} are the same setting {full_key!r} "
                 f"(a key without a namespace belongs to project {project!r}); the Pulumi CLI would take either "
-                "one at random: keep one")
+                "one at random: keep one"
+            )
         result[full_key] = value
         written[full_key] = str(key)
     return result
@@ -139,8 +139,10 @@ def _parse_key(key: Any, project: str, path: Path) -> str:
         return text
     if isinstance(key, str) and len(parts) == 3 and parts[1] == "config":
         return f"{parts[0]}:{parts[2]}"
-    raise StackFileError(f"{path.name}: could not parse {text!r} as a configuration key (configuration keys "
-                         "should be of the form `<namespace>:<name>`, or `<name>` for this project's)")
+    raise StackFileError(
+        f"{path.name}: could not parse {text!r} as a configuration key (configuration keys "
+        "should be of the form `<namespace>:<name>`, or `<name>` for this project's)"
+    )
 
 
 def _read_yaml(path: Path) -> Any:
@@ -164,8 +166,10 @@ def _read_yaml(path: Path) -> Any:
 
 
 YAML_HINTS = (
-    ("mapping values are not allowed", "a key is indented unlike the keys beside it, or a value holds ': ' "
-                                       "(line the keys up, or quote the value)"),
+    (
+        "mapping values are not allowed",
+        "a key is indented unlike the keys beside it, or a value holds ': ' (line the keys up, or quote the value)",
+    ),
     ("cannot start any token", "YAML indents with spaces, not tabs; a value starting with @ or ` must be quoted"),
     ("could not find expected ':'", "a key is missing its ':', or a quote opened earlier is not closed"),
     ("did not find expected key", "an entry is indented unlike the ones beside it"),
@@ -180,15 +184,18 @@ YAML_HINTS = (
 def yaml_error_message(path: Path, text: str, error: yaml.YAMLError) -> str:
     """A YAML syntax error as `file:line:column: problem`, the line itself, and the likely fix."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    problem = " ".join(str(part) for part in (getattr(error, "context", None), getattr(error, "problem", None))
-                       if part) or str(error)
+    problem = " ".join(
+        str(part) for part in (getattr(error, "context", None), getattr(error, "problem", None)) if part
+    ) or str(error)
     if mark is None:
         return f"{path.name}: not valid YAML: {problem}"
     lines = text.splitlines()
     shown = lines[mark.line] if mark.line < len(lines) else ""
     hint = next((fix for fragment, fix in YAML_HINTS if fragment in problem), None)
-    return (f"{path.name}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}\n"
-            f"    {shown}\n    {' ' * mark.column}^" + (f"\n  likely: {hint}" if hint else ""))
+    return (
+        f"{path.name}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}\n"
+        f"    {shown}\n    {' ' * mark.column}^" + (f"\n  likely: {hint}" if hint else "")
+    )
 
 
 def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
@@ -209,7 +216,7 @@ def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
             pending.extend(reversed(node.value))  # depth first, in file order: the first duplicate is reported
             continue
         keys: dict[str, yaml.Node] = {}
-        for key, value in node.value:
+        for key, _value in node.value:
             if key.id == "scalar":
                 if key.value in keys:
                     where = _key_path(root, node)
@@ -217,7 +224,8 @@ def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
                         f"{path.name} line {key.start_mark.line + 1}: key {key.value!r}"
                         f"{f' under {where}' if where else ''} is already defined at line "
                         f"{keys[key.value].start_mark.line + 1}; the Pulumi CLI refuses duplicate keys (PyYAML "
-                        "would keep the last one silently): keep one")
+                        "would keep the last one silently): keep one"
+                    )
                 keys[key.value] = key
         pending.extend(reversed([value for _, value in node.value]))
 

@@ -7,8 +7,9 @@ from .rules import ci_trigger_problem
 from .stack import StackSettings
 
 
-def cross_stack_problems(stacks: dict[str, StackSettings], project_name: str,
-                         unchecked: frozenset[str] = frozenset()) -> list[Problem]:
+def cross_stack_problems(
+    stacks: dict[str, StackSettings], project_name: str, unchecked: frozenset[str] = frozenset()
+) -> list[Problem]:
     """Problems no single stack can see: the project created once, adopted from a stack that creates it,
     pull-request and merge jobs only where the project's repository can trigger them, one development and one
     production environment per project, environment names unique. Stacks in `unchecked` exist but did not
@@ -16,8 +17,13 @@ def cross_stack_problems(stacks: dict[str, StackSettings], project_name: str,
     problems: list[Problem] = []
     creators = sorted(name for name, settings in stacks.items() if settings.project.creates_project)
     if len(creators) > 1:
-        problems.append(Problem("project", f"stacks {', '.join(creators)} all create the project: exactly one "
-                                           "may; the others adopt it with fromStack or id"))
+        problems.append(
+            Problem(
+                "project",
+                f"stacks {', '.join(creators)} all create the project: exactly one "
+                "may; the others adopt it with fromStack or id",
+            )
+        )
     for name, settings in stacks.items():
         reference = settings.project.from_stack
         if not reference:
@@ -29,22 +35,37 @@ def cross_stack_problems(stacks: dict[str, StackSettings], project_name: str,
         elif owner in unchecked:
             continue  # that stack has problems of its own (reported with it): nothing to compare against yet
         elif owner not in stacks:
-            problems.append(Problem(where, f"{reference!r}: there is no stack {owner!r} here "
-                                           f"(stacks: {', '.join(sorted(stacks))})"))
+            problems.append(
+                Problem(where, f"{reference!r}: there is no stack {owner!r} here (stacks: {', '.join(sorted(stacks))})")
+            )
         elif not stacks[owner].project.creates_project:
-            problems.append(Problem(where, f"{reference!r}: stack {owner!r} does not create the project; "
-                                           f"adopt it from {', '.join(creators) or 'the stack that does'}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"{reference!r}: stack {owner!r} does not create the project; "
+                    f"adopt it from {', '.join(creators) or 'the stack that does'}",
+                )
+            )
         else:
             repository = stacks[owner].project.repository
             if repository is not None and not repository.triggers_ci:
                 for key in settings.ci_job_keys():
-                    problems.append(Problem(f"{name}: jobs.{key}", ci_trigger_problem(repository.git_clone_strategy)
-                                            + f" (in {owner}'s project.repository)"))
+                    problems.append(
+                        Problem(
+                            f"{name}: jobs.{key}",
+                            ci_trigger_problem(repository.git_clone_strategy) + f" (in {owner}'s project.repository)",
+                        )
+                    )
             owned = set(stacks[owner].environments)
             for key in settings.external_environment_keys():
                 if key not in owned:
-                    problems.append(Problem(f"{name}: jobs", f"defer to {key!r}, which stack {owner!r} does not "
-                                                             f"have (it has {', '.join(sorted(owned))})"))
+                    problems.append(
+                        Problem(
+                            f"{name}: jobs",
+                            f"defer to {key!r}, which stack {owner!r} does not "
+                            f"have (it has {', '.join(sorted(owned))})",
+                        )
+                    )
     problems.extend(_unique_across_stacks(stacks))
     return problems
 
@@ -61,21 +82,31 @@ def _unique_across_stacks(stacks: dict[str, StackSettings]) -> list[Problem]:
                 claims.append(("kind", "production"))
             for claim in claims:
                 if claim in seen:
-                    what = (f"a second {claim[1]} environment" if claim[0] == "kind"
-                            else f"the environment name {claim[1]!r} again")
-                    problems.append(Problem(f"{name}: environments.{key}",
-                                            f"{what} (also in {seen[claim]}); a project has one of each"
-                                            if claim[0] == "kind" else
-                                            f"{what} (also in {seen[claim]}): environment variables find "
-                                            "environments by name"))
+                    what = (
+                        f"a second {claim[1]} environment"
+                        if claim[0] == "kind"
+                        else f"the environment name {claim[1]!r} again"
+                    )
+                    problems.append(
+                        Problem(
+                            f"{name}: environments.{key}",
+                            f"{what} (also in {seen[claim]}); a project has one of each"
+                            if claim[0] == "kind"
+                            else f"{what} (also in {seen[claim]}): environment variables find environments by name",
+                        )
+                    )
                 seen.setdefault(claim, f"{name}: environments.{key}")
     return problems
 
 
-def problems_joining(stack: str, settings: StackSettings, others: dict[str, StackSettings],
-                     project_name: str) -> list[Problem]:
+def problems_joining(
+    stack: str, settings: StackSettings, others: dict[str, StackSettings], project_name: str
+) -> list[Problem]:
     """The cross-stack problems `stack` brings to the others (not those they already have among themselves): what
     the program checks before `pulumi up` declares anything, reading the other stack files beside it."""
     before = {str(problem) for problem in cross_stack_problems(others, project_name)}
-    return [problem for problem in cross_stack_problems({**others, stack: settings}, project_name)
-            if str(problem) not in before]
+    return [
+        problem
+        for problem in cross_stack_problems({**others, stack: settings}, project_name)
+        if str(problem) not in before
+    ]

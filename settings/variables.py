@@ -23,8 +23,16 @@ def check_variable(info: ValidationInfo, section: str, name: str, values: dict[s
     for key in values:
         if key == rules.ENV_VAR_PROJECT_DEFAULT:
             if not known.creates_project:
-                report_problem(info, path + (key,), "the project-wide default belongs to the stack that creates "
-                                                    "the project; set this stack's environments' values instead")
+                report_problem(
+                    info,
+                    path + (key,),
+                    "the project-wide default belongs to the stack that creates "
+                    "the project; set this stack's environments' values instead",
+                )
         elif key not in environments:
-            report_problem(info, path + (key,), f"{key!r} is not an environment of this stack; use "
-                                                f"{', '.join(list(environments) + [rules.ENV_VAR_PROJECT_DEFAULT])}")
+            report_problem(
+                info,
+                path + (key,),
+                f"{key!r} is not an environment of this stack; use "
+                f"{', '.join(list(environments) + [rules.ENV_VAR_PROJECT_DEFAULT])}",
+            )

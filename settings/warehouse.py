@@ -43,14 +43,16 @@ class WarehouseSettings(SettingsModel):
         check_principals(list(access))
         return access
 
-
     @field_validator("auto_stop_minutes")
     @classmethod
     def _long_idle(cls, minutes: int, info: ValidationInfo) -> int:
         if minutes > rules.SENSIBLE_MAX_AUTO_STOP_MINUTES and info.context is not None:
-            report_warning(info, ("warehouse", "autoStopMinutes"),
-                           f"an idle warehouse runs, and bills, {minutes} minutes before it stops: longer than "
-                           f"Databricks' own default of {rules.API_DEFAULT_AUTO_STOP_MINUTES}; 10 is usual for dbt")
+            report_warning(
+                info,
+                ("warehouse", "autoStopMinutes"),
+                f"an idle warehouse runs, and bills, {minutes} minutes before it stops: longer than "
+                f"Databricks' own default of {rules.API_DEFAULT_AUTO_STOP_MINUTES}; 10 is usual for dbt",
+            )
         return minutes
 
     @model_validator(mode="after")

@@ -107,35 +107,56 @@ def _write(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write", action="store_true", help="write the file instead of printing it")
 
 
-COMMANDS: dict[str, tuple[str, list[Callable[[argparse.ArgumentParser], None]], Callable[[argparse.Namespace], int]]] = {
-    "show": ("what a stack declares, as a tree (or JSON): the real program, run under the providers' mocks",
-             [_stack, _json], _show),
+COMMANDS: dict[
+    str, tuple[str, list[Callable[[argparse.ArgumentParser], None]], Callable[[argparse.Namespace], int]]
+] = {
+    "show": (
+        "what a stack declares, as a tree (or JSON): the real program, run under the providers' mocks",
+        [_stack, _json],
+        _show,
+    ),
     "check": ("validate stack files, alone and against each other", [_stacks], _check),
-    "diff": ("what a change does to a stack against a git ref (exit 0 none, 1 changes, 2 could not tell)",
-             [_stack, _json, lambda p: p.add_argument("--base", required=True, help="git ref, e.g. origin/main")],
-             _diff),
+    "diff": (
+        "what a change does to a stack against a git ref (exit 0 none, 1 changes, 2 could not tell)",
+        [_stack, _json, lambda p: p.add_argument("--base", required=True, help="git ref, e.g. origin/main")],
+        _diff,
+    ),
     "cost": ("models, warehouse hours and dollars per month, per stack and for the account", [_stacks], _cost),
     "schema": (f"the JSON Schema of stack files ({SCHEMA_FILE}), generated from the settings", [_write], _schema),
-    "package-schema": ("the Pulumi package schema of components/, as `pulumi package add` infers it", [_write],
-                       _package_schema),
+    "package-schema": (
+        "the Pulumi package schema of components/, as `pulumi package add` infers it",
+        [_write],
+        _package_schema,
+    ),
 }
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line, every subcommand declared once from `COMMANDS`."""
     top = argparse.ArgumentParser(
-        prog="python -m synth", formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="python -m synth",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Offline: render, check, diff and cost this project's stacks without credentials or network. "
-                    "`python -m synth STACK` is short for `python -m synth show STACK`.",
-        epilog=EXIT_STATUSES)
+        "`python -m synth STACK` is short for `python -m synth show STACK`.",
+        epilog=EXIT_STATUSES,
+    )
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (summary, arguments, run) in COMMANDS.items():
-        command = commands.add_parser(name, help=summary, description=summary, epilog=EXIT_STATUSES,
-                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+        command = commands.add_parser(
+            name,
+            help=summary,
+            description=summary,
+            epilog=EXIT_STATUSES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         for add in arguments:
             add(command)
-        command.add_argument("--root", type=Path, default=PROJECT_ROOT,
-                             help="the project's folder, with Pulumi.yaml and the stack files (default: this one)")
+        command.add_argument(
+            "--root",
+            type=Path,
+            default=PROJECT_ROOT,
+            help="the project's folder, with Pulumi.yaml and the stack files (default: this one)",
+        )
         command.set_defaults(run=run)
     return top
 

@@ -36,8 +36,11 @@ def check(root: Path, stacks: list[str]) -> tuple[dict[str, list[Problem]], dict
             problems[stack] = [Problem("file", str(result))]
             continue
         problems[stack] = [
-            Problem(f"line {line}", f"{word!r} is read as a boolean by some YAML readers and as text by others: "
-                                    f"quote it ('{word}') or write true/false")
+            Problem(
+                f"line {line}",
+                f"{word!r} is read as a boolean by some YAML readers and as text by others: "
+                f"quote it ('{word}') or write true/false",
+            )
             for line, word in ambiguous_words(root, stack)
         ]
         if isinstance(result, ConfigError):

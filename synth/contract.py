@@ -65,8 +65,9 @@ class Violation:
     source: str
 
     def __str__(self) -> str:
-        return (f"{self.type} {self.name!r}: {self.input}: {self.found}; "
-                f"the provider's rule: {self.rule} [{self.source}]")
+        return (
+            f"{self.type} {self.name!r}: {self.input}: {self.found}; the provider's rule: {self.rule} [{self.source}]"
+        )
 
 
 class ContractViolation(Exception):
@@ -201,8 +202,10 @@ def _size_at_least(path: str, minimum: int, source: str) -> Rule:
 
 # dbt Cloud ---------------------------------------------------------------------------------------------------
 
-DBT_VERSION_PATTERN = (r"^(compatible|extended|latest|fallback|versionless|latest-fusion|fusion-stable|fusion-extended"
-                       r"|fusion-nightly|fusion-fallback|[0-9]+\.[0-9]+\.0-(latest|pre))$")
+DBT_VERSION_PATTERN = (
+    r"^(compatible|extended|latest|fallback|versionless|latest-fusion|fusion-stable|fusion-extended"
+    r"|fusion-nightly|fusion-fallback|[0-9]+\.[0-9]+\.0-(latest|pre))$"
+)
 """dbtcloud:pkg/helper/dbt_version_validator.go:33."""
 
 STEP_FLAGS = ("--warn-error", "--use-experimental-parser", "--no-partial-parse", "--fail-fast")
@@ -256,12 +259,24 @@ def _completion_conditions(inputs: dict) -> Optional[str]:
     return None
 
 
-RESERVED_ENV_VARS = frozenset({
-    "DBT_ENV", "DBT_CLOUD_ENVIRONMENT_NAME", "DBT_CLOUD_ENVIRONMENT_TYPE", "DBT_CLOUD_RUN_ID", "DBT_CLOUD_JOB_ID",
-    "DBT_CLOUD_PROJECT_ID", "DBT_CLOUD_ACCOUNT_ID", "DBT_CLOUD_RUN_REASON", "DBT_CLOUD_RUN_REASON_CATEGORY",
-    "DBT_CLOUD_RUN_TRIGGER_CATEGORY", "DBT_CLOUD_PR_ID", "DBT_CLOUD_GIT_SHA", "DBT_CLOUD_GIT_BRANCH",
-    "DBT_CLOUD_INVOCATION_CONTEXT",
-})
+RESERVED_ENV_VARS = frozenset(
+    {
+        "DBT_ENV",
+        "DBT_CLOUD_ENVIRONMENT_NAME",
+        "DBT_CLOUD_ENVIRONMENT_TYPE",
+        "DBT_CLOUD_RUN_ID",
+        "DBT_CLOUD_JOB_ID",
+        "DBT_CLOUD_PROJECT_ID",
+        "DBT_CLOUD_ACCOUNT_ID",
+        "DBT_CLOUD_RUN_REASON",
+        "DBT_CLOUD_RUN_REASON_CATEGORY",
+        "DBT_CLOUD_RUN_TRIGGER_CATEGORY",
+        "DBT_CLOUD_PR_ID",
+        "DBT_CLOUD_GIT_SHA",
+        "DBT_CLOUD_GIT_BRANCH",
+        "DBT_CLOUD_INVOCATION_CONTEXT",
+    }
+)
 """docs.getdbt.com/docs/build/environment-variables, "Special environment variables": set by dbt Cloud on every
 run, "their values cannot be changed"."""
 
@@ -273,8 +288,18 @@ _DBT = "dbtcloud:pkg/framework/objects"
 
 # Databricks ------------------------------------------------------------------------------------------------------
 
-CLUSTER_SIZES = ("2X-Small", "X-Small", "Small", "Medium", "Large", "X-Large", "2X-Large", "3X-Large", "4X-Large",
-                 "5X-Large")
+CLUSTER_SIZES = (
+    "2X-Small",
+    "X-Small",
+    "Small",
+    "Medium",
+    "Large",
+    "X-Large",
+    "2X-Large",
+    "3X-Large",
+    "4X-Large",
+    "5X-Large",
+)
 """databricks:sql/resource_sql_endpoint.go:17."""
 
 _WAREHOUSE_API = "databricks-sdk 0.162.0 sql.py WarehousesAPI.create (CreateWarehouseRequest)"
@@ -308,11 +333,35 @@ def _tag_fields(inputs: dict) -> Optional[str]:
 
 
 PERMISSION_OBJECTS = (
-    "alertV2Id", "appName", "authorization", "clusterId", "clusterPolicyId", "dashboardId", "databaseInstanceName",
-    "databaseProjectName", "directoryId", "directoryPath", "experimentId", "instancePoolId", "jobId",
-    "knowledgeAssistantId", "notebookId", "notebookPath", "pipelineId", "registeredModelId", "repoId", "repoPath",
-    "servingEndpointId", "sqlAlertId", "sqlDashboardId", "sqlEndpointId", "sqlQueryId", "supervisorAgentId",
-    "vectorSearchEndpointId", "workspaceFileId", "workspaceFilePath",
+    "alertV2Id",
+    "appName",
+    "authorization",
+    "clusterId",
+    "clusterPolicyId",
+    "dashboardId",
+    "databaseInstanceName",
+    "databaseProjectName",
+    "directoryId",
+    "directoryPath",
+    "experimentId",
+    "instancePoolId",
+    "jobId",
+    "knowledgeAssistantId",
+    "notebookId",
+    "notebookPath",
+    "pipelineId",
+    "registeredModelId",
+    "repoId",
+    "repoPath",
+    "servingEndpointId",
+    "sqlAlertId",
+    "sqlDashboardId",
+    "sqlEndpointId",
+    "sqlQueryId",
+    "supervisorAgentId",
+    "vectorSearchEndpointId",
+    "workspaceFileId",
+    "workspaceFilePath",
 )
 """The object arguments of `databricks.Permissions` (pulumi_databricks/permissions.py `PermissionsArgs`): exactly
 one per resource (databricks:docs/resources/permissions.md:1062-1064; resource_permissions.go:176-187)."""
@@ -367,8 +416,11 @@ def _one_principal_each(inputs: dict) -> Optional[str]:
 def _warehouse_owner(inputs: dict) -> Optional[str]:
     if not present(inputs, "sqlEndpointId"):
         return None
-    owners = [c for c in get(inputs, "accessControls") or [] if c.get("permissionLevel") == "IS_OWNER"] \
-        if present(inputs, "accessControls") else []
+    owners = (
+        [c for c in get(inputs, "accessControls") or [] if c.get("permissionLevel") == "IS_OWNER"]
+        if present(inputs, "accessControls")
+        else []
+    )
     if len(owners) > 1:
         return f"{len(owners)} owners"
     if owners and owners[0].get("groupName"):
@@ -377,30 +429,87 @@ def _warehouse_owner(inputs: dict) -> Optional[str]:
 
 
 GRANT_SECURABLES = (
-    "catalog", "credential", "externalLocation", "foreignConnection", "function", "mcpService", "metastore", "model",
-    "modelProviderService", "modelService", "pipeline", "recipient", "schema", "secret", "share",
-    "storageCredential", "table", "volume",
+    "catalog",
+    "credential",
+    "externalLocation",
+    "foreignConnection",
+    "function",
+    "mcpService",
+    "metastore",
+    "model",
+    "modelProviderService",
+    "modelService",
+    "pipeline",
+    "recipient",
+    "schema",
+    "secret",
+    "share",
+    "storageCredential",
+    "table",
+    "volume",
 )
 """The securable arguments of `databricks.Grant` (pulumi_databricks/grant.py `GrantArgs`): exactly one
 (databricks:catalog/resource_grant.go:151-163, AtLeastOneOf + ConflictsWith)."""
 
 PRIVILEGES = {
     # databricks:docs/resources/grants.md:33
-    "metastore": ("CREATE_CATALOG", "CREATE_CLEAN_ROOM", "CREATE_CONNECTION", "CREATE_EXTERNAL_LOCATION",
-                  "CREATE_PROVIDER", "CREATE_RECIPIENT", "CREATE_SHARE", "CREATE_SERVICE_CREDENTIAL",
-                  "CREATE_STORAGE_CREDENTIAL", "SET_SHARE_PERMISSION", "USE_MARKETPLACE_ASSETS", "USE_PROVIDER",
-                  "USE_RECIPIENT", "USE_SHARE"),
+    "metastore": (
+        "CREATE_CATALOG",
+        "CREATE_CLEAN_ROOM",
+        "CREATE_CONNECTION",
+        "CREATE_EXTERNAL_LOCATION",
+        "CREATE_PROVIDER",
+        "CREATE_RECIPIENT",
+        "CREATE_SHARE",
+        "CREATE_SERVICE_CREDENTIAL",
+        "CREATE_STORAGE_CREDENTIAL",
+        "SET_SHARE_PERMISSION",
+        "USE_MARKETPLACE_ASSETS",
+        "USE_PROVIDER",
+        "USE_RECIPIENT",
+        "USE_SHARE",
+    ),
     # databricks:docs/resources/grants.md:51. Not CREATE_VIEW: "Privilege CREATE VIEW is not applicable to this
     # entity" (terraform-provider-databricks#2176; PR #2198 removed it, superseded by CREATE_TABLE).
     # BROWSE and CREATE_MATERIALIZED_VIEW: the Databricks privileges reference grants.md:25 defers to
     # (docs.databricks.com/data-governance/unity-catalog/access-control/privileges-reference).
-    "catalog": ("ALL_PRIVILEGES", "APPLY_TAG", "CREATE_CONNECTION", "CREATE_SCHEMA", "MANAGE", "USE_CATALOG",
-                "CREATE_FUNCTION", "CREATE_TABLE", "CREATE_VOLUME", "EXECUTE", "MODIFY", "REFRESH", "SELECT",
-                "READ_VOLUME", "WRITE_VOLUME", "USE_SCHEMA", "BROWSE", "CREATE_MATERIALIZED_VIEW"),
+    "catalog": (
+        "ALL_PRIVILEGES",
+        "APPLY_TAG",
+        "CREATE_CONNECTION",
+        "CREATE_SCHEMA",
+        "MANAGE",
+        "USE_CATALOG",
+        "CREATE_FUNCTION",
+        "CREATE_TABLE",
+        "CREATE_VOLUME",
+        "EXECUTE",
+        "MODIFY",
+        "REFRESH",
+        "SELECT",
+        "READ_VOLUME",
+        "WRITE_VOLUME",
+        "USE_SCHEMA",
+        "BROWSE",
+        "CREATE_MATERIALIZED_VIEW",
+    ),
     # databricks:docs/resources/grants.md:81
-    "schema": ("ALL_PRIVILEGES", "APPLY_TAG", "CREATE_FUNCTION", "CREATE_TABLE", "CREATE_VOLUME", "MANAGE",
-               "USE_SCHEMA", "EXECUTE", "MODIFY", "REFRESH", "SELECT", "READ_VOLUME", "WRITE_VOLUME",
-               "CREATE_MATERIALIZED_VIEW"),
+    "schema": (
+        "ALL_PRIVILEGES",
+        "APPLY_TAG",
+        "CREATE_FUNCTION",
+        "CREATE_TABLE",
+        "CREATE_VOLUME",
+        "MANAGE",
+        "USE_SCHEMA",
+        "EXECUTE",
+        "MODIFY",
+        "REFRESH",
+        "SELECT",
+        "READ_VOLUME",
+        "WRITE_VOLUME",
+        "CREATE_MATERIALIZED_VIEW",
+    ),
     # databricks:docs/resources/grants.md:104 (tables) and :142 (views, also named by `table`)
     "table": ("ALL_PRIVILEGES", "APPLY_TAG", "MANAGE", "SELECT", "MODIFY"),
     # databricks:docs/resources/grants.md:176
@@ -445,33 +554,67 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
         required("name", f"{_DBT}/global_connection/schema.go:48-50"),
         required("databricks.host", f"{_DBT}/global_connection/schema.go:256-258"),
         required("databricks.httpPath", f"{_DBT}/global_connection/schema.go:260-262"),
-        custom("databricks.host", "a hostname, without scheme or path", f"{_DBT}/global_connection/schema.go:258",
-               lambda i: f"{get(i, 'databricks.host')!r}"
-               if present(i, "databricks.host") and ("://" in i["databricks"]["host"] or "/" in i["databricks"]["host"])
-               else None),
+        custom(
+            "databricks.host",
+            "a hostname, without scheme or path",
+            f"{_DBT}/global_connection/schema.go:258",
+            lambda i: (
+                f"{get(i, 'databricks.host')!r}"
+                if present(i, "databricks.host")
+                and ("://" in i["databricks"]["host"] or "/" in i["databricks"]["host"])
+                else None
+            ),
+        ),
     ),
-    PROJECT: (
-        required("name", f"{_DBT}/project/schema.go:196-198"),
-    ),
+    PROJECT: (required("name", f"{_DBT}/project/schema.go:196-198"),),
     REPOSITORY: (
         required("projectId", f"{_DBT}/repository/schema.go:35-37; pulumi_dbtcloud/repository.py"),
         required("remoteUrl", f"{_DBT}/repository/schema.go:42-44; pulumi_dbtcloud/repository.py"),
-        one_of("gitCloneStrategy", ("deploy_key", "github_app", "deploy_token", "azure_active_directory_app"),
-               f"{_DBT}/repository/schema.go:53; docs/resources/repository.md:116"),
-        needs("gitCloneStrategy", lambda v: v == "github_app", "githubInstallationId", "github_app",
-              "dbtcloud:docs/resources/repository.md:29-35,117"),
-        needs("gitCloneStrategy", lambda v: v == "deploy_token", "gitlabProjectId", "deploy_token (GitLab)",
-              "dbtcloud:docs/resources/repository.md:60-66,118"),
-        needs("gitCloneStrategy", lambda v: v == "azure_active_directory_app", "azureActiveDirectoryProjectId",
-              "azure_active_directory_app", "dbtcloud:docs/resources/repository.md:112"),
-        needs("gitCloneStrategy", lambda v: v == "azure_active_directory_app", "azureActiveDirectoryRepositoryId",
-              "azure_active_directory_app", "dbtcloud:docs/resources/repository.md:113"),
-        custom("githubInstallationId", "only with git_clone_strategy github_app",
-               "dbtcloud:docs/resources/repository.md:117 (for GitHub native integration only)",
-               _only_with_strategy("githubInstallationId", "github_app")),
-        custom("gitlabProjectId", "only with git_clone_strategy deploy_token",
-               "dbtcloud:docs/resources/repository.md:118 (for GitLab native integration only)",
-               _only_with_strategy("gitlabProjectId", "deploy_token")),
+        one_of(
+            "gitCloneStrategy",
+            ("deploy_key", "github_app", "deploy_token", "azure_active_directory_app"),
+            f"{_DBT}/repository/schema.go:53; docs/resources/repository.md:116",
+        ),
+        needs(
+            "gitCloneStrategy",
+            lambda v: v == "github_app",
+            "githubInstallationId",
+            "github_app",
+            "dbtcloud:docs/resources/repository.md:29-35,117",
+        ),
+        needs(
+            "gitCloneStrategy",
+            lambda v: v == "deploy_token",
+            "gitlabProjectId",
+            "deploy_token (GitLab)",
+            "dbtcloud:docs/resources/repository.md:60-66,118",
+        ),
+        needs(
+            "gitCloneStrategy",
+            lambda v: v == "azure_active_directory_app",
+            "azureActiveDirectoryProjectId",
+            "azure_active_directory_app",
+            "dbtcloud:docs/resources/repository.md:112",
+        ),
+        needs(
+            "gitCloneStrategy",
+            lambda v: v == "azure_active_directory_app",
+            "azureActiveDirectoryRepositoryId",
+            "azure_active_directory_app",
+            "dbtcloud:docs/resources/repository.md:113",
+        ),
+        custom(
+            "githubInstallationId",
+            "only with git_clone_strategy github_app",
+            "dbtcloud:docs/resources/repository.md:117 (for GitHub native integration only)",
+            _only_with_strategy("githubInstallationId", "github_app"),
+        ),
+        custom(
+            "gitlabProjectId",
+            "only with git_clone_strategy deploy_token",
+            "dbtcloud:docs/resources/repository.md:118 (for GitLab native integration only)",
+            _only_with_strategy("gitlabProjectId", "deploy_token"),
+        ),
     ),
     PROJECT_REPOSITORY: (
         required("projectId", "pulumi_dbtcloud/project_repository.py (Missing required property)"),
@@ -483,41 +626,78 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
         required("type", f"{_DBT}/environment/schema.go:223-224"),
         one_of("type", ("development", "deployment"), f"{_DBT}/environment/schema.go:229-231"),
         one_of("deploymentType", ("production", "staging"), f"{_DBT}/environment/schema.go:249-251"),
-        forbids("type", lambda v: v == "development", "deploymentType", "a development environment",
-                f"{_DBT}/environment/schema.go:251 (only valid for environments of type 'deployment')"),
-        forbids("type", lambda v: v == "development", "credentialId", "a development environment",
-                f"{_DBT}/environment/schema.go:204 (not actionable for development environments: each developer "
-                "sets their own credentials)"),
+        forbids(
+            "type",
+            lambda v: v == "development",
+            "deploymentType",
+            "a development environment",
+            f"{_DBT}/environment/schema.go:251 (only valid for environments of type 'deployment')",
+        ),
+        forbids(
+            "type",
+            lambda v: v == "development",
+            "credentialId",
+            "a development environment",
+            f"{_DBT}/environment/schema.go:204 (not actionable for development environments: each developer "
+            "sets their own credentials)",
+        ),
         matches("dbtVersion", DBT_VERSION_PATTERN, "dbtcloud:pkg/helper/dbt_version_validator.go:33"),
-        custom("customBranch", "needs use_custom_branch true",
-               f"{_DBT}/environment/validators/custom_branch_validator.go:40-47",
-               lambda i: f"{i['customBranch']!r} with useCustomBranch {get(i, 'useCustomBranch') is True}"
-               if present(i, "customBranch") and get(i, "useCustomBranch") is not True else None),
-        custom("useCustomBranch", "true needs custom_branch",
-               f"{_DBT}/environment/validators/custom_branch_validator.go:90-96",
-               lambda i: "true without customBranch"
-               if get(i, "useCustomBranch") is True and not present(i, "customBranch") else None),
-        custom("primaryProfileId", "cannot be set with connection_id, credential_id or extended_attributes_id",
-               f"{_DBT}/environment/schema.go:280-283",
-               lambda i: "set with " + ", ".join(k for k in ("connectionId", "credentialId", "extendedAttributesId")
-                                                 if present(i, k))
-               if present(i, "primaryProfileId") and any(present(i, k) for k in
-                                                         ("connectionId", "credentialId", "extendedAttributesId"))
-               else None),
+        custom(
+            "customBranch",
+            "needs use_custom_branch true",
+            f"{_DBT}/environment/validators/custom_branch_validator.go:40-47",
+            lambda i: (
+                f"{i['customBranch']!r} with useCustomBranch {get(i, 'useCustomBranch') is True}"
+                if present(i, "customBranch") and get(i, "useCustomBranch") is not True
+                else None
+            ),
+        ),
+        custom(
+            "useCustomBranch",
+            "true needs custom_branch",
+            f"{_DBT}/environment/validators/custom_branch_validator.go:90-96",
+            lambda i: (
+                "true without customBranch"
+                if get(i, "useCustomBranch") is True and not present(i, "customBranch")
+                else None
+            ),
+        ),
+        custom(
+            "primaryProfileId",
+            "cannot be set with connection_id, credential_id or extended_attributes_id",
+            f"{_DBT}/environment/schema.go:280-283",
+            lambda i: (
+                "set with "
+                + ", ".join(k for k in ("connectionId", "credentialId", "extendedAttributesId") if present(i, k))
+                if present(i, "primaryProfileId")
+                and any(present(i, k) for k in ("connectionId", "credentialId", "extendedAttributesId"))
+                else None
+            ),
+        ),
     ),
     CREDENTIAL: (
         required("projectId", f"{_DBT}/databricks_credential/schema.go:65-67"),
-        custom("schema", "required unless semantic_layer_credential is true (the provider would otherwise send "
-               "its default, `default_schema`)",
-               f"{_DBT}/databricks_credential/schema.go:113-121; dbtcloud:pkg/helper/sl_cred_validator.go:38-44",
-               lambda i: "missing" if not present(i, "schema") and get(i, "semanticLayerCredential") is not True
-               else None),
+        custom(
+            "schema",
+            "required unless semantic_layer_credential is true (the provider would otherwise send "
+            "its default, `default_schema`)",
+            f"{_DBT}/databricks_credential/schema.go:113-121; dbtcloud:pkg/helper/sl_cred_validator.go:38-44",
+            lambda i: "missing" if not present(i, "schema") and get(i, "semanticLayerCredential") is not True else None,
+        ),
         matches("schema", r"""^[a-zA-Z0-9_()"'{} ]*$""", "dbtcloud:pkg/helper/schema_name_validator.go:11"),
         excludes("token", "tokenWo", f"{_DBT}/databricks_credential/schema.go:86-101", secret=True),
-        custom("token", "a deployment credential needs a token (token or token_wo)",
-               f"{_DBT}/databricks_credential/resource.go:155 (the token the runs connect with)",
-               lambda i: "missing" if not present(i, "token") and not present(i, "tokenWo")
-               and get(i, "semanticLayerCredential") is not True else None),
+        custom(
+            "token",
+            "a deployment credential needs a token (token or token_wo)",
+            f"{_DBT}/databricks_credential/resource.go:155 (the token the runs connect with)",
+            lambda i: (
+                "missing"
+                if not present(i, "token")
+                and not present(i, "tokenWo")
+                and get(i, "semanticLayerCredential") is not True
+                else None
+            ),
+        ),
         one_of("adapterType", ("databricks",), f"{_DBT}/databricks_credential/resource.go:161-166 (spark is refused)"),
     ),
     JOB: (
@@ -527,12 +707,23 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
         required("executeSteps", f"{_DBT}/job/schema.go:491-493"),
         _size_at_least("executeSteps", 1, f"{_DBT}/job/schema.go:495-497"),
         required("triggers", f"{_DBT}/job/schema.go:511-512"),
-        custom("triggers.onMerge", "when on_merge is true, the other triggers must be false",
-               f"{_DBT}/job/schema.go:539", _on_merge_alone),
-        custom("executeSteps", "dbt commands the provider knows, each flag once (when validate_execute_steps)",
-               f"{_DBT}/job/resource.go:1137-1190", _steps_broken),
-        one_of("scheduleType", ("every_day", "days_of_week", "custom_cron", "interval_cron"),
-               f"{_DBT}/job/schema.go:314-319,385-387"),
+        custom(
+            "triggers.onMerge",
+            "when on_merge is true, the other triggers must be false",
+            f"{_DBT}/job/schema.go:539",
+            _on_merge_alone,
+        ),
+        custom(
+            "executeSteps",
+            "dbt commands the provider knows, each flag once (when validate_execute_steps)",
+            f"{_DBT}/job/resource.go:1137-1190",
+            _steps_broken,
+        ),
+        one_of(
+            "scheduleType",
+            ("every_day", "days_of_week", "custom_cron", "interval_cron"),
+            f"{_DBT}/job/schema.go:314-319,385-387",
+        ),
         _between("scheduleInterval", 1, 23, f"{_DBT}/job/schema.go:394-395"),
         excludes("scheduleInterval", "scheduleHours", f"{_DBT}/job/schema.go:396-399"),
         excludes("scheduleInterval", "scheduleCron", f"{_DBT}/job/schema.go:396-399"),
@@ -542,33 +733,63 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
         excludes("deferringEnvironmentId", "selfDeferring", f"{_DBT}/job/schema.go:582-590"),
         excludes("deferringEnvironmentId", "deferringJobId", f"{_DBT}/job/schema.go:582-590"),
         excludes("selfDeferring", "deferringJobId", f"{_DBT}/job/schema.go:592-600"),
-        needs("runCompareChanges", lambda v: v is True, "deferringEnvironmentId", "run_compare_changes true",
-              f"{_DBT}/job/schema.go:437"),
+        needs(
+            "runCompareChanges",
+            lambda v: v is True,
+            "deferringEnvironmentId",
+            "run_compare_changes true",
+            f"{_DBT}/job/schema.go:437",
+        ),
         one_of("jobType", ("ci", "merge", "scheduled", "other", "adaptive"), f"{_DBT}/job/resource.go:27-34"),
         matches("dbtVersion", DBT_VERSION_PATTERN, f"{_DBT}/job/schema.go:469; pkg/helper/dbt_version_validator.go:33"),
-        custom("jobCompletionTriggerConditions", "at most one condition per job",
-               f"{_DBT}/job/resource.go:299 (only the first is sent)", _one_completion_condition),
-        custom("jobCompletionTriggerConditions", "job_id, project_id and statuses (success, error, canceled)",
-               f"{_DBT}/job/schema.go:660-676; dbtcloud:pkg/utils/job.go:8-13", _completion_conditions),
+        custom(
+            "jobCompletionTriggerConditions",
+            "at most one condition per job",
+            f"{_DBT}/job/resource.go:299 (only the first is sent)",
+            _one_completion_condition,
+        ),
+        custom(
+            "jobCompletionTriggerConditions",
+            "job_id, project_id and statuses (success, error, canceled)",
+            f"{_DBT}/job/schema.go:660-676; dbtcloud:pkg/utils/job.go:8-13",
+            _completion_conditions,
+        ),
     ),
     NOTIFICATION: (
         required("userId", f"{_DBT}/partial_notification/schema.go:55-57 (even for Slack and external email)"),
         one_of("notificationType", (1, 2, 4, 5), "pulumi_dbtcloud/partial_notification.py:37"),
         one_of("state", (1, 2), f"{_DBT}/partial_notification/schema.go:87-91"),
-        custom("notificationType", "type 1 (a dbt Cloud user's email) takes no external email or Slack channel",
-               f"{_DBT}/partial_notification/resource.go:50-57",
-               lambda i: "1 with " + ", ".join(k for k in ("externalEmail", "slackChannelId", "slackChannelName")
-                                               if present(i, k))
-               if get(i, "notificationType") in (1, _MISSING)
-               and any(present(i, k) for k in ("externalEmail", "slackChannelId", "slackChannelName")) else None),
-        custom("notificationType", "types 2 and 5 (Slack) need slack_channel_id and slack_channel_name",
-               f"{_DBT}/partial_notification/resource.go:59-66; pulumi_dbtcloud/partial_notification.py:37",
-               lambda i: f"{i['notificationType']} without " + " and ".join(
-                   k for k in ("slackChannelId", "slackChannelName") if not present(i, k))
-               if get(i, "notificationType") in SLACK_TYPES
-               and not (present(i, "slackChannelId") and present(i, "slackChannelName")) else None),
-        needs("notificationType", lambda v: v == 4, "externalEmail", "type 4 (external email)",
-              f"{_DBT}/partial_notification/resource.go:69-74"),
+        custom(
+            "notificationType",
+            "type 1 (a dbt Cloud user's email) takes no external email or Slack channel",
+            f"{_DBT}/partial_notification/resource.go:50-57",
+            lambda i: (
+                "1 with "
+                + ", ".join(k for k in ("externalEmail", "slackChannelId", "slackChannelName") if present(i, k))
+                if get(i, "notificationType") in (1, _MISSING)
+                and any(present(i, k) for k in ("externalEmail", "slackChannelId", "slackChannelName"))
+                else None
+            ),
+        ),
+        custom(
+            "notificationType",
+            "types 2 and 5 (Slack) need slack_channel_id and slack_channel_name",
+            f"{_DBT}/partial_notification/resource.go:59-66; pulumi_dbtcloud/partial_notification.py:37",
+            lambda i: (
+                f"{i['notificationType']} without "
+                + " and ".join(k for k in ("slackChannelId", "slackChannelName") if not present(i, k))
+                if get(i, "notificationType") in SLACK_TYPES
+                and not (present(i, "slackChannelId") and present(i, "slackChannelName"))
+                else None
+            ),
+        ),
+        needs(
+            "notificationType",
+            lambda v: v == 4,
+            "externalEmail",
+            "type 4 (external email)",
+            f"{_DBT}/partial_notification/resource.go:69-74",
+        ),
         excludes("externalEmail", "slackChannelId", f"{_DBT}/partial_notification/schema.go:102-109"),
         excludes("externalEmail", "slackChannelName", f"{_DBT}/partial_notification/schema.go:102-109"),
     ),
@@ -576,11 +797,18 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
         required("projectId", f"{_DBT}/partial_environment_variable/schema.go:53-55"),
         required("name", f"{_DBT}/partial_environment_variable/schema.go:61-62"),
         required("environmentValues", f"{_DBT}/partial_environment_variable/schema.go:69-71"),
-        matches("name", r"^DBT_", f"{_DBT}/partial_environment_variable/schema.go:63 (must be prefixed with 'DBT_'); "
-                "docs.getdbt.com/docs/build/environment-variables"),
-        custom("name", "not a name dbt Cloud sets itself on every run",
-               "docs.getdbt.com/docs/build/environment-variables (special environment variables)",
-               lambda i: f"{i['name']!r}" if get(i, "name") in RESERVED_ENV_VARS else None),
+        matches(
+            "name",
+            r"^DBT_",
+            f"{_DBT}/partial_environment_variable/schema.go:63 (must be prefixed with 'DBT_'); "
+            "docs.getdbt.com/docs/build/environment-variables",
+        ),
+        custom(
+            "name",
+            "not a name dbt Cloud sets itself on every run",
+            "docs.getdbt.com/docs/build/environment-variables (special environment variables)",
+            lambda i: f"{i['name']!r}" if get(i, "name") in RESERVED_ENV_VARS else None,
+        ),
     ),
     SQL_ENDPOINT: (
         required("name", "databricks:sql/resource_sql_endpoint.go:76"),
@@ -588,23 +816,47 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
         one_of("clusterSize", CLUSTER_SIZES, "databricks:sql/resource_sql_endpoint.go:17,66-67"),
         custom("autoStopMins", "0 (never) or at least 10 minutes", f"{_WAREHOUSE_API}: auto_stop_mins", _auto_stop),
         _between("maxNumClusters", 1, 40, "databricks:sql/resource_sql_endpoint.go:18,73-74"),
-        custom("minNumClusters", "greater than 0 and at most min(max_num_clusters, 30)",
-               f"{_WAREHOUSE_API}: min_num_clusters", _min_clusters),
+        custom(
+            "minNumClusters",
+            "greater than 0 and at most min(max_num_clusters, 30)",
+            f"{_WAREHOUSE_API}: min_num_clusters",
+            _min_clusters,
+        ),
         one_of("warehouseType", ("PRO", "CLASSIC"), "databricks:sql/resource_sql_endpoint.go:85-87"),
-        custom("enableServerlessCompute", "serverless needs warehouse_type PRO", f"{_WAREHOUSE_API}: warehouse_type",
-               lambda i: "true with warehouseType 'CLASSIC'"
-               if get(i, "enableServerlessCompute") is True and get(i, "warehouseType") == "CLASSIC" else None),
-        one_of("spotInstancePolicy", ("COST_OPTIMIZED", "RELIABILITY_OPTIMIZED", "POLICY_UNSPECIFIED"),
-               "databricks-sdk 0.162.0 sql.py SpotInstancePolicy"),
+        custom(
+            "enableServerlessCompute",
+            "serverless needs warehouse_type PRO",
+            f"{_WAREHOUSE_API}: warehouse_type",
+            lambda i: (
+                "true with warehouseType 'CLASSIC'"
+                if get(i, "enableServerlessCompute") is True and get(i, "warehouseType") == "CLASSIC"
+                else None
+            ),
+        ),
+        one_of(
+            "spotInstancePolicy",
+            ("COST_OPTIMIZED", "RELIABILITY_OPTIMIZED", "POLICY_UNSPECIFIED"),
+            "databricks-sdk 0.162.0 sql.py SpotInstancePolicy",
+        ),
         custom("tags.customTags", "fewer than 45 tags", f"{_WAREHOUSE_API}: tags", _tag_count),
-        custom("tags.customTags", "each tag has a key and a value", "databricks:sql/resource_sql_endpoint.go:83-84",
-               _tag_fields),
+        custom(
+            "tags.customTags",
+            "each tag has a key and a value",
+            "databricks:sql/resource_sql_endpoint.go:83-84",
+            _tag_fields,
+        ),
     ),
     SERVICE_PRINCIPAL: (
-        custom("displayName", "display_name (Databricks-managed principals) or application_id (Azure-managed)",
-               "databricks:docs/resources/service_principal.md:98,103",
-               lambda i: "missing, and no applicationId"
-               if not present(i, "displayName") and not present(i, "applicationId") else None),
+        custom(
+            "displayName",
+            "display_name (Databricks-managed principals) or application_id (Azure-managed)",
+            "databricks:docs/resources/service_principal.md:98,103",
+            lambda i: (
+                "missing, and no applicationId"
+                if not present(i, "displayName") and not present(i, "applicationId")
+                else None
+            ),
+        ),
     ),
     OBO_TOKEN: (
         required("applicationId", "databricks:docs/resources/obo_token.md:74; pulumi_databricks/obo_token.py"),
@@ -616,43 +868,69 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
     PERMISSIONS: (
         required("accessControls", "databricks:permissions/resource_permissions.go:189 (MinItems 1)"),
         _size_at_least("accessControls", 1, "databricks:permissions/resource_permissions.go:189"),
-        custom("sqlEndpointId", "exactly one object argument (sql_endpoint_id, authorization, ...)",
-               "databricks:docs/resources/permissions.md:1062-1064; permissions/resource_permissions.go:176-187",
-               _permission_object),
+        custom(
+            "sqlEndpointId",
+            "exactly one object argument (sql_endpoint_id, authorization, ...)",
+            "databricks:docs/resources/permissions.md:1062-1064; permissions/resource_permissions.go:176-187",
+            _permission_object,
+        ),
         one_of("authorization", ("tokens", "passwords"), "databricks:docs/resources/permissions.md:1086"),
-        custom("accessControls", "exactly one of user_name, group_name, service_principal_name per entry",
-               "databricks:docs/resources/permissions.md:1109-1113", _one_principal_each),
-        custom("accessControls.permissionLevel", "a level the object takes",
-               "databricks:permissions/permission_definitions.go:537-540,555-557,569-575; "
-               "permissions/resource_permissions.go:236-247", _permission_levels),
-        custom("accessControls.permissionLevel", "a warehouse has one owner, never a group",
-               "databricks:docs/resources/permissions.md:731-733", _warehouse_owner),
+        custom(
+            "accessControls",
+            "exactly one of user_name, group_name, service_principal_name per entry",
+            "databricks:docs/resources/permissions.md:1109-1113",
+            _one_principal_each,
+        ),
+        custom(
+            "accessControls.permissionLevel",
+            "a level the object takes",
+            "databricks:permissions/permission_definitions.go:537-540,555-557,569-575; "
+            "permissions/resource_permissions.go:236-247",
+            _permission_levels,
+        ),
+        custom(
+            "accessControls.permissionLevel",
+            "a warehouse has one owner, never a group",
+            "databricks:docs/resources/permissions.md:731-733",
+            _warehouse_owner,
+        ),
     ),
     GRANT: (
         required("principal", "databricks:catalog/resource_grant.go:143; pulumi_databricks/grant.py"),
         required("privileges", "databricks:docs/resources/grants.md:21; pulumi_databricks/grant.py"),
         _size_at_least("privileges", 1, "databricks:docs/resources/grants.md:21 (one or more privileges)"),
-        custom("catalog", "exactly one securable (catalog, schema, table, ...)",
-               "databricks:catalog/resource_grant.go:151-163", _grant_securable),
-        custom("privileges", "privileges that apply to the securable type",
-               "databricks:docs/resources/grants.md:29-33,49-51,79-81,102-104,140-142,174-176; #2176, PR #2198",
-               _grant_privileges),
+        custom(
+            "catalog",
+            "exactly one securable (catalog, schema, table, ...)",
+            "databricks:catalog/resource_grant.go:151-163",
+            _grant_securable,
+        ),
+        custom(
+            "privileges",
+            "privileges that apply to the securable type",
+            "databricks:docs/resources/grants.md:29-33,49-51,79-81,102-104,140-142,174-176; #2176, PR #2198",
+            _grant_privileges,
+        ),
     ),
     GROUP_MEMBER: (
         required("groupId", "databricks:docs/resources/group_member.md:46"),
         required("memberId", "databricks:docs/resources/group_member.md:47"),
     ),
     ROTATING: (
-        custom("rotationDays", "at least one of rotation_days, _hours, _minutes, _months, _years, _rfc3339",
-               "time:internal/provider/resource_time_rotating.go:202-212",
-               lambda i: "none of " + ", ".join(ROTATIONS) + " is set"
-               if not any(present(i, key) for key in ROTATIONS) else None),
-        *(_between(key, 1, None, "time:internal/provider/resource_time_rotating.go:481-509 (0 adds nothing)")
-          for key in ROTATIONS[:-1]),
+        custom(
+            "rotationDays",
+            "at least one of rotation_days, _hours, _minutes, _months, _years, _rfc3339",
+            "time:internal/provider/resource_time_rotating.go:202-212",
+            lambda i: (
+                "none of " + ", ".join(ROTATIONS) + " is set" if not any(present(i, key) for key in ROTATIONS) else None
+            ),
+        ),
+        *(
+            _between(key, 1, None, "time:internal/provider/resource_time_rotating.go:481-509 (0 adds nothing)")
+            for key in ROTATIONS[:-1]
+        ),
     ),
-    STACK_REFERENCE: (
-        required("name", "pulumi StackReference: the stack's name"),
-    ),
+    STACK_REFERENCE: (required("name", "pulumi StackReference: the stack's name"),),
 }
 
 
@@ -762,9 +1040,11 @@ def _token_principal(subject: Subject, world: World) -> Optional[str]:
 
 def _gives_token_usage(known: Known, application_id: str, principal: Known) -> bool:
     if known.type == PERMISSIONS and known.inputs.get("authorization") == "tokens":
-        return any(control.get("servicePrincipalName") == application_id
-                   and control.get("permissionLevel") in TOKEN_USAGE_LEVELS
-                   for control in known.inputs.get("accessControls") or [])
+        return any(
+            control.get("servicePrincipalName") == application_id
+            and control.get("permissionLevel") in TOKEN_USAGE_LEVELS
+            for control in known.inputs.get("accessControls") or []
+        )
     # Membership of a group that holds token usage (obo_token.md's second example makes the token depend on it).
     return known.type == GROUP_MEMBER and known.inputs.get("memberId") == principal.id
 
@@ -774,14 +1054,14 @@ def _token_after_usage(subject: Subject, world: World) -> Optional[str]:
     if not application_id:
         return None
     # Only a principal this rendering creates is known to lack the permission; one made elsewhere may hold it.
-    principal = next((p for p in world.of_type(SERVICE_PRINCIPAL)
-                      if p.outputs.get("applicationId") == application_id), None)
+    principal = next(
+        (p for p in world.of_type(SERVICE_PRINCIPAL) if p.outputs.get("applicationId") == application_id), None
+    )
     if principal is None:
         return None
     if any(_gives_token_usage(known, application_id, principal) for known in world.upstream(subject.dependencies)):
         return None
-    return (f"for service principal {principal.name!r} ({application_id}), with no token-usage permission it "
-            "depends on")
+    return f"for service principal {principal.name!r} ({application_id}), with no token-usage permission it depends on"
 
 
 def _one_token_permissions(subject: Subject, world: World) -> Optional[str]:
@@ -797,9 +1077,11 @@ def _runs_on_pull_requests(job_inputs: dict) -> list[str]:
 
 
 def _deploy_key_repositories(project_id: Any, world: World) -> list[Known]:
-    return [r for r in world.of_type(REPOSITORY)
-            if r.inputs.get("projectId") == project_id
-            and r.inputs.get("gitCloneStrategy", "deploy_key") == "deploy_key"]
+    return [
+        r
+        for r in world.of_type(REPOSITORY)
+        if r.inputs.get("projectId") == project_id and r.inputs.get("gitCloneStrategy", "deploy_key") == "deploy_key"
+    ]
 
 
 def _ci_job_needs_native_git(subject: Subject, world: World) -> Optional[str]:
@@ -807,65 +1089,109 @@ def _ci_job_needs_native_git(subject: Subject, world: World) -> Optional[str]:
     repositories = _deploy_key_repositories(subject.inputs.get("projectId"), world) if triggers else []
     if not repositories:
         return None
-    return (f"{', '.join(triggers)} true in project {subject.inputs.get('projectId')}, whose repository "
-            f"{repositories[0].name!r} is cloned with a deploy key")
+    return (
+        f"{', '.join(triggers)} true in project {subject.inputs.get('projectId')}, whose repository "
+        f"{repositories[0].name!r} is cloned with a deploy key"
+    )
 
 
 def _repository_of_ci_jobs(subject: Subject, world: World) -> Optional[str]:
     if subject.inputs.get("gitCloneStrategy", "deploy_key") != "deploy_key":
         return None
-    jobs = [j for j in world.of_type(JOB)
-            if j.inputs.get("projectId") == subject.inputs.get("projectId") and _runs_on_pull_requests(j.inputs)]
-    return (f"deploy_key in project {subject.inputs.get('projectId')}, which has pull-request or merge job "
-            f"{jobs[0].name!r}") if jobs else None
+    jobs = [
+        j
+        for j in world.of_type(JOB)
+        if j.inputs.get("projectId") == subject.inputs.get("projectId") and _runs_on_pull_requests(j.inputs)
+    ]
+    return (
+        (
+            f"deploy_key in project {subject.inputs.get('projectId')}, which has pull-request or merge job "
+            f"{jobs[0].name!r}"
+        )
+        if jobs
+        else None
+    )
 
 
 def _one_environment_of(kind: str, matches_kind: Callable[[dict], bool]) -> Callable[[Subject, World], Optional[str]]:
     def broken(subject: Subject, world: World) -> Optional[str]:
         if not matches_kind(subject.inputs):
             return None
-        others = [e.name for e in world.of_type(ENVIRONMENT)
-                  if e.inputs.get("projectId") == subject.inputs.get("projectId") and matches_kind(e.inputs)]
-        return f"a second {kind} environment in project {subject.inputs.get('projectId')} (after {others[0]!r})" \
-            if others else None
+        others = [
+            e.name
+            for e in world.of_type(ENVIRONMENT)
+            if e.inputs.get("projectId") == subject.inputs.get("projectId") and matches_kind(e.inputs)
+        ]
+        return (
+            f"a second {kind} environment in project {subject.inputs.get('projectId')} (after {others[0]!r})"
+            if others
+            else None
+        )
 
     return broken
 
 
-CI_SOURCE = ("docs.getdbt.com/docs/deploy/ci-jobs (prerequisites: a native Git integration, GitHub App, GitLab or "
-             "Azure DevOps; a repository cloned over SSH with a deploy key gets no pull-request webhooks)")
+CI_SOURCE = (
+    "docs.getdbt.com/docs/deploy/ci-jobs (prerequisites: a native Git integration, GitHub App, GitLab or "
+    "Azure DevOps; a repository cloned over SSH with a deploy key gets no pull-request webhooks)"
+)
 
 CONTEXT_RULES: dict[str, tuple[ContextRule, ...]] = {
     OBO_TOKEN: (
-        ContextRule("dependsOn", "a token for a service principal is made after the principal gets token usage "
-                    "(CAN_USE in Permissions(authorization=tokens), or membership of a group that holds it)",
-                    "databricks:docs/resources/obo_token.md:19-38,48-64 (the token depends on token_usage or on "
-                    "the group membership)", _token_after_usage),
+        ContextRule(
+            "dependsOn",
+            "a token for a service principal is made after the principal gets token usage "
+            "(CAN_USE in Permissions(authorization=tokens), or membership of a group that holds it)",
+            "databricks:docs/resources/obo_token.md:19-38,48-64 (the token depends on token_usage or on "
+            "the group membership)",
+            _token_after_usage,
+        ),
     ),
     TOKEN: (
-        ContextRule("dependsOn", "a token a service principal makes for itself needs token usage first",
-                    "databricks:docs/resources/obo_token.md:11,19-38; docs/resources/permissions.md:695-699",
-                    _token_after_usage),
+        ContextRule(
+            "dependsOn",
+            "a token a service principal makes for itself needs token usage first",
+            "databricks:docs/resources/obo_token.md:11,19-38; docs/resources/permissions.md:695-699",
+            _token_after_usage,
+        ),
     ),
     PERMISSIONS: (
-        ContextRule("authorization", "only one authorization=tokens permissions resource per workspace",
-                    "databricks:docs/resources/permissions.md:699", _one_token_permissions),
+        ContextRule(
+            "authorization",
+            "only one authorization=tokens permissions resource per workspace",
+            "databricks:docs/resources/permissions.md:699",
+            _one_token_permissions,
+        ),
     ),
     JOB: (
-        ContextRule("triggers", "pull-request and merge triggers need a natively integrated repository",
-                    CI_SOURCE, _ci_job_needs_native_git),
+        ContextRule(
+            "triggers",
+            "pull-request and merge triggers need a natively integrated repository",
+            CI_SOURCE,
+            _ci_job_needs_native_git,
+        ),
     ),
     REPOSITORY: (
-        ContextRule("gitCloneStrategy", "pull-request and merge triggers need a natively integrated repository",
-                    CI_SOURCE, _repository_of_ci_jobs),
+        ContextRule(
+            "gitCloneStrategy",
+            "pull-request and merge triggers need a natively integrated repository",
+            CI_SOURCE,
+            _repository_of_ci_jobs,
+        ),
     ),
     ENVIRONMENT: (
-        ContextRule("type", "one development environment per project",
-                    "docs.getdbt.com/docs/dbt-cloud-environments (each project has one development environment)",
-                    _one_environment_of("development", lambda i: i.get("type") == "development")),
-        ContextRule("deploymentType", "one production environment per project",
-                    "docs.getdbt.com/docs/deploy/deploy-environments (only one production environment per project)",
-                    _one_environment_of("production", lambda i: i.get("deploymentType") == "production")),
+        ContextRule(
+            "type",
+            "one development environment per project",
+            "docs.getdbt.com/docs/dbt-cloud-environments (each project has one development environment)",
+            _one_environment_of("development", lambda i: i.get("type") == "development"),
+        ),
+        ContextRule(
+            "deploymentType",
+            "one production environment per project",
+            "docs.getdbt.com/docs/deploy/deploy-environments (only one production environment per project)",
+            _one_environment_of("production", lambda i: i.get("deploymentType") == "production"),
+        ),
     ),
 }
 

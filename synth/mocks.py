@@ -61,8 +61,13 @@ class ProviderMocks(pulumi.runtime.Mocks):
     """New resources get ids and outputs shaped like the real dbt Cloud and Databricks providers', after
     their inputs pass the providers' contract (`synth.contract.CONTRACT`)."""
 
-    def __init__(self, stack: str, workspace_host: str, stack_outputs: Optional[dict[str, dict]] = None,
-                 now: Optional[datetime] = None):
+    def __init__(
+        self,
+        stack: str,
+        workspace_host: str,
+        stack_outputs: Optional[dict[str, dict]] = None,
+        now: Optional[datetime] = None,
+    ):
         self.stack = stack
         self.workspace_host = workspace_host
         self.stack_outputs = stack_outputs or {}
@@ -72,17 +77,23 @@ class ProviderMocks(pulumi.runtime.Mocks):
             contract.SQL_ENDPOINT: self._sql_endpoint,
             # Project and GlobalConnection: the number as text (`.id.apply(int)` gives dbt Cloud its integer).
             contract.PROJECT: lambda inputs, n: (str(n), {}),
-            contract.GLOBAL_CONNECTION:
-                lambda inputs, n: (str(n), {"adapterVersion": "databricks_v0", "isSshTunnelEnabled": False}),
+            contract.GLOBAL_CONNECTION: lambda inputs, n: (
+                str(n),
+                {"adapterVersion": "databricks_v0", "isSshTunnelEnabled": False},
+            ),
             contract.ENVIRONMENT: self._environment,
             contract.CREDENTIAL: lambda inputs, n: self._in_project(inputs, n, "credentialId"),
             contract.REPOSITORY: self._repository,
             # The link's id has the repository's shape (project_repository/resource.go: "<project>:<repository>").
-            contract.PROJECT_REPOSITORY:
-                lambda inputs, n: (f"{inputs.get('projectId')}:{inputs.get('repositoryId')}", {}),
+            contract.PROJECT_REPOSITORY: lambda inputs, n: (
+                f"{inputs.get('projectId')}:{inputs.get('repositoryId')}",
+                {},
+            ),
             contract.JOB: lambda inputs, n: (str(n), {"jobId": n}),
             contract.NOTIFICATION: lambda inputs, n: (
-                str(n), {"notificationType": inputs.get("notificationType", 1), "state": inputs.get("state", 1)}),
+                str(n),
+                {"notificationType": inputs.get("notificationType", 1), "state": inputs.get("state", 1)},
+            ),
             contract.ENV_VAR: lambda inputs, n: (f"{inputs.get('projectId')}:{inputs.get('name')}", {}),
             contract.SERVICE_PRINCIPAL: self._service_principal,
             contract.OBO_TOKEN: self._token,
@@ -138,8 +149,9 @@ class ProviderMocks(pulumi.runtime.Mocks):
     def _environment(self, inputs: dict, number: int) -> tuple[str, dict]:
         resource_id, computed = self._in_project(inputs, number, "environmentId")
         # environment/schema.go:217 and :236: the provider's defaults.
-        computed.update(dbtVersion=inputs.get("dbtVersion", "latest"),
-                        useCustomBranch=inputs.get("useCustomBranch", False))
+        computed.update(
+            dbtVersion=inputs.get("dbtVersion", "latest"), useCustomBranch=inputs.get("useCustomBranch", False)
+        )
         return resource_id, computed
 
     def _repository(self, inputs: dict, number: int) -> tuple[str, dict]:
@@ -153,8 +165,11 @@ class ProviderMocks(pulumi.runtime.Mocks):
     def _service_principal(inputs: dict, number: int) -> tuple[str, dict]:
         # The id is the SCIM id (a number as text); Databricks generates the application id unless Azure names it.
         application_id = inputs.get("applicationId") or _uuid(number)
-        return str(number), {"applicationId": application_id, "aclPrincipalId": f"servicePrincipals/{application_id}",
-                             "home": f"/Users/{application_id}"}
+        return str(number), {
+            "applicationId": application_id,
+            "aclPrincipalId": f"servicePrincipals/{application_id}",
+            "home": f"/Users/{application_id}",
+        }
 
     @staticmethod
     def _token(inputs: dict, number: int) -> tuple[str, dict]:
@@ -197,9 +212,15 @@ class ProviderMocks(pulumi.runtime.Mocks):
             rotation = _add_months(base, 12 * inputs["rotationYears"])
         rotation = rotation.astimezone(timezone.utc)
         return rfc3339(base), {
-            "rfc3339": rfc3339(base), "rotationRfc3339": rfc3339(rotation), "unix": int(rotation.timestamp()),
-            "year": rotation.year, "month": rotation.month, "day": rotation.day,
-            "hour": rotation.hour, "minute": rotation.minute, "second": rotation.second,
+            "rfc3339": rfc3339(base),
+            "rotationRfc3339": rfc3339(rotation),
+            "unix": int(rotation.timestamp()),
+            "year": rotation.year,
+            "month": rotation.month,
+            "day": rotation.day,
+            "hour": rotation.hour,
+            "minute": rotation.minute,
+            "second": rotation.second,
         }
 
     def _stack_reference(self, inputs: dict, number: int) -> tuple[str, dict]:
@@ -258,8 +279,15 @@ class RecordingMonitor(MockMonitor):
             self.violations.extend(violation.violations)
             raise
         if request.type != "pulumi:pulumi:Stack":
-            registration = self._record(request, response.urn, response.id, request.object, request.custom,
-                                        bool(request.protect), list(request.dependencies))
+            registration = self._record(
+                request,
+                response.urn,
+                response.id,
+                request.object,
+                request.custom,
+                bool(request.protect),
+                list(request.dependencies),
+            )
             self._check_in_context(registration)
         return response
 
@@ -282,26 +310,46 @@ class RecordingMonitor(MockMonitor):
         inputs = plain(registration.inputs)
         with self._world_lock:
             if registration.type in contract.CONTEXT_RULES:
-                subject = Subject(registration.type, registration.name, registration.urn, inputs, waits_for,
-                                  registration.provider)
+                subject = Subject(
+                    registration.type, registration.name, registration.urn, inputs, waits_for, registration.provider
+                )
                 violations = contract.check_in_context(subject, self.world)
                 if violations:
                     self.violations.extend(violations)
                     raise ContractViolation(violations)
-            self.world.add(Known(registration.type, registration.name, registration.urn, registration.id,
-                                 registration.custom, inputs, plain(registration.outputs), waits_for),
-                           parent=registration.parent)
+            self.world.add(
+                Known(
+                    registration.type,
+                    registration.name,
+                    registration.urn,
+                    registration.id,
+                    registration.custom,
+                    inputs,
+                    plain(registration.outputs),
+                    waits_for,
+                ),
+                parent=registration.parent,
+            )
 
-    def _record(self, request, urn: str, id_: str, properties, custom: bool, protect: bool,
-                dependencies: list[str]) -> Registration:
+    def _record(
+        self, request, urn: str, id_: str, properties, custom: bool, protect: bool, dependencies: list[str]
+    ) -> Registration:
         registration = Registration(
-            type=request.type, name=request.name, urn=urn, parent=request.parent, custom=custom, protect=protect,
-            inputs=rpc.deserialize_properties(properties, keep_unknowns=True), dependencies=dependencies, id=id_,
+            type=request.type,
+            name=request.name,
+            urn=urn,
+            parent=request.parent,
+            custom=custom,
+            protect=protect,
+            inputs=rpc.deserialize_properties(properties, keep_unknowns=True),
+            dependencies=dependencies,
+            id=id_,
             import_id=getattr(request, "importId", ""),
             replace_on_changes=list(getattr(request, "replaceOnChanges", [])),
             provider=getattr(request, "provider", ""),
-            property_dependencies={key: list(value.urns)
-                                   for key, value in getattr(request, "propertyDependencies", {}).items()},
+            property_dependencies={
+                key: list(value.urns) for key, value in getattr(request, "propertyDependencies", {}).items()
+            },
             replacement_trigger=_replacement_trigger(request),
             delete_before_replace=bool(getattr(request, "deleteBeforeReplace", False)),
         )
@@ -313,8 +361,11 @@ class RecordingMonitor(MockMonitor):
 
 def _replacement_trigger(request) -> Any:
     """The `replacement_trigger` option of a registration (a protobuf value), as plain data."""
-    if hasattr(request, "HasField") and "replacement_trigger" in request.DESCRIPTOR.fields_by_name \
-            and request.HasField("replacement_trigger"):
+    if (
+        hasattr(request, "HasField")
+        and "replacement_trigger" in request.DESCRIPTOR.fields_by_name
+        and request.HasField("replacement_trigger")
+    ):
         return json_format.MessageToDict(request.replacement_trigger)
     return None
 

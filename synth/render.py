@@ -76,8 +76,10 @@ def local_stack_name(reference: str, project: str) -> str:
     """`organization/<project>/<stack>` (or `<stack>`) -> the local stack whose file answers for it."""
     parts = reference.split("/")
     if len(parts) == 3 and parts[1] != project:
-        raise StackFileError(f"stack reference {reference!r} names project {parts[1]!r}, not {project!r}: "
-                             "the offline runner renders only this project's stacks")
+        raise StackFileError(
+            f"stack reference {reference!r} names project {parts[1]!r}, not {project!r}: "
+            "the offline runner renders only this project's stacks"
+        )
     return parts[-1]
 
 
@@ -97,16 +99,29 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
     # The program imports `settings` and `components` from the project (the current folder, or the tests'
     # sys.path); a stack under another root is rendered by this project's code.
     main = str(root / "__main__.py")
-    rendering = run_under_mocks(lambda: runpy.run_path(main, run_name="__main__"), stack_file.project,
-                                stack_file.stack, stack_file.config, stack_file.secret_keys,
-                                stack_file.workspace_host, stack_outputs)
+    rendering = run_under_mocks(
+        lambda: runpy.run_path(main, run_name="__main__"),
+        stack_file.project,
+        stack_file.stack,
+        stack_file.config,
+        stack_file.secret_keys,
+        stack_file.workspace_host,
+        stack_outputs,
+    )
     rendering.placeholders = list(stack_file.placeholders)
     return rendering
 
 
-def run_under_mocks(program: Callable[[], Any], project: str, stack: str, config: Mapping[str, str],
-                    secret_keys: Iterable[str] = (), workspace_host: str = "dbc-00000000-0000.cloud.databricks.com",
-                    stack_outputs: Optional[dict[str, dict]] = None, now: Optional[datetime] = None) -> Rendering:
+def run_under_mocks(
+    program: Callable[[], Any],
+    project: str,
+    stack: str,
+    config: Mapping[str, str],
+    secret_keys: Iterable[str] = (),
+    workspace_host: str = "dbc-00000000-0000.cloud.databricks.com",
+    stack_outputs: Optional[dict[str, dict]] = None,
+    now: Optional[datetime] = None,
+) -> Rendering:
     """Run any Pulumi program (the stack's, or a single component) under the provider mocks.
 
     Raises `ContractViolation` (every violation met, each naming the resource, the input, the rule and its

@@ -22,8 +22,17 @@ NUMBER_OUTPUTS = {
 }
 """The output that carries a dbt Cloud resource's own number, where its Pulumi id is composite."""
 
-COMPONENT_ORDER = ("SqlWarehouse", "ServicePrincipal", "DatabricksConnection", "Project", "AdoptedProject", "Environments", "Jobs",
-                   "JobNotifications", "EnvironmentVariables")
+COMPONENT_ORDER = (
+    "SqlWarehouse",
+    "ServicePrincipal",
+    "DatabricksConnection",
+    "Project",
+    "AdoptedProject",
+    "Environments",
+    "Jobs",
+    "JobNotifications",
+    "EnvironmentVariables",
+)
 """Components in the order data flows between them (registration order is not stable)."""
 
 
@@ -71,8 +80,10 @@ def as_tree(rendering: Rendering) -> str:
     if rendering.placeholders:
         lines.append("")
         lines.append("Offline placeholders (secrets this file does not hold in clear text); before deploying:")
-        lines.extend(f"  pulumi config set --secret {key.split(':', 1)[1]} ... -s {rendering.stack}"
-                     for key in rendering.placeholders)
+        lines.extend(
+            f"  pulumi config set --secret {key.split(':', 1)[1]} ... -s {rendering.stack}"
+            for key in rendering.placeholders
+        )
     if rendering.warnings:
         lines.append("")
         lines.append("Warnings:")
@@ -94,8 +105,9 @@ def as_tree(rendering: Rendering) -> str:
 
 
 def _masked_outputs(rendering: Rendering) -> dict[str, Any]:
-    return {name: SECRET_MASK if name in rendering.secret_outputs else value
-            for name, value in rendering.outputs.items()}
+    return {
+        name: SECRET_MASK if name in rendering.secret_outputs else value for name, value in rendering.outputs.items()
+    }
 
 
 def _component_rank(component) -> tuple:

@@ -45,10 +45,27 @@ GREEN, RED, YELLOW, RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
 STATUS_HUMANIZED = {1: "Queued", 2: "Starting", 3: "Running", 10: "Success", 20: "Error", 30: "Cancelled"}
 BASE_TIME = datetime(2026, 11, 25, 2, 0, 0, tzinfo=timezone.utc)
 
-MODELS = [f"analytics.{name}" for name in (
-    "stg_bus_routes", "stg_bus_stops", "stg_metro_lines", "stg_metro_stations", "stg_trips", "stg_fares",
-    "dim_routes", "dim_stops", "dim_stations", "dim_dates", "fct_trips", "fct_fares", "fct_ridership",
-    "mart_daily_ridership", "mart_route_performance", "mart_station_load")]
+MODELS = [
+    f"analytics.{name}"
+    for name in (
+        "stg_bus_routes",
+        "stg_bus_stops",
+        "stg_metro_lines",
+        "stg_metro_stations",
+        "stg_trips",
+        "stg_fares",
+        "dim_routes",
+        "dim_stops",
+        "dim_stations",
+        "dim_dates",
+        "fct_trips",
+        "fct_fares",
+        "fct_ridership",
+        "mart_daily_ridership",
+        "mart_route_performance",
+        "mart_station_load",
+    )
+]
 
 
 # -- dbt log lines ---------------------------------------------------------------------------------------------
@@ -76,32 +93,47 @@ def run_log(done: int = 16, error_at: Optional[int] = None, finished: bool = Tru
     lines = log_header("16 models, 100 data tests")
     for number, model in enumerate(MODELS[:done], start=1):
         kind = "view" if number <= 6 else "table"
-        lines.append(_stamp(5 + number) + f"{number} of {total} START sql {kind} model {model} "
-                     + "." * 20 + " [RUN]")
+        lines.append(_stamp(5 + number) + f"{number} of {total} START sql {kind} model {model} " + "." * 20 + " [RUN]")
         if error_at is not None and number > error_at:
-            lines.append(_stamp(5 + number) + f"{number} of {total} SKIP relation {model} " + "." * 20
-                         + f" [{YELLOW}SKIP{RESET}]")
+            lines.append(
+                _stamp(5 + number)
+                + f"{number} of {total} SKIP relation {model} "
+                + "." * 20
+                + f" [{YELLOW}SKIP{RESET}]"
+            )
         elif number == error_at:
-            lines.append(_stamp(6 + number) + f"{number} of {total} ERROR creating sql {kind} model {model} "
-                         + "." * 10 + f" [{RED}ERROR{RESET} in 2.31s]")
+            lines.append(
+                _stamp(6 + number)
+                + f"{number} of {total} ERROR creating sql {kind} model {model} "
+                + "." * 10
+                + f" [{RED}ERROR{RESET} in 2.31s]"
+            )
         else:
-            lines.append(_stamp(6 + number) + f"{number} of {total} OK created sql {kind} model {model} "
-                         + "." * 10 + f" [{GREEN}OK{RESET} in 1.{number:02d}s]")
+            lines.append(
+                _stamp(6 + number)
+                + f"{number} of {total} OK created sql {kind} model {model} "
+                + "." * 10
+                + f" [{GREEN}OK{RESET} in 1.{number:02d}s]"
+            )
     if finished:
         errors = 1 if error_at else 0
         skipped = total - error_at if error_at else 0
         passed = total - errors - skipped
-        lines += [_stamp(30), _stamp(30) + "Finished running 6 view models, 10 table models in 0 hours 0 minutes "
-                  "and 25.40 seconds (25.40s).", _stamp(30)]
+        lines += [
+            _stamp(30),
+            _stamp(30) + "Finished running 6 view models, 10 table models in 0 hours 0 minutes "
+            "and 25.40 seconds (25.40s).",
+            _stamp(30),
+        ]
         if error_at:
             model = MODELS[error_at - 1]
             lines += [
                 _stamp(30) + f"{RED}Completed with 1 error, 0 partial successes, and 0 warnings:{RESET}",
                 _stamp(30),
                 _stamp(30) + f"{RED}Runtime Error in model {model.split('.')[1]} "
-                             f"(models/facts/{model.split('.')[1]}.sql){RESET}",
+                f"(models/facts/{model.split('.')[1]}.sql){RESET}",
                 _stamp(30) + "  [TABLE_OR_VIEW_NOT_FOUND] The table or view `shanghai_transport`.`raw`.`trips` "
-                             "cannot be found. Verify the spelling and correctness of the schema and catalog.",
+                "cannot be found. Verify the spelling and correctness of the schema and catalog.",
                 _stamp(30),
             ]
         else:
@@ -118,16 +150,24 @@ def dbt_test_log(done: int = 100, total: int = 100, failures: int = 0, finished:
         name = f"not_null_{MODELS[number % 16].split('.')[1]}_id_{number}"
         lines.append(_stamp(40) + f"{number} of {total} START test {name} " + "." * 20 + " [RUN]")
         if number > total - failures:
-            lines.append(_stamp(41) + f"{number} of {total} FAIL 3 {name} " + "." * 10
-                         + f" [{RED}FAIL 3{RESET} in 0.91s]")
+            lines.append(
+                _stamp(41) + f"{number} of {total} FAIL 3 {name} " + "." * 10 + f" [{RED}FAIL 3{RESET} in 0.91s]"
+            )
         else:
-            lines.append(_stamp(41) + f"{number} of {total} PASS {name} " + "." * 10
-                         + f" [{GREEN}PASS{RESET} in 0.42s]")
+            lines.append(
+                _stamp(41) + f"{number} of {total} PASS {name} " + "." * 10 + f" [{GREEN}PASS{RESET} in 0.42s]"
+            )
     if finished:
-        lines += [_stamp(60), _stamp(60) + f"Finished running {total} data tests in 0 hours 0 minutes and 19.80 "
-                  "seconds (19.80s).", _stamp(60)]
-        summary = (f"{GREEN}Completed successfully{RESET}" if not failures else
-                   f"{RED}Completed with {failures} errors, 0 partial successes, and 0 warnings:{RESET}")
+        lines += [
+            _stamp(60),
+            _stamp(60) + f"Finished running {total} data tests in 0 hours 0 minutes and 19.80 seconds (19.80s).",
+            _stamp(60),
+        ]
+        summary = (
+            f"{GREEN}Completed successfully{RESET}"
+            if not failures
+            else f"{RED}Completed with {failures} errors, 0 partial successes, and 0 warnings:{RESET}"
+        )
         lines.append(_stamp(60) + summary)
         lines.append(_stamp(60) + f"Done. PASS={total - failures} WARN=0 ERROR={failures} SKIP=0 TOTAL={total}")
     return "\n".join(lines) + "\n"
@@ -164,13 +204,23 @@ def _pre(status_last: int = 10) -> list[tuple[str, int, str]]:
 
 SCENARIOS: dict[str, list[Phase]] = {
     "success": [
-        Phase(1), Phase(2), Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=7, finished=False))]),
+        Phase(1),
+        Phase(2),
+        Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=7, finished=False))]),
         Phase(3, _pre() + [(RUN_STEP, 10, run_log()), (TEST_STEP, 3, dbt_test_log(done=40, finished=False))]),
-        Phase(10, _pre() + [(RUN_STEP, 10, run_log()), (TEST_STEP, 10, dbt_test_log()),
-                            (DOCS_STEP, 10, plain_step_log("Catalog written to target/catalog.json"))]),
+        Phase(
+            10,
+            _pre()
+            + [
+                (RUN_STEP, 10, run_log()),
+                (TEST_STEP, 10, dbt_test_log()),
+                (DOCS_STEP, 10, plain_step_log("Catalog written to target/catalog.json")),
+            ],
+        ),
     ],
     "error": [
-        Phase(1), Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=5, finished=False))]),
+        Phase(1),
+        Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=5, finished=False))]),
         Phase(20, _pre() + [(RUN_STEP, 20, run_log(error_at=11)), (TEST_STEP, 30, ""), (DOCS_STEP, 30, "")]),
     ],
     "test-failures": [
@@ -178,13 +228,19 @@ SCENARIOS: dict[str, list[Phase]] = {
         Phase(20, _pre() + [(RUN_STEP, 10, run_log()), (TEST_STEP, 20, dbt_test_log(failures=2))]),
     ],
     "cancelled": [
-        Phase(1), Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=3, finished=False))]),
+        Phase(1),
+        Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=3, finished=False))]),
         Phase(30, _pre() + [(RUN_STEP, 30, run_log(done=3, finished=False))], "Cancelled by user"),
     ],
     "no-counts": [
         Phase(3, [(PRE_STEPS[0][0], 3, PRE_STEPS[0][1])]),
-        Phase(10, [(PRE_STEPS[0][0], 10, PRE_STEPS[0][1]),
-                   ("Invoke dbt with `dbt source freshness`", 10, plain_step_log("Done."))]),
+        Phase(
+            10,
+            [
+                (PRE_STEPS[0][0], 10, PRE_STEPS[0][1]),
+                ("Invoke dbt with `dbt source freshness`", 10, plain_step_log("Done.")),
+            ],
+        ),
     ],
     "forever": [Phase(1), Phase(2), Phase(3, _pre() + [(RUN_STEP, 3, run_log(done=4, finished=False))])],
 }
@@ -225,8 +281,11 @@ class FakeRun:
             return self.phases[-1] if time.monotonic() >= self.ends_at else self.phases[-2]
         if self.cancelled:
             current = self.phases[min(self.position, len(self.phases) - 1)]
-            return Phase(30, [(name, 30 if status in (1, 2, 3) else status, logs)
-                              for name, status, logs in current.steps], "Cancelled by user")
+            return Phase(
+                30,
+                [(name, 30 if status in (1, 2, 3) else status, logs) for name, status, logs in current.steps],
+                "Cancelled by user",
+            )
         return self.phases[min(self.position, len(self.phases) - 1)]
 
     def advance(self) -> None:
@@ -241,8 +300,16 @@ class FakeDbtCloud:
         self.server = server
         self.account_id = account_id
         self.token = token
-        self.account = {"id": account_id, "name": "Shanghai Transport", "plan": "team", "locked": False,
-                        "lock_reason": None, "state": 1, "run_slots": 5, "developer_seats": 5}
+        self.account = {
+            "id": account_id,
+            "name": "Shanghai Transport",
+            "plan": "team",
+            "locked": False,
+            "lock_reason": None,
+            "state": 1,
+            "run_slots": 5,
+            "developer_seats": 5,
+        }
         self.projects: list[dict[str, Any]] = []
         self.environments: list[dict[str, Any]] = []
         self.jobs: list[dict[str, Any]] = []
@@ -274,87 +341,181 @@ class FakeDbtCloud:
         return self.host_url.removesuffix("/api")
 
     def add_project(self, name: str, project_id: int = 270542) -> dict[str, Any]:
-        project = {"id": project_id, "name": name, "account_id": self.account_id, "state": 1,
-                   "dbt_project_subdirectory": "data_warehouse/dbt", "docs_job_id": None, "freshness_job_id": None,
-                   "created_at": _iso(BASE_TIME), "updated_at": _iso(BASE_TIME)}
+        project = {
+            "id": project_id,
+            "name": name,
+            "account_id": self.account_id,
+            "state": 1,
+            "dbt_project_subdirectory": "data_warehouse/dbt",
+            "docs_job_id": None,
+            "freshness_job_id": None,
+            "created_at": _iso(BASE_TIME),
+            "updated_at": _iso(BASE_TIME),
+        }
         self.projects.append(project)
         return project
 
-    def add_environment(self, project_id: int, name: str, env_id: int, deployment_type: Optional[str] = None,
-                        **fields: Any) -> dict[str, Any]:
+    def add_environment(
+        self, project_id: int, name: str, env_id: int, deployment_type: Optional[str] = None, **fields: Any
+    ) -> dict[str, Any]:
         """An `EnvironmentV3Response`; `deployment_type` None is a development environment unless `type` says
         otherwise (a general deployment environment)."""
-        environment = {"id": env_id, "account_id": self.account_id, "project_id": project_id,
-                       "name": name, "type": "deployment" if deployment_type else "development",
-                       "deployment_type": deployment_type, "dbt_version": "latest", "raw_dbt_version": "latest",
-                       "state": 1, "use_custom_branch": False, "custom_branch": None, "connection_id": None,
-                       "credentials_id": None, "extended_attributes_id": None, "supports_docs": False,
-                       "enable_model_query_history": False, "is_deferrable": bool(deployment_type),
-                       "created_at": _iso(BASE_TIME), "updated_at": _iso(BASE_TIME), **fields}
+        environment = {
+            "id": env_id,
+            "account_id": self.account_id,
+            "project_id": project_id,
+            "name": name,
+            "type": "deployment" if deployment_type else "development",
+            "deployment_type": deployment_type,
+            "dbt_version": "latest",
+            "raw_dbt_version": "latest",
+            "state": 1,
+            "use_custom_branch": False,
+            "custom_branch": None,
+            "connection_id": None,
+            "credentials_id": None,
+            "extended_attributes_id": None,
+            "supports_docs": False,
+            "enable_model_query_history": False,
+            "is_deferrable": bool(deployment_type),
+            "created_at": _iso(BASE_TIME),
+            "updated_at": _iso(BASE_TIME),
+            **fields,
+        }
         self.environments.append(environment)
         return environment
 
-    def add_job(self, project_id: int, environment_id: int, name: str, job_id: int,
-                generate_docs: bool = False, **fields: Any) -> dict[str, Any]:
+    def add_job(
+        self, project_id: int, environment_id: int, name: str, job_id: int, generate_docs: bool = False, **fields: Any
+    ) -> dict[str, Any]:
         """A `HumanReadableJobDefinitionResponse` with the API's defaults; `fields` override them."""
-        job = {"id": job_id, "account_id": self.account_id, "project_id": project_id,
-               "environment_id": environment_id, "name": name, "description": "", "dbt_version": None,
-               "generate_docs": generate_docs, "run_generate_sources": False, "state": 1,
-               "execute_steps": ["dbt run", "dbt test"], "job_type": "scheduled",
-               "triggers": {"github_webhook": False, "git_provider_webhook": False, "schedule": True,
-                            "on_merge": False, "custom_branch_only": False},
-               "schedule": {"cron": "0 2 * * *", "date": {"type": "custom_cron", "cron": "0 2 * * *"},
-                            "time": {"type": "every_hour", "interval": 1}},
-               "settings": {"threads": 4, "target_name": "default"}, "execution": {"timeout_seconds": 0},
-               "deferring_environment_id": None, "deferring_job_definition_id": None,
-               "job_completion_trigger_condition": None, "triggers_on_draft_pr": False, "run_lint": False,
-               "errors_on_lint_failure": True, "run_compare_changes": False,
-               "compare_changes_flags": "--select state:modified", "cost_optimization_features": [],
-               "lifecycle_webhooks": False, **fields}
+        job = {
+            "id": job_id,
+            "account_id": self.account_id,
+            "project_id": project_id,
+            "environment_id": environment_id,
+            "name": name,
+            "description": "",
+            "dbt_version": None,
+            "generate_docs": generate_docs,
+            "run_generate_sources": False,
+            "state": 1,
+            "execute_steps": ["dbt run", "dbt test"],
+            "job_type": "scheduled",
+            "triggers": {
+                "github_webhook": False,
+                "git_provider_webhook": False,
+                "schedule": True,
+                "on_merge": False,
+                "custom_branch_only": False,
+            },
+            "schedule": {
+                "cron": "0 2 * * *",
+                "date": {"type": "custom_cron", "cron": "0 2 * * *"},
+                "time": {"type": "every_hour", "interval": 1},
+            },
+            "settings": {"threads": 4, "target_name": "default"},
+            "execution": {"timeout_seconds": 0},
+            "deferring_environment_id": None,
+            "deferring_job_definition_id": None,
+            "job_completion_trigger_condition": None,
+            "triggers_on_draft_pr": False,
+            "run_lint": False,
+            "errors_on_lint_failure": True,
+            "run_compare_changes": False,
+            "compare_changes_flags": "--select state:modified",
+            "cost_optimization_features": [],
+            "lifecycle_webhooks": False,
+            **fields,
+        }
         self.jobs.append(job)
         return job
 
-    def add_connection(self, connection_id: int, name: str, host: str, http_path: str,
-                       catalog: Optional[str] = None) -> dict[str, Any]:
+    def add_connection(
+        self, connection_id: int, name: str, host: str, http_path: str, catalog: Optional[str] = None
+    ) -> dict[str, Any]:
         """An account connection (`AccountConnectionDetail`) to a Databricks SQL warehouse."""
-        connection = {"id": connection_id, "account_id": self.account_id, "name": name,
-                      "adapter_version": "databricks_v0", "private_link_endpoint_id": None,
-                      "is_ssh_tunnel_enabled": False, "oauth_configuration_id": None,
-                      "created_at": _iso(BASE_TIME), "updated_at": _iso(BASE_TIME),
-                      "config": {"host": host, "http_path": http_path, "catalog": catalog, "client_id": None}}
+        connection = {
+            "id": connection_id,
+            "account_id": self.account_id,
+            "name": name,
+            "adapter_version": "databricks_v0",
+            "private_link_endpoint_id": None,
+            "is_ssh_tunnel_enabled": False,
+            "oauth_configuration_id": None,
+            "created_at": _iso(BASE_TIME),
+            "updated_at": _iso(BASE_TIME),
+            "config": {"host": host, "http_path": http_path, "catalog": catalog, "client_id": None},
+        }
         self.connections.append(connection)
         return connection
 
     def add_repository(self, project_id: int, repository_id: int, remote_url: str, **fields: Any) -> dict[str, Any]:
         """A `RepositoryV3Response` (plus `remote_url`, which the provider reads), linked to its project."""
-        repository = {"id": repository_id, "account_id": self.account_id, "project_id": project_id,
-                      "remote_url": remote_url, "git_clone_strategy": "github_app", "github_installation_id": None,
-                      "gitlab_project_id": None, "azure_active_directory_project_id": None,
-                      "azure_active_directory_repository_id": None, "deploy_key_id": None, "state": 1,
-                      "remote_backend": "github", "full_name": remote_url.split(":")[-1].removesuffix(".git"),
-                      "created_at": _iso(BASE_TIME), "updated_at": _iso(BASE_TIME), **fields}
+        repository = {
+            "id": repository_id,
+            "account_id": self.account_id,
+            "project_id": project_id,
+            "remote_url": remote_url,
+            "git_clone_strategy": "github_app",
+            "github_installation_id": None,
+            "gitlab_project_id": None,
+            "azure_active_directory_project_id": None,
+            "azure_active_directory_repository_id": None,
+            "deploy_key_id": None,
+            "state": 1,
+            "remote_backend": "github",
+            "full_name": remote_url.split(":")[-1].removesuffix(".git"),
+            "created_at": _iso(BASE_TIME),
+            "updated_at": _iso(BASE_TIME),
+            **fields,
+        }
         self.repositories.append(repository)
         for project in self.projects:
             if project["id"] == project_id:
                 project["repository_id"] = repository_id
         return repository
 
-    def add_credential(self, project_id: int, credential_id: int, schema: str, catalog: Optional[str] = None,
-                       threads: int = 4) -> dict[str, Any]:
+    def add_credential(
+        self, project_id: int, credential_id: int, schema: str, catalog: Optional[str] = None, threads: int = 4
+    ) -> dict[str, Any]:
         """A Databricks credential as `GET .../credentials/{id}/` answers the provider (never with its token)."""
-        credential = {"id": credential_id, "account_id": self.account_id, "project_id": project_id,
-                      "type": "adapter", "adapter_version": "databricks_v0", "state": 1, "threads": threads,
-                      "target_name": "default",
-                      "unencrypted_credential_details": {"schema": schema, "catalog": catalog or "",
-                                                         "target_name": "default", "threads": threads}}
+        credential = {
+            "id": credential_id,
+            "account_id": self.account_id,
+            "project_id": project_id,
+            "type": "adapter",
+            "adapter_version": "databricks_v0",
+            "state": 1,
+            "threads": threads,
+            "target_name": "default",
+            "unencrypted_credential_details": {
+                "schema": schema,
+                "catalog": catalog or "",
+                "target_name": "default",
+                "threads": threads,
+            },
+        }
         self.credentials.append(credential)
         return credential
 
     def add_notification(self, notification_id: int, user_id: int, type_: int = 1, **fields: Any) -> dict[str, Any]:
         """A `JobNotificationSettingsResponse`: `type_` 1 user email, 2 Slack, 4 external email, 5 Slack app."""
-        notification = {"id": notification_id, "account_id": self.account_id, "user_id": user_id, "type": type_,
-                        "state": 1, "external_email": None, "slack_channel_id": None, "slack_channel_name": None,
-                        "on_success": [], "on_failure": [], "on_cancel": [], "on_warning": [], **fields}
+        notification = {
+            "id": notification_id,
+            "account_id": self.account_id,
+            "user_id": user_id,
+            "type": type_,
+            "state": 1,
+            "external_email": None,
+            "slack_channel_id": None,
+            "slack_channel_name": None,
+            "on_success": [],
+            "on_failure": [],
+            "on_cancel": [],
+            "on_warning": [],
+            **fields,
+        }
         self.notifications.append(notification)
         return notification
 
@@ -366,8 +527,9 @@ class FakeDbtCloud:
         job = self._job(job_id)
         with self._lock:
             self._next_run_id += 1
-            run = FakeRun(self._next_run_id, job_id, job["project_id"], job["environment_id"],
-                          SCENARIOS[scenario], **fields)
+            run = FakeRun(
+                self._next_run_id, job_id, job["project_id"], job["environment_id"], SCENARIOS[scenario], **fields
+            )
             self.runs[run.id] = run
         return run
 
@@ -383,13 +545,19 @@ class FakeDbtCloud:
             if index % 250 == 17:
                 run_seconds = 86_436  # "24:00:36": a run that took more than a day
             created_at = BASE_TIME - timedelta(days=index, minutes=rng.randint(0, 9))
-            run = self.add_run(job_id, scenario, created_at=created_at,
-                               run_seconds=max(60, run_seconds), queued_seconds=rng.randint(1, 90),
-                               cause="Scheduled" if index % 10 else "Triggered with python -m ops run")
+            run = self.add_run(
+                job_id,
+                scenario,
+                created_at=created_at,
+                run_seconds=max(60, run_seconds),
+                queued_seconds=rng.randint(1, 90),
+                cause="Scheduled" if index % 10 else "Triggered with python -m ops run",
+            )
             run.position = len(run.phases) - 1
 
-    def fail_next(self, method: str, path_contains: str, status: int, times: int = 1,
-                  headers: Optional[dict[str, str]] = None) -> None:
+    def fail_next(
+        self, method: str, path_contains: str, status: int, times: int = 1, headers: Optional[dict[str, str]] = None
+    ) -> None:
         """The next `times` matching requests get `status` (e.g. 429 with Retry-After, 500)."""
         for _ in range(times):
             self.failures.append((method, path_contains, status, headers or {}))
@@ -409,14 +577,17 @@ class FakeDbtCloud:
         for index, (method, contains, status, headers) in enumerate(self.failures):
             if method == request.method and contains in request.path:
                 del self.failures[index]
-                message = {429: "Too many requests.", 403: "You do not have permission to perform this action.",
-                           404: "Not found."}.get(status, "Internal server error.")
+                message = {
+                    429: "Too many requests.",
+                    403: "You do not have permission to perform this action.",
+                    404: "Not found.",
+                }.get(status, "Internal server error.")
                 return self._status(status, message, headers)
         version = request.path.split("/")[2]
         prefix = f"/api/{version}/accounts/{self.account_id}"
         if not request.path.startswith(prefix + "/"):
             return self._status(404, "Not found.")
-        path = request.path[len(prefix):]
+        path = request.path[len(prefix) :]
         route = self._route(request.method, path) if version == "v2" else self._route_v3(request.method, path)
         if route is None:
             return self._status(404, "Not found.")
@@ -430,8 +601,11 @@ class FakeDbtCloud:
         table = [
             ("GET", r"/", self._account),
             ("GET", r"/projects/", self._list(lambda q: self.projects)),
-            ("GET", r"/environments/", self._list(lambda q: [e for e in self.environments
-                                                             if _matches(e, q, "project_id")])),
+            (
+                "GET",
+                r"/environments/",
+                self._list(lambda q: [e for e in self.environments if _matches(e, q, "project_id")]),
+            ),
             ("GET", r"/jobs/", self._list(lambda q: [j for j in self.jobs if _matches(j, q, "project_id")])),
             ("GET", r"/notifications/", self._notifications),
             ("GET", r"/runs/", self._runs),
@@ -454,13 +628,17 @@ class FakeDbtCloud:
         table = [
             (r"/projects/", self._list(lambda q: self.projects)),
             (r"/projects/(\d+)/", lambda q, r, pid: self._ok(self._one(self.projects, pid))),
-            (r"/projects/(\d+)/repositories/(\d+)/",
-             lambda q, r, pid, rid: self._ok(self._one(self.repositories, rid, pid))),
+            (
+                r"/projects/(\d+)/repositories/(\d+)/",
+                lambda q, r, pid, rid: self._ok(self._one(self.repositories, rid, pid)),
+            ),
             (r"/connections/", self._list(lambda q: self.connections)),
             (r"/connections/(\d+)/", lambda q, r, cid: self._ok(self._one(self.connections, cid))),
             (r"/projects/(\d+)/environments/", self._environments_v3),
-            (r"/projects/(\d+)/credentials/(\d+)/",
-             lambda q, r, pid, cid: self._ok(self._one(self.credentials, cid, pid))),
+            (
+                r"/projects/(\d+)/credentials/(\d+)/",
+                lambda q, r, pid, cid: self._ok(self._one(self.credentials, cid, pid)),
+            ),
             (r"/projects/(\d+)/environment-variables/environment/", self._variables),
         ]
         for pattern, handler in table:
@@ -486,8 +664,10 @@ class FakeDbtCloud:
         variables = {}
         for number, (name, values) in enumerate(sorted(self.variables.get(project_id, {}).items())):
             secret = name.startswith("DBT_ENV_SECRET")
-            variables[name] = {where: {"id": number * 100 + index, "value": "**********" if secret else value}
-                               for index, (where, value) in enumerate(values.items())}
+            variables[name] = {
+                where: {"id": number * 100 + index, "value": "**********" if secret else value}
+                for index, (where, value) in enumerate(values.items())
+            }
         return self._ok({"environments": names, "variables": variables}, extra={})
 
     def _account(self, query, request) -> Response:
@@ -502,22 +682,30 @@ class FakeDbtCloud:
         def handler(query, request) -> Response:
             items = items_for(query)
             return self._page(items, query)
+
         return handler
 
-    def _page(self, items: list[Any], query: dict[str, list[str]], order_by: str = "id",
-              render=lambda item: item) -> Response:
+    def _page(
+        self, items: list[Any], query: dict[str, list[str]], order_by: str = "id", render=lambda item: item
+    ) -> Response:
         limit = int(query.get("limit", ["100"])[0])
         offset = int(query.get("offset", ["0"])[0])
         if limit > 100 or limit < 1 or offset < 0:
             return self._status(400, "limit must be between 1 and 100, offset 0 or more.")
-        page = [render(item) for item in items[offset:offset + limit]]
-        return self._ok(page, extra={"filters": {k: v[0] for k, v in query.items() if k not in ("limit", "offset")},
-                                     "order_by": order_by,
-                                     "pagination": {"count": len(page), "total_count": len(items)}})
+        page = [render(item) for item in items[offset : offset + limit]]
+        return self._ok(
+            page,
+            extra={
+                "filters": {k: v[0] for k, v in query.items() if k not in ("limit", "offset")},
+                "order_by": order_by,
+                "pagination": {"count": len(page), "total_count": len(items)},
+            },
+        )
 
     def _runs(self, query, request) -> Response:
-        runs = [run for run in self.runs.values() if _matches({"job_definition_id": run.job_id}, query,
-                                                              "job_definition_id")]
+        runs = [
+            run for run in self.runs.values() if _matches({"job_definition_id": run.job_id}, query, "job_definition_id")
+        ]
         order_by = query.get("order_by", ["id"])[0]
         runs.sort(key=lambda run: run.id, reverse=order_by.startswith("-"))
         related = _related(query)
@@ -534,8 +722,12 @@ class FakeDbtCloud:
         body = request.get_json(silent=True) or {}
         if not body.get("cause"):
             return self._status(400, "cause: This field is required.")
-        run = self.add_run(job_id, self.next_scenario.get(job_id, "success"), cause=body["cause"],
-                           created_at=datetime.now(timezone.utc))
+        run = self.add_run(
+            job_id,
+            self.next_scenario.get(job_id, "success"),
+            cause=body["cause"],
+            created_at=datetime.now(timezone.utc),
+        )
         return self._ok(self.run_json(run, set(), advance=False))
 
     def _cancel(self, query, request, run_id: int) -> Response:
@@ -549,8 +741,12 @@ class FakeDbtCloud:
         body = self.run_json(run, set(), advance=False)
         if not body["can_retry"]:
             return self._status(400, f"Run {run_id} cannot be retried: {body['retry_not_supported_reason']}.")
-        new = self.add_run(run.job_id, self.next_scenario.get(run.job_id, "success"),
-                           cause=f"Retry of run {run_id}", created_at=datetime.now(timezone.utc))
+        new = self.add_run(
+            run.job_id,
+            self.next_scenario.get(run.job_id, "success"),
+            cause=f"Retry of run {run_id}",
+            created_at=datetime.now(timezone.utc),
+        )
         return self._ok(self.run_json(new, set(), advance=False))
 
     def _job(self, job_id: int) -> dict[str, Any]:
@@ -570,45 +766,92 @@ class FakeDbtCloud:
             started = run.created_at + timedelta(seconds=run.queued_seconds)
             finished = started
         can_retry = run.can_retry if run.can_retry is not None else status == 20
-        reason = run.retry_not_supported_reason or (None if can_retry else
-                                                    "RETRY_NOT_FAILED_RUN" if status != 20 else None)
+        reason = run.retry_not_supported_reason or (
+            None if can_retry else "RETRY_NOT_FAILED_RUN" if status != 20 else None
+        )
         data: dict[str, Any] = {
-            "id": run.id, "trigger_id": run.id + 1_000_000, "account_id": self.account_id,
-            "environment_id": run.environment_id, "project_id": run.project_id, "job_definition_id": run.job_id,
-            "job_id": run.job_id, "status": status, "dbt_version": "latest", "git_branch": "main",
-            "git_sha": "3f9e1c2a7b", "status_message": phase.status_message, "owner_thread_id": None,
-            "executed_by_thread_id": "dbt-run-7c9f", "deferring_run_id": None, "artifacts_saved": done,
+            "id": run.id,
+            "trigger_id": run.id + 1_000_000,
+            "account_id": self.account_id,
+            "environment_id": run.environment_id,
+            "project_id": run.project_id,
+            "job_definition_id": run.job_id,
+            "job_id": run.job_id,
+            "status": status,
+            "dbt_version": "latest",
+            "git_branch": "main",
+            "git_sha": "3f9e1c2a7b",
+            "status_message": phase.status_message,
+            "owner_thread_id": None,
+            "executed_by_thread_id": "dbt-run-7c9f",
+            "deferring_run_id": None,
+            "artifacts_saved": done,
             "artifact_s3_path": f"prod-us-c1/runs/{run.id}/artifacts/target" if done else None,
             "has_docs_generated": run.has_docs_generated if run.has_docs_generated is not None else status == 10,
-            "has_sources_generated": False, "notifications_sent": done, "blocked_by": [],
-            "created_at": _iso(run.created_at), "updated_at": _iso(finished or run.created_at),
-            "dequeued_at": _iso(started), "started_at": _iso(started), "finished_at": _iso(finished),
-            "last_checked_at": None, "last_heartbeat_at": None, "should_start_at": None,
-            "trigger": {"cause": run.cause, "job_definition_id": run.job_id,
-                        "git_branch": None, "git_sha": None, "schema_override": None, "steps_override": None,
-                        "cause_category": "scheduled" if run.cause == "Scheduled" else "api"},
-            "status_humanized": STATUS_HUMANIZED[status], "in_progress": not done, "is_complete": done,
-            "is_success": status == 10, "is_error": status == 20, "is_cancelled": status == 30,
+            "has_sources_generated": False,
+            "notifications_sent": done,
+            "blocked_by": [],
+            "created_at": _iso(run.created_at),
+            "updated_at": _iso(finished or run.created_at),
+            "dequeued_at": _iso(started),
+            "started_at": _iso(started),
+            "finished_at": _iso(finished),
+            "last_checked_at": None,
+            "last_heartbeat_at": None,
+            "should_start_at": None,
+            "trigger": {
+                "cause": run.cause,
+                "job_definition_id": run.job_id,
+                "git_branch": None,
+                "git_sha": None,
+                "schema_override": None,
+                "steps_override": None,
+                "cause_category": "scheduled" if run.cause == "Scheduled" else "api",
+            },
+            "status_humanized": STATUS_HUMANIZED[status],
+            "in_progress": not done,
+            "is_complete": done,
+            "is_success": status == 10,
+            "is_error": status == 20,
+            "is_cancelled": status == 30,
             "is_running": status == 3,
             "duration": hms(run.queued_seconds + (run.run_seconds if done else 0)),
-            "queued_duration": hms(run.queued_seconds), "run_duration": hms(run.run_seconds if done else 0),
-            "duration_humanized": f"{run.run_seconds // 60} minutes", "queued_duration_humanized": "a few seconds",
-            "run_duration_humanized": f"{run.run_seconds // 60} minutes", "created_at_humanized": "1 day ago",
+            "queued_duration": hms(run.queued_seconds),
+            "run_duration": hms(run.run_seconds if done else 0),
+            "duration_humanized": f"{run.run_seconds // 60} minutes",
+            "queued_duration_humanized": "a few seconds",
+            "run_duration_humanized": f"{run.run_seconds // 60} minutes",
+            "created_at_humanized": "1 day ago",
             "finished_at_humanized": "1 day ago" if done else "0 minutes from now",
-            "retrying_run_id": None, "can_retry": can_retry, "retry_not_supported_reason": reason,
+            "retrying_run_id": None,
+            "can_retry": can_retry,
+            "retry_not_supported_reason": reason,
             "href": f"{self.web_url}/deploy/{self.account_id}/projects/{run.project_id}/runs/{run.id}/",
             "used_repo_cache": None,
         }
         if "run_steps" in related:
             data["run_steps"] = [
-                {"id": run.id * 10 + index, "run_id": run.id, "account_id": self.account_id, "index": index,
-                 "status": step_status, "name": name, "logs": logs, "debug_logs": "",
-                 "truncated_debug_logs": "", "status_humanized": STATUS_HUMANIZED[step_status],
-                 "status_color": {10: "#3dbd5c", 20: "#fe4141"}.get(step_status, "#d2d2d2"),
-                 "duration": "00:00:12", "duration_humanized": "12 seconds",
-                 "started_at": _iso(started), "finished_at": _iso(finished) if step_status in (10, 20, 30) else None,
-                 "created_at": _iso(run.created_at), "updated_at": _iso(run.created_at),
-                 "run_step_command": None, "run_step_invocation": None}
+                {
+                    "id": run.id * 10 + index,
+                    "run_id": run.id,
+                    "account_id": self.account_id,
+                    "index": index,
+                    "status": step_status,
+                    "name": name,
+                    "logs": logs,
+                    "debug_logs": "",
+                    "truncated_debug_logs": "",
+                    "status_humanized": STATUS_HUMANIZED[step_status],
+                    "status_color": {10: "#3dbd5c", 20: "#fe4141"}.get(step_status, "#d2d2d2"),
+                    "duration": "00:00:12",
+                    "duration_humanized": "12 seconds",
+                    "started_at": _iso(started),
+                    "finished_at": _iso(finished) if step_status in (10, 20, 30) else None,
+                    "created_at": _iso(run.created_at),
+                    "updated_at": _iso(run.created_at),
+                    "run_step_command": None,
+                    "run_step_invocation": None,
+                }
                 for index, (name, step_status, logs) in enumerate(phase.steps, start=1)
             ]
         if "job" in related:
@@ -618,15 +861,19 @@ class FakeDbtCloud:
     # -- envelope -----------------------------------------------------------------------------------------------
 
     def _ok(self, data: Any, extra: Optional[dict[str, Any]] = None) -> Response:
-        body: dict[str, Any] = {"status": {"code": 200, "is_success": True, "user_message": "Success!",
-                                           "developer_message": ""}, "data": data}
+        body: dict[str, Any] = {
+            "status": {"code": 200, "is_success": True, "user_message": "Success!", "developer_message": ""},
+            "data": data,
+        }
         if extra is not None:
             body["extra"] = extra
         return Response(json.dumps(body), status=200, content_type="application/json")
 
     def _status(self, code: int, message: str, headers: Optional[dict[str, str]] = None) -> Response:
-        body = {"status": {"code": code, "is_success": False, "user_message": message, "developer_message": ""},
-                "data": None}
+        body = {
+            "status": {"code": code, "is_success": False, "user_message": message, "developer_message": ""},
+            "data": None,
+        }
         return Response(json.dumps(body), status=code, content_type="application/json", headers=headers or {})
 
 
@@ -663,10 +910,16 @@ class FakeDatabricks:
     def __init__(self, server: HTTPServer, token: str = DATABRICKS_TOKEN):
         self.server = server
         self.token = token
-        self.user = {"id": "8123", "userName": "platform@example.com", "active": True,
-                     "groups": [{"display": "admins", "value": "1", "type": "direct"},
-                                {"display": "users", "value": "2", "type": "direct"}],
-                     "entitlements": [{"value": "allow-cluster-create"}, {"value": "databricks-sql-access"}]}
+        self.user = {
+            "id": "8123",
+            "userName": "platform@example.com",
+            "active": True,
+            "groups": [
+                {"display": "admins", "value": "1", "type": "direct"},
+                {"display": "users", "value": "2", "type": "direct"},
+            ],
+            "entitlements": [{"value": "allow-cluster-create"}, {"value": "databricks-sql-access"}],
+        }
         self.catalogs = {"shanghai_transport"}
         self.serverless_enabled = True
         self.warehouses = [self.warehouse("0123456789abcdef", "dbt-production", "Small")]
@@ -678,18 +931,33 @@ class FakeDatabricks:
         return self.server.url_for("/").rstrip("/")
 
     @staticmethod
-    def warehouse(warehouse_id: str, name: str, size: str, hostname: str = "dbc-a1b2c3d4-e5f6.cloud.databricks.com",
-                  **fields: Any) -> dict[str, Any]:
+    def warehouse(
+        warehouse_id: str, name: str, size: str, hostname: str = "dbc-a1b2c3d4-e5f6.cloud.databricks.com", **fields: Any
+    ) -> dict[str, Any]:
         """A `GetWarehouseResponse` as the SQL warehouses API answers it (`odbc_params` name the real workspace)."""
         path = f"/sql/1.0/warehouses/{warehouse_id}"
-        return {"id": warehouse_id, "name": name, "state": "STOPPED", "cluster_size": size, "auto_stop_mins": 10,
-                "enable_serverless_compute": True, "warehouse_type": "PRO", "min_num_clusters": 1,
-                "max_num_clusters": 1, "num_clusters": 0, "num_active_sessions": 0, "enable_photon": True,
-                "spot_instance_policy": "COST_OPTIMIZED", "channel": {"name": "CHANNEL_NAME_CURRENT"},
-                "tags": {}, "creator_name": "platform@example.com",
-                "odbc_params": {"hostname": hostname, "path": path, "port": 443, "protocol": "https"},
-                "jdbc_url": f"jdbc:spark://{hostname}:443/default;transportMode=http;httpPath={path}",
-                "health": {"status": "HEALTHY"}, **fields}
+        return {
+            "id": warehouse_id,
+            "name": name,
+            "state": "STOPPED",
+            "cluster_size": size,
+            "auto_stop_mins": 10,
+            "enable_serverless_compute": True,
+            "warehouse_type": "PRO",
+            "min_num_clusters": 1,
+            "max_num_clusters": 1,
+            "num_clusters": 0,
+            "num_active_sessions": 0,
+            "enable_photon": True,
+            "spot_instance_policy": "COST_OPTIMIZED",
+            "channel": {"name": "CHANNEL_NAME_CURRENT"},
+            "tags": {},
+            "creator_name": "platform@example.com",
+            "odbc_params": {"hostname": hostname, "path": path, "port": 443, "protocol": "https"},
+            "jdbc_url": f"jdbc:spark://{hostname}:443/default;transportMode=http;httpPath={path}",
+            "health": {"status": "HEALTHY"},
+            **fields,
+        }
 
     def handle(self, request: Request) -> Response:
         self.requests.append(f"{request.method} {request.path}")
@@ -705,8 +973,9 @@ class FakeDatabricks:
                 return _db_error(404, "CATALOG_DOES_NOT_EXIST", f"Catalog '{name}' does not exist.")
             return _json({"name": name, "owner": "platform@example.com", "catalog_type": "MANAGED_CATALOG"})
         if path == "/api/2.0/sql/config/warehouses":
-            return _json({"enable_serverless_compute": self.serverless_enabled,
-                          "security_policy": "DATA_ACCESS_CONTROL"})
+            return _json(
+                {"enable_serverless_compute": self.serverless_enabled, "security_policy": "DATA_ACCESS_CONTROL"}
+            )
         if path == "/api/2.0/sql/warehouses":
             return _json({"warehouses": self.warehouses})
         match = re.fullmatch(r"/api/2\.0/sql/warehouses/([^/]+)", path)
@@ -723,8 +992,9 @@ def _json(body: Any) -> Response:
 
 
 def _db_error(status: int, code: str, message: str) -> Response:
-    return Response(json.dumps({"error_code": code, "message": message}), status=status,
-                    content_type="application/json")
+    return Response(
+        json.dumps({"error_code": code, "message": message}), status=status, content_type="application/json"
+    )
 
 
 # -- a setup made by hand, for `ops adopt` ----------------------------------------------------------------------
@@ -733,44 +1003,82 @@ WORKSPACE_HOST = "dbc-a1b2c3d4-e5f6.cloud.databricks.com"
 """The workspace the hand-made connection names (the fake Databricks API answers for it on 127.0.0.1)."""
 
 
-def seed_hand_made(fake: FakeDbtCloud, databricks: Optional["FakeDatabricks"] = None,
-                   project_id: int = 270542, name: str = "Shanghai Transport DW") -> dict[str, int]:
+def seed_hand_made(
+    fake: FakeDbtCloud,
+    databricks: Optional["FakeDatabricks"] = None,
+    project_id: int = 270542,
+    name: str = "Shanghai Transport DW",
+) -> dict[str, int]:
     """The click-through guide, done by hand: project and GitHub repository, the Databricks connection, Development
     and Production environments, the daily job and a job chained on it, email and Slack notifications, two
     environment variables (one secret), and the SQL warehouse."""
     warehouse_id = "0123456789abcdef"
     project = fake.add_project(name, project_id)
     project.update(description="Shanghai public transport data warehouse", connection_id=None)
-    fake.add_repository(project_id, 345678, "git@github.com:shanghai-data/shanghai-transport-dw.git",
-                        github_installation_id=10000001)
-    fake.add_connection(456789, "Databricks - Production", WORKSPACE_HOST, f"/sql/1.0/warehouses/{warehouse_id}",
-                        "shanghai_transport")
+    fake.add_repository(
+        project_id, 345678, "git@github.com:shanghai-data/shanghai-transport-dw.git", github_installation_id=10000001
+    )
+    fake.add_connection(
+        456789, "Databricks - Production", WORKSPACE_HOST, f"/sql/1.0/warehouses/{warehouse_id}", "shanghai_transport"
+    )
     fake.add_environment(project_id, "Development", 234566, None, connection_id=456789)
-    fake.add_environment(project_id, "Production", 234567, "production", connection_id=456789,
-                         credentials_id=567890)
+    fake.add_environment(project_id, "Production", 234567, "production", connection_id=456789, credentials_id=567890)
     fake.add_credential(project_id, 567890, "analytics", "shanghai_transport", threads=8)
-    fake.add_job(project_id, 234567, "Daily Pipeline - Production", 678901, generate_docs=True,
-                 description="Builds and tests every model each night, then generates the docs.",
-                 execute_steps=["dbt run --select staging+ dimensions+ facts+ marts+", "dbt test"],
-                 run_generate_sources=True, settings={"threads": 8, "target_name": "default"},
-                 execution={"timeout_seconds": 3600})
-    fake.add_job(project_id, 234567, "Marts Data Quality - Production", 678902, job_type="other",
-                 execute_steps=["dbt test --select marts --store-failures"],
-                 triggers={"github_webhook": False, "git_provider_webhook": False, "schedule": False,
-                           "on_merge": False, "custom_branch_only": False},
-                 schedule={"cron": "0 * * * *", "date": {"type": "every_day"},
-                           "time": {"type": "every_hour", "interval": 1}},
-                 job_completion_trigger_condition={"condition": {"job_id": 678901, "project_id": project_id,
-                                                                 "statuses": [10]}},
-                 execution={"timeout_seconds": 1800})
+    fake.add_job(
+        project_id,
+        234567,
+        "Daily Pipeline - Production",
+        678901,
+        generate_docs=True,
+        description="Builds and tests every model each night, then generates the docs.",
+        execute_steps=["dbt run --select staging+ dimensions+ facts+ marts+", "dbt test"],
+        run_generate_sources=True,
+        settings={"threads": 8, "target_name": "default"},
+        execution={"timeout_seconds": 3600},
+    )
+    fake.add_job(
+        project_id,
+        234567,
+        "Marts Data Quality - Production",
+        678902,
+        job_type="other",
+        execute_steps=["dbt test --select marts --store-failures"],
+        triggers={
+            "github_webhook": False,
+            "git_provider_webhook": False,
+            "schedule": False,
+            "on_merge": False,
+            "custom_branch_only": False,
+        },
+        schedule={"cron": "0 * * * *", "date": {"type": "every_day"}, "time": {"type": "every_hour", "interval": 1}},
+        job_completion_trigger_condition={"condition": {"job_id": 678901, "project_id": project_id, "statuses": [10]}},
+        execution={"timeout_seconds": 1800},
+    )
     fake.add_notification(9001, 100001, 1, on_failure=[678901, 678902])
-    fake.add_notification(9002, 100001, 2, slack_channel_id="C0123456789", slack_channel_name="#data-alerts",
-                          on_failure=[678901, 678902], on_cancel=[678901])
-    fake.set_variable(project_id, "DBT_TARGET_CATALOG", {"project": "shanghai_transport",
-                                                         "Production": "shanghai_transport"})
+    fake.add_notification(
+        9002,
+        100001,
+        2,
+        slack_channel_id="C0123456789",
+        slack_channel_name="#data-alerts",
+        on_failure=[678901, 678902],
+        on_cancel=[678901],
+    )
+    fake.set_variable(
+        project_id, "DBT_TARGET_CATALOG", {"project": "shanghai_transport", "Production": "shanghai_transport"}
+    )
     fake.set_variable(project_id, "DBT_ENV_SECRET_GIT_TOKEN", {"Production": "ghp_not_readable"})
     if databricks is not None:
-        databricks.warehouses = [databricks.warehouse(
-            warehouse_id, "dbt-production", "Small", WORKSPACE_HOST, max_num_clusters=2,
-            tags={"custom_tags": [{"key": "team", "value": "data-platform"}, {"key": "managed-by", "value": "hand"}]})]
+        databricks.warehouses = [
+            databricks.warehouse(
+                warehouse_id,
+                "dbt-production",
+                "Small",
+                WORKSPACE_HOST,
+                max_num_clusters=2,
+                tags={
+                    "custom_tags": [{"key": "team", "value": "data-platform"}, {"key": "managed-by", "value": "hand"}]
+                },
+            )
+        ]
     return {"project": project_id, "warehouse": warehouse_id}

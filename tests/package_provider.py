@@ -13,8 +13,12 @@ def start_provider() -> subprocess.Popen:
     """Start the provider now (importing the SDKs takes seconds): the test reads its port when it comes."""
     folder = PROJECT_ROOT / "components"
     # No engine is needed to serve the schema: the address is only kept for constructing components.
-    return subprocess.Popen([sys.executable, str(folder / "__main__.py"), "127.0.0.1:1"], cwd=folder,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, str(folder / "__main__.py"), "127.0.0.1:1"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def stop_provider(process: subprocess.Popen) -> None:

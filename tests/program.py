@@ -12,8 +12,9 @@ from synth.render import PROJECT_ROOT, run_under_mocks
 MAIN = str(PROJECT_ROOT / "__main__.py")
 
 
-def declare(raw: RawConfig, stack_outputs: Optional[dict] = None,
-            stack: Optional[str] = None) -> tuple[Optional[ConfigError], list[Registration]]:
+def declare(
+    raw: RawConfig, stack_outputs: Optional[dict] = None, stack: Optional[str] = None
+) -> tuple[Optional[ConfigError], list[Registration]]:
     """The ConfigError the program ended with (or None), and every resource it registered.
 
     The program runs as `stack`, by default the committed stack the config stands for (the one that creates the
@@ -27,8 +28,14 @@ def declare(raw: RawConfig, stack_outputs: Optional[dict] = None,
         except ConfigError as error:
             caught.append(error)
 
-    rendering = run_under_mocks(program, "dbtcloud-databricks", stack or _stack_like(raw), raw.values,
-                                raw.secret_keys, stack_outputs=stack_outputs)
+    rendering = run_under_mocks(
+        program,
+        "dbtcloud-databricks",
+        stack or _stack_like(raw),
+        raw.values,
+        raw.secret_keys,
+        stack_outputs=stack_outputs,
+    )
     return (caught[0] if caught else None), rendering.registrations
 
 

@@ -9,8 +9,18 @@ from pathlib import Path
 
 from synth.render import PROJECT_ROOT
 
-COPIED = ("Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "__main__.py", "runtime_config.py", "stack_args.py",
-          "requirements.txt", "settings", "components", "synth")
+COPIED = (
+    "Pulumi.yaml",
+    "Pulumi.prod.yaml",
+    "Pulumi.dev.yaml",
+    "__main__.py",
+    "runtime_config.py",
+    "stack_args.py",
+    "requirements.txt",
+    "settings",
+    "components",
+    "synth",
+)
 
 
 def git(repo: Path, *args: str) -> None:

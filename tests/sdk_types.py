@@ -95,9 +95,11 @@ def _strip_input(annotation: Any) -> Any:
     """`pulumi.Input[T]` (T | Awaitable[T] | Output[T]) -> T; TypedDict alternatives are dropped."""
     if typing.get_origin(annotation) is typing.Union:
         options = [
-            a for a in typing.get_args(annotation)
+            a
+            for a in typing.get_args(annotation)
             if typing.get_origin(a) not in (collections.abc.Awaitable, pulumi.Output)
-            and a is not pulumi.Output and not _is_typed_dict(a)
+            and a is not pulumi.Output
+            and not _is_typed_dict(a)
         ]
         if len(options) == 1:
             return _strip_input(options[0])

@@ -30,8 +30,10 @@ def raw_config(values: dict[str, Any], secret_keys: tuple[str, ...] = ("deployme
 
 def short_values(stack: str) -> dict[str, Any]:
     """A committed stack's values, this project's keys without their namespace (`jobs`, `dbtcloud:accountId`)."""
-    return {key.split(":", 1)[1] if key.startswith(f"{PROJECT_NAME}:") else key: value
-            for key, value in stack_values(stack).items()}
+    return {
+        key.split(":", 1)[1] if key.startswith(f"{PROJECT_NAME}:") else key: value
+        for key, value in stack_values(stack).items()
+    }
 
 
 def with_changes(stack: str, **changes: Any) -> RawConfig:
@@ -76,6 +78,7 @@ def changed(stack: str, change: Callable[[dict], Any], token: str = "t0ken") -> 
 
 def setting(path: str, value: Any) -> Callable[[dict], None]:
     """A change that sets `a.b.c` (or removes it, for value REMOVE)."""
+
     def change(values: dict) -> None:
         *parents, last = path.split(".")
         target = values
@@ -85,6 +88,7 @@ def setting(path: str, value: Any) -> Callable[[dict], None]:
             del target[last]
         else:
             target[last] = value
+
     return change
 
 

@@ -21,7 +21,7 @@ from settings.stackfile import ambiguous_words, load_stack_file
 ROOT = Path(__file__).resolve().parent.parent
 ZERO = "0 differences"
 
-EXPECTED_CONFIG = '''\
+EXPECTED_CONFIG = """\
 config:
   dbtcloud:accountId: '12345'
   databricks:host: https://dbc-a1b2c3d4-e5f6.cloud.databricks.com
@@ -120,7 +120,7 @@ config:
     jobs:
       daily-pipeline-production: '678901'
       marts-data-quality-production: '678902'
-'''
+"""
 """The guide's hand-made setup as `adopt` writes it (the fake's API address is http, so no dbtcloud:hostUrl)."""
 
 
@@ -148,8 +148,13 @@ def dbt(servers, monkeypatch):
 def databricks(servers, monkeypatch):
     servers[1].clear()
     fake = FakeDatabricks(servers[1])
-    for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET",
-                 "DATABRICKS_AUTH_TYPE", "ARM_CLIENT_ID"):
+    for name in (
+        "DATABRICKS_CONFIG_PROFILE",
+        "DATABRICKS_CLIENT_ID",
+        "DATABRICKS_CLIENT_SECRET",
+        "DATABRICKS_AUTH_TYPE",
+        "ARM_CLIENT_ID",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABRICKS_HOST", fake.host)
     monkeypatch.setenv("DATABRICKS_TOKEN", DATABRICKS_TOKEN)
@@ -220,16 +225,21 @@ def test_the_guides_hand_made_setup_is_written_whole_and_checks_with_0_differenc
     settings = settings_of(folder)
     assert settings.project.name == "Shanghai Transport DW" and settings.project.creates_project
     assert settings.import_ids.model_dump(exclude_none=True) == {
-        "project": "270542", "repository": "270542:345678", "connection": "456789", "warehouse": "0123456789abcdef",
+        "project": "270542",
+        "repository": "270542:345678",
+        "connection": "456789",
+        "warehouse": "0123456789abcdef",
         "environments": {"development": "270542:234566", "production": "270542:234567"},
         "credentials": {"production": "270542:567890"},
-        "jobs": {"daily-pipeline-production": "678901", "marts-data-quality-production": "678902"}}
+        "jobs": {"daily-pipeline-production": "678901", "marts-data-quality-production": "678902"},
+    }
     chained = settings.jobs["marts-data-quality-production"]
     assert chained.run_after.job == "daily-pipeline-production" and chained.run_after.statuses == ["success"]
     assert settings.jobs["daily-pipeline-production"].schedule.cron == "0 2 * * *"
     assert settings.notifications["slack-data-alerts"].on_cancel == ["daily-pipeline-production"]
-    assert settings.environment_variables == {"DBT_TARGET_CATALOG": {"project": "shanghai_transport",
-                                                                     "production": "shanghai_transport"}}
+    assert settings.environment_variables == {
+        "DBT_TARGET_CATALOG": {"project": "shanghai_transport", "production": "shanghai_transport"}
+    }
     assert settings.databricks_host == f"https://{WORKSPACE_HOST}"
 
 
@@ -240,9 +250,11 @@ def test_adopting_again_changes_nothing_and_keeps_the_secrets_set_since(hand_mad
     assert status == 0 and "Pulumi.prod.yaml already holds this setup: unchanged" in out and ZERO in out
     assert written(folder) == first
     # What `pulumi config set --secret` adds to the file: adopting again keeps it, and no longer asks for it.
-    with_secrets = first + ("  dbtcloud-databricks:deploymentToken:\n    secure: v1:AAAA\n"
-                            "  dbtcloud-databricks:secretEnvironmentVariables:\n    DBT_ENV_SECRET_GIT_TOKEN:\n"
-                            "      production:\n        secure: v1:BBBB\n")
+    with_secrets = first + (
+        "  dbtcloud-databricks:deploymentToken:\n    secure: v1:AAAA\n"
+        "  dbtcloud-databricks:secretEnvironmentVariables:\n    DBT_ENV_SECRET_GIT_TOKEN:\n"
+        "      production:\n        secure: v1:BBBB\n"
+    )
     (folder / "Pulumi.prod.yaml").write_text(with_secrets, encoding="utf-8")
     status, out, err = adopt(capsys, folder, "--project-id", "270542", "--write")
     assert status == 0 and "unchanged" in out and ZERO in out, out + err
@@ -272,11 +284,15 @@ def test_an_environment_on_a_second_connection_is_left_out_and_fails(hand_made, 
     dbt.environments[0]["connection_id"] = 456790  # Development, pointed at another warehouse by hand
     status, out, _ = adopt(capsys, folder, "--project-id", "270542", "--write")
     assert status == 1
-    assert ("environments (Development).connection_id = 456790: a second connection: the stack holds one, 456789, "
-            "for all its environments (the first preview would change it)") in out
+    assert (
+        "environments (Development).connection_id = 456790: a second connection: the stack holds one, 456789, "
+        "for all its environments (the first preview would change it)"
+    ) in out
     assert "environments.development: connectionId: declared 456789, live 456790" in out
-    assert config_of(folder)["dbtcloud-databricks:connection"] == {"name": "Databricks - Production",
-                                                                   "catalog": "shanghai_transport"}
+    assert config_of(folder)["dbtcloud-databricks:connection"] == {
+        "name": "Databricks - Production",
+        "catalog": "shanghai_transport",
+    }
 
 
 def test_without_write_it_prints_the_file_and_writes_nothing(hand_made, folder, capsys):
@@ -314,8 +330,9 @@ def test_an_account_with_two_projects_adopts_only_the_named_one(hand_made, dbt, 
     other = dbt.add_project("Marketing Analytics", 280001)
     dbt.add_repository(other["id"], 355555, "git@github.com:shanghai-data/marketing.git", github_installation_id=7)
     dbt.add_connection(466666, "Databricks - Marketing", WORKSPACE_HOST, "/sql/1.0/warehouses/fedcba9876543210")
-    dbt.add_environment(other["id"], "Marketing Production", 244444, "production", connection_id=466666,
-                        credentials_id=577777)
+    dbt.add_environment(
+        other["id"], "Marketing Production", 244444, "production", connection_id=466666, credentials_id=577777
+    )
     dbt.add_credential(other["id"], 577777, "marketing")
     dbt.add_job(other["id"], 244444, "Marketing Daily", 688888)
     # A job filed under this project that runs in the other project's environment is not this project's.
@@ -328,8 +345,18 @@ def test_an_account_with_two_projects_adopts_only_the_named_one(hand_made, dbt, 
     assert status == 0 and ZERO in out, out + err
     text = written(folder)
     assert text.endswith(EXPECTED_CONFIG)
-    for foreign in ("Marketing", "688888", "688889", "Stray", "466666", "244444", "577777", "marketing@example.com",
-                    "280001", "onSuccess"):
+    for foreign in (
+        "Marketing",
+        "688888",
+        "688889",
+        "Stray",
+        "466666",
+        "244444",
+        "577777",
+        "marketing@example.com",
+        "280001",
+        "onSuccess",
+    ):
         assert foreign not in text
 
 
@@ -338,15 +365,21 @@ def test_an_account_with_two_projects_adopts_only_the_named_one(hand_made, dbt, 
 
 def test_a_setting_the_model_cannot_express_is_printed_and_fails_the_command(hand_made, dbt, folder, capsys):
     daily = dbt.jobs[0]
-    daily.update(run_lint=True, schedule={"cron": "0 2 * * *", "date": {"type": "every_day"},
-                                          "time": {"type": "at_exact_hours", "hours": [2]}})
+    daily.update(
+        run_lint=True,
+        schedule={"cron": "0 2 * * *", "date": {"type": "every_day"}, "time": {"type": "at_exact_hours", "hours": [2]}},
+    )
     status, out, err = adopt(capsys, folder, "--project-id", "270542", "--write")
     assert status == 1
     assert "left out (2): what the account has that the stack's config cannot hold" in out
-    assert ("jobs.daily-pipeline-production.run_lint = True: SQL linting in CI is not in the model (the first preview "
-            "would change it)") in out
-    assert ("jobs.daily-pipeline-production.schedule.date.type = 'every_day': the stack writes every schedule as its "
-            "cron ('0 2 * * *', UTC): the same times, another type (the first preview would change it)") in out
+    assert (
+        "jobs.daily-pipeline-production.run_lint = True: SQL linting in CI is not in the model (the first preview "
+        "would change it)"
+    ) in out
+    assert (
+        "jobs.daily-pipeline-production.schedule.date.type = 'every_day': the stack writes every schedule as its "
+        "cron ('0 2 * * *', UTC): the same times, another type (the first preview would change it)"
+    ) in out
     # The self-check finds the same inputs, from the rendering, independently (the provider reads a cron back only
     # for custom cron schedules, so the cron itself shows too).
     assert "self-check: 3 differences" in out
@@ -356,7 +389,8 @@ def test_a_setting_the_model_cannot_express_is_printed_and_fails_the_command(han
     assert "2 settings above would change at the first preview" in out
     # The rest is written as usual: the schedule as its cron.
     assert config_of(folder)["dbtcloud-databricks:jobs"]["daily-pipeline-production"]["schedule"] == {
-        "cron": "0 2 * * *"}
+        "cron": "0 2 * * *"
+    }
     settings_of(folder)
 
 
@@ -364,8 +398,10 @@ def test_a_setting_the_provider_leaves_alone_is_printed_without_failing(hand_mad
     dbt.jobs[0]["lifecycle_webhooks"] = True
     status, out, _ = adopt(capsys, folder, "--project-id", "270542", "--write")
     assert status == 0 and ZERO in out
-    assert ("jobs.daily-pipeline-production.lifecycle_webhooks = True: lifecycle webhooks are not in the model "
-            "(pulumi leaves it as it is)") in out
+    assert (
+        "jobs.daily-pipeline-production.lifecycle_webhooks = True: lifecycle webhooks are not in the model "
+        "(pulumi leaves it as it is)"
+    ) in out
 
 
 def test_a_setup_the_config_model_refuses_is_reported_with_its_problems(hand_made, dbt, folder, capsys):
@@ -401,10 +437,14 @@ def test_names_with_spaces_and_non_ascii_letters(dbt, databricks, folder, capsys
     assert list(jobs) == ["taglicher-lauf-produktion", "job-678902"]
     assert jobs["taglicher-lauf-produktion"]["name"] == "Täglicher Lauf – Produktion"
     assert jobs["taglicher-lauf-produktion"]["description"] == "yes"  # a YAML boolean word, kept a string
-    assert jobs["job-678902"] == {"name": "每日 质量检查", "environment": "production",
-                                  "steps": ["dbt test --select marts --store-failures"],
-                                  "runAfter": {"job": "taglicher-lauf-produktion", "statuses": ["success"]},
-                                  "threads": 4, "timeoutMinutes": 30}
+    assert jobs["job-678902"] == {
+        "name": "每日 质量检查",
+        "environment": "production",
+        "steps": ["dbt test --select marts --store-failures"],
+        "runAfter": {"job": "taglicher-lauf-produktion", "statuses": ["success"]},
+        "threads": 4,
+        "timeoutMinutes": 30,
+    }
     assert config["dbtcloud-databricks:project"]["name"] == "Verkehr Shanghai – Datenlager"
     assert config["dbtcloud-databricks:connection"]["name"] == "Databricks: Produktion"
     assert config["dbtcloud-databricks:environments"]["production"]["name"] == "Produktion München"
@@ -425,10 +465,18 @@ def test_names_with_spaces_and_non_ascii_letters(dbt, databricks, folder, capsys
 
 def test_every_page_of_jobs_and_notifications_is_read(hand_made, dbt, folder, capsys):
     for number in range(118):
-        dbt.add_job(270542, 234567, f"Hourly Model {number:03d}", 700000 + number, execute_steps=["dbt build"],
-                    schedule={"cron": f"{number % 60} * * * *", "date": {"type": "custom_cron",
-                                                                          "cron": f"{number % 60} * * * *"},
-                              "time": {"type": "every_hour", "interval": 1}})
+        dbt.add_job(
+            270542,
+            234567,
+            f"Hourly Model {number:03d}",
+            700000 + number,
+            execute_steps=["dbt build"],
+            schedule={
+                "cron": f"{number % 60} * * * *",
+                "date": {"type": "custom_cron", "cron": f"{number % 60} * * * *"},
+                "time": {"type": "every_hour", "interval": 1},
+            },
+        )
     for number in range(150):  # other users' settings, naming no job of this project
         dbt.add_notification(20000 + number, 200000 + number, 1, on_failure=[999999])
     dbt.add_notification(30000, 100003, 4, external_email="on-call@example.com", on_failure=[700117])
@@ -439,9 +487,12 @@ def test_every_page_of_jobs_and_notifications_is_read(hand_made, dbt, folder, ca
     jobs = config_of(folder)["dbtcloud-databricks:jobs"]
     assert len(jobs) == 120 and jobs["hourly-model-117"]["schedule"] == {"cron": "57 * * * *"}
     notifications = config_of(folder)["dbtcloud-databricks:notifications"]
-    assert notifications["email-on-call-example-com"] == {"type": "externalEmail", "userId": 100003,
-                                                          "externalEmail": "on-call@example.com",
-                                                          "onFailure": ["hourly-model-117"]}
+    assert notifications["email-on-call-example-com"] == {
+        "type": "externalEmail",
+        "userId": 100003,
+        "externalEmail": "on-call@example.com",
+        "onFailure": ["hourly-model-117"],
+    }
     pages = {(path, query["offset"][0]) for _, method, path, query in dbt.requests if "offset" in query}
     assert ("/api/v2/accounts/12345/jobs/", "100") in pages
     assert ("/api/v2/accounts/12345/notifications/", "100") in pages

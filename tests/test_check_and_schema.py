@@ -45,8 +45,11 @@ def test_check_flags_yaml_words_that_readers_disagree_on(project):
 
 
 def test_check_compares_the_stacks(project):
-    text = (project / "Pulumi.dev.yaml").read_text().replace(
-        "fromStack: organization/dbtcloud-databricks/prod", "fromStack: organization/dbtcloud-databricks/qa")
+    text = (
+        (project / "Pulumi.dev.yaml")
+        .read_text()
+        .replace("fromStack: organization/dbtcloud-databricks/prod", "fromStack: organization/dbtcloud-databricks/qa")
+    )
     (project / "Pulumi.dev.yaml").write_text(text)
     output, passed = report(*check(project, ["dev"]))
     assert not passed
@@ -62,15 +65,21 @@ def test_the_committed_schema_is_generated_from_the_settings():
 def test_the_schema_accepts_the_committed_stack_files(stack):
     document = yaml.safe_load((PROJECT_ROOT / f"Pulumi.{stack}.yaml").read_text())
     jsonschema.validate(document, stack_file_schema())
-    assert (PROJECT_ROOT / f"Pulumi.{stack}.yaml").read_text().startswith(
-        f"# yaml-language-server: $schema=./{SCHEMA_FILE}")
+    assert (
+        (PROJECT_ROOT / f"Pulumi.{stack}.yaml")
+        .read_text()
+        .startswith(f"# yaml-language-server: $schema=./{SCHEMA_FILE}")
+    )
 
 
-@pytest.mark.parametrize("key, value, message", [
-    ("dbtcloud-databricks:jobz", {}, "is not valid under any of the given schemas"),
-    ("dbtcloud-databricks:warehouse", {"name": "w", "size": "Tiny", "autoStopMinutes": 10}, "'Tiny' is not one of"),
-    ("dbtcloud-databricks:deploymentToken", {"secure": "v1:abc"}, None),
-])
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("dbtcloud-databricks:jobz", {}, "is not valid under any of the given schemas"),
+        ("dbtcloud-databricks:warehouse", {"name": "w", "size": "Tiny", "autoStopMinutes": 10}, "'Tiny' is not one of"),
+        ("dbtcloud-databricks:deploymentToken", {"secure": "v1:abc"}, None),
+    ],
+)
 def test_the_schema_checks_what_editors_show(key, value, message):
     document = yaml.safe_load((PROJECT_ROOT / "Pulumi.prod.yaml").read_text())
     document["config"][key] = value

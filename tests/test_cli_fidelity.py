@@ -54,8 +54,10 @@ def test_a_clear_text_deployment_token_is_refused_by_render_check_and_program(pr
     `deploymentToken` in clear text is known to be one, and refused; the offline runner must agree, even when
     the stack has no secret at all (it used to render with exit 0)."""
     append(project, "dev", f"  {PROJECT}:deploymentToken: {PLAIN_TOKEN}\n")
-    expected = ("deploymentToken: is stored in plain text: remove it from the stack file and set it with pulumi config "
-                "set --secret deploymentToken <value>")
+    expected = (
+        "deploymentToken: is stored in plain text: remove it from the stack file and set it with pulumi config "
+        "set --secret deploymentToken <value>"
+    )
 
     status, printed = synth(capsys, "dev", "--root", str(project))
     assert status == 1 and expected in printed
@@ -73,8 +75,11 @@ def test_a_clear_text_secret_environment_variable_is_refused_everywhere(project,
     """A `secretEnvironmentVariables` value is secret only when written with `secure:` (the CLI lists the key
     in PULUMI_CONFIG_SECRET_KEYS only then): a clear-text value is refused by all three, also in a stack with
     no other secret (prod), where the CLI passes `[]`."""
-    append(project, "prod", f"  {PROJECT}:secretEnvironmentVariables:\n"
-                            "    DBT_ENV_SECRET_API_KEY:\n      production: hunter2-but-longer\n")
+    append(
+        project,
+        "prod",
+        f"  {PROJECT}:secretEnvironmentVariables:\n    DBT_ENV_SECRET_API_KEY:\n      production: hunter2-but-longer\n",
+    )
     expected = "secretEnvironmentVariables: is stored in plain text"
 
     for argv in (("prod", "--root", str(project)), ("check", "--root", str(project), "prod")):
@@ -103,21 +108,25 @@ def test_the_program_reads_secret_keys_as_the_cli_passes_them(monkeypatch):
         assert raw.secret_keys == frozenset(json.loads(secret_keys or "[]"))
         with pytest.raises(ConfigError) as caught:
             load_settings(raw)
-        refused = any(str(problem).startswith("deploymentToken: is stored in plain text")
-                      for problem in caught.value.problems)
+        refused = any(
+            str(problem).startswith("deploymentToken: is stored in plain text") for problem in caught.value.problems
+        )
         assert refused is (secret_keys != json.dumps([f"{PROJECT}:deploymentToken"])), secret_keys
 
 
 # --- 2. The providers' own secrets in clear text ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key, variable", [
-    ("dbtcloud:token", "DBT_CLOUD_TOKEN"),
-    ("databricks:token", "DATABRICKS_TOKEN"),
-    ("databricks:clientSecret", "DATABRICKS_CLIENT_SECRET"),
-    ("databricks:azureClientSecret", "ARM_CLIENT_SECRET"),
-    ("databricks:password", "DATABRICKS_PASSWORD"),
-])
+@pytest.mark.parametrize(
+    "key, variable",
+    [
+        ("dbtcloud:token", "DBT_CLOUD_TOKEN"),
+        ("databricks:token", "DATABRICKS_TOKEN"),
+        ("databricks:clientSecret", "DATABRICKS_CLIENT_SECRET"),
+        ("databricks:azureClientSecret", "ARM_CLIENT_SECRET"),
+        ("databricks:password", "DATABRICKS_PASSWORD"),
+    ],
+)
 def test_a_providers_secret_in_clear_text_is_refused_everywhere(project, capsys, key, variable):
     """The providers' schemas mark these settings secret (`additional_secret_outputs` of `pulumi_dbtcloud.Provider`
     and `pulumi_databricks.Provider`), and `pulumi config set` refuses a token-like value under a key matching
@@ -125,8 +134,10 @@ def test_a_providers_secret_in_clear_text_is_refused_everywhere(project, capsys,
     `looksLikeSecret`). Written by hand in clear text they would be committed to git: refused, naming the
     command and the environment variable that keeps them out of the file."""
     edit(project, "prod", "  databricks:host:", f"  {key}: {PLAIN_TOKEN}\n  databricks:host:")
-    expected = (f"{key}: is stored in plain text: set it with pulumi config set --secret {key} <value> "
-                f"(or leave it out and set the environment variable {variable})")
+    expected = (
+        f"{key}: is stored in plain text: set it with pulumi config set --secret {key} <value> "
+        f"(or leave it out and set the environment variable {variable})"
+    )
 
     status, printed = synth(capsys, "prod", "--root", str(project))
     assert status == 1 and expected in printed
@@ -159,11 +170,15 @@ def test_a_duplicated_top_level_key_is_refused_with_file_and_lines(project, caps
     append(project, "prod", f"  {PROJECT}:protect: false\n")
     lines = (project / "Pulumi.prod.yaml").read_text().splitlines()
     first = next(i for i, line in enumerate(lines, 1) if line.startswith(f"  {PROJECT}:protect: true"))
-    expected = (f"Pulumi.prod.yaml line {len(lines)}: key '{PROJECT}:protect' under config is already defined at "
-                f"line {first}")
+    expected = (
+        f"Pulumi.prod.yaml line {len(lines)}: key '{PROJECT}:protect' under config is already defined at line {first}"
+    )
 
-    for argv in (("prod", "--root", str(project)), ("check", "--root", str(project)),
-                 ("dev", "--root", str(project))):  # dev renders prod first: the same refusal
+    for argv in (
+        ("prod", "--root", str(project)),
+        ("check", "--root", str(project)),
+        ("dev", "--root", str(project)),
+    ):  # dev renders prod first: the same refusal
         status, printed = synth(capsys, *argv)
         # Rendering stops (2: the file cannot be read); check reports it as prod's problem and goes on (1).
         assert status == (1 if argv[0] == "check" else 2), argv
@@ -173,8 +188,11 @@ def test_a_duplicated_top_level_key_is_refused_with_file_and_lines(project, caps
 def test_a_duplicated_nested_key_is_refused(project, capsys):
     """yaml.v3 checks every mapping, not only the top level (decode.go, `decoder.mapping`)."""
     edit(project, "dev", "    name: dbt-development\n", "    name: dbt-development\n    name: dbt-dev\n")
-    with pytest.raises(StackFileError, match=r"Pulumi.dev.yaml line \d+: key 'name' under "
-                                             rf"config.{PROJECT}:warehouse is already defined at line \d+"):
+    with pytest.raises(
+        StackFileError,
+        match=r"Pulumi.dev.yaml line \d+: key 'name' under "
+        rf"config.{PROJECT}:warehouse is already defined at line \d+",
+    ):
         load_stack_file(project, "dev")
     status, printed = synth(capsys, "check", "--root", str(project), "dev")
     assert status == 1 and "key 'name' under config.dbtcloud-databricks:warehouse" in printed
@@ -208,8 +226,10 @@ def test_a_key_without_namespace_belongs_to_the_project(project, capsys, dev):
     assert rendered["outputs"]["cost"]["plan"] == "enterprise"  # read, no longer ignored
     assert rendered["outputs"]["cost"]["plan"] != dev.outputs["cost"]["plan"]
     assert synth(capsys, "check", "--root", str(project), "dev")[0] == 0
-    error, declared = declare(RawConfig({**raw.values, f"{PROJECT}:deploymentToken": "t"},
-                                        frozenset({f"{PROJECT}:deploymentToken"})), OWNER_OUTPUTS)
+    error, declared = declare(
+        RawConfig({**raw.values, f"{PROJECT}:deploymentToken": "t"}, frozenset({f"{PROJECT}:deploymentToken"})),
+        OWNER_OUTPUTS,
+    )
     assert error is None and any(r.name == "warehouse-endpoint" for r in declared)
 
 
@@ -229,8 +249,7 @@ def test_one_key_written_with_and_without_namespace_is_refused(project, capsys):
     other, whichever Go's randomised map iteration visits last (loaders.go, `stackConfigNamespacedWithProject`),
     so a deploy could take either. Refused, naming both spellings."""
     append(project, "dev", "  cost:\n    plan: enterprise\n")
-    expected = (f"Pulumi.dev.yaml: config keys '{PROJECT}:cost' and 'cost' are the same setting "
-                f"'{PROJECT}:cost'")
+    expected = f"Pulumi.dev.yaml: config keys '{PROJECT}:cost' and 'cost' are the same setting '{PROJECT}:cost'"
     for argv in (("dev", "--root", str(project)), ("check", "--root", str(project), "dev")):
         status, printed = synth(capsys, *argv)
         assert status == (1 if argv[0] == "check" else 2) and expected in printed, argv
@@ -254,30 +273,35 @@ def test_a_stack_reference_in_another_organisation_is_refused(project, capsys):
     and gs:// buckets of the README are DIY too), which refuses any organisation but `organization`:
     "organization name must be 'organization'" (pulumi/pulumi pkg/backend/diy/store.go,
     `projectReferenceStore.ParseReference`). `pulumi up` would fail at the StackReference."""
-    edit(project, "dev", "fromStack: organization/dbtcloud-databricks/prod",
-         "fromStack: acme/dbtcloud-databricks/prod")
-    expected = ("project.fromStack: 'acme/dbtcloud-databricks/prod' names organization 'acme': the self-managed "
-                "(file://, s3://, azblob://, gs://) backend this project keeps its state in knows only "
-                "'organization' and refuses any other (pulumi/pulumi pkg/backend/diy/store.go); write "
-                "organization/dbtcloud-databricks/prod or just prod")
+    edit(project, "dev", "fromStack: organization/dbtcloud-databricks/prod", "fromStack: acme/dbtcloud-databricks/prod")
+    expected = (
+        "project.fromStack: 'acme/dbtcloud-databricks/prod' names organization 'acme': the self-managed "
+        "(file://, s3://, azblob://, gs://) backend this project keeps its state in knows only "
+        "'organization' and refuses any other (pulumi/pulumi pkg/backend/diy/store.go); write "
+        "organization/dbtcloud-databricks/prod or just prod"
+    )
 
     status, printed = synth(capsys, "dev", "--root", str(project))
     assert status == 1 and expected in printed
     status, printed = synth(capsys, "check", "--root", str(project), "dev")
     assert status == 1 and expected in printed
     raw = as_the_cli_passes_it(project, "dev")
-    assert expected in program_problems(RawConfig({**raw.values, f"{PROJECT}:deploymentToken": "t"},
-                                                  frozenset({f"{PROJECT}:deploymentToken"})))
+    assert expected in program_problems(
+        RawConfig({**raw.values, f"{PROJECT}:deploymentToken": "t"}, frozenset({f"{PROJECT}:deploymentToken"}))
+    )
 
 
-@pytest.mark.parametrize("reference, accepted", [
-    ("prod", True),
-    ("organization/prod", True),
-    ("organization/dbtcloud-databricks/prod", True),
-    ("my-org/prod", False),
-    ("organization/dbtcloud-databricks/prod/extra", False),
-    ("organization/dbtcloud-databricks/pr od", False),
-])
+@pytest.mark.parametrize(
+    "reference, accepted",
+    [
+        ("prod", True),
+        ("organization/prod", True),
+        ("organization/dbtcloud-databricks/prod", True),
+        ("my-org/prod", False),
+        ("organization/dbtcloud-databricks/prod/extra", False),
+        ("organization/dbtcloud-databricks/pr od", False),
+    ],
+)
 def test_the_forms_the_diy_backend_accepts(project, capsys, reference, accepted):
     """`<stack>`, `organization/<stack>` and `organization/<project>/<stack>` (store.go, `ParseReference`), with
     stack names of letters, digits, `-`, `_`, `.` (sdk/go/common/tokens/stack_name.go, `ParseStackName`)."""
@@ -293,15 +317,18 @@ def test_the_forms_the_diy_backend_accepts(project, capsys, reference, accepted)
 # --- Editors see the same rules ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key, value, accepted", [
-    ("cost", {"plan": "enterprise"}, True),                     # the project's key without its namespace
-    ("colour", "blue", False),                                  # ... and an unknown one
-    ("warehouse", {"name": "w", "size": "Tiny", "autoStopMinutes": 10}, False),  # checked like the long form
-    ("dbtcloud:token", PLAIN_TOKEN, False),                     # a provider secret in clear text
-    ("dbtcloud:token", {"secure": "v1:abc"}, True),
-    ("databricks:clientSecret", PLAIN_TOKEN, False),
-    ("databricks:warehouseId", "abc", True),                    # other provider keys are the providers' business
-])
+@pytest.mark.parametrize(
+    "key, value, accepted",
+    [
+        ("cost", {"plan": "enterprise"}, True),  # the project's key without its namespace
+        ("colour", "blue", False),  # ... and an unknown one
+        ("warehouse", {"name": "w", "size": "Tiny", "autoStopMinutes": 10}, False),  # checked like the long form
+        ("dbtcloud:token", PLAIN_TOKEN, False),  # a provider secret in clear text
+        ("dbtcloud:token", {"secure": "v1:abc"}, True),
+        ("databricks:clientSecret", PLAIN_TOKEN, False),
+        ("databricks:warehouseId", "abc", True),  # other provider keys are the providers' business
+    ],
+)
 def test_the_schema_reads_keys_as_the_cli_does(schema_validator, key, value, accepted):
     """The editor schema (stack-config.schema.json) agrees with `synth` on namespaces and provider secrets."""
     document = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text())

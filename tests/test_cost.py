@@ -10,17 +10,20 @@ from settings.cost import HOURS_PER_MONTH, runs_per_month, runs_per_year, stack_
 from synth.__main__ import main
 
 
-@pytest.mark.parametrize("cron, per_year", [
-    ("0 2 * * *", 365),        # daily
-    ("0 * * * *", 8760),       # hourly
-    ("0 2 * * 1-5", 261),      # weekdays: 2026 has 261
-    ("0 */6 * * *", 1460),     # every 6 hours
-    ("0 3 1 * *", 12),         # monthly
-    ("30 6 * * 0", 52),        # Sundays in 2026
-    ("0 0 L * *", 12),         # last day of each month (croniter walks the year)
-    ("0 0 1,15 * 0", 70),      # 1st, 15th or a Sunday: cron ORs the day fields (24 + 52 - 6 overlaps)
-    ("*/15 9-17 * * 1-5", 4 * 9 * 261),
-])
+@pytest.mark.parametrize(
+    "cron, per_year",
+    [
+        ("0 2 * * *", 365),  # daily
+        ("0 * * * *", 8760),  # hourly
+        ("0 2 * * 1-5", 261),  # weekdays: 2026 has 261
+        ("0 */6 * * *", 1460),  # every 6 hours
+        ("0 3 1 * *", 12),  # monthly
+        ("30 6 * * 0", 52),  # Sundays in 2026
+        ("0 0 L * *", 12),  # last day of each month (croniter walks the year)
+        ("0 0 1,15 * 0", 70),  # 1st, 15th or a Sunday: cron ORs the day fields (24 + 52 - 6 overlaps)
+        ("*/15 9-17 * * 1-5", 4 * 9 * 261),
+    ],
+)
 def test_runs_per_year(cron, per_year):
     assert runs_per_year(cron, 2026) == per_year
 
@@ -72,17 +75,21 @@ def test_hourly_schedules_go_over_the_starter_allowance_with_a_warning():
     def hourly(values):
         values["jobs"]["daily-pipeline"]["schedule"]["cron"] = "0 * * * *"
         values["jobs"]["daily-pipeline"]["modelsPerRun"] = 30
+
     loaded, cost = estimate(hourly)
     assert cost.models_per_month == 730 * 30
     assert cost.overage_usd == pytest.approx((21900 - 15000) * 0.01)
     assert [str(w) for w in loaded.warnings] == [
-        "jobs: builds about 21,900 models a month, 6,900 over the starter plan's 15,000: about $69.00 a month in overage"]
+        "jobs: builds about 21,900 models a month, 6,900 over the starter plan's 15,000: "
+        "about $69.00 a month in overage"
+    ]
 
 
 def test_the_developer_plan_cancels_runs_instead_of_billing():
     def developer(values):
         values["cost"] = {"plan": "developer"}
         values["jobs"]["daily-pipeline"]["modelsPerRun"] = 200
+
     loaded, cost = estimate(developer)
     assert cost.overage_usd == 0 and cost.over_allowance
     assert "runs are cancelled once the allowance is used" in str(loaded.warnings[0])

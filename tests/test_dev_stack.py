@@ -26,8 +26,9 @@ def test_dev_adopts_the_project_prod_creates(dev, prod):
     reference = only(dev, STACK_REFERENCE)
     assert reference.inputs["name"] == "organization/dbtcloud-databricks/prod"
     assert dev.outputs["projectId"] == prod.outputs["projectId"]
-    assert all(plain(r.inputs)["projectId"] == prod.outputs["projectId"]
-               for r in dev.resources() if "projectId" in r.inputs)
+    assert all(
+        plain(r.inputs)["projectId"] == prod.outputs["projectId"] for r in dev.resources() if "projectId" in r.inputs
+    )
     assert "deployKey" not in dev.outputs
 
 
@@ -58,8 +59,12 @@ def test_staging_is_a_deployment_environment_with_a_credential(dev):
 def test_test_run_job_is_manual_and_runs_in_staging(dev):
     (test_run,) = [r for r in dev.resources(JOB) if r.inputs["name"] == "Development - Test Run"]
     inputs = plain(test_run.inputs)
-    assert inputs["triggers"] == {"githubWebhook": False, "gitProviderWebhook": False, "schedule": False,
-                                  "onMerge": False}
+    assert inputs["triggers"] == {
+        "githubWebhook": False,
+        "gitProviderWebhook": False,
+        "schedule": False,
+        "onMerge": False,
+    }
     assert inputs["environmentId"] == environment(dev, "Staging").outputs["environmentId"]
     assert inputs["numThreads"] == 4  # Staging's threads
     assert "scheduleCron" not in inputs
@@ -68,8 +73,12 @@ def test_test_run_job_is_manual_and_runs_in_staging(dev):
 def test_ci_job_runs_on_pull_requests_and_defers_to_production(dev, prod):
     (ci,) = [r for r in dev.resources(JOB) if r.inputs["name"] == "CI - Pull Requests"]
     inputs = plain(ci.inputs)
-    assert inputs["triggers"] == {"githubWebhook": True, "gitProviderWebhook": True, "schedule": False,
-                                  "onMerge": False}
+    assert inputs["triggers"] == {
+        "githubWebhook": True,
+        "gitProviderWebhook": True,
+        "schedule": False,
+        "onMerge": False,
+    }
     assert inputs["jobType"] == "ci"
     assert inputs["deferringEnvironmentId"] == prod.outputs["environmentIds"]["production"]
     assert inputs["executeSteps"] == ["dbt build --select state:modified+"]
@@ -78,7 +87,9 @@ def test_ci_job_runs_on_pull_requests_and_defers_to_production(dev, prod):
 def test_dev_sets_only_its_own_environments_values(dev):
     (variable,) = dev.resources(ENV_VAR)
     assert plain(variable.inputs)["environmentValues"] == {
-        "Development": "shanghai_transport_dev", "Staging": "shanghai_transport_dev"}
+        "Development": "shanghai_transport_dev",
+        "Staging": "shanghai_transport_dev",
+    }
 
 
 def test_dev_is_disposable(dev):

@@ -27,15 +27,24 @@ def test_a_cron_change_reads_in_words_with_next_runs(repo, capsys):
 
 
 def test_an_added_job_shows_its_steps_trigger_and_who_is_notified(repo):
-    edit(repo, "prod", "  dbtcloud-databricks:notifications:", """    snapshots:
+    edit(
+        repo,
+        "prod",
+        "  dbtcloud-databricks:notifications:",
+        """    snapshots:
       name: Snapshots - Production
       environment: production
       steps: [dbt snapshot]
       runAfter: {job: daily-pipeline, statuses: [success, error]}
       timeoutMinutes: 20
-  dbtcloud-databricks:notifications:""")
-    edit(repo, "prod", "onFailure: [daily-pipeline, marts-quality]\n    data-alerts-slack:",
-         "onFailure: [daily-pipeline, marts-quality, snapshots]\n    data-alerts-slack:")
+  dbtcloud-databricks:notifications:""",
+    )
+    edit(
+        repo,
+        "prod",
+        "onFailure: [daily-pipeline, marts-quality]\n    data-alerts-slack:",
+        "onFailure: [daily-pipeline, marts-quality, snapshots]\n    data-alerts-slack:",
+    )
     diff = diff_stack("prod", "HEAD", repo)
     text = format_diff(diff)
     assert "  + Job 'Snapshots - Production' (jobs-snapshots)" in text
@@ -43,28 +52,41 @@ def test_an_added_job_shows_its_steps_trigger_and_who_is_notified(repo):
     assert "      runs after: Daily Pipeline - Production (success, error)" in text
     assert "      started by: another job" in text
     assert "      notifies: dbt Cloud user 100001 on failure" in text
-    assert ("onFailures: ['Daily Pipeline - Production', 'Marts Data Quality - Production'] -> "
-            "['Daily Pipeline - Production', 'Marts Data Quality - Production', 'Snapshots - Production']") in text
+    assert (
+        "onFailures: ['Daily Pipeline - Production', 'Marts Data Quality - Production'] -> "
+        "['Daily Pipeline - Production', 'Marts Data Quality - Production', 'Snapshots - Production']"
+    ) in text
 
 
 def test_a_removed_notification_is_listed_with_what_it_sent(repo):
-    edit(repo, "prod", """    data-alerts-slack:
+    edit(
+        repo,
+        "prod",
+        """    data-alerts-slack:
       type: slack
       userId: 100001                     # PLACEHOLDER: dbt Cloud user id of whoever connected Slack
       slackChannelId: C0000000000        # PLACEHOLDER: channel id (Slack: channel details, bottom)
       slackChannelName: "#data-alerts"
       onFailure: [daily-pipeline, marts-quality]
       onCancel: [daily-pipeline]
-""", "")
+""",
+        "",
+    )
     text = format_diff(diff_stack("prod", "HEAD", repo))
     assert "  - PartialNotification notifications-data-alerts-slack" in text
-    assert ("      Slack #data-alerts: on failure: 'Daily Pipeline - Production', 'Marts Data Quality - Production'; "
-            "on cancel: 'Daily Pipeline - Production'") in text
+    assert (
+        "      Slack #data-alerts: on failure: 'Daily Pipeline - Production', 'Marts Data Quality - Production'; "
+        "on cancel: 'Daily Pipeline - Production'"
+    ) in text
 
 
 def test_a_changed_secret_shows_as_changed_never_its_value(repo, capsys):
-    edit(repo, "dev", "  dbtcloud-databricks:warehouse:",
-         "  dbtcloud-databricks:deploymentToken:\n    secure: v1:AAAA\n  dbtcloud-databricks:warehouse:")
+    edit(
+        repo,
+        "dev",
+        "  dbtcloud-databricks:warehouse:",
+        "  dbtcloud-databricks:deploymentToken:\n    secure: v1:AAAA\n  dbtcloud-databricks:warehouse:",
+    )
     commit(repo, "token")
     edit(repo, "dev", "secure: v1:AAAA", "secure: v1:BBBB")
     assert main(["diff", "dev", "--base", "HEAD", "--root", str(repo), "--json"]) == 1
@@ -77,17 +99,27 @@ def test_a_changed_secret_shows_as_changed_never_its_value(repo, capsys):
 
 def test_replacements_and_protected_deletions_come_first(repo):
     edit(repo, "prod", "    production:\n      name: Production", "    live:\n      name: Production")
-    edit(repo, "prod", "environment: production\n      steps:\n        - dbt run",
-         "environment: live\n      steps:\n        - dbt run")
-    edit(repo, "prod", "environment: production\n      steps:\n        - dbt test --select",
-         "environment: live\n      steps:\n        - dbt test --select")
+    edit(
+        repo,
+        "prod",
+        "environment: production\n      steps:\n        - dbt run",
+        "environment: live\n      steps:\n        - dbt run",
+    )
+    edit(
+        repo,
+        "prod",
+        "environment: production\n      steps:\n        - dbt test --select",
+        "environment: live\n      steps:\n        - dbt test --select",
+    )
     edit(repo, "prod", "      production: shanghai_transport\n", "      live: shanghai_transport\n")
     # dev's CI job defers to that environment by key: the program refuses a prod that would leave it dangling.
     edit(repo, "dev", "deferTo: production", "deferTo: live")
     text = format_diff(diff_stack("prod", "HEAD", repo))
     attention = text.split("Attention:")[1].split("\n\n")[0]
-    assert ("! Environment 'Production' (environments-production-environment) will be deleted - it is PROTECTED: "
-            "pulumi up will refuse until it is unprotected") in attention
+    assert (
+        "! Environment 'Production' (environments-production-environment) will be deleted - it is PROTECTED: "
+        "pulumi up will refuse until it is unprotected"
+    ) in attention
     assert text.index("Attention:") < text.index("Jobs:")
 
 
@@ -110,8 +142,12 @@ def test_a_bad_ref_is_an_error(repo, capsys):
 def test_a_replacement_says_which_input_forces_it(repo, capsys):
     """Changing how dbt Cloud clones the repository replaces it (the provider's git_clone_strategy forces
     replacement): the diff says so first, and why."""
-    edit(repo, "prod", "      gitCloneStrategy: github_app\n      githubInstallationId: 10000001",
-         "      gitCloneStrategy: deploy_token\n      gitlabProjectId: 4242")
+    edit(
+        repo,
+        "prod",
+        "      gitCloneStrategy: github_app\n      githubInstallationId: 10000001",
+        "      gitCloneStrategy: deploy_token\n      gitlabProjectId: 4242",
+    )
     text = format_diff(diff_stack("prod", "HEAD", repo))
     attention = text.split("Attention:")[1].split("\n\n")[0]
     assert "will be deleted and re-created (replaced) because gitCloneStrategy changed" in attention

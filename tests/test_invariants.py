@@ -30,8 +30,9 @@ def unwrapped_secret_paths(value, path=""):
 @pytest.mark.parametrize("stack", STACKS)
 def test_secret_inputs_arrive_as_secrets(renderings, stack):
     rendering = renderings[stack]
-    secret_inputs = [(r.name, key, value) for r in rendering.resources() for key, value in r.inputs.items()
-                     if key in SECRET_INPUTS]
+    secret_inputs = [
+        (r.name, key, value) for r in rendering.resources() for key, value in r.inputs.items() if key in SECRET_INPUTS
+    ]
     assert secret_inputs, "each stack passes at least one token"
     for name, key, value in secret_inputs:
         assert rpc.is_rpc_secret(value), f"{name}.{key} is not a secret"
@@ -61,8 +62,12 @@ def test_every_resource_has_a_component_parent(renderings, stack):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_input_has_the_type_the_provider_sdk_declares(renderings, stack):
-    problems = [p for r in renderings[stack].resources() if not r.type.startswith("pulumi:")
-                for p in type_problems(r.type, r.inputs)]
+    problems = [
+        p
+        for r in renderings[stack].resources()
+        if not r.type.startswith("pulumi:")
+        for p in type_problems(r.type, r.inputs)
+    ]
     assert problems == []
 
 
@@ -89,10 +94,17 @@ def test_every_resource_that_can_be_named_is_named(renderings, stack):
 
 
 def test_the_type_check_catches_what_mocks_let_through():
-    problems = type_problems("dbtcloud:index/job:Job", {
-        "projectId": "123:456", "environmentId": 7.0, "triggers": {"schedule": "true"}, "numThreads": 4.5,
-        "executeSteps": ["dbt run"], "madeUp": 1,
-    })
+    problems = type_problems(
+        "dbtcloud:index/job:Job",
+        {
+            "projectId": "123:456",
+            "environmentId": 7.0,
+            "triggers": {"schedule": "true"},
+            "numThreads": 4.5,
+            "executeSteps": ["dbt run"],
+            "madeUp": 1,
+        },
+    )
     assert problems == [
         "dbtcloud:index/job:Job.projectId: '123:456' is not an integer",
         "dbtcloud:index/job:Job.triggers.schedule: 'true' is not a boolean",
@@ -108,8 +120,11 @@ def test_every_kind_of_secret_stays_wrapped_from_config_to_state():
     from stack_config import raw_config, short_values
 
     values = short_values("prod")
-    values["servicePrincipal"].update(cloud="azure", azureApplicationId="11111111-2222-3333-4444-555555555555",
-                                      azureTenantId="66666666-7777-8888-9999-000000000000")
+    values["servicePrincipal"].update(
+        cloud="azure",
+        azureApplicationId="11111111-2222-3333-4444-555555555555",
+        azureTenantId="66666666-7777-8888-9999-000000000000",
+    )
     values["servicePrincipalSecret"] = f"{OFFLINE_SECRET}-client"
     values["secretEnvironmentVariables"] = {"DBT_ENV_SECRET_GIT_TOKEN": {"production": f"{OFFLINE_SECRET}-git"}}
     error, registrations = declare(raw_config(values, ("servicePrincipalSecret", "secretEnvironmentVariables")))
@@ -117,5 +132,8 @@ def test_every_kind_of_secret_stays_wrapped_from_config_to_state():
     leaks = [f"{r.name}{path}" for r in registrations for path in unwrapped_secret_paths(r.inputs)]
     assert leaks == []
     carried = [r.name for r in registrations if any(rpc.is_rpc_secret(v) for v in r.inputs.values())]
-    assert {"environment-variables-dbt-env-secret-git-token", "service-principal-as-principal",
-            "environments-production-credential"} <= set(carried)
+    assert {
+        "environment-variables-dbt-env-secret-git-token",
+        "service-principal-as-principal",
+        "environments-production-credential",
+    } <= set(carried)

@@ -11,8 +11,11 @@ def test_a_yaml_syntax_error_names_file_line_column_and_the_likely_fix(project, 
     edit(project, "prod", "    size: Small\n", "     size: Small\n")
     status, printed = run_synth(capsys, "prod", "--root", str(project))
     assert status == 2 and "Traceback" not in printed
-    line = next(number for number, text in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1)
-                if text == "     size: Small")
+    line = next(
+        number
+        for number, text in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1)
+        if text == "     size: Small"
+    )
     assert f"Pulumi.prod.yaml:{line}:10: not valid YAML: mapping values are not allowed" in printed
     assert "likely: a key is indented unlike the keys beside it" in printed
 
@@ -104,7 +107,9 @@ def test_a_long_idle_warehouse_is_warned_about():
     values = short_values("prod")
     values["warehouse"]["autoStopMinutes"] = 100000
     warnings = [str(warning) for warning in load_settings(raw_config(values)).warnings]
-    assert any(w.startswith("warehouse.autoStopMinutes: an idle warehouse runs, and bills, 100000 minutes") for w in warnings)
+    assert any(
+        w.startswith("warehouse.autoStopMinutes: an idle warehouse runs, and bills, 100000 minutes") for w in warnings
+    )
 
 
 def test_a_clear_text_secret_variable_gets_the_command_that_works(project, capsys):
@@ -112,12 +117,18 @@ def test_a_clear_text_secret_variable_gets_the_command_that_works(project, capsy
     is set with --path."""
     from stack_config import append
 
-    append(project, "prod", "  dbtcloud-databricks:secretEnvironmentVariables:\n"
-                            "    DBT_ENV_SECRET_API_KEY:\n      production: not-so-secret\n")
+    append(
+        project,
+        "prod",
+        "  dbtcloud-databricks:secretEnvironmentVariables:\n"
+        "    DBT_ENV_SECRET_API_KEY:\n      production: not-so-secret\n",
+    )
     status, printed = run_synth(capsys, "check", "--root", str(project), "prod")
     assert status == 1
-    assert ("set each value with pulumi config set --secret --path "
-            "'secretEnvironmentVariables.DBT_ENV_SECRET_API_KEY.production' <value>") in printed
+    assert (
+        "set each value with pulumi config set --secret --path "
+        "'secretEnvironmentVariables.DBT_ENV_SECRET_API_KEY.production' <value>"
+    ) in printed
     assert "not-so-secret" not in printed
 
 
@@ -126,8 +137,9 @@ def test_every_readme_section_a_stack_file_points_to_exists():
 
     from stack_config import ROOT, STACKS
 
-    headings = {line.lstrip("#").strip() for line in (ROOT / "README.md").read_text().splitlines()
-                if line.startswith("#")}
+    headings = {
+        line.lstrip("#").strip() for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("#")
+    }
     for stack in STACKS:
         for section in re.findall(r'README: "([^"]+)"', (ROOT / f"Pulumi.{stack}.yaml").read_text()):
             assert any(heading.startswith(section) for heading in headings), (stack, section)

@@ -28,33 +28,60 @@ from synth.render import render, run_under_mocks
 APP_ID = "8a5d2f7e-1b2c-4d3e-9f00-123456789abc"
 
 VALID: dict[str, dict] = {
-    contract.GLOBAL_CONNECTION: {"name": "Databricks", "databricks": {
-        "host": "dbc-1.cloud.databricks.com", "httpPath": "/sql/1.0/warehouses/abc", "catalog": "main"}},
+    contract.GLOBAL_CONNECTION: {
+        "name": "Databricks",
+        "databricks": {"host": "dbc-1.cloud.databricks.com", "httpPath": "/sql/1.0/warehouses/abc", "catalog": "main"},
+    },
     contract.PROJECT: {"name": "P", "dbtProjectSubdirectory": "data_warehouse/dbt"},
     contract.REPOSITORY: {"projectId": 1.0, "remoteUrl": "git@github.com:o/r.git", "gitCloneStrategy": "deploy_key"},
     contract.PROJECT_REPOSITORY: {"projectId": 1.0, "repositoryId": 2.0},
-    contract.ENVIRONMENT: {"projectId": 1.0, "name": "Production", "type": "deployment",
-                           "deploymentType": "production", "dbtVersion": "latest", "connectionId": 3.0,
-                           "credentialId": 4.0, "useCustomBranch": False},
+    contract.ENVIRONMENT: {
+        "projectId": 1.0,
+        "name": "Production",
+        "type": "deployment",
+        "deploymentType": "production",
+        "dbtVersion": "latest",
+        "connectionId": 3.0,
+        "credentialId": 4.0,
+        "useCustomBranch": False,
+    },
     contract.CREDENTIAL: {"projectId": 1.0, "token": "dapi-secret-value", "catalog": "main", "schema": "analytics"},
-    contract.JOB: {"projectId": 1.0, "environmentId": 5.0, "name": "Daily", "executeSteps": ["dbt build"],
-                   "triggers": {"githubWebhook": False, "gitProviderWebhook": False, "schedule": True,
-                                "onMerge": False},
-                   "scheduleType": "custom_cron", "scheduleCron": "0 2 * * *", "numThreads": 4.0,
-                   "validateExecuteSteps": True,
-                   "jobCompletionTriggerConditions": [{"jobId": 9.0, "projectId": 1.0, "statuses": ["success"]}]},
+    contract.JOB: {
+        "projectId": 1.0,
+        "environmentId": 5.0,
+        "name": "Daily",
+        "executeSteps": ["dbt build"],
+        "triggers": {"githubWebhook": False, "gitProviderWebhook": False, "schedule": True, "onMerge": False},
+        "scheduleType": "custom_cron",
+        "scheduleCron": "0 2 * * *",
+        "numThreads": 4.0,
+        "validateExecuteSteps": True,
+        "jobCompletionTriggerConditions": [{"jobId": 9.0, "projectId": 1.0, "statuses": ["success"]}],
+    },
     contract.NOTIFICATION: {"userId": 100001.0, "notificationType": 1.0, "onFailures": [6.0]},
     contract.ENV_VAR: {"projectId": 1.0, "name": "DBT_TARGET", "environmentValues": {"project": "x"}},
-    contract.SQL_ENDPOINT: {"name": "w", "clusterSize": "Small", "autoStopMins": 10.0, "minNumClusters": 1.0,
-                            "maxNumClusters": 2.0, "warehouseType": "PRO", "enableServerlessCompute": True,
-                            "tags": {"customTags": [{"key": "team", "value": "data"}]}},
+    contract.SQL_ENDPOINT: {
+        "name": "w",
+        "clusterSize": "Small",
+        "autoStopMins": 10.0,
+        "minNumClusters": 1.0,
+        "maxNumClusters": 2.0,
+        "warehouseType": "PRO",
+        "enableServerlessCompute": True,
+        "tags": {"customTags": [{"key": "team", "value": "data"}]},
+    },
     contract.SERVICE_PRINCIPAL: {"displayName": "dbt Cloud", "databricksSqlAccess": True},
     contract.OBO_TOKEN: {"applicationId": APP_ID, "comment": "dbt", "lifetimeSeconds": 7776000.0},
     contract.TOKEN: {"comment": "dbt", "lifetimeSeconds": 7776000.0},
-    contract.PERMISSIONS: {"sqlEndpointId": "abc", "accessControls": [
-        {"servicePrincipalName": APP_ID, "permissionLevel": "CAN_USE"}]},
-    contract.GRANT: {"principal": APP_ID, "catalog": "main",
-                     "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "SELECT", "MODIFY"]},
+    contract.PERMISSIONS: {
+        "sqlEndpointId": "abc",
+        "accessControls": [{"servicePrincipalName": APP_ID, "permissionLevel": "CAN_USE"}],
+    },
+    contract.GRANT: {
+        "principal": APP_ID,
+        "catalog": "main",
+        "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "SELECT", "MODIFY"],
+    },
     contract.GROUP_MEMBER: {"groupId": "1", "memberId": "2"},
     contract.ROTATING: {"rotationDays": 80.0},
     contract.STACK_REFERENCE: {"name": "organization/p/prod"},
@@ -84,8 +111,12 @@ CASES = [
     (contract.GLOBAL_CONNECTION, {"name": REMOVE}, "name", "is required"),
     (contract.GLOBAL_CONNECTION, {"databricks.host": REMOVE}, "databricks.host", "is required"),
     (contract.GLOBAL_CONNECTION, {"databricks.httpPath": REMOVE}, "databricks.httpPath", "is required"),
-    (contract.GLOBAL_CONNECTION, {"databricks.host": "https://dbc-1.cloud.databricks.com"}, "databricks.host",
-     "without scheme"),
+    (
+        contract.GLOBAL_CONNECTION,
+        {"databricks.host": "https://dbc-1.cloud.databricks.com"},
+        "databricks.host",
+        "without scheme",
+    ),
     # Project
     (contract.PROJECT, {"name": REMOVE}, "name", "is required"),
     # Repository
@@ -94,10 +125,18 @@ CASES = [
     (contract.REPOSITORY, {"gitCloneStrategy": "git_token"}, "gitCloneStrategy", "one of"),
     (contract.REPOSITORY, {"gitCloneStrategy": "github_app"}, "gitCloneStrategy", "github_app needs"),
     (contract.REPOSITORY, {"gitCloneStrategy": "deploy_token"}, "gitCloneStrategy", "deploy_token (GitLab) needs"),
-    (contract.REPOSITORY, {"gitCloneStrategy": "azure_active_directory_app", "azureActiveDirectoryRepositoryId": "r"},
-     "gitCloneStrategy", "needs azureActiveDirectoryProjectId"),
-    (contract.REPOSITORY, {"gitCloneStrategy": "azure_active_directory_app", "azureActiveDirectoryProjectId": "p"},
-     "gitCloneStrategy", "needs azureActiveDirectoryRepositoryId"),
+    (
+        contract.REPOSITORY,
+        {"gitCloneStrategy": "azure_active_directory_app", "azureActiveDirectoryRepositoryId": "r"},
+        "gitCloneStrategy",
+        "needs azureActiveDirectoryProjectId",
+    ),
+    (
+        contract.REPOSITORY,
+        {"gitCloneStrategy": "azure_active_directory_app", "azureActiveDirectoryProjectId": "p"},
+        "gitCloneStrategy",
+        "needs azureActiveDirectoryRepositoryId",
+    ),
     (contract.REPOSITORY, {"githubInstallationId": 42.0}, "githubInstallationId", "only with"),
     (contract.REPOSITORY, {"gitlabProjectId": 7.0}, "gitlabProjectId", "only with"),
     # ProjectRepository
@@ -132,41 +171,80 @@ CASES = [
     (contract.JOB, {"triggers.onMerge": True}, "triggers.onMerge", "other triggers must be false"),
     (contract.JOB, {"executeSteps": ["dbt deps"]}, "executeSteps", "dbt commands the provider knows"),
     (contract.JOB, {"scheduleType": "hourly"}, "scheduleType", "one of"),
-    (contract.JOB, {"scheduleCron": REMOVE, "scheduleType": "interval_cron", "scheduleInterval": 24.0},
-     "scheduleInterval", "from 1 to 23"),
-    (contract.JOB, {"scheduleCron": REMOVE, "scheduleInterval": 2.0, "scheduleHours": [1.0]}, "scheduleInterval",
-     "together with scheduleHours"),
+    (
+        contract.JOB,
+        {"scheduleCron": REMOVE, "scheduleType": "interval_cron", "scheduleInterval": 24.0},
+        "scheduleInterval",
+        "from 1 to 23",
+    ),
+    (
+        contract.JOB,
+        {"scheduleCron": REMOVE, "scheduleInterval": 2.0, "scheduleHours": [1.0]},
+        "scheduleInterval",
+        "together with scheduleHours",
+    ),
     (contract.JOB, {"scheduleInterval": 2.0}, "scheduleInterval", "together with scheduleCron"),
     (contract.JOB, {"scheduleHours": [1.0]}, "scheduleHours", "together with scheduleCron"),
     (contract.JOB, {"scheduleCron": REMOVE, "scheduleHours": []}, "scheduleHours", "at least 1"),
     (contract.JOB, {"scheduleDays": []}, "scheduleDays", "at least 1"),
-    (contract.JOB, {"deferringEnvironmentId": 7.0, "selfDeferring": False}, "deferringEnvironmentId",
-     "together with selfDeferring"),
-    (contract.JOB, {"deferringEnvironmentId": 7.0, "deferringJobId": 8.0}, "deferringEnvironmentId",
-     "together with deferringJobId"),
+    (
+        contract.JOB,
+        {"deferringEnvironmentId": 7.0, "selfDeferring": False},
+        "deferringEnvironmentId",
+        "together with selfDeferring",
+    ),
+    (
+        contract.JOB,
+        {"deferringEnvironmentId": 7.0, "deferringJobId": 8.0},
+        "deferringEnvironmentId",
+        "together with deferringJobId",
+    ),
     (contract.JOB, {"selfDeferring": True, "deferringJobId": 8.0}, "selfDeferring", "together with deferringJobId"),
     (contract.JOB, {"runCompareChanges": True}, "runCompareChanges", "needs deferringEnvironmentId"),
     (contract.JOB, {"jobType": "pull_request"}, "jobType", "one of"),
     (contract.JOB, {"dbtVersion": "1.7"}, "dbtVersion", "matches"),
-    (contract.JOB, {"jobCompletionTriggerConditions": [
-        {"jobId": 9.0, "projectId": 1.0, "statuses": ["success"]},
-        {"jobId": 10.0, "projectId": 1.0, "statuses": ["error"]}]}, "jobCompletionTriggerConditions", "at most one"),
-    (contract.JOB, {"jobCompletionTriggerConditions": [{"jobId": 9.0, "projectId": 1.0, "statuses": ["cancelled"]}]},
-     "jobCompletionTriggerConditions", "job_id, project_id and statuses"),
+    (
+        contract.JOB,
+        {
+            "jobCompletionTriggerConditions": [
+                {"jobId": 9.0, "projectId": 1.0, "statuses": ["success"]},
+                {"jobId": 10.0, "projectId": 1.0, "statuses": ["error"]},
+            ]
+        },
+        "jobCompletionTriggerConditions",
+        "at most one",
+    ),
+    (
+        contract.JOB,
+        {"jobCompletionTriggerConditions": [{"jobId": 9.0, "projectId": 1.0, "statuses": ["cancelled"]}]},
+        "jobCompletionTriggerConditions",
+        "job_id, project_id and statuses",
+    ),
     # PartialNotification
     (contract.NOTIFICATION, {"userId": REMOVE}, "userId", "is required"),
     (contract.NOTIFICATION, {"notificationType": 3.0}, "notificationType", "one of"),
     (contract.NOTIFICATION, {"state": 3.0}, "state", "one of"),
     (contract.NOTIFICATION, {"externalEmail": "a@example.com"}, "notificationType", "type 1"),
-    (contract.NOTIFICATION, {"notificationType": 2.0, "slackChannelId": "C1"}, "notificationType",
-     "types 2 and 5"),
-    (contract.NOTIFICATION, {"notificationType": 5.0, "slackChannelName": "data-alerts"}, "notificationType",
-     "types 2 and 5"),
+    (contract.NOTIFICATION, {"notificationType": 2.0, "slackChannelId": "C1"}, "notificationType", "types 2 and 5"),
+    (
+        contract.NOTIFICATION,
+        {"notificationType": 5.0, "slackChannelName": "data-alerts"},
+        "notificationType",
+        "types 2 and 5",
+    ),
     (contract.NOTIFICATION, {"notificationType": 4.0}, "notificationType", "type 4 (external email) needs"),
-    (contract.NOTIFICATION, {"notificationType": 4.0, "externalEmail": "a@example.com", "slackChannelId": "C1"},
-     "externalEmail", "together with slackChannelId"),
-    (contract.NOTIFICATION, {"notificationType": 4.0, "externalEmail": "a@example.com", "slackChannelName": "x"},
-     "externalEmail", "together with slackChannelName"),
+    (
+        contract.NOTIFICATION,
+        {"notificationType": 4.0, "externalEmail": "a@example.com", "slackChannelId": "C1"},
+        "externalEmail",
+        "together with slackChannelId",
+    ),
+    (
+        contract.NOTIFICATION,
+        {"notificationType": 4.0, "externalEmail": "a@example.com", "slackChannelName": "x"},
+        "externalEmail",
+        "together with slackChannelName",
+    ),
     # PartialEnvironmentVariable
     (contract.ENV_VAR, {"projectId": REMOVE}, "projectId", "is required"),
     (contract.ENV_VAR, {"name": REMOVE}, "name", "is required"),
@@ -183,8 +261,12 @@ CASES = [
     (contract.SQL_ENDPOINT, {"warehouseType": "SERVERLESS"}, "warehouseType", "one of"),
     (contract.SQL_ENDPOINT, {"warehouseType": "CLASSIC"}, "enableServerlessCompute", "needs warehouse_type PRO"),
     (contract.SQL_ENDPOINT, {"spotInstancePolicy": "SPOT"}, "spotInstancePolicy", "one of"),
-    (contract.SQL_ENDPOINT, {"tags.customTags": [{"key": f"k{i}", "value": "v"} for i in range(45)]},
-     "tags.customTags", "fewer than 45"),
+    (
+        contract.SQL_ENDPOINT,
+        {"tags.customTags": [{"key": f"k{i}", "value": "v"} for i in range(45)]},
+        "tags.customTags",
+        "fewer than 45",
+    ),
     (contract.SQL_ENDPOINT, {"tags.customTags": [{"key": "team"}]}, "tags.customTags", "a key and a value"),
     # ServicePrincipal
     (contract.SERVICE_PRINCIPAL, {"displayName": REMOVE}, "displayName", "display_name"),
@@ -197,15 +279,34 @@ CASES = [
     (contract.PERMISSIONS, {"accessControls": []}, "accessControls", "at least 1"),
     (contract.PERMISSIONS, {"authorization": "tokens"}, "sqlEndpointId", "exactly one object"),
     (contract.PERMISSIONS, {"sqlEndpointId": REMOVE, "authorization": "secrets"}, "authorization", "one of"),
-    (contract.PERMISSIONS, {"accessControls": [{"servicePrincipalName": APP_ID, "groupName": "users",
-                                                "permissionLevel": "CAN_USE"}]}, "accessControls", "exactly one of"),
-    (contract.PERMISSIONS, {"accessControls": [{"servicePrincipalName": APP_ID, "permissionLevel": "CAN_RUN"}]},
-     "accessControls.permissionLevel", "a level the object takes"),
-    (contract.PERMISSIONS, {"sqlEndpointId": REMOVE, "authorization": "tokens", "accessControls": [
-        {"servicePrincipalName": APP_ID, "permissionLevel": "CAN_MONITOR"}]},
-     "accessControls.permissionLevel", "a level the object takes"),
-    (contract.PERMISSIONS, {"accessControls": [{"groupName": "admins", "permissionLevel": "IS_OWNER"}]},
-     "accessControls.permissionLevel", "never a group"),
+    (
+        contract.PERMISSIONS,
+        {"accessControls": [{"servicePrincipalName": APP_ID, "groupName": "users", "permissionLevel": "CAN_USE"}]},
+        "accessControls",
+        "exactly one of",
+    ),
+    (
+        contract.PERMISSIONS,
+        {"accessControls": [{"servicePrincipalName": APP_ID, "permissionLevel": "CAN_RUN"}]},
+        "accessControls.permissionLevel",
+        "a level the object takes",
+    ),
+    (
+        contract.PERMISSIONS,
+        {
+            "sqlEndpointId": REMOVE,
+            "authorization": "tokens",
+            "accessControls": [{"servicePrincipalName": APP_ID, "permissionLevel": "CAN_MONITOR"}],
+        },
+        "accessControls.permissionLevel",
+        "a level the object takes",
+    ),
+    (
+        contract.PERMISSIONS,
+        {"accessControls": [{"groupName": "admins", "permissionLevel": "IS_OWNER"}]},
+        "accessControls.permissionLevel",
+        "never a group",
+    ),
     # Grant
     (contract.GRANT, {"principal": REMOVE}, "principal", "is required"),
     (contract.GRANT, {"privileges": REMOVE}, "privileges", "is required"),
@@ -270,17 +371,33 @@ def test_every_rule_names_its_source():
 
 def test_every_type_the_program_declares_has_a_contract():
     # grep of the components: what `pulumi up` would create for the committed stacks and their variants.
-    declared = {contract.SQL_ENDPOINT, contract.SERVICE_PRINCIPAL, contract.OBO_TOKEN, contract.TOKEN,
-                contract.PERMISSIONS, contract.GRANT, contract.GLOBAL_CONNECTION, contract.PROJECT,
-                contract.REPOSITORY, contract.PROJECT_REPOSITORY, contract.ENVIRONMENT, contract.CREDENTIAL,
-                contract.JOB, contract.NOTIFICATION, contract.ENV_VAR, contract.STACK_REFERENCE,
-                contract.GROUP_MEMBER, contract.ROTATING}
+    declared = {
+        contract.SQL_ENDPOINT,
+        contract.SERVICE_PRINCIPAL,
+        contract.OBO_TOKEN,
+        contract.TOKEN,
+        contract.PERMISSIONS,
+        contract.GRANT,
+        contract.GLOBAL_CONNECTION,
+        contract.PROJECT,
+        contract.REPOSITORY,
+        contract.PROJECT_REPOSITORY,
+        contract.ENVIRONMENT,
+        contract.CREDENTIAL,
+        contract.JOB,
+        contract.NOTIFICATION,
+        contract.ENV_VAR,
+        contract.STACK_REFERENCE,
+        contract.GROUP_MEMBER,
+        contract.ROTATING,
+    }
     assert declared <= set(contract.CONTRACT)
 
 
 def test_a_secret_value_never_appears_in_a_refusal():
-    violations = contract.check(contract.CREDENTIAL, "c", changed(VALID[contract.CREDENTIAL],
-                                                                  {"tokenWo": "dapi-other-secret"}))
+    violations = contract.check(
+        contract.CREDENTIAL, "c", changed(VALID[contract.CREDENTIAL], {"tokenWo": "dapi-other-secret"})
+    )
     text = str(ContractViolation(violations))
     assert "tokenWo" in text and "dapi-secret-value" not in text and "dapi-other-secret" not in text
 
@@ -292,8 +409,13 @@ def test_a_refused_registration_fails_the_rendering_with_resource_input_rule_and
     def program():
         warehouse = databricks.SqlEndpoint("wh", name="w", cluster_size="Small", auto_stop_mins=5)
         # Something that depends on the refused resource: its error must not hide the violation.
-        dbtcloud.GlobalConnection("conn", name="c", databricks=dbtcloud.GlobalConnectionDatabricksArgs(
-            host="h.example.com", http_path=warehouse.odbc_params.apply(lambda p: p.path)))
+        dbtcloud.GlobalConnection(
+            "conn",
+            name="c",
+            databricks=dbtcloud.GlobalConnectionDatabricksArgs(
+                host="h.example.com", http_path=warehouse.odbc_params.apply(lambda p: p.path)
+            ),
+        )
 
     started = time.monotonic()
     with pytest.raises(ContractViolation) as raised:
@@ -331,30 +453,62 @@ def test_ids_and_outputs_have_the_real_shape():
     def program():
         project = dbtcloud.Project("p", name="P")
         project_id = project.id.apply(int)
-        connection = dbtcloud.GlobalConnection("c", name="C", databricks=dbtcloud.GlobalConnectionDatabricksArgs(
-            host="h.example.com", http_path="/sql/1.0/warehouses/abc"))
+        connection = dbtcloud.GlobalConnection(
+            "c",
+            name="C",
+            databricks=dbtcloud.GlobalConnectionDatabricksArgs(
+                host="h.example.com", http_path="/sql/1.0/warehouses/abc"
+            ),
+        )
         repository = dbtcloud.Repository("r", project_id=project_id, remote_url="git@github.com:o/r.git")
         dbtcloud.ProjectRepository("link", project_id=project_id, repository_id=repository.repository_id)
-        environment = dbtcloud.Environment("e", project_id=project_id, name="Production", type="deployment",
-                                           deployment_type="production", connection_id=connection.id.apply(int))
-        dbtcloud.DatabricksCredential("cred", project_id=project_id, token=pulumi.Output.secret("dapi-x"),
-                                      schema="analytics")
-        dbtcloud.Job("j", project_id=project_id, environment_id=environment.environment_id, name="J",
-                     execute_steps=["dbt build"], triggers=dbtcloud.JobTriggersArgs(
-                         github_webhook=False, git_provider_webhook=False, schedule=False, on_merge=False))
+        environment = dbtcloud.Environment(
+            "e",
+            project_id=project_id,
+            name="Production",
+            type="deployment",
+            deployment_type="production",
+            connection_id=connection.id.apply(int),
+        )
+        dbtcloud.DatabricksCredential(
+            "cred", project_id=project_id, token=pulumi.Output.secret("dapi-x"), schema="analytics"
+        )
+        dbtcloud.Job(
+            "j",
+            project_id=project_id,
+            environment_id=environment.environment_id,
+            name="J",
+            execute_steps=["dbt build"],
+            triggers=dbtcloud.JobTriggersArgs(
+                github_webhook=False, git_provider_webhook=False, schedule=False, on_merge=False
+            ),
+        )
         warehouse = databricks.SqlEndpoint("wh", name="w", cluster_size="Small", auto_stop_mins=10)
         principal = databricks.ServicePrincipal("sp", display_name="dbt")
-        usage = databricks.Permissions("usage", authorization="tokens", access_controls=[
-            databricks.PermissionsAccessControlArgs(service_principal_name=principal.application_id,
-                                                    permission_level="CAN_USE")])
-        databricks.Permissions("wh-use", sql_endpoint_id=warehouse.id, access_controls=[
-            databricks.PermissionsAccessControlArgs(service_principal_name=principal.application_id,
-                                                    permission_level="CAN_USE")])
+        usage = databricks.Permissions(
+            "usage",
+            authorization="tokens",
+            access_controls=[
+                databricks.PermissionsAccessControlArgs(
+                    service_principal_name=principal.application_id, permission_level="CAN_USE"
+                )
+            ],
+        )
+        databricks.Permissions(
+            "wh-use",
+            sql_endpoint_id=warehouse.id,
+            access_controls=[
+                databricks.PermissionsAccessControlArgs(
+                    service_principal_name=principal.application_id, permission_level="CAN_USE"
+                )
+            ],
+        )
         databricks.Grant("catalog", principal=principal.application_id, catalog="main", privileges=["USE_CATALOG"])
         databricks.Grant("schema", principal=principal.application_id, schema="main.raw", privileges=["SELECT"])
         databricks.GroupMember("member", group_id="42", member_id=principal.id)
-        databricks.OboToken("token", application_id=principal.application_id,
-                            opts=pulumi.ResourceOptions(depends_on=[usage]))
+        databricks.OboToken(
+            "token", application_id=principal.application_id, opts=pulumi.ResourceOptions(depends_on=[usage])
+        )
 
     rendering = run_under_mocks(program, "contract-test", "test", {})
     by_name = {r.name: r for r in rendering.resources()}
@@ -384,16 +538,26 @@ def _principal_and_token(make_usage, token_kind="obo"):
         principal = databricks.ServicePrincipal("sp", display_name="dbt")
         after = make_usage(principal)
         if token_kind == "obo":
-            databricks.OboToken("token", application_id=principal.application_id, lifetime_seconds=3600,
-                                opts=pulumi.ResourceOptions(depends_on=after))
+            databricks.OboToken(
+                "token",
+                application_id=principal.application_id,
+                lifetime_seconds=3600,
+                opts=pulumi.ResourceOptions(depends_on=after),
+            )
 
     return program
 
 
 def _token_usage(principal, level="CAN_USE", who=None):
-    return databricks.Permissions("token-usage", authorization="tokens", access_controls=[
-        databricks.PermissionsAccessControlArgs(service_principal_name=who or principal.application_id,
-                                                permission_level=level)])
+    return databricks.Permissions(
+        "token-usage",
+        authorization="tokens",
+        access_controls=[
+            databricks.PermissionsAccessControlArgs(
+                service_principal_name=who or principal.application_id, permission_level=level
+            )
+        ],
+    )
 
 
 def test_a_token_without_token_usage_permission_is_refused():
@@ -432,10 +596,16 @@ def test_group_membership_counts_as_token_usage():
 def test_token_usage_reached_through_a_component_counts():
     def make(principal):
         component = pulumi.ComponentResource("test:index:Access", "access")
-        databricks.Permissions("token-usage", authorization="tokens", access_controls=[
-            databricks.PermissionsAccessControlArgs(service_principal_name=principal.application_id,
-                                                    permission_level="CAN_USE")],
-            opts=pulumi.ResourceOptions(parent=component))
+        databricks.Permissions(
+            "token-usage",
+            authorization="tokens",
+            access_controls=[
+                databricks.PermissionsAccessControlArgs(
+                    service_principal_name=principal.application_id, permission_level="CAN_USE"
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=component),
+        )
         return [component]
 
     run_under_mocks(_principal_and_token(make), "contract-test", "test", {})
@@ -450,9 +620,14 @@ def test_an_azure_principals_own_token_needs_token_usage_through_its_provider():
         def run():
             principal = databricks.ServicePrincipal("sp", application_id=APP_ID, display_name="dbt")
             after = [_token_usage(principal)] if with_usage else [principal]
-            signed_in = databricks.Provider("as-principal", host="https://adb-1.azuredatabricks.net",
-                                            azure_client_id=APP_ID, azure_client_secret="s", azure_tenant_id="t",
-                                            opts=pulumi.ResourceOptions(depends_on=after))
+            signed_in = databricks.Provider(
+                "as-principal",
+                host="https://adb-1.azuredatabricks.net",
+                azure_client_id=APP_ID,
+                azure_client_secret="s",
+                azure_tenant_id="t",
+                opts=pulumi.ResourceOptions(depends_on=after),
+            )
             databricks.Token("token", comment="dbt", opts=pulumi.ResourceOptions(provider=signed_in))
 
         return run
@@ -467,8 +642,11 @@ def test_only_one_token_permissions_resource_per_workspace():
     def program():
         principal = databricks.ServicePrincipal("sp", display_name="dbt")
         _token_usage(principal)
-        databricks.Permissions("more-token-usage", authorization="tokens", access_controls=[
-            databricks.PermissionsAccessControlArgs(group_name="users", permission_level="CAN_USE")])
+        databricks.Permissions(
+            "more-token-usage",
+            authorization="tokens",
+            access_controls=[databricks.PermissionsAccessControlArgs(group_name="users", permission_level="CAN_USE")],
+        )
 
     with pytest.raises(ContractViolation) as raised:
         run_under_mocks(program, "contract-test", "test", {})
@@ -484,13 +662,20 @@ def _project_with(strategy: str, job_first: bool, **triggers):
 
         def repository():
             extra = {"github_installation_id": 42} if strategy == "github_app" else {}
-            dbtcloud.Repository("repo", project_id=project_id, remote_url="git@github.com:o/r.git",
-                                git_clone_strategy=strategy, **extra)
+            dbtcloud.Repository(
+                "repo", project_id=project_id, remote_url="git@github.com:o/r.git", git_clone_strategy=strategy, **extra
+            )
 
         def job():
             flags = {"github_webhook": False, "git_provider_webhook": False, "schedule": False, "on_merge": False}
-            dbtcloud.Job("ci", project_id=project_id, environment_id=5, name="CI", execute_steps=["dbt build"],
-                         triggers=dbtcloud.JobTriggersArgs(**{**flags, **triggers}))
+            dbtcloud.Job(
+                "ci",
+                project_id=project_id,
+                environment_id=5,
+                name="CI",
+                execute_steps=["dbt build"],
+                triggers=dbtcloud.JobTriggersArgs(**{**flags, **triggers}),
+            )
 
         if job_first:
             job(), repository()
@@ -516,8 +701,11 @@ def test_pull_request_and_merge_jobs_need_a_natively_integrated_repository(trigg
 def test_one_development_and_one_production_environment_per_project(kind):
     def program():
         for name in ("first", "second"):
-            args = {"type": "development"} if kind == "development" else {"type": "deployment",
-                                                                           "deployment_type": "production"}
+            args = (
+                {"type": "development"}
+                if kind == "development"
+                else {"type": "deployment", "deployment_type": "production"}
+            )
             dbtcloud.Environment(name, project_id=1, name=name, **args)
 
     with pytest.raises(ContractViolation) as raised:
@@ -532,8 +720,9 @@ NOW = datetime(2026, 1, 31, 12, 30, 15, tzinfo=timezone.utc)
 
 
 def _rotating(**args):
-    rendering = run_under_mocks(lambda: time_provider.Rotating("rotation", **args), "contract-test", "test", {},
-                                now=NOW)
+    rendering = run_under_mocks(
+        lambda: time_provider.Rotating("rotation", **args), "contract-test", "test", {}, now=NOW
+    )
     (rotation,) = rendering.resources(contract.ROTATING)
     return rotation
 
@@ -583,8 +772,14 @@ def test_prod_with_token_usage_passes_every_other_rule_and_dev_renders_on_it():
 
 
 def _run_main(raw, stack, stack_outputs=None):
-    return run_under_mocks(lambda: runpy.run_path(MAIN, run_name="__main__"), PROJECT_NAME, stack, raw.values,
-                           raw.secret_keys, stack_outputs=stack_outputs)
+    return run_under_mocks(
+        lambda: runpy.run_path(MAIN, run_name="__main__"),
+        PROJECT_NAME,
+        stack,
+        raw.values,
+        raw.secret_keys,
+        stack_outputs=stack_outputs,
+    )
 
 
 def test_synth_prints_a_refusal_as_an_error_without_a_traceback(tmp_path, capsys):
@@ -594,7 +789,8 @@ def test_synth_prints_a_refusal_as_an_error_without_a_traceback(tmp_path, capsys
     (tmp_path / "Pulumi.x.yaml").write_text("config: {}\n")
     (tmp_path / "__main__.py").write_text(
         "import pulumi_databricks as databricks\n"
-        "databricks.SqlEndpoint('wh', name='w', cluster_size='Small', auto_stop_mins=5)\n")
+        "databricks.SqlEndpoint('wh', name='w', cluster_size='Small', auto_stop_mins=5)\n"
+    )
     assert main(["x", "--root", str(tmp_path)]) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: stack 'x' declares 1 resource the real providers would refuse")

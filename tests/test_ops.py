@@ -54,8 +54,13 @@ def prod(dbt):
 def databricks(servers, monkeypatch):
     servers[1].clear()
     fake = FakeDatabricks(servers[1])
-    for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET",
-                 "DATABRICKS_AUTH_TYPE", "ARM_CLIENT_ID"):
+    for name in (
+        "DATABRICKS_CONFIG_PROFILE",
+        "DATABRICKS_CLIENT_ID",
+        "DATABRICKS_CLIENT_SECRET",
+        "DATABRICKS_AUTH_TYPE",
+        "ARM_CLIENT_ID",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABRICKS_HOST", fake.host)
     monkeypatch.setenv("DATABRICKS_TOKEN", DATABRICKS_TOKEN)
@@ -92,14 +97,22 @@ def test_run_follows_queued_starting_running_to_success(dbt, prod, capsys):
     run_id = max(dbt.runs)
     assert f"started run {run_id} of 'Daily Pipeline - Production' (4001): {dbt.web_url}/deploy/" in out
     changes = [line.split("] ", 1)[1] for line in out.splitlines() if line.startswith("[")]
-    assert changes == [f"run {run_id} queued", f"run {run_id} starting", f"run {run_id} running",
-                       f"run {run_id} success"]
+    assert changes == [
+        f"run {run_id} queued",
+        f"run {run_id} starting",
+        f"run {run_id} running",
+        f"run {run_id} success",
+    ]
     assert f"run {run_id} success in 00:01:39 (queued 00:00:04) · models 16/16 completed · tests 100/100 passed" in out
     progress = [line for line in out.splitlines() if line.startswith(f"run {run_id} running")]
-    assert any(line.endswith("· Invoke dbt with `dbt run --select staging+ dimensions+ facts+ marts+` · models "
-                             "7/16 completed") for line in progress), progress
-    assert any(line.endswith("· Invoke dbt with `dbt test` · models 16/16 completed · tests 40/100 passed")
-               for line in progress), progress
+    assert any(
+        line.endswith("· Invoke dbt with `dbt run --select staging+ dimensions+ facts+ marts+` · models 7/16 completed")
+        for line in progress
+    ), progress
+    assert any(
+        line.endswith("· Invoke dbt with `dbt test` · models 16/16 completed · tests 40/100 passed")
+        for line in progress
+    ), progress
     trigger = dbt.requests_to("POST", r"/jobs/4001/run/")
     assert len(trigger) == 1
     assert dbt.runs[run_id].cause == "Triggered with python -m ops run"
@@ -285,8 +298,13 @@ def test_missing_token_and_plain_http_hosts_are_refused(dbt, capsys, monkeypatch
 
 
 def test_argument_errors_exit_2(capsys):
-    for argv in (["run", "prod"], ["run", "prod", "daily-pipeline", "--job-id", "3"], ["follow", "abc"],
-                 ["history", "prod", "daily-pipeline", "--limit", "0"], ["bogus"]):
+    for argv in (
+        ["run", "prod"],
+        ["run", "prod", "daily-pipeline", "--job-id", "3"],
+        ["follow", "abc"],
+        ["history", "prod", "daily-pipeline", "--limit", "0"],
+        ["bogus"],
+    ):
         with pytest.raises(SystemExit) as stopped:
             main(argv)
         assert stopped.value.code == 2, argv
@@ -301,8 +319,17 @@ def test_help_lists_commands_and_exit_statuses(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     text = capsys.readouterr().out
-    for word in ("run", "follow", "retry", "history", "docs", "preflight", "exit statuses:", "4  timed out",
-                 "5  API unreachable"):
+    for word in (
+        "run",
+        "follow",
+        "retry",
+        "history",
+        "docs",
+        "preflight",
+        "exit statuses:",
+        "4  timed out",
+        "5  API unreachable",
+    ):
         assert word in text
 
 
@@ -342,19 +369,31 @@ def test_retry_says_why_dbt_cloud_cannot(dbt, prod, capsys):
 
 def test_history_pages_through_1000_runs(dbt, prod, capsys):
     dbt.add_history(4001, 1000)
-    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--limit", "1000", "--json", "--detail", "3",
-                         *FAST)
+    status, out, _ = ops(
+        capsys, "history", "prod", "daily-pipeline", "--limit", "1000", "--json", "--detail", "3", *FAST
+    )
     assert status == 0
     document = json.loads(out)
     lists = dbt.requests_to("GET", r"/runs/$")
     assert [int(q["offset"][0]) for _, _, _, q in lists] == list(range(0, 1000, 100))
-    assert all(q["limit"] == ["100"] and q["job_definition_id"] == ["4001"] and q["order_by"] == ["-id"]
-               for _, _, _, q in lists)
+    assert all(
+        q["limit"] == ["100"] and q["job_definition_id"] == ["4001"] and q["order_by"] == ["-id"]
+        for _, _, _, q in lists
+    )
     runs = document["runs"]
     assert len(runs) == 1000 and len({run["id"] for run in runs}) == 1000
     assert [run["id"] for run in runs] == sorted((run["id"] for run in runs), reverse=True)
-    assert set(runs[0]) == {"id", "status", "cause", "started_at", "finished_at", "duration_seconds",
-                            "queued_seconds", "models", "tests"}
+    assert set(runs[0]) == {
+        "id",
+        "status",
+        "cause",
+        "started_at",
+        "finished_at",
+        "duration_seconds",
+        "queued_seconds",
+        "models",
+        "tests",
+    }
     assert {run["status"] for run in runs} <= {"queued", "starting", "running", "success", "error", "cancelled"}
     assert 86_436 in {run["duration_seconds"] for run in runs}  # "24:00:36"
     detailed = [run for run in runs if run["models"] is not None]
@@ -364,8 +403,12 @@ def test_history_pages_through_1000_runs(dbt, prod, capsys):
     assert summary["success_rate"] == round(summary["succeeded"] / 1000, 4)
     assert summary["p95_run_seconds"] >= summary["p50_run_seconds"] > 0
     assert summary["duration_trend"] > 0  # the fake's runs grow slower over time
-    assert document["job"] == {"id": 4001, "key": "daily-pipeline", "name": "Daily Pipeline - Production",
-                               "stack": "prod"}
+    assert document["job"] == {
+        "id": 4001,
+        "key": "daily-pipeline",
+        "name": "Daily Pipeline - Production",
+        "stack": "prod",
+    }
 
 
 def test_history_table_summary_and_since(dbt, prod, capsys):
@@ -380,7 +423,8 @@ def test_history_table_summary_and_since(dbt, prod, capsys):
     assert f"tests: 100% passed ({successes * 100}/{successes * 100} over the {successes} runs with test counts)" in out
     assert sum("100/100" in row for row in table_rows) == successes
     assert sum("10/16" in row for row in table_rows) == sum(
-        1 for run in list(dbt.runs.values())[-10:] if run.phase.status == 20)  # models built ok of 16
+        1 for run in list(dbt.runs.values())[-10:] if run.phase.status == 20
+    )  # models built ok of 16
 
 
 def test_history_plot_writes_a_png(dbt, prod, capsys, tmp_path: Path):
@@ -421,8 +465,9 @@ def test_docs_when_the_last_run_made_none(dbt, prod, capsys):
     good.position, run.position = len(good.phases) - 1, len(run.phases) - 1
     status, out, _ = ops(capsys, "docs", "prod", *FAST)
     assert status == 1
-    assert (f"last run {run.id} (error, 2026-11-26 02:01 UTC) did NOT generate docs; it failed before the docs "
-            "step") in out
+    assert (
+        f"last run {run.id} (error, 2026-11-26 02:01 UTC) did NOT generate docs; it failed before the docs step"
+    ) in out
     assert f"the Catalog shows the docs of run {good.id} (2026-11-25 02:01 UTC)" in out
 
 
@@ -484,12 +529,19 @@ def test_ops_is_not_imported_by_the_program_and_imports_no_provider_sdk():
     import subprocess
     import sys
 
-    probe = ("import sys, ops.cli, ops.stack; ops.stack.load_stack('prod'); "
-             "print(sorted(m for m in ('pulumi_databricks', 'pulumi_dbtcloud', 'matplotlib', 'databricks.sdk') "
-             "if m in sys.modules))")
+    probe = (
+        "import sys, ops.cli, ops.stack; ops.stack.load_stack('prod'); "
+        "print(sorted(m for m in ('pulumi_databricks', 'pulumi_dbtcloud', 'matplotlib', 'databricks.sdk') "
+        "if m in sys.modules))"
+    )
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parent.parent, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )
     assert result.stdout.strip() == "[]", result.stdout
     assert time.monotonic() - started < 10
 
@@ -518,8 +570,10 @@ def test_preflight_after_deploying_expects_what_the_stack_made(dbt, prod, databr
     dbt.add_job(270542, 302, "Daily Pipeline - Production", 4003)  # and a copy made by hand
     status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *FAST)
     assert status == 1
-    assert ("FAIL  dbt Cloud jobs: missing: 'Marts Data Quality - Production'; more than one: "
-            "'Daily Pipeline - Production' (4001, 4003)") in out
+    assert (
+        "FAIL  dbt Cloud jobs: missing: 'Marts Data Quality - Production'; more than one: "
+        "'Daily Pipeline - Production' (4001, 4003)"
+    ) in out
 
 
 def test_preflight_of_the_dev_stack_finds_prods_project(dbt, prod, databricks, capsys):
@@ -561,18 +615,22 @@ SPEC_RUN_FIELDS = frozenset(
     "job_definition_id job_id last_checked_at last_heartbeat_at notifications_sent owner_thread_id project_id "
     "queued_duration queued_duration_humanized retry_not_supported_reason retrying_run_id run_duration "
     "run_duration_humanized run_steps should_start_at started_at status status_humanized status_message trigger "
-    "trigger_id updated_at used_repo_cache".split())
+    "trigger_id updated_at used_repo_cache".split()
+)
 SPEC_STEP_FIELDS = frozenset(
     "account_id created_at debug_log_path debug_logs duration duration_humanized finished_at id index log_path logs "
     "name run_id run_step_command run_step_invocation started_at status status_color status_humanized "
-    "truncated_debug_logs updated_at".split())
+    "truncated_debug_logs updated_at".split()
+)
 SPEC_STEP_REQUIRED = frozenset(
     "created_at duration duration_humanized finished_at id run_step_command run_step_invocation started_at "
-    "status_color status_humanized truncated_debug_logs updated_at".split())
+    "status_color status_humanized truncated_debug_logs updated_at".split()
+)
 SPEC_TRIGGER_FIELDS = frozenset(
     "azure_pull_request_id cause cause_category dbt_version_override generate_docs_override git_branch git_sha "
     "github_pull_request_id gitlab_merge_request_id job_definition_id non_native_pull_request_id schema_override "
-    "steps_override target_name_override threads_override timeout_seconds_override".split())
+    "steps_override target_name_override threads_override timeout_seconds_override".split()
+)
 
 
 def test_the_fake_answers_in_the_specs_shapes(dbt, prod):
@@ -581,8 +639,9 @@ def test_the_fake_answers_in_the_specs_shapes(dbt, prod):
     run = dbt.add_run(4001, "success")
     headers = {"Authorization": f"Token {TOKEN}"}
     base = f"{dbt.host_url}/v2/accounts/12345"
-    body = httpx.get(f"{base}/runs/{run.id}/", params={"include_related": '["run_steps","job","trigger"]'},
-                     headers=headers).json()
+    body = httpx.get(
+        f"{base}/runs/{run.id}/", params={"include_related": '["run_steps","job","trigger"]'}, headers=headers
+    ).json()
     assert set(body["status"]) == {"code", "is_success", "user_message", "developer_message"}
     data = body["data"]
     assert set(data) <= SPEC_RUN_FIELDS and {"created_at", "updated_at"} <= set(data)
@@ -591,8 +650,9 @@ def test_the_fake_answers_in_the_specs_shapes(dbt, prod):
     assert set(listed["extra"]) == {"filters", "order_by", "pagination"}
     assert listed["extra"]["pagination"] == {"count": 1, "total_count": 1}
     while data["status"] != 10:
-        data = httpx.get(f"{base}/runs/{run.id}/", params={"include_related": "run_steps"},
-                         headers=headers).json()["data"]
+        data = httpx.get(f"{base}/runs/{run.id}/", params={"include_related": "run_steps"}, headers=headers).json()[
+            "data"
+        ]
         for step in data.get("run_steps", []):
             assert SPEC_STEP_REQUIRED <= set(step) <= SPEC_STEP_FIELDS
     assert httpx.get(f"{base}/runs/", params={"limit": 101}, headers=headers).status_code == 400

@@ -47,13 +47,15 @@ def test_the_done_summary_decides_a_finished_step():
 
 
 def test_build_steps_split_models_and_tests():
-    log = "\n".join([
-        "1 of 3 START sql view model analytics.stg_trips ... [RUN]",
-        "1 of 3 OK created sql view model analytics.stg_trips ... [\x1b[32mOK\x1b[0m in 1.1s]",
-        "2 of 3 START test not_null_stg_trips_id ... [RUN]",
-        "2 of 3 PASS not_null_stg_trips_id ... [\x1b[32mPASS\x1b[0m in 0.3s]",
-        "3 of 3 START test unique_stg_trips_id ... [RUN]",
-    ])
+    log = "\n".join(
+        [
+            "1 of 3 START sql view model analytics.stg_trips ... [RUN]",
+            "1 of 3 OK created sql view model analytics.stg_trips ... [\x1b[32mOK\x1b[0m in 1.1s]",
+            "2 of 3 START test not_null_stg_trips_id ... [RUN]",
+            "2 of 3 PASS not_null_stg_trips_id ... [\x1b[32mPASS\x1b[0m in 0.3s]",
+            "3 of 3 START test unique_stg_trips_id ... [RUN]",
+        ]
+    )
     counts = parse_step_logs(log, "build")
     assert (counts.models.done, counts.models.total) == (1, 1)
     assert (counts.tests.passed, counts.tests.total) == (1, 2)
@@ -66,9 +68,16 @@ def test_logs_without_counts_give_none():
 
 
 def test_log_tail_strips_ansi():
-    run = Run.from_api({"id": 5, "status": 20, "run_steps": [
-        {"index": 4, "name": RUN_STEP, "status": 20, "logs": run_log(error_at=11)},
-        {"index": 5, "name": TEST_STEP, "status": 30, "logs": ""}]})
+    run = Run.from_api(
+        {
+            "id": 5,
+            "status": 20,
+            "run_steps": [
+                {"index": 4, "name": RUN_STEP, "status": 20, "logs": run_log(error_at=11)},
+                {"index": 5, "name": TEST_STEP, "status": 30, "logs": ""},
+            ],
+        }
+    )
     step = run.failed_step
     assert step is not None and step.name == RUN_STEP
     tail = step.log_tail(5)
@@ -89,9 +98,12 @@ def test_percentiles_and_summary():
     assert percentile([], 0.5) is None
     assert percentile([float(v) for v in range(1, 101)], 0.95) == 95
     shapes = [(10, "00:10:00", 1), (20, "00:12:00", 8), (10, "00:20:00", 15), (30, "00:01:00", 22), (1, None, 23)]
-    runs = [Run.from_api({"id": i, "status": status, "run_duration": duration,
-                          "created_at": f"2026-11-{day:02d} 02:00:00+00:00"})
-            for i, (status, duration, day) in enumerate(shapes)]
+    runs = [
+        Run.from_api(
+            {"id": i, "status": status, "run_duration": duration, "created_at": f"2026-11-{day:02d} 02:00:00+00:00"}
+        )
+        for i, (status, duration, day) in enumerate(shapes)
+    ]
     summary = summarise(runs)
     assert (summary.succeeded, summary.failed, summary.cancelled, summary.finished) == (2, 1, 1, 4)
     assert summary.success_rate == 0.5

@@ -31,57 +31,139 @@ def ref(name: str) -> str:
 # Every component: its inputs with their schema types (required ones marked *), its outputs with theirs.
 EXPECTED = {
     "SqlWarehouse": (
-        {"name*": STRING, "size*": STRING, "autoStopMinutes*": INTEGER, "allowNeverStop": BOOLEAN,
-         "serverless": BOOLEAN, "warehouseType": STRING, "minClusters": INTEGER, "maxClusters": INTEGER,
-         "spotInstancePolicy": STRING, "tags": OBJECT, "importId": STRING},
-        {"warehouseId": STRING, "host": STRING, "httpPath": STRING}),
+        {
+            "name*": STRING,
+            "size*": STRING,
+            "autoStopMinutes*": INTEGER,
+            "allowNeverStop": BOOLEAN,
+            "serverless": BOOLEAN,
+            "warehouseType": STRING,
+            "minClusters": INTEGER,
+            "maxClusters": INTEGER,
+            "spotInstancePolicy": STRING,
+            "tags": OBJECT,
+            "importId": STRING,
+        },
+        {"warehouseId": STRING, "host": STRING, "httpPath": STRING},
+    ),
     "DatabricksConnection": (
         {"name*": STRING, "host*": STRING, "httpPath*": STRING, "catalog": STRING, "importId": STRING},
-        {"connectionId": INTEGER}),
+        {"connectionId": INTEGER},
+    ),
     "DbtServicePrincipal": (
-        {"displayName*": STRING, "warehouseId*": STRING, "tokenUsage*": ref("TokenUsage"), "cloud": STRING,
-         "credentialLifetimeDays": INTEGER, "rotateAfterDays": INTEGER, "credentialRotation": INTEGER,
-         "catalogGrants": OBJECT, "schemaGrants": OBJECT, "warehouseAccess": OBJECT, "azureApplicationId": STRING,
-         "azureTenantId": STRING, "workspaceHost": STRING, "clientSecret": STRING},
-        {"applicationId": STRING, "token": STRING}),
+        {
+            "displayName*": STRING,
+            "warehouseId*": STRING,
+            "tokenUsage*": ref("TokenUsage"),
+            "cloud": STRING,
+            "credentialLifetimeDays": INTEGER,
+            "rotateAfterDays": INTEGER,
+            "credentialRotation": INTEGER,
+            "catalogGrants": OBJECT,
+            "schemaGrants": OBJECT,
+            "warehouseAccess": OBJECT,
+            "azureApplicationId": STRING,
+            "azureTenantId": STRING,
+            "workspaceHost": STRING,
+            "clientSecret": STRING,
+        },
+        {"applicationId": STRING, "token": STRING},
+    ),
     "DbtProject": (
-        {"name*": STRING, "repository*": ref("GitRepository"), "description": STRING,
-         "dbtProjectSubdirectory": STRING, "projectImportId": STRING, "repositoryImportId": STRING},
-        {"projectId": INTEGER, "repositoryId": INTEGER, "deployKey": STRING}),
+        {
+            "name*": STRING,
+            "repository*": ref("GitRepository"),
+            "description": STRING,
+            "dbtProjectSubdirectory": STRING,
+            "projectImportId": STRING,
+            "repositoryImportId": STRING,
+        },
+        {"projectId": INTEGER, "repositoryId": INTEGER, "deployKey": STRING},
+    ),
     "AdoptedProject": (
         {"fromStack": STRING, "projectId": INTEGER, "environmentIds": OBJECT},
-        {"projectId": INTEGER, "environmentIds": OBJECT}),
+        {"projectId": INTEGER, "environmentIds": OBJECT},
+    ),
     "DbtEnvironments": (
-        {"environments*": OBJECT, "projectId*": INTEGER, "connectionId*": INTEGER, "deploymentToken": STRING,
-         "principalToken": STRING, "protectProduction": BOOLEAN},
-        {"environmentIds": OBJECT, "environmentNames": OBJECT}),
+        {
+            "environments*": OBJECT,
+            "projectId*": INTEGER,
+            "connectionId*": INTEGER,
+            "deploymentToken": STRING,
+            "principalToken": STRING,
+            "protectProduction": BOOLEAN,
+        },
+        {"environmentIds": OBJECT, "environmentNames": OBJECT},
+    ),
     "DbtJobs": (
-        {"jobs*": OBJECT, "projectId*": INTEGER, "environmentIds*": OBJECT, "accountId*": INTEGER, "hostUrl": STRING,
-         "gitCloneStrategy": STRING},
-        {"jobIds": OBJECT, "summary": OBJECT}),
+        {
+            "jobs*": OBJECT,
+            "projectId*": INTEGER,
+            "environmentIds*": OBJECT,
+            "accountId*": INTEGER,
+            "hostUrl": STRING,
+            "gitCloneStrategy": STRING,
+        },
+        {"jobIds": OBJECT, "summary": OBJECT},
+    ),
     "JobNotifications": ({"notifications*": OBJECT, "jobIds*": OBJECT}, {}),
     "EnvironmentVariables": (
-        {"projectId*": INTEGER, "environmentNames*": OBJECT, "variables": OBJECT, "secretVariables": OBJECT}, {}),
+        {"projectId*": INTEGER, "environmentNames*": OBJECT, "variables": OBJECT, "secretVariables": OBJECT},
+        {},
+    ),
 }
 
 NESTED = {
     "TokenUsage": {"viaGroup": STRING, "manage": BOOLEAN, "keepAccessFor": ARRAY},
-    "GitRepository": {"remoteUrl*": STRING, "gitCloneStrategy": STRING, "githubInstallationId": INTEGER,
-                       "gitlabProjectId": INTEGER, "azureActiveDirectoryProjectId": STRING,
-                       "azureActiveDirectoryRepositoryId": STRING},
-    "Environment": {"name*": STRING, "type*": STRING, "deploymentType": STRING, "dbtVersion": STRING,
-                        "customBranch": STRING, "credential": ref("EnvironmentCredential"), "importId": STRING,
-                        "credentialImportId": STRING},
+    "GitRepository": {
+        "remoteUrl*": STRING,
+        "gitCloneStrategy": STRING,
+        "githubInstallationId": INTEGER,
+        "gitlabProjectId": INTEGER,
+        "azureActiveDirectoryProjectId": STRING,
+        "azureActiveDirectoryRepositoryId": STRING,
+    },
+    "Environment": {
+        "name*": STRING,
+        "type*": STRING,
+        "deploymentType": STRING,
+        "dbtVersion": STRING,
+        "customBranch": STRING,
+        "credential": ref("EnvironmentCredential"),
+        "importId": STRING,
+        "credentialImportId": STRING,
+    },
     "EnvironmentCredential": {"schema*": STRING, "catalog": STRING, "runAs": STRING},
-    "Job": {"name*": STRING, "environment*": STRING, "steps*": ARRAY, "description": STRING,
-                "scheduleCron": STRING, "runOnPullRequest": BOOLEAN, "runOnMerge": BOOLEAN,
-                "runAfter": ref("RunAfter"), "deferTo": STRING, "threads": INTEGER, "timeoutMinutes": INTEGER,
-                "generateDocs": BOOLEAN, "sourceFreshness": BOOLEAN, "targetName": STRING, "importId": STRING},
+    "Job": {
+        "name*": STRING,
+        "environment*": STRING,
+        "steps*": ARRAY,
+        "description": STRING,
+        "scheduleCron": STRING,
+        "runOnPullRequest": BOOLEAN,
+        "runOnMerge": BOOLEAN,
+        "runAfter": ref("RunAfter"),
+        "deferTo": STRING,
+        "threads": INTEGER,
+        "timeoutMinutes": INTEGER,
+        "generateDocs": BOOLEAN,
+        "sourceFreshness": BOOLEAN,
+        "targetName": STRING,
+        "importId": STRING,
+    },
     "RunAfter": {"job*": STRING, "statuses": ARRAY},
     "JobLink": {"id*": INTEGER, "url*": STRING},
-    "Notification": {"type*": STRING, "userId*": INTEGER, "externalEmail": STRING, "slackChannelId": STRING,
-                         "slackChannelName": STRING, "onSuccess": ARRAY, "onFailure": ARRAY, "onCancel": ARRAY,
-                         "onWarning": ARRAY},
+    "Notification": {
+        "type*": STRING,
+        "userId*": INTEGER,
+        "externalEmail": STRING,
+        "slackChannelId": STRING,
+        "slackChannelName": STRING,
+        "onSuccess": ARRAY,
+        "onFailure": ARRAY,
+        "onCancel": ARRAY,
+        "onWarning": ARRAY,
+    },
 }
 
 # Where an optional input's default is not a value, its description says when it is required or what its absence
@@ -148,15 +230,22 @@ def test_maps_of_nested_types_and_their_units(schema):
     environments = resources["dbtplatform:index:DbtEnvironments"]["inputProperties"]["environments"]
     assert environments["additionalProperties"]["$ref"] == ref("Environment")
     grants = resources["dbtplatform:index:DbtServicePrincipal"]["inputProperties"]["catalogGrants"]
-    assert grants["additionalProperties"] == {**grants["additionalProperties"], "type": ARRAY,
-                                              "items": {**grants["additionalProperties"]["items"], "type": STRING}}
+    assert grants["additionalProperties"] == {
+        **grants["additionalProperties"],
+        "type": ARRAY,
+        "items": {**grants["additionalProperties"]["items"], "type": STRING},
+    }
     summary = resources["dbtplatform:index:DbtJobs"]["properties"]["summary"]
     assert summary["additionalProperties"]["$ref"] == ref("JobLink")
     warehouse = resources["dbtplatform:index:SqlWarehouse"]["inputProperties"]
     auto_stop = warehouse["autoStopMinutes"]["description"]
     assert "minutes" in auto_stop and "120" in auto_stop
-    assert "Default 90" in resources["dbtplatform:index:DbtServicePrincipal"]["inputProperties"][
-        "credentialLifetimeDays"]["description"]
+    assert (
+        "Default 90"
+        in resources["dbtplatform:index:DbtServicePrincipal"]["inputProperties"]["credentialLifetimeDays"][
+            "description"
+        ]
+    )
 
 
 # --- The plugin ---------------------------------------------------------------------------------------------------
@@ -167,17 +256,25 @@ def test_the_plugin_runs_python_and_hosts_every_component():
     assert plugin["runtime"]["name"] == "python"
     entry = (PROJECT_ROOT / "components" / "__main__.py").read_text()
     assert "component_provider_host(COMPONENTS, name=PACKAGE_NAME, version=PACKAGE_VERSION)" in entry
-    defined = {value for module in vars(components).values() if inspect.ismodule(module)
-               for value in vars(module).values()
-               if inspect.isclass(value) and issubclass(value, pulumi.ComponentResource)
-               and value is not pulumi.ComponentResource}
+    defined = {
+        value
+        for module in vars(components).values()
+        if inspect.ismodule(module)
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, pulumi.ComponentResource)
+        and value is not pulumi.ComponentResource
+    }
     assert set(COMPONENTS) == defined
 
 
 def test_the_plugin_pins_what_the_program_pins():
     def pins(path):
-        return {line.split("==")[0]: line for line in (PROJECT_ROOT / path).read_text().splitlines()
-                if "==" in line and not line.startswith("#")}
+        return {
+            line.split("==")[0]: line
+            for line in (PROJECT_ROOT / path).read_text().splitlines()
+            if "==" in line and not line.startswith("#")
+        }
 
     plugin, program = pins("components/requirements.txt"), pins("requirements.txt")
     assert plugin and all(program.get(name) == pin for name, pin in plugin.items())
@@ -209,21 +306,52 @@ SMALLEST = {
     "SqlWarehouse": {"name": "w", "size": "2X-Small", "autoStopMinutes": 10.0},
     "DatabricksConnection": {"name": "c", "host": "h.example.com", "httpPath": "/sql/1.0/warehouses/abc"},
     "DbtServicePrincipal": {"displayName": "dbt", "warehouseId": "abc", "tokenUsage": {"viaGroup": "dbt-tokens"}},
-    "DbtProject": {"name": "P", "repository": {"remoteUrl": "https://github.com/o/r.git",
-                                               "gitCloneStrategy": "github_app", "githubInstallationId": 42.0}},
+    "DbtProject": {
+        "name": "P",
+        "repository": {
+            "remoteUrl": "https://github.com/o/r.git",
+            "gitCloneStrategy": "github_app",
+            "githubInstallationId": 42.0,
+        },
+    },
     "AdoptedProject": {"projectId": 5.0, "environmentIds": {"production": 6.0}},
-    "DbtEnvironments": {"environments": {"prod": {"name": "Production", "type": "deployment",
-                                                  "deploymentType": "production", "credential": {"schema": "s"}}},
-                        "projectId": 1.0, "connectionId": 2.0, "deploymentToken": "t0ken"},
-    "DbtJobs": {"jobs": {"daily": {"name": "Daily", "environment": "prod", "steps": ["dbt build"],
-                                   "scheduleCron": "0 2 * * *", "timeoutMinutes": 60.0},
-                         "after": {"name": "After", "environment": "prod", "steps": ["dbt test"],
-                                   "runAfter": {"job": "daily"}}},
-                "projectId": 1.0, "environmentIds": {"prod": 2.0}, "accountId": 9.0},
-    "JobNotifications": {"notifications": {"me": {"type": "userEmail", "userId": 3.0, "onFailure": ["daily"]}},
-                         "jobIds": {"daily": 7.0}},
-    "EnvironmentVariables": {"projectId": 1.0, "environmentNames": {"prod": "Production"},
-                             "variables": {"DBT_TARGET": {"project": "x", "prod": "y"}}},
+    "DbtEnvironments": {
+        "environments": {
+            "prod": {
+                "name": "Production",
+                "type": "deployment",
+                "deploymentType": "production",
+                "credential": {"schema": "s"},
+            }
+        },
+        "projectId": 1.0,
+        "connectionId": 2.0,
+        "deploymentToken": "t0ken",
+    },
+    "DbtJobs": {
+        "jobs": {
+            "daily": {
+                "name": "Daily",
+                "environment": "prod",
+                "steps": ["dbt build"],
+                "scheduleCron": "0 2 * * *",
+                "timeoutMinutes": 60.0,
+            },
+            "after": {"name": "After", "environment": "prod", "steps": ["dbt test"], "runAfter": {"job": "daily"}},
+        },
+        "projectId": 1.0,
+        "environmentIds": {"prod": 2.0},
+        "accountId": 9.0,
+    },
+    "JobNotifications": {
+        "notifications": {"me": {"type": "userEmail", "userId": 3.0, "onFailure": ["daily"]}},
+        "jobIds": {"daily": 7.0},
+    },
+    "EnvironmentVariables": {
+        "projectId": 1.0,
+        "environmentNames": {"prod": "Production"},
+        "variables": {"DBT_TARGET": {"project": "x", "prod": "y"}},
+    },
 }
 
 
@@ -252,8 +380,9 @@ def test_each_component_constructed_through_the_package(hosted, component):
 
 
 def test_numbers_arrive_as_whole_numbers_through_the_package(hosted):
-    rendering = run_under_mocks(lambda: hosted.construct("jobs", "dbtplatform:index:DbtJobs", SMALLEST["DbtJobs"]),
-                                "package-test", "test", {})
+    rendering = run_under_mocks(
+        lambda: hosted.construct("jobs", "dbtplatform:index:DbtJobs", SMALLEST["DbtJobs"]), "package-test", "test", {}
+    )
     daily = next(r for r in rendering.resources() if r.name == "jobs-daily")
     assert daily.inputs["execution"] == {"timeoutSeconds": 3600}
 
@@ -263,26 +392,36 @@ def test_a_caller_in_another_language_gets_the_same_clear_refusal(hosted):
 
     def program():
         try:
-            hosted.construct("wh", "dbtplatform:index:SqlWarehouse", {"name": "w", "size": "Small",
-                                                                     "autoStopMinutes": 5.0})
+            hosted.construct(
+                "wh", "dbtplatform:index:SqlWarehouse", {"name": "w", "size": "Small", "autoStopMinutes": 5.0}
+            )
         except ComponentInitError as error:
             caught.append(error)
 
     rendering = run_under_mocks(program, "package-test", "test", {})
-    assert str(caught[0]) == ("SqlWarehouse 'wh': autoStopMinutes = 5: autoStopMinutes must be 0 or at least 10 for "
-                              "serverless warehouses")
+    assert str(caught[0]) == (
+        "SqlWarehouse 'wh': autoStopMinutes = 5: autoStopMinutes must be 0 or at least 10 for serverless warehouses"
+    )
     assert rendering.registrations == []
 
 
 def test_maps_from_other_components_outputs_are_looked_up_when_they_resolve(hosted):
     """In TypeScript or Go, `jobIds: jobs.jobIds` is an Output: the keys are checked once it resolves."""
+
     def program():
         job_ids = pulumi.Output.from_input({"daily": 7})
-        components.JobNotifications("n", {"notifications": {"me": {"type": "userEmail", "user_id": 3,
-                                                                   "on_failure": ["daily"]}},
-                                          "job_ids": job_ids})
-        components.EnvironmentVariables("v", {"project_id": 1, "environment_names": pulumi.Output.from_input(
-            {"prod": "Production"}), "variables": {"DBT_X": {"prod": "y"}}})
+        components.JobNotifications(
+            "n",
+            {"notifications": {"me": {"type": "userEmail", "user_id": 3, "on_failure": ["daily"]}}, "job_ids": job_ids},
+        )
+        components.EnvironmentVariables(
+            "v",
+            {
+                "project_id": 1,
+                "environment_names": pulumi.Output.from_input({"prod": "Production"}),
+                "variables": {"DBT_X": {"prod": "y"}},
+            },
+        )
 
     rendering = run_under_mocks(program, "package-test", "test", {})
     inputs = {r.name: r.inputs for r in rendering.resources()}
@@ -325,17 +464,23 @@ def test_stack_args_hand_the_components_plain_values_and_pulumi_secrets(stack):
                 walk(item, f"{path}[{index}]")
 
     def program():
-        built = {"warehouse": stack_args.warehouse(settings),
-                 "connection": stack_args.connection(settings, "h", "/p"),
-                 "environments": stack_args.environments(settings, 1, 2, pulumi.Output.secret("t")),
-                 "jobs": stack_args.jobs(settings, 1, {key: 3 for key in settings.environments}
-                                         | {key: 4 for key in settings.external_environment_keys()}),
-                 "notifications": stack_args.notifications(settings, {key: 5 for key in settings.jobs}),
-                 "variables": stack_args.environment_variables(settings, 1, {k: "n" for k in settings.environments})}
+        built = {
+            "warehouse": stack_args.warehouse(settings),
+            "connection": stack_args.connection(settings, "h", "/p"),
+            "environments": stack_args.environments(settings, 1, 2, pulumi.Output.secret("t")),
+            "jobs": stack_args.jobs(
+                settings,
+                1,
+                {key: 3 for key in settings.environments} | {key: 4 for key in settings.external_environment_keys()},
+            ),
+            "notifications": stack_args.notifications(settings, {key: 5 for key in settings.jobs}),
+            "variables": stack_args.environment_variables(settings, 1, {k: "n" for k in settings.environments}),
+        }
         if settings.service_principal is not None:
             built["principal"] = stack_args.service_principal(settings, "w")
-        built["project"] = (stack_args.project(settings) if settings.project.creates_project
-                            else stack_args.adopted_project(settings))
+        built["project"] = (
+            stack_args.project(settings) if settings.project.creates_project else stack_args.adopted_project(settings)
+        )
         walk(built, stack)
         secret = built["environments"].get("deployment_token") or built["environments"]["principal_token"]
         assert isinstance(secret, pulumi.Output)
@@ -356,7 +501,8 @@ def test_the_packages_provider_serves_the_committed_schema(package_provider):
         assert port.isdigit(), process.stderr.read().decode()[-2000:]
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             answer = provider_pb2_grpc.ResourceProviderStub(channel).GetSchema(
-                provider_pb2.GetSchemaRequest(version=0), timeout=30)
+                provider_pb2.GetSchemaRequest(version=0), timeout=30
+            )
     finally:
         stop_provider(process)
     assert json.loads(answer.schema) == json.loads((PROJECT_ROOT / PACKAGE_SCHEMA_FILE).read_text())

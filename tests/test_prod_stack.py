@@ -89,8 +89,12 @@ def test_daily_pipeline_reproduces_the_guide(prod):
     assert inputs["executeSteps"] == ["dbt run --select staging+ dimensions+ facts+ marts+", "dbt test"]
     assert inputs["scheduleType"] == "custom_cron"
     assert inputs["scheduleCron"] == "0 2 * * *"
-    assert inputs["triggers"] == {"githubWebhook": False, "gitProviderWebhook": False, "schedule": True,
-                                  "onMerge": False}
+    assert inputs["triggers"] == {
+        "githubWebhook": False,
+        "gitProviderWebhook": False,
+        "schedule": True,
+        "onMerge": False,
+    }
     assert inputs["numThreads"] == 8
     assert inputs["execution"] == {"timeoutSeconds": 3600}
     assert "timeoutSeconds" not in inputs  # deprecated top-level field
@@ -140,7 +144,7 @@ def test_outputs_name_every_job_with_its_url(prod):
     assert prod.outputs["warehouseHttpPath"].endswith(prod.outputs["warehouseId"])
     jobs = prod.outputs["jobs"]
     assert set(jobs) == {"daily-pipeline", "marts-quality"}
-    for key, value in jobs.items():
+    for value in jobs.values():
         assert value["url"] == f"https://cloud.getdbt.com/deploy/12345/projects/{project_id}/jobs/{value['id']}"
 
 

@@ -37,8 +37,12 @@ def prod(change=lambda values: None, secret_keys=("deploymentToken",)):
 
 def test_prod_runs_as_its_own_service_principal_with_sql_access_only(prod):
     (principal,) = prod.resources(PRINCIPAL)
-    assert plain(principal.inputs) == {"displayName": "dbt Cloud - Production", "databricksSqlAccess": True,
-                                       "workspaceAccess": False, "allowClusterCreate": False}
+    assert plain(principal.inputs) == {
+        "displayName": "dbt Cloud - Production",
+        "databricksSqlAccess": True,
+        "workspaceAccess": False,
+        "allowClusterCreate": False,
+    }
 
 
 def test_the_principals_token_reaches_the_production_credential_as_a_secret(prod):
@@ -73,8 +77,11 @@ def test_the_token_is_replaced_by_its_rotation_time_new_one_first(prod):
     # The token's replacement trigger is the rotation time: a recreated Rotating (after a refresh past that time)
     # has a new one, and the engine replaces the token.
     created = datetime.strptime(rotation.outputs["rfc3339"], "%Y-%m-%dT%H:%M:%SZ")
-    assert token.replacement_trigger == rotation.outputs["rotationRfc3339"] == \
-        (created + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (
+        token.replacement_trigger
+        == rotation.outputs["rotationRfc3339"]
+        == (created + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
     # Create the new token, hand it to the credential, then delete the old one.
     assert token.delete_before_replace is False
 
@@ -82,8 +89,12 @@ def test_the_token_is_replaced_by_its_rotation_time_new_one_first(prod):
 def test_rotation_defaults_to_two_thirds_of_the_lifetime():
     found = prod(lambda v: v["servicePrincipal"].pop("rotateAfterDays"))
     assert plain(found[ROTATING][0].inputs) == {"rotationDays": 60}
-    found = prod(lambda v: (v["servicePrincipal"].pop("rotateAfterDays"),
-                            v["servicePrincipal"].update(credentialLifetimeDays=30)))
+    found = prod(
+        lambda v: (
+            v["servicePrincipal"].pop("rotateAfterDays"),
+            v["servicePrincipal"].update(credentialLifetimeDays=30),
+        )
+    )
     assert plain(found[ROTATING][0].inputs) == {"rotationDays": 16}  # 30 - two weekly runs, not 20
 
 
@@ -106,12 +117,15 @@ def test_least_privilege_on_the_warehouse_and_the_catalog(prod):
     # The warehouse's permissions are one list: the principal, and who the stack file says keeps access.
     assert plain(permissions.inputs) == {
         "sqlEndpointId": prod.outputs["warehouseId"],
-        "accessControls": [{"servicePrincipalName": application_id, "permissionLevel": "CAN_USE"},
-                           {"groupName": "data-engineers", "permissionLevel": "CAN_USE"}],
+        "accessControls": [
+            {"servicePrincipalName": application_id, "permissionLevel": "CAN_USE"},
+            {"groupName": "data-engineers", "permissionLevel": "CAN_USE"},
+        ],
     }
     (grant,) = prod.resources(GRANT)
     assert plain(grant.inputs) == {
-        "principal": application_id, "catalog": "shanghai_transport",
+        "principal": application_id,
+        "catalog": "shanghai_transport",
         "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "SELECT", "MODIFY"],
     }
 
@@ -120,7 +134,10 @@ def test_schema_grants_and_token_permissions_only_with_the_opt_in():
     def opt_in(values):
         values["servicePrincipal"]["schemaGrants"] = {"shanghai_transport.raw": ["USE_SCHEMA", "SELECT"]}
         values["servicePrincipal"]["tokenPermissions"] = {
-            "manage": True, "keepAccessFor": ["group:users", "user:ops@example.com"]}
+            "manage": True,
+            "keepAccessFor": ["group:users", "user:ops@example.com"],
+        }
+
     found = prod(opt_in)
     grants = {r.name: plain(r.inputs) for r in found[GRANT]}
     assert grants["service-principal-schema-shanghai_transport-raw"]["schema"] == "shanghai_transport.raw"
@@ -136,9 +153,13 @@ def test_schema_grants_and_token_permissions_only_with_the_opt_in():
 
 def test_azure_principal_signs_in_itself_to_make_its_token():
     def azure(values):
-        values["servicePrincipal"].update(cloud="azure", azureApplicationId="11111111-2222-3333-4444-555555555555",
-                                          azureTenantId="66666666-7777-8888-9999-000000000000")
+        values["servicePrincipal"].update(
+            cloud="azure",
+            azureApplicationId="11111111-2222-3333-4444-555555555555",
+            azureTenantId="66666666-7777-8888-9999-000000000000",
+        )
         values["servicePrincipalSecret"] = "client-secret"
+
     found = prod(azure, secret_keys=("servicePrincipalSecret",))
     assert OBO_TOKEN not in found
     (provider,) = found[PROVIDER]
@@ -155,8 +176,10 @@ def test_protection_follows_the_config_not_the_stack_name():
     assert not any(r.protect for rs in unprotected.values() for r in rs)
     values = short_values("dev")
     values.update(protect=True, deploymentToken="t")
-    error, registrations = declare(raw_config(values), {"organization/dbtcloud-databricks/prod": {
-        "projectId": 1, "environmentIds": {"production": 2}}})
+    error, registrations = declare(
+        raw_config(values),
+        {"organization/dbtcloud-databricks/prod": {"projectId": 1, "environmentIds": {"production": 2}}},
+    )
     protected = {r.type for r in registrations if r.protect and r.custom}
     # The dev stack has no production environment, and adopts the project: only its warehouse and connection.
     assert protected == {SQL_ENDPOINT, CONNECTION}

@@ -68,7 +68,8 @@ def test_a_dbt_deps_step_is_dropped_with_a_warning():
     jobs["daily-pipeline"]["steps"].insert(0, "dbt deps")
     loaded = load_settings(with_changes("prod", jobs=jobs, deploymentToken="t"))
     assert [str(w) for w in loaded.warnings] == [
-        "jobs.daily-pipeline.steps: dbt Cloud runs `dbt deps` before every job itself: the `dbt deps` step is left out"]
+        "jobs.daily-pipeline.steps: dbt Cloud runs `dbt deps` before every job itself: the `dbt deps` step is left out"
+    ]
     assert loaded.settings.jobs["daily-pipeline"].dbt_steps()[0].startswith("dbt run")
 
 
@@ -77,7 +78,10 @@ def test_job_url_uses_the_web_host_of_the_api_url():
 
     assert web_url("https://cloud.getdbt.com/api") == "https://cloud.getdbt.com"
     assert web_url("https://ab123.us1.dbt.com/api/") == "https://ab123.us1.dbt.com"
-    assert job_url("https://cloud.getdbt.com/api", 12345, 1, 2) == "https://cloud.getdbt.com/deploy/12345/projects/1/jobs/2"
+    assert (
+        job_url("https://cloud.getdbt.com/api", 12345, 1, 2)
+        == "https://cloud.getdbt.com/deploy/12345/projects/1/jobs/2"
+    )
 
 
 def test_account_id_can_come_from_the_providers_environment_variable():
@@ -94,13 +98,15 @@ def test_a_token_in_plain_text_is_refused():
     plain = type(raw)(raw.values, frozenset())
     assert problems(plain) == [
         "deploymentToken: is stored in plain text: remove it from the stack file and set it with pulumi config set "
-        "--secret deploymentToken <value>"]
+        "--secret deploymentToken <value>"
+    ]
 
 
 def test_a_missing_deployment_token_is_reported_with_the_command_to_set_it():
     assert problems(with_changes("dev", deploymentToken=None)) == [
         "deploymentToken: is required for the deployment environments (staging): "
-        "pulumi config set --secret deploymentToken <Databricks token>"]
+        "pulumi config set --secret deploymentToken <Databricks token>"
+    ]
 
 
 def test_cron_helpers():
@@ -144,8 +150,15 @@ def test_settings_import_nothing_from_pulumi():
     import subprocess
     import sys
 
-    code = ("import sys; sys.path.insert(0, '.'); import settings, settings.load, settings.stacks, settings.schema; "
-            "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent)).stdout
+    code = (
+        "import sys; sys.path.insert(0, '.'); import settings, settings.load, settings.stacks, settings.schema; "
+        "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent),
+    ).stdout
     assert out.strip() == "[]"

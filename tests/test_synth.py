@@ -13,7 +13,8 @@ from synth.render import local_stack_name, render
 
 
 def write_project(tmp_path, stack_config: str):
-    (tmp_path / "Pulumi.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "Pulumi.yaml").write_text(
+        textwrap.dedent("""\
         name: demo
         runtime: python
         config:
@@ -21,18 +22,22 @@ def write_project(tmp_path, stack_config: str):
             type: boolean
             default: false
           demo:region: eu
-        """))
+        """)
+    )
     (tmp_path / "Pulumi.s.yaml").write_text(textwrap.dedent(stack_config))
 
 
 def test_stack_file_values_override_project_defaults_and_are_passed_as_text(tmp_path):
-    write_project(tmp_path, """\
+    write_project(
+        tmp_path,
+        """\
         config:
           demo:protect: true
           demo:jobs:
             a: {threads: 4}
           dbtcloud:accountId: 12
-        """)
+        """,
+    )
     loaded = load_stack_file(tmp_path, "s")
     assert loaded.config["demo:protect"] == "true"
     assert loaded.config["demo:region"] == "eu"
@@ -41,7 +46,9 @@ def test_stack_file_values_override_project_defaults_and_are_passed_as_text(tmp_
 
 
 def test_encrypted_values_become_marked_placeholders(tmp_path):
-    write_project(tmp_path, """\
+    write_project(
+        tmp_path,
+        """\
         config:
           demo:deploymentToken:
             secure: v1:abc
@@ -49,7 +56,8 @@ def test_encrypted_values_become_marked_placeholders(tmp_path):
             DBT_ENV_SECRET_X:
               production:
                 secure: v1:def
-        """)
+        """,
+    )
     loaded = load_stack_file(tmp_path, "s")
     assert loaded.config["demo:deploymentToken"].startswith(f"{OFFLINE_SECRET}-")
     variables = json.loads(loaded.config["demo:secretEnvironmentVariables"])
@@ -59,11 +67,14 @@ def test_encrypted_values_become_marked_placeholders(tmp_path):
 
 
 def test_a_missing_deployment_token_reads_as_a_secret_placeholder(tmp_path):
-    write_project(tmp_path, """\
+    write_project(
+        tmp_path,
+        """\
         config:
           demo:environments:
             staging: {name: Staging, type: deployment, credential: {schema: s}}
-        """)
+        """,
+    )
     loaded = load_stack_file(tmp_path, "s")
     assert loaded.config["demo:deploymentToken"] == OFFLINE_SECRET
     assert loaded.placeholders == ["demo:deploymentToken"]
@@ -117,6 +128,7 @@ def test_an_invalid_stack_prints_the_problems_and_declares_nothing(tmp_path, cap
         (root / name).write_text((render.__globals__["PROJECT_ROOT"] / name).read_text())
     (root / "Pulumi.bad.yaml").write_text("config:\n  dbtcloud-databricks:jobz: {}\n")
     from settings import ConfigError
+
     with pytest.raises(ConfigError) as caught:
         render("bad", root)
     message = str(caught.value)
@@ -132,8 +144,13 @@ def test_an_azure_principal_needs_its_client_secret_offline_too(project):
 
     from settings.stackfile import load_stack_file
 
-    edit(project, "prod", "    cloud: aws", "    cloud: azure\n    azureApplicationId: 11111111-2222-3333-4444-555555555555\n"
-                                             "    azureTenantId: 66666666-7777-8888-9999-000000000000")
+    edit(
+        project,
+        "prod",
+        "    cloud: aws",
+        "    cloud: azure\n    azureApplicationId: 11111111-2222-3333-4444-555555555555\n"
+        "    azureTenantId: 66666666-7777-8888-9999-000000000000",
+    )
     stack_file = load_stack_file(project, "prod")
     assert "dbtcloud-databricks:servicePrincipalSecret" in stack_file.placeholders
     assert "dbtcloud-databricks:servicePrincipalSecret" in stack_file.secret_keys

@@ -19,8 +19,12 @@ def load(name: str) -> dict:
 
 
 def pulumi_steps(document: dict) -> list[dict]:
-    return [step for job in document["jobs"].values() for step in job["steps"]
-            if step.get("uses", "").startswith("pulumi/actions@")]
+    return [
+        step
+        for job in document["jobs"].values()
+        for step in job["steps"]
+        if step.get("uses", "").startswith("pulumi/actions@")
+    ]
 
 
 @pytest.mark.parametrize("name", ["preview.yml", "deploy.yml", "drift.yml"])
@@ -75,7 +79,7 @@ def test_the_schedule_refreshes_often_enough_to_rotate_the_token():
     (entry,) = document["on"]["schedule"]
     runs = croniter(entry["cron"], datetime(2026, 1, 1, tzinfo=timezone.utc))
     times = [runs.get_next(datetime) for _ in range(60)]
-    longest_gap = max(b - a for a, b in zip(times, times[1:]))
+    longest_gap = max(b - a for a, b in zip(times, times[1:], strict=False))
     assert longest_gap <= timedelta(days=SCHEDULED_DEPLOY_EVERY_DAYS)
     assert "schedule" in document["jobs"]["prod"]["if"]
     for step in pulumi_steps(document):

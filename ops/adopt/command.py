@@ -19,8 +19,18 @@ from .verify import compare, render_stack, summary
 STACK_NAME = r"^[A-Za-z0-9_.-]+$"
 
 
-def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optional[str], root: Path, write: bool,
-        force: bool, workspace: Callable[[Optional[str]], Any], out: Console, err: Console) -> Exit:
+def run(
+    client: DbtCloudClient,
+    project_id: int,
+    stack: str,
+    warehouse_id: Optional[str],
+    root: Path,
+    write: bool,
+    force: bool,
+    workspace: Callable[[Optional[str]], Any],
+    out: Console,
+    err: Console,
+) -> Exit:
     from settings.stackfile import project_name
 
     namespace = project_name(root)
@@ -28,8 +38,10 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
     err.print(f"reading dbt Cloud project {project_id} of account {client.account_id} and its warehouse ...")
     live = read(client, project_id, warehouse_id, workspace)
     if live.repository is None:
-        raise UsageError(f"project {project_id} ({live.project.get('name')!r}) has no repository: connect one in dbt "
-                         "Cloud (Project settings -> Repository) first; the stack's project needs it")
+        raise UsageError(
+            f"project {project_id} ({live.project.get('name')!r}) has no repository: connect one in dbt "
+            "Cloud (Project settings -> Repository) first; the stack's project needs it"
+        )
     if live.connection is None:
         raise UsageError(f"project {project_id} has no connection: none of its environments names one")
     host_url = client.host_url if client.host_url.startswith("https://") else None
@@ -42,8 +54,10 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
     # the account keeps in a plain variable shown).
     problems, warnings = _settings_problems(document, stack, root)
     if problems:
-        report.print(f"Pulumi.{stack}.yaml not {'written' if write else 'printed'}: the setup does not validate as "
-                     "a stack (synth check would refuse it):")
+        report.print(
+            f"Pulumi.{stack}.yaml not {'written' if write else 'printed'}: the setup does not validate as "
+            "a stack (synth check would refuse it):"
+        )
         report.print("\n".join(f"  - {problem}" for problem in problems))
         report.print("change it in dbt Cloud (or Databricks) and adopt again")
         return Exit.ERROR
@@ -53,8 +67,10 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
     else:
         status = _write(path, document, existing, force, out)
     if host_url is None:
-        report.print(f"note: the API address {client.host_url} is not https, which a stack file cannot hold: it keeps "
-                     "the default dbtcloud:hostUrl; set DBT_CLOUD_HOST_URL")
+        report.print(
+            f"note: the API address {client.host_url} is not https, which a stack file cannot hold: it keeps "
+            "the default dbtcloud:hostUrl; set DBT_CLOUD_HOST_URL"
+        )
     if adoption.left_out:
         report.print(f"left out ({len(adoption.left_out)}): what the account has that the stack's config cannot hold")
         for item in adoption.left_out:
@@ -76,17 +92,23 @@ def run(client: DbtCloudClient, project_id: int, stack: str, warehouse_id: Optio
         for problem in joining:
             report.print(f"across the stacks in {root}: {problem}")
         if joining:
-            report.print(f"pulumi up -s {stack} refuses a stack that clashes with the stack files beside it: adapt or "
-                         "remove those (the committed prod and dev stacks are examples of one project)")
+            report.print(
+                f"pulumi up -s {stack} refuses a stack that clashes with the stack files beside it: adapt or "
+                "remove those (the committed prod and dev stacks are examples of one project)"
+            )
             status = Exit.ERROR
     if blocking:
-        report.print(f"{len(blocking)} setting{'s' if len(blocking) != 1 else ''} above would change at the first "
-                     "preview: change them in dbt Cloud or Databricks, or accept the change")
+        report.print(
+            f"{len(blocking)} setting{'s' if len(blocking) != 1 else ''} above would change at the first "
+            "preview: change them in dbt Cloud or Databricks, or accept the change"
+        )
     if blocking or differences:
         return Exit.ERROR
     if write and status == Exit.SUCCESS:
-        report.print(f"next: set what the header of Pulumi.{stack}.yaml marks PLACEHOLDER, then pulumi preview -s "
-                     f"{stack} (it imports what exists) and pulumi up -s {stack}")
+        report.print(
+            f"next: set what the header of Pulumi.{stack}.yaml marks PLACEHOLDER, then pulumi preview -s "
+            f"{stack} (it imports what exists) and pulumi up -s {stack}"
+        )
     return status
 
 
@@ -99,10 +121,15 @@ def _write(path: Path, document: str, existing: dict[str, Any], force: bool, out
             return Exit.SUCCESS
         if not force:
             old = path.read_text(encoding="utf-8").splitlines(keepends=True)
-            diff = "".join(difflib.unified_diff(old, document.splitlines(keepends=True), f"{path.name} (now)",
-                                                f"{path.name} (from the account)"))
-            raise UsageError(f"{path.name} exists and differs from what the account holds:\n{diff}"
-                             "--force replaces it (values set with --secret are kept)")
+            diff = "".join(
+                difflib.unified_diff(
+                    old, document.splitlines(keepends=True), f"{path.name} (now)", f"{path.name} (from the account)"
+                )
+            )
+            raise UsageError(
+                f"{path.name} exists and differs from what the account holds:\n{diff}"
+                "--force replaces it (values set with --secret are kept)"
+            )
     path.write_text(document, encoding="utf-8")
     out.print(f"wrote {path}")
     return Exit.SUCCESS
@@ -143,8 +170,9 @@ def _joining_problems(stack: str, root: Path) -> list[str]:
     for name in stack_names(root):
         try:
             stack_file = load_stack_file(root, name)
-            settings_of[name] = load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)),
-                                              stack_file.project).settings
+            settings_of[name] = load_settings(
+                RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project
+            ).settings
         except (ConfigError, StackFileError):
             continue
     if stack not in settings_of:
@@ -158,6 +186,7 @@ def _joining_problems(stack: str, root: Path) -> list[str]:
 def workspace_factory(http_timeout: float) -> Callable[[Optional[str]], Any]:
     """A `WorkspaceClient` from the SDK's standard configuration (DATABRICKS_HOST, DATABRICKS_TOKEN, profiles), the
     connection's host when DATABRICKS_HOST is not set."""
+
     def build(host: Optional[str]) -> Any:
         import logging
 
@@ -169,10 +198,13 @@ def workspace_factory(http_timeout: float) -> Callable[[Optional[str]], Any]:
         logging.getLogger("databricks.sdk").setLevel(logging.ERROR)
         kwargs = {"host": host} if host and not os.environ.get("DATABRICKS_HOST") else {}
         try:
-            return WorkspaceClient(config=Config(http_timeout_seconds=http_timeout,
-                                                 retry_timeout_seconds=RETRY_SECONDS, **kwargs))
+            return WorkspaceClient(
+                config=Config(http_timeout_seconds=http_timeout, retry_timeout_seconds=RETRY_SECONDS, **kwargs)
+            )
         except ValueError as error:
-            raise UsageError(f"Databricks: {str(error).splitlines()[0]}; export DATABRICKS_HOST and DATABRICKS_TOKEN "
-                             "(or a profile in ~/.databrickscfg)") from None
+            raise UsageError(
+                f"Databricks: {str(error).splitlines()[0]}; export DATABRICKS_HOST and DATABRICKS_TOKEN "
+                "(or a profile in ~/.databrickscfg)"
+            ) from None
 
     return build

@@ -19,8 +19,12 @@ from .read import Live
 NOTIFICATION_TYPES = {code: word for word, code in rules.NOTIFICATION_TYPE_CODES.items()}
 RUN_STATUSES = {10: "success", 20: "error", 30: "canceled"}
 """`job_completion_trigger_condition.statuses` (openapi-v2.yaml: success (10), error (20), canceled (30))."""
-EVENTS = (("on_success", "onSuccess"), ("on_failure", "onFailure"), ("on_cancel", "onCancel"),
-          ("on_warning", "onWarning"))
+EVENTS = (
+    ("on_success", "onSuccess"),
+    ("on_failure", "onFailure"),
+    ("on_cancel", "onCancel"),
+    ("on_warning", "onWarning"),
+)
 JOB_DEFAULTS = {
     # field: (the value the program declares, by the provider's default or its own, why the model lacks it)
     "triggers_on_draft_pr": (False, "CI runs on draft pull requests"),
@@ -86,8 +90,9 @@ def unique(key: str, taken: set[str]) -> str:
     return candidate
 
 
-def adopt(live: Live, project_namespace: str, host_url: Optional[str],
-          existing: Optional[dict[str, Any]] = None) -> Adoption:
+def adopt(
+    live: Live, project_namespace: str, host_url: Optional[str], existing: Optional[dict[str, Any]] = None
+) -> Adoption:
     """The stack config for `live`. `host_url` is what to write as `dbtcloud:hostUrl` (None: leave it out).
     `existing` is the config of a stack file written before: the keys its `importIds` give environments and jobs
     are kept (renamed in dbt Cloud or by hand in the file, a job keeps its key, and the stack its history)."""
@@ -148,8 +153,15 @@ class _Builder:
         if variables:
             config[f"{self.ns}:environmentVariables"] = variables
         config[f"{self.ns}:importIds"] = self.import_ids()
-        return Adoption(config, self.left_out, self.secrets, self.job_keys, self.environment_keys,
-                        self.notification_keys, self.notes)
+        return Adoption(
+            config,
+            self.left_out,
+            self.secrets,
+            self.job_keys,
+            self.environment_keys,
+            self.notification_keys,
+            self.notes,
+        )
 
     # -- sections ----------------------------------------------------------------------------------------------
 
@@ -162,11 +174,16 @@ class _Builder:
             section["dbtProjectSubdirectory"] = project["dbt_project_subdirectory"]
         if repository is None:
             raise ValueError("the project has no repository")
-        repo: dict[str, Any] = {"remoteUrl": repository["remote_url"],
-                                "gitCloneStrategy": repository.get("git_clone_strategy") or "deploy_key"}
-        for api, key in (("github_installation_id", "githubInstallationId"), ("gitlab_project_id", "gitlabProjectId"),
-                         ("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
-                         ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId")):
+        repo: dict[str, Any] = {
+            "remoteUrl": repository["remote_url"],
+            "gitCloneStrategy": repository.get("git_clone_strategy") or "deploy_key",
+        }
+        for api, key in (
+            ("github_installation_id", "githubInstallationId"),
+            ("gitlab_project_id", "gitlabProjectId"),
+            ("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
+            ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId"),
+        ):
             if repository.get(api) not in (None, ""):
                 repo[key] = repository[api]
         section["repository"] = repo
@@ -175,24 +192,38 @@ class _Builder:
     def warehouse(self) -> dict[str, Any]:
         w = self.live.warehouse or {}
         serverless = bool(w.get("enable_serverless_compute"))
-        section: dict[str, Any] = {"name": w.get("name"), "size": w.get("cluster_size"),
-                                   "autoStopMinutes": int(w.get("auto_stop_mins") or 0)}
+        section: dict[str, Any] = {
+            "name": w.get("name"),
+            "size": w.get("cluster_size"),
+            "autoStopMinutes": int(w.get("auto_stop_mins") or 0),
+        }
         if section["autoStopMinutes"] == 0:
             section["allowNeverStop"] = True
-        section.update(serverless=serverless, warehouseType=w.get("warehouse_type") or "CLASSIC",
-                       minClusters=int(w.get("min_num_clusters") or 1), maxClusters=int(w.get("max_num_clusters") or 1))
+        section.update(
+            serverless=serverless,
+            warehouseType=w.get("warehouse_type") or "CLASSIC",
+            minClusters=int(w.get("min_num_clusters") or 1),
+            maxClusters=int(w.get("max_num_clusters") or 1),
+        )
         if not serverless and w.get("spot_instance_policy"):
             section["spotInstancePolicy"] = w["spot_instance_policy"]
         tags = {t["key"]: t.get("value", "") for t in ((w.get("tags") or {}).get("custom_tags") or [])}
         if tags:
             section["tags"] = tags
         if w.get("enable_photon") is False:
-            self.skip("warehouse.enable_photon", False, "Photon switched off: the stack's warehouse keeps the "
-                                                        "provider's default (on)")
+            self.skip(
+                "warehouse.enable_photon",
+                False,
+                "Photon switched off: the stack's warehouse keeps the provider's default (on)",
+            )
         channel = (w.get("channel") or {}).get("name")
         if channel not in (None, "CHANNEL_NAME_CURRENT"):
-            self.skip("warehouse.channel", channel, "a preview channel: the stack's model has no channel",
-                      changes_preview=False)
+            self.skip(
+                "warehouse.channel",
+                channel,
+                "a preview channel: the stack's model has no channel",
+                changes_preview=False,
+            )
         return section
 
     def connection(self) -> dict[str, Any]:
@@ -203,8 +234,11 @@ class _Builder:
             section["catalog"] = config["catalog"]
         for other in self.live.connection_ids[1:]:
             users = [e["name"] for e in self.live.environments if e.get("connection_id") == other]
-            self.skip(f"environments ({', '.join(users)}).connection_id", other,
-                      f"a second connection: the stack holds one, {connection.get('id')}, for all its environments")
+            self.skip(
+                f"environments ({', '.join(users)}).connection_id",
+                other,
+                f"a second connection: the stack holds one, {connection.get('id')}, for all its environments",
+            )
         if config.get("client_id"):
             self.skip("connection.client_id", config["client_id"], "OAuth for the connection is not in the model")
         return section
@@ -215,8 +249,11 @@ class _Builder:
         for environment in sorted(self.live.environments, key=_environment_order):
             kind = environment.get("deployment_type") if environment.get("type") == "deployment" else "development"
             kept = self.known["environments"]
-            wanted = kind if kind in ("development", "production", "staging") else slug(
-                environment["name"], f"environment-{environment['id']}")
+            wanted = (
+                kind
+                if kind in ("development", "production", "staging")
+                else slug(environment["name"], f"environment-{environment['id']}")
+            )
             key = kept.get(int(environment["id"])) or unique(wanted, taken | set(kept.values()))
             taken.add(key)
             self.environment_keys[int(environment["id"])] = key
@@ -262,8 +299,9 @@ class _Builder:
         steps = list(job.get("execute_steps") or [])
         for step in steps:
             if rules.DEPS_STEP_PATTERN.match(step):
-                self.skip(f"{where}.execute_steps", step, "dbt Cloud runs dbt deps itself; the stack leaves the step "
-                                                          "out")
+                self.skip(
+                    f"{where}.execute_steps", step, "dbt Cloud runs dbt deps itself; the stack leaves the step out"
+                )
         section["steps"] = steps
         triggers = job.get("triggers") or {}
         schedule = job.get("schedule") or {}
@@ -272,14 +310,18 @@ class _Builder:
             cron = (schedule.get("date") or {}).get("cron") or schedule.get("cron")
             section["schedule"] = {"cron": cron}
             if date_type != "custom_cron":
-                self.skip(f"{where}.schedule.date.type", date_type, f"the stack writes every schedule as its cron "
-                                                                    f"({cron!r}, UTC): the same times, another type")
+                self.skip(
+                    f"{where}.schedule.date.type",
+                    date_type,
+                    f"the stack writes every schedule as its cron ({cron!r}, UTC): the same times, another type",
+                )
         pull_request = bool(triggers.get("github_webhook")) or bool(triggers.get("git_provider_webhook"))
         if pull_request:
             section["runOnPullRequest"] = True
             if not (triggers.get("github_webhook") and triggers.get("git_provider_webhook")):
-                self.skip(f"{where}.triggers", triggers, "one pull-request trigger without the other: the stack sets "
-                                                         "both")
+                self.skip(
+                    f"{where}.triggers", triggers, "one pull-request trigger without the other: the stack sets both"
+                )
         if triggers.get("on_merge"):
             section["runOnMerge"] = True
         condition = (job.get("job_completion_trigger_condition") or {}).get("condition")
@@ -289,8 +331,11 @@ class _Builder:
                 statuses = [RUN_STATUSES.get(status, str(status)) for status in condition.get("statuses") or []]
                 section["runAfter"] = {"job": self.job_keys[other], "statuses": statuses}
             else:
-                self.skip(f"{where}.job_completion_trigger_condition", condition,
-                          "it waits for a job outside this project; the stack chains only its own jobs")
+                self.skip(
+                    f"{where}.job_completion_trigger_condition",
+                    condition,
+                    "it waits for a job outside this project; the stack chains only its own jobs",
+                )
         deferring = job.get("deferring_environment_id")
         if deferring:
             if int(deferring) in self.environment_keys:
@@ -304,8 +349,9 @@ class _Builder:
             if timeout % 60 == 0 and timeout // 60 <= rules.MAX_RUN_MINUTES:
                 section["timeoutMinutes"] = timeout // 60
             else:
-                self.skip(f"{where}.execution.timeout_seconds", timeout, "timeoutMinutes holds whole minutes up to "
-                                                                          "1,440")
+                self.skip(
+                    f"{where}.execution.timeout_seconds", timeout, "timeoutMinutes holds whole minutes up to 1,440"
+                )
         if job.get("generate_docs"):
             section["generateDocs"] = True
         if job.get("run_generate_sources"):
@@ -316,13 +362,17 @@ class _Builder:
             if field in job and job[field] != default and not (default is None and not job[field]):
                 self.skip(f"{where}.{field}", job[field], f"{why} is not in the model")
         if job.get("cost_optimization_features"):
-            self.skip(f"{where}.cost_optimization_features", job["cost_optimization_features"],
-                      "state-aware orchestration is not in the model")
+            self.skip(
+                f"{where}.cost_optimization_features",
+                job["cost_optimization_features"],
+                "state-aware orchestration is not in the model",
+            )
         if job.get("job_type") == "adaptive":
             self.skip(f"{where}.job_type", "adaptive", "adaptive jobs are not in the model")
         if job.get("lifecycle_webhooks"):
-            self.skip(f"{where}.lifecycle_webhooks", True, "lifecycle webhooks are not in the model",
-                      changes_preview=False)
+            self.skip(
+                f"{where}.lifecycle_webhooks", True, "lifecycle webhooks are not in the model", changes_preview=False
+            )
         return section
 
     def notifications(self) -> dict[str, Any]:
@@ -332,8 +382,12 @@ class _Builder:
         for notification in sorted(self.live.notifications, key=lambda n: n["id"]):
             kind = NOTIFICATION_TYPES.get(int(notification.get("type") or 0))
             if kind is None:
-                self.skip(f"notification {notification['id']}.type", notification.get("type"),
-                          "webhook notifications (type 3) are deprecated and not in the model", changes_preview=False)
+                self.skip(
+                    f"notification {notification['id']}.type",
+                    notification.get("type"),
+                    "webhook notifications (type 3) are deprecated and not in the model",
+                    changes_preview=False,
+                )
                 continue
             if kind == "userEmail":
                 base = f"email-user-{notification['user_id']}"
@@ -365,17 +419,21 @@ class _Builder:
             for where, value in values.items():
                 key = rules.ENV_VAR_PROJECT_DEFAULT if where == rules.ENV_VAR_PROJECT_DEFAULT else names.get(where)
                 if key is None:
-                    self.skip(f"environmentVariables.{name}.{where}", value, "a value for an environment that is "
-                                                                             "not in this project",
-                              changes_preview=False)
+                    self.skip(
+                        f"environmentVariables.{name}.{where}",
+                        value,
+                        "a value for an environment that is not in this project",
+                        changes_preview=False,
+                    )
                     continue
                 mapped[key] = value
             if not mapped:
                 continue
             if name.startswith(rules.SECRET_ENV_VAR_PREFIX):
                 # The API answers secret values masked: each is set by hand, encrypted.
-                self.secrets.extend(f"--path 'secretEnvironmentVariables.{name}.{key}' <value of {name} in "
-                                    f"{key}>" for key in mapped)
+                self.secrets.extend(
+                    f"--path 'secretEnvironmentVariables.{name}.{key}' <value of {name} in {key}>" for key in mapped
+                )
             else:
                 plain[name] = mapped
         return plain
@@ -389,10 +447,14 @@ class _Builder:
             ids["connection"] = str(live.connection["id"])
         if live.warehouse:
             ids["warehouse"] = str(live.warehouse["id"])
-        ids["environments"] = {self.environment_keys[int(e["id"])]: f"{project}:{e['id']}"
-                               for e in sorted(live.environments, key=_environment_order)}
-        credentials = {self.environment_keys[environment_id]: f"{project}:{credential['id']}"
-                       for environment_id, credential in live.credentials.items()}
+        ids["environments"] = {
+            self.environment_keys[int(e["id"])]: f"{project}:{e['id']}"
+            for e in sorted(live.environments, key=_environment_order)
+        }
+        credentials = {
+            self.environment_keys[environment_id]: f"{project}:{credential['id']}"
+            for environment_id, credential in live.credentials.items()
+        }
         if credentials:
             order = list(ids["environments"])
             ids["credentials"] = dict(sorted(credentials.items(), key=lambda item: order.index(item[0])))

@@ -24,8 +24,15 @@ class _Dumper(yaml.SafeDumper):
 def dump(config: dict[str, Any]) -> str:
     """`config:` as YAML. Strings YAML would read otherwise (`yes`, `on`, `#data-alerts`, `12345`) are quoted;
     names in any script are kept as they are (UTF-8)."""
-    return yaml.dump({"config": config}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=4096, indent=2)
+    return yaml.dump(
+        {"config": config},
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=4096,
+        indent=2,
+    )
 
 
 def header(stack: str, project_id: int, account_id: int, adoption: Adoption, preserved: set[str]) -> str:
@@ -40,8 +47,10 @@ def header(stack: str, project_id: int, account_id: int, adoption: Adoption, pre
         lines.append("#")
         lines.append("# The APIs never return tokens or secret values: set them before the first preview.")
         lines.extend(f"#   pulumi config set --secret {entry} -s {stack}   # PLACEHOLDER" for entry in missing)
-    lines.append("# Credentials of pulumi itself: pulumi config set --secret dbtcloud:token ... (or DBT_CLOUD_TOKEN), "
-                 "databricks:token (or DATABRICKS_TOKEN).")
+    lines.append(
+        "# Credentials of pulumi itself: pulumi config set --secret dbtcloud:token ... (or DBT_CLOUD_TOKEN), "
+        "databricks:token (or DATABRICKS_TOKEN)."
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -24,16 +24,31 @@ ENVIRONMENT_FALLBACKS = ("DBT_CLOUD_ACCOUNT_ID", "DBT_CLOUD_HOST_URL", "DATABRIC
 
 PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
     # terraform-provider-dbtcloud pkg/framework/objects/job/schema.go.
-    "job": {"numThreads": 1, "targetName": "default", "generateDocs": False, "runGenerateSources": False,
-            "scheduleType": "every_day", "triggersOnDraftPr": False, "runLint": False, "errorsOnLintFailure": True,
-            "runCompareChanges": False, "compareChangesFlags": "--select state:modified",
-            "execution": {"timeoutSeconds": 0}, "jobCompletionTriggerConditions": []},
+    "job": {
+        "numThreads": 1,
+        "targetName": "default",
+        "generateDocs": False,
+        "runGenerateSources": False,
+        "scheduleType": "every_day",
+        "triggersOnDraftPr": False,
+        "runLint": False,
+        "errorsOnLintFailure": True,
+        "runCompareChanges": False,
+        "compareChangesFlags": "--select state:modified",
+        "execution": {"timeoutSeconds": 0},
+        "jobCompletionTriggerConditions": [],
+    },
     # .../environment/schema.go: dbt_version latest, use_custom_branch false.
     "environment": {"dbtVersion": "latest", "useCustomBranch": False, "enableModelQueryHistory": False},
     # terraform-provider-databricks sql/resource_sql_endpoint.go: auto_stop_mins 120, clusters 1, photon on,
     # spot policy COST_OPTIMIZED.
-    "warehouse": {"autoStopMins": 120, "minNumClusters": 1, "maxNumClusters": 1, "enablePhoton": True,
-                  "spotInstancePolicy": "COST_OPTIMIZED"},
+    "warehouse": {
+        "autoStopMins": 120,
+        "minNumClusters": 1,
+        "maxNumClusters": 1,
+        "enablePhoton": True,
+        "spotInstancePolicy": "COST_OPTIMIZED",
+    },
     "notification": {"onSuccesses": [], "onFailures": [], "onCancels": [], "onWarnings": []},
 }
 
@@ -77,70 +92,134 @@ def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tupl
     p = live.project_id
     found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     project = live.project
-    found[(types.PROJECT, str(p))] = ("project", {
-        "name": project["name"], "description": project.get("description") or None,
-        "dbtProjectSubdirectory": project.get("dbt_project_subdirectory") or None})
+    found[(types.PROJECT, str(p))] = (
+        "project",
+        {
+            "name": project["name"],
+            "description": project.get("description") or None,
+            "dbtProjectSubdirectory": project.get("dbt_project_subdirectory") or None,
+        },
+    )
     if live.repository:
         r = live.repository
-        found[(types.REPOSITORY, f"{p}:{r['id']}")] = ("repository", {
-            "projectId": p, "remoteUrl": r["remote_url"], "gitCloneStrategy": r.get("git_clone_strategy"),
-            "githubInstallationId": r.get("github_installation_id"), "gitlabProjectId": r.get("gitlab_project_id"),
-            "azureActiveDirectoryProjectId": r.get("azure_active_directory_project_id") or None,
-            "azureActiveDirectoryRepositoryId": r.get("azure_active_directory_repository_id") or None})
-        found[(types.PROJECT_REPOSITORY, f"{p}:{r['id']}")] = ("repository link",
-                                                               {"projectId": p, "repositoryId": int(r["id"])})
+        found[(types.REPOSITORY, f"{p}:{r['id']}")] = (
+            "repository",
+            {
+                "projectId": p,
+                "remoteUrl": r["remote_url"],
+                "gitCloneStrategy": r.get("git_clone_strategy"),
+                "githubInstallationId": r.get("github_installation_id"),
+                "gitlabProjectId": r.get("gitlab_project_id"),
+                "azureActiveDirectoryProjectId": r.get("azure_active_directory_project_id") or None,
+                "azureActiveDirectoryRepositoryId": r.get("azure_active_directory_repository_id") or None,
+            },
+        )
+        found[(types.PROJECT_REPOSITORY, f"{p}:{r['id']}")] = (
+            "repository link",
+            {"projectId": p, "repositoryId": int(r["id"])},
+        )
     if live.connection:
         c = live.connection
         config = c.get("config") or {}
-        found[(types.GLOBAL_CONNECTION, str(c["id"]))] = ("connection", {"name": c["name"], "databricks": {
-            "host": config.get("host"), "httpPath": config.get("http_path"), "catalog": config.get("catalog") or None}})
+        found[(types.GLOBAL_CONNECTION, str(c["id"]))] = (
+            "connection",
+            {
+                "name": c["name"],
+                "databricks": {
+                    "host": config.get("host"),
+                    "httpPath": config.get("http_path"),
+                    "catalog": config.get("catalog") or None,
+                },
+            },
+        )
     if live.warehouse:
         w = live.warehouse
         serverless = bool(w.get("enable_serverless_compute"))
-        tags = ((w.get("tags") or {}).get("custom_tags") or [])
-        found[(types.SQL_ENDPOINT, str(w["id"]))] = ("warehouse", {
-            "name": w.get("name"), "clusterSize": w.get("cluster_size"), "autoStopMins": w.get("auto_stop_mins"),
-            "enableServerlessCompute": serverless, "warehouseType": w.get("warehouse_type"),
-            "minNumClusters": w.get("min_num_clusters"), "maxNumClusters": w.get("max_num_clusters"),
-            "enablePhoton": w.get("enable_photon", True),
-            # Serverless compute ignores the spot policy: the program does not send it there.
-            **({} if serverless else {"spotInstancePolicy": w.get("spot_instance_policy")}),
-            "tags": {"customTags": [{"key": t["key"], "value": t.get("value", "")} for t in tags]} if tags else None})
+        tags = (w.get("tags") or {}).get("custom_tags") or []
+        found[(types.SQL_ENDPOINT, str(w["id"]))] = (
+            "warehouse",
+            {
+                "name": w.get("name"),
+                "clusterSize": w.get("cluster_size"),
+                "autoStopMins": w.get("auto_stop_mins"),
+                "enableServerlessCompute": serverless,
+                "warehouseType": w.get("warehouse_type"),
+                "minNumClusters": w.get("min_num_clusters"),
+                "maxNumClusters": w.get("max_num_clusters"),
+                "enablePhoton": w.get("enable_photon", True),
+                # Serverless compute ignores the spot policy: the program does not send it there.
+                **({} if serverless else {"spotInstancePolicy": w.get("spot_instance_policy")}),
+                "tags": {"customTags": [{"key": t["key"], "value": t.get("value", "")} for t in tags]}
+                if tags
+                else None,
+            },
+        )
     for e in live.environments:
         key = adoption.environment_keys[int(e["id"])]
         deployment = e.get("type") == "deployment"
-        found[(types.ENVIRONMENT, f"{p}:{e['id']}")] = (f"environments.{key}", {
-            "name": e["name"], "projectId": p, "type": e.get("type"), "deploymentType": e.get("deployment_type"),
-            "dbtVersion": e.get("dbt_version"), "useCustomBranch": bool(e.get("use_custom_branch")),
-            "customBranch": e.get("custom_branch") if e.get("use_custom_branch") else None,
-            "connectionId": e.get("connection_id"), "credentialId": e.get("credentials_id") if deployment else None,
-            "enableModelQueryHistory": bool(e.get("enable_model_query_history"))})
+        found[(types.ENVIRONMENT, f"{p}:{e['id']}")] = (
+            f"environments.{key}",
+            {
+                "name": e["name"],
+                "projectId": p,
+                "type": e.get("type"),
+                "deploymentType": e.get("deployment_type"),
+                "dbtVersion": e.get("dbt_version"),
+                "useCustomBranch": bool(e.get("use_custom_branch")),
+                "customBranch": e.get("custom_branch") if e.get("use_custom_branch") else None,
+                "connectionId": e.get("connection_id"),
+                "credentialId": e.get("credentials_id") if deployment else None,
+                "enableModelQueryHistory": bool(e.get("enable_model_query_history")),
+            },
+        )
     for environment_id, credential in live.credentials.items():
         details = credential.get("unencrypted_credential_details") or {}
         found[(types.CREDENTIAL, f"{p}:{credential['id']}")] = (
             f"environments.{adoption.environment_keys[environment_id]}.credential",
-            {"projectId": p, "schema": details.get("schema"), "catalog": details.get("catalog") or None})
+            {"projectId": p, "schema": details.get("schema"), "catalog": details.get("catalog") or None},
+        )
     for job in live.jobs:
         found[(types.JOB, str(job["id"]))] = (f"jobs.{adoption.job_keys[int(job['id'])]}", _job(job))
     for n in live.notifications:
         if int(n["id"]) not in adoption.notification_keys:
             continue
-        events = {event: sorted(int(j) for j in n.get(api) or [] if int(j) in live.job_ids)
-                  for api, event in (("on_success", "onSuccesses"), ("on_failure", "onFailures"),
-                                     ("on_cancel", "onCancels"), ("on_warning", "onWarnings"))}
-        found[(types.NOTIFICATION, _recipient(n["type"], n["user_id"], n.get("external_email"),
-                                              n.get("slack_channel_id")))] = (
-            f"notifications.{adoption.notification_keys[int(n['id'])]}", {
-                "userId": n["user_id"], "notificationType": n["type"], "externalEmail": n.get("external_email"),
-                "slackChannelId": n.get("slack_channel_id"), "slackChannelName": n.get("slack_channel_name"),
-                **events})
+        events = {
+            event: sorted(int(j) for j in n.get(api) or [] if int(j) in live.job_ids)
+            for api, event in (
+                ("on_success", "onSuccesses"),
+                ("on_failure", "onFailures"),
+                ("on_cancel", "onCancels"),
+                ("on_warning", "onWarnings"),
+            )
+        }
+        found[
+            (
+                types.NOTIFICATION,
+                _recipient(n["type"], n["user_id"], n.get("external_email"), n.get("slack_channel_id")),
+            )
+        ] = (
+            f"notifications.{adoption.notification_keys[int(n['id'])]}",
+            {
+                "userId": n["user_id"],
+                "notificationType": n["type"],
+                "externalEmail": n.get("external_email"),
+                "slackChannelId": n.get("slack_channel_id"),
+                "slackChannelName": n.get("slack_channel_name"),
+                **events,
+            },
+        )
     names = {e["name"] for e in live.environments} | {"project"}
     for name, values in live.variables.items():
         if name.startswith("DBT_ENV_SECRET"):
             continue  # masked by the API: nothing to compare; set by hand (pulumi config set --secret --path)
-        found[(types.ENV_VAR, name)] = (f"environmentVariables.{name}", {
-            "name": name, "projectId": p,
-            "environmentValues": {where: value for where, value in values.items() if where in names}})
+        found[(types.ENV_VAR, name)] = (
+            f"environmentVariables.{name}",
+            {
+                "name": name,
+                "projectId": p,
+                "environmentValues": {where: value for where, value in values.items() if where in names},
+            },
+        )
     return found
 
 
@@ -150,23 +229,39 @@ def _job(job: dict[str, Any]) -> dict[str, Any]:
     condition = (job.get("job_completion_trigger_condition") or {}).get("condition")
     settings = job.get("settings") or {}
     return {
-        "name": job["name"], "description": job.get("description") or None, "projectId": job["project_id"],
-        "environmentId": job["environment_id"], "executeSteps": list(job.get("execute_steps") or []),
-        "triggers": {"githubWebhook": bool(triggers.get("github_webhook")),
-                     "gitProviderWebhook": bool(triggers.get("git_provider_webhook")),
-                     "schedule": bool(triggers.get("schedule")), "onMerge": bool(triggers.get("on_merge"))},
+        "name": job["name"],
+        "description": job.get("description") or None,
+        "projectId": job["project_id"],
+        "environmentId": job["environment_id"],
+        "executeSteps": list(job.get("execute_steps") or []),
+        "triggers": {
+            "githubWebhook": bool(triggers.get("github_webhook")),
+            "gitProviderWebhook": bool(triggers.get("git_provider_webhook")),
+            "schedule": bool(triggers.get("schedule")),
+            "onMerge": bool(triggers.get("on_merge")),
+        },
         "scheduleType": date.get("type"),
         # The provider reads `schedule.date.cron` back only for custom cron schedules.
         "scheduleCron": date.get("cron") if date.get("type") == "custom_cron" else None,
-        "numThreads": settings.get("threads"), "targetName": settings.get("target_name"),
-        "generateDocs": bool(job.get("generate_docs")), "runGenerateSources": bool(job.get("run_generate_sources")),
+        "numThreads": settings.get("threads"),
+        "targetName": settings.get("target_name"),
+        "generateDocs": bool(job.get("generate_docs")),
+        "runGenerateSources": bool(job.get("run_generate_sources")),
         "execution": {"timeoutSeconds": int((job.get("execution") or {}).get("timeout_seconds") or 0)},
         "deferringEnvironmentId": job.get("deferring_environment_id"),
-        "deferringJobId": job.get("deferring_job_definition_id"), "dbtVersion": job.get("dbt_version"),
-        "jobCompletionTriggerConditions": [{
-            "jobId": condition.get("job_id"), "projectId": condition.get("project_id"),
-            "statuses": [RUN_STATUSES.get(s, s) for s in condition.get("statuses") or []]}] if condition else [],
-        "triggersOnDraftPr": bool(job.get("triggers_on_draft_pr")), "runLint": bool(job.get("run_lint")),
+        "deferringJobId": job.get("deferring_job_definition_id"),
+        "dbtVersion": job.get("dbt_version"),
+        "jobCompletionTriggerConditions": [
+            {
+                "jobId": condition.get("job_id"),
+                "projectId": condition.get("project_id"),
+                "statuses": [RUN_STATUSES.get(s, s) for s in condition.get("statuses") or []],
+            }
+        ]
+        if condition
+        else [],
+        "triggersOnDraftPr": bool(job.get("triggers_on_draft_pr")),
+        "runLint": bool(job.get("run_lint")),
         "errorsOnLintFailure": job.get("errors_on_lint_failure", True),
         "runCompareChanges": bool(job.get("run_compare_changes")),
         "compareChangesFlags": job.get("compare_changes_flags") or "--select state:modified",
@@ -177,8 +272,12 @@ def _recipient(kind: Any, user: Any, email: Any, channel: Any) -> str:
     return f"{int(kind)}|{int(user)}|{email or ''}|{channel or ''}"
 
 
-DEFAULTS_BY_TYPE = {"job": "job", "environment": "environment", "sqlEndpoint": "warehouse",
-                    "partialNotification": "notification"}
+DEFAULTS_BY_TYPE = {
+    "job": "job",
+    "environment": "environment",
+    "sqlEndpoint": "warehouse",
+    "partialNotification": "notification",
+}
 
 
 def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Difference], int]:
@@ -193,8 +292,12 @@ def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Differ
         if registration.import_id:
             declared[(registration.type, registration.import_id)] = inputs
         elif registration.type == types.NOTIFICATION:
-            recipient = _recipient(inputs.get("notificationType"), inputs.get("userId"), inputs.get("externalEmail"),
-                                   inputs.get("slackChannelId"))
+            recipient = _recipient(
+                inputs.get("notificationType"),
+                inputs.get("userId"),
+                inputs.get("externalEmail"),
+                inputs.get("slackChannelId"),
+            )
             declared[(registration.type, recipient)] = inputs
         elif registration.type == types.ENV_VAR:
             declared[(registration.type, inputs.get("name"))] = inputs
@@ -231,8 +334,12 @@ def _same(declared: Any, live: Any, name: str = "") -> bool:
 
 def summary(differences: list[Difference], compared: int) -> list[str]:
     if not differences:
-        return [f"self-check: the written stack, rendered offline, declares what the account holds for all "
-                f"{compared} adopted resources: 0 differences"]
-    return [f"self-check: {len(differences)} difference{'s' if len(differences) != 1 else ''} between the written "
-            f"stack (rendered offline) and the account (resource: input: declared, live):",
-            *(f"  {difference.line()}" for difference in differences)]
+        return [
+            f"self-check: the written stack, rendered offline, declares what the account holds for all "
+            f"{compared} adopted resources: 0 differences"
+        ]
+    return [
+        f"self-check: {len(differences)} difference{'s' if len(differences) != 1 else ''} between the written "
+        f"stack (rendered offline) and the account (resource: input: declared, live):",
+        *(f"  {difference.line()}" for difference in differences),
+    ]

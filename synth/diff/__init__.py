@@ -11,5 +11,16 @@ from .compare import Change, DiffError, ResourceDiff, StackDiff, compare
 from .format import as_dict, format_diff
 from .source import CODE_PATHS, diff_stack, render_at, render_tree
 
-__all__ = ["CODE_PATHS", "Change", "DiffError", "ResourceDiff", "StackDiff", "as_dict", "compare", "diff_stack",
-           "format_diff", "render_at", "render_tree"]
+__all__ = [
+    "CODE_PATHS",
+    "Change",
+    "DiffError",
+    "ResourceDiff",
+    "StackDiff",
+    "as_dict",
+    "compare",
+    "diff_stack",
+    "format_diff",
+    "render_at",
+    "render_tree",
+]

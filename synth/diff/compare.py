@@ -71,7 +71,6 @@ class StackDiff:
         return bool(self.resources or self.outputs)
 
 
-
 def compare(stack: str, base: str, before: Optional[dict], after: dict) -> StackDiff:
     """The differences between two JSON renderings (`before` None: the stack is new)."""
     old = {(r["type"], r["name"]): r for r in (before or {}).get("resources", []) if not r["component"]}
@@ -87,12 +86,19 @@ def compare(stack: str, base: str, before: Optional[dict], after: dict) -> Stack
             changes = _changes(_flatten(a["inputs"]), _flatten(b["inputs"]))
             if changes:
                 replaced = any(c.path in REPLACED_BY.get(key[0], ()) for c in changes)
-                resources.append(ResourceDiff("replace" if replaced else "change", key[0], key[1],
-                                              a["protect"] or b["protect"], changes, a, b))
+                resources.append(
+                    ResourceDiff(
+                        "replace" if replaced else "change", key[0], key[1], a["protect"] or b["protect"], changes, a, b
+                    )
+                )
     outputs = _changes(_flatten((before or {}).get("outputs", {})), _flatten(after.get("outputs", {})))
     documents = {"before": list(old.values()), "after": list(new.values())}
-    names = {r["number"]: r["inputs"].get("name", r["name"]) for rs in documents.values() for r in rs
-             if r["type"] == JOB and r.get("number") is not None}
+    names = {
+        r["number"]: r["inputs"].get("name", r["name"])
+        for rs in documents.values()
+        for r in rs
+        if r["type"] == JOB and r.get("number") is not None
+    }
     notified = {side: _who_is_notified(rs, names) for side, rs in documents.items()}
     return StackDiff(stack, base, resources, outputs, names, notified)
 
@@ -124,8 +130,11 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _changes(before: dict, after: dict) -> list[Change]:
-    return [Change(path, before.get(path), after.get(path)) for path in sorted(before.keys() | after.keys())
-            if before.get(path) != after.get(path)]
+    return [
+        Change(path, before.get(path), after.get(path))
+        for path in sorted(before.keys() | after.keys())
+        if before.get(path) != after.get(path)
+    ]
 
 
 # --- Printing ---------------------------------------------------------------------------------

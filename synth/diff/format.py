@@ -16,8 +16,10 @@ def format_diff(diff: StackDiff) -> str:
     if not diff.changed:
         return f"{diff.stack}: no changes against {diff.base}"
     counts = {op: sum(1 for r in diff.resources if r.op == op) for op in ("add", "change", "replace", "remove")}
-    lines = [f"{diff.stack} against {diff.base}: {counts['add']} to add, {counts['change']} to change, "
-             f"{counts['replace']} to replace, {counts['remove']} to remove"]
+    lines = [
+        f"{diff.stack} against {diff.base}: {counts['add']} to add, {counts['change']} to change, "
+        f"{counts['replace']} to replace, {counts['remove']} to remove"
+    ]
     danger = [r for r in diff.resources if r.op in ("remove", "replace")]
     if danger:
         lines.append("")
@@ -25,8 +27,11 @@ def format_diff(diff: StackDiff) -> str:
         for r in danger:
             verb = "deleted" if r.op == "remove" else "deleted and re-created (replaced)"
             guard = " - it is PROTECTED: pulumi up will refuse until it is unprotected" if r.protected else ""
-            cause = f" because {', '.join(c.path for c in r.changes if c.path in REPLACED_BY.get(r.type, ()))} " \
-                    "changed" if r.op == "replace" else ""
+            cause = (
+                f" because {', '.join(c.path for c in r.changes if c.path in REPLACED_BY.get(r.type, ()))} changed"
+                if r.op == "replace"
+                else ""
+            )
             lines.append(f"  ! {_label(r)} will be {verb}{cause}{guard}")
     jobs_by_number = diff.job_names
     job_diffs = [r for r in diff.resources if r.type == JOB]
@@ -45,8 +50,9 @@ def format_diff(diff: StackDiff) -> str:
             if r.op in ("change", "replace"):
                 lines.extend(f"      {_change_text(c, jobs_by_number)}" for c in r.changes)
             elif r.type == NOTIFICATION:
-                lines.append(f"      {recipient(r.after or r.before)}: "
-                             f"{_notified_events(r.after or r.before, jobs_by_number)}")
+                lines.append(
+                    f"      {recipient(r.after or r.before)}: {_notified_events(r.after or r.before, jobs_by_number)}"
+                )
     # Job ids and addresses are made up offline, and the jobs themselves are listed above.
     outputs = [c for c in diff.outputs if not c.path.startswith("jobs.")]
     if outputs:
@@ -58,15 +64,26 @@ def format_diff(diff: StackDiff) -> str:
 
 def as_dict(diff: StackDiff) -> dict:
     """The diff for machines."""
+
     def change(c: Change) -> dict:
         if c.secret:
             return {"path": c.path, "secret": True}
         return {"path": c.path, "before": c.before, "after": c.after}
 
     return {
-        "stack": diff.stack, "base": diff.base, "changed": diff.changed,
-        "resources": [{"op": r.op, "type": r.type, "name": r.name, "protected": r.protected,
-                       "changes": [change(c) for c in r.changes]} for r in diff.resources],
+        "stack": diff.stack,
+        "base": diff.base,
+        "changed": diff.changed,
+        "resources": [
+            {
+                "op": r.op,
+                "type": r.type,
+                "name": r.name,
+                "protected": r.protected,
+                "changes": [change(c) for c in r.changes],
+            }
+            for r in diff.resources
+        ],
         "outputs": [change(c) for c in diff.outputs],
     }
 
@@ -101,14 +118,19 @@ def _job_lines(r: ResourceDiff, diff: StackDiff, names: dict[int, str]) -> list[
 
 def _job_card(inputs: dict, names: dict[int, str]) -> list[str]:
     triggers = inputs.get("triggers", {})
-    started_by = [word for flag, word in (("schedule", "schedule"), ("githubWebhook", "pull requests"),
-                                          ("onMerge", "merges")) if triggers.get(flag)]
+    started_by = [
+        word
+        for flag, word in (("schedule", "schedule"), ("githubWebhook", "pull requests"), ("onMerge", "merges"))
+        if triggers.get(flag)
+    ]
     card = [f"steps: {'; '.join(inputs.get('executeSteps', []))}"]
     if inputs.get("scheduleCron"):
         card.append(f"schedule: {_schedule(inputs['scheduleCron'])}")
     for condition in inputs.get("jobCompletionTriggerConditions", []):
-        card.append(f"runs after: {names.get(condition.get('jobId'), condition.get('jobId'))} "
-                    f"({', '.join(condition.get('statuses', []))})")
+        card.append(
+            f"runs after: {names.get(condition.get('jobId'), condition.get('jobId'))} "
+            f"({', '.join(condition.get('statuses', []))})"
+        )
         started_by.append("another job")
     card.append(f"started by: {', '.join(started_by) or 'people (by hand)'}")
     return card
@@ -140,5 +162,3 @@ def _notified_events(document: dict, names: dict[int, str]) -> str:
     inputs = document["inputs"]
     events = [(word, inputs.get(key, [])) for word, key in EVENTS]
     return "; ".join(f"on {word}: {', '.join(_show(i, names) for i in ids)}" for word, ids in events if ids)
-
-

@@ -24,8 +24,16 @@ from ..tree import as_json
 from ..values import FINGERPRINT_KEY_VARIABLE
 from .compare import DiffError, StackDiff, compare
 
-CODE_PATHS = ("__main__.py", "runtime_config.py", "stack_args.py", "Pulumi.yaml", "settings", "components", "synth",
-              "requirements.txt")
+CODE_PATHS = (
+    "__main__.py",
+    "runtime_config.py",
+    "stack_args.py",
+    "Pulumi.yaml",
+    "settings",
+    "components",
+    "synth",
+    "requirements.txt",
+)
 """What decides how stack files are read: where it equals the loaded code, a tree renders in-process."""
 
 
@@ -66,8 +74,13 @@ def render_tree(stack: str, tree: Path, label: str = "") -> dict:
         except (ConfigError, ContractViolation, StackFileError) as error:
             # Say which side is wrong: a base that no longer validates is not the change's fault.
             raise DiffError(f"{label or stack} does not render: {error}") from None
-    result = subprocess.run([sys.executable, "-m", "synth", stack, "--json"], cwd=tree, capture_output=True,
-                            text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    result = subprocess.run(
+        [sys.executable, "-m", "synth", stack, "--json"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     if result.returncode != 0:
         raise DiffError(f"{label or stack} does not render: {result.stderr.strip()}")
     return json.loads(result.stdout)
@@ -78,8 +91,13 @@ def _code_digest(tree: Path) -> str:
     digest = hashlib.sha256()
     for name in CODE_PATHS:
         path = tree / name
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
-            if path.is_dir() else [path] if path.exists() else []
+        files = (
+            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if path.is_dir()
+            else [path]
+            if path.exists()
+            else []
+        )
         for file in files:
             digest.update(str(file.relative_to(tree)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
@@ -90,6 +108,3 @@ def _git(root: Path, *args: str, binary: bool = False):
     if result.returncode != 0:
         raise DiffError(f"git {' '.join(args[:2])}: {result.stderr.decode(errors='replace').strip()}")
     return result.stdout if binary else result.stdout.decode()
-
-
-
