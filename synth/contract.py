@@ -25,8 +25,11 @@ Sources (read at these versions; the pinned SDKs bridge them):
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
+
+from settings import rules
 
 from .types import (  # noqa: F401  (re-exported)
     CREDENTIAL,
@@ -259,24 +262,7 @@ def _completion_conditions(inputs: dict) -> Optional[str]:
     return None
 
 
-RESERVED_ENV_VARS = frozenset(
-    {
-        "DBT_ENV",
-        "DBT_CLOUD_ENVIRONMENT_NAME",
-        "DBT_CLOUD_ENVIRONMENT_TYPE",
-        "DBT_CLOUD_RUN_ID",
-        "DBT_CLOUD_JOB_ID",
-        "DBT_CLOUD_PROJECT_ID",
-        "DBT_CLOUD_ACCOUNT_ID",
-        "DBT_CLOUD_RUN_REASON",
-        "DBT_CLOUD_RUN_REASON_CATEGORY",
-        "DBT_CLOUD_RUN_TRIGGER_CATEGORY",
-        "DBT_CLOUD_PR_ID",
-        "DBT_CLOUD_GIT_SHA",
-        "DBT_CLOUD_GIT_BRANCH",
-        "DBT_CLOUD_INVOCATION_CONTEXT",
-    }
-)
+RESERVED_ENV_VARS = rules.RESERVED_ENV_VAR_NAMES
 """docs.getdbt.com/docs/build/environment-variables, "Special environment variables": set by dbt Cloud on every
 run, "their values cannot be changed"."""
 
@@ -469,48 +455,11 @@ PRIVILEGES = {
         "USE_RECIPIENT",
         "USE_SHARE",
     ),
-    # databricks:docs/resources/grants.md:51. Not CREATE_VIEW: "Privilege CREATE VIEW is not applicable to this
+    # databricks:docs/resources/grants.md:51 and :81, held in settings.rules (CatalogPrivilege, SchemaPrivilege) for
+    # the stack settings and the components alike. Not CREATE_VIEW: "Privilege CREATE VIEW is not applicable to this
     # entity" (terraform-provider-databricks#2176; PR #2198 removed it, superseded by CREATE_TABLE).
-    # BROWSE and CREATE_MATERIALIZED_VIEW: the Databricks privileges reference grants.md:25 defers to
-    # (docs.databricks.com/data-governance/unity-catalog/access-control/privileges-reference).
-    "catalog": (
-        "ALL_PRIVILEGES",
-        "APPLY_TAG",
-        "CREATE_CONNECTION",
-        "CREATE_SCHEMA",
-        "MANAGE",
-        "USE_CATALOG",
-        "CREATE_FUNCTION",
-        "CREATE_TABLE",
-        "CREATE_VOLUME",
-        "EXECUTE",
-        "MODIFY",
-        "REFRESH",
-        "SELECT",
-        "READ_VOLUME",
-        "WRITE_VOLUME",
-        "USE_SCHEMA",
-        "BROWSE",
-        "CREATE_MATERIALIZED_VIEW",
-    ),
-    # databricks:docs/resources/grants.md:81
-    "schema": (
-        "ALL_PRIVILEGES",
-        "APPLY_TAG",
-        "CREATE_FUNCTION",
-        "CREATE_TABLE",
-        "CREATE_VOLUME",
-        "MANAGE",
-        "USE_SCHEMA",
-        "EXECUTE",
-        "MODIFY",
-        "REFRESH",
-        "SELECT",
-        "READ_VOLUME",
-        "WRITE_VOLUME",
-        "CREATE_MATERIALIZED_VIEW",
-    ),
-    # databricks:docs/resources/grants.md:104 (tables) and :142 (views, also named by `table`)
+    "catalog": typing.get_args(rules.CatalogPrivilege),
+    "schema": typing.get_args(rules.SchemaPrivilege),
     "table": ("ALL_PRIVILEGES", "APPLY_TAG", "MANAGE", "SELECT", "MODIFY"),
     # databricks:docs/resources/grants.md:176
     "volume": ("ALL_PRIVILEGES", "APPLY_TAG", "MANAGE", "READ_VOLUME", "WRITE_VOLUME"),

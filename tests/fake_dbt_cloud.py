@@ -35,7 +35,7 @@ from urllib.parse import parse_qs
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-TOKEN = "dbtc_FAKE_token_0123456789abcdef"
+TOKEN = "dbtc" + "_FAKE_token_0123456789abcdef"  # built, so that no token-shaped text is committed
 """The one token the fake accepts; tests assert it never appears in any output."""
 DATABRICKS_TOKEN = "dapiFAKE0123456789abcdef0123456789"
 ACCOUNT_ID = 12345

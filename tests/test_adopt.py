@@ -123,6 +123,9 @@ config:
 """
 """The guide's hand-made setup as `adopt` writes it (the fake's API address is http, so no dbtcloud:hostUrl)."""
 
+TOKEN_LIKE = "dbtc" + "_abcdefghijklmnopqrstu"
+"""Token-shaped, built so that no token-shaped text is committed."""
+
 
 @pytest.fixture(scope="module")
 def servers():
@@ -406,12 +409,12 @@ def test_a_setting_the_provider_leaves_alone_is_printed_without_failing(hand_mad
 
 def test_a_setup_the_config_model_refuses_is_reported_with_its_problems(hand_made, dbt, folder, capsys):
     # A token pasted into a plain variable by hand: the model refuses it, and it is never written nor printed.
-    dbt.set_variable(270542, "DBT_API_KEY", {"Production": "dbtc_abcdefghijklmnopqrstu"})
+    dbt.set_variable(270542, "DBT_API_KEY", {"Production": TOKEN_LIKE})
     status, out, _ = adopt(capsys, folder, "--project-id", "270542", "--write")
     assert status == 1
     assert "Pulumi.prod.yaml not written: the setup does not validate as a stack" in out
     assert "environmentVariables.DBT_API_KEY.production: looks like a token or private key in plain text" in out
-    assert "dbtc_abcdefghijklmnopqrstu" not in out and not (folder / "Pulumi.prod.yaml").exists()
+    assert TOKEN_LIKE not in out and not (folder / "Pulumi.prod.yaml").exists()
     status, out, err = adopt(capsys, folder, "--project-id", "270542")
     assert status == 1 and out == "" and "Pulumi.prod.yaml not printed" in err
 
