@@ -10,8 +10,7 @@ from pulumi.runtime import config as runtime_config
 
 from settings import ConfigError, LoadedSettings, RawConfig, load_settings
 from settings.load import environ_for_account
-from settings.stackfile import StackFileError, load_stack_file, stack_names
-from settings.stacks import problems_joining
+from settings.stacks import problems_joining, valid_stacks
 
 
 class StackConfigError(ConfigError, pulumi.RunError):
@@ -54,17 +53,4 @@ def load_stack_settings(root: Path) -> LoadedSettings:
 
 
 def _other_stacks(root: Path, stack: str) -> dict:
-    """The other stacks' settings, from their files (a stack file that does not validate is left to its own
-    `pulumi up` and to `synth check`: it is not this stack's problem)."""
-    others = {}
-    for name in stack_names(root):
-        if name == stack:
-            continue
-        try:
-            stack_file = load_stack_file(root, name)
-            others[name] = load_settings(
-                RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project
-            ).settings
-        except (ConfigError, StackFileError):
-            continue
-    return others
+    return {name: settings for name, settings in valid_stacks(root).items() if name != stack}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from .errors import Problem
+from pathlib import Path
+
+from .errors import ConfigError, Problem
+from .load import RawConfig, load_settings
 from .rules import ci_trigger_problem
 from .stack import StackSettings
+from .stackfile import StackFileError, load_stack_file, stack_names
 
 
 def cross_stack_problems(
@@ -110,3 +114,17 @@ def problems_joining(
         for problem in cross_stack_problems({**others, stack: settings}, project_name)
         if str(problem) not in before
     ]
+
+
+def valid_stacks(root: Path) -> dict[str, StackSettings]:
+    """The settings of every stack file in `root` that validates (one that does not is its own stack's problem, left
+    to its `pulumi up` and to `synth check`)."""
+    stacks = {}
+    for name in stack_names(root):
+        try:
+            stack_file = load_stack_file(root, name)
+            raw = RawConfig(stack_file.config, frozenset(stack_file.secret_keys))
+            stacks[name] = load_settings(raw, stack_file.project).settings
+        except (ConfigError, StackFileError):
+            continue
+    return stacks

@@ -55,6 +55,54 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(BACKGROUND["folder"], ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def servers():
+    """Two HTTP servers on 127.0.0.1 for the whole session (stopping one takes half a second): the fake dbt Cloud
+    API and the fake Databricks workspace API of the online commands' tests; each test gets fresh fakes."""
+    from pytest_httpserver import HTTPServer
+
+    started = [HTTPServer(host="127.0.0.1", port=0) for _ in range(2)]
+    for server in started:
+        server.start()
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def dbt(servers, monkeypatch):
+    """A fake dbt Cloud v2/v3 API, and the environment variables that point `ops` at it."""
+    from fake_dbt_cloud import TOKEN, FakeDbtCloud
+
+    servers[0].clear()
+    fake = FakeDbtCloud(servers[0])
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
+    monkeypatch.setenv("DBT_CLOUD_ACCOUNT_ID", str(fake.account_id))
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", fake.host_url)
+    return fake
+
+
+@pytest.fixture
+def databricks(servers, monkeypatch):
+    """A fake Databricks workspace API, and the SDK's standard configuration pointed at it (nothing else)."""
+    from fake_dbt_cloud import DATABRICKS_TOKEN, FakeDatabricks
+
+    servers[1].clear()
+    fake = FakeDatabricks(servers[1])
+    for name in (
+        "DATABRICKS_CONFIG_PROFILE",
+        "DATABRICKS_CLIENT_ID",
+        "DATABRICKS_CLIENT_SECRET",
+        "DATABRICKS_AUTH_TYPE",
+        "ARM_CLIENT_ID",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABRICKS_HOST", fake.host)
+    monkeypatch.setenv("DATABRICKS_TOKEN", DATABRICKS_TOKEN)
+    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", "/nonexistent/databrickscfg")
+    return fake
+
+
 @pytest.fixture
 def code_change_render():
     """(repository, future rendering of its base) for the test that renders a base with other code: started when

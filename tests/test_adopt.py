@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, WORKSPACE_HOST, FakeDatabricks, FakeDbtCloud, seed_hand_made
-from pytest_httpserver import HTTPServer
+from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, WORKSPACE_HOST, seed_hand_made
 
 from ops.cli import main
 from settings import RawConfig, load_settings
@@ -125,44 +124,6 @@ config:
 
 TOKEN_LIKE = "dbtc" + "_abcdefghijklmnopqrstu"
 """Token-shaped, built so that no token-shaped text is committed."""
-
-
-@pytest.fixture(scope="module")
-def servers():
-    started = [HTTPServer(host="127.0.0.1", port=0) for _ in range(2)]
-    for server in started:
-        server.start()
-    yield started
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
-def dbt(servers, monkeypatch):
-    servers[0].clear()
-    fake = FakeDbtCloud(servers[0])
-    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
-    monkeypatch.setenv("DBT_CLOUD_ACCOUNT_ID", str(fake.account_id))
-    monkeypatch.setenv("DBT_CLOUD_HOST_URL", fake.host_url)
-    return fake
-
-
-@pytest.fixture
-def databricks(servers, monkeypatch):
-    servers[1].clear()
-    fake = FakeDatabricks(servers[1])
-    for name in (
-        "DATABRICKS_CONFIG_PROFILE",
-        "DATABRICKS_CLIENT_ID",
-        "DATABRICKS_CLIENT_SECRET",
-        "DATABRICKS_AUTH_TYPE",
-        "ARM_CLIENT_ID",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABRICKS_HOST", fake.host)
-    monkeypatch.setenv("DATABRICKS_TOKEN", DATABRICKS_TOKEN)
-    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", "/nonexistent/databrickscfg")
-    return fake
 
 
 @pytest.fixture

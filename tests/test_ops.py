@@ -16,56 +16,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, FakeDatabricks, FakeDbtCloud, seed_prod
-from pytest_httpserver import HTTPServer
+from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, seed_prod
 
 from ops.cli import main
 
 FAST = ["--poll", "0.01", "--max-poll", "0.05", "--retry-backoff", "0.01"]
 
 
-@pytest.fixture(scope="module")
-def servers():
-    """Two servers for the whole module (stopping one takes half a second); each test gets fresh fakes."""
-    started = [HTTPServer(host="127.0.0.1", port=0) for _ in range(2)]
-    for server in started:
-        server.start()
-    yield started
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
-def dbt(servers, monkeypatch):
-    servers[0].clear()
-    fake = FakeDbtCloud(servers[0])
-    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
-    monkeypatch.setenv("DBT_CLOUD_ACCOUNT_ID", str(fake.account_id))
-    monkeypatch.setenv("DBT_CLOUD_HOST_URL", fake.host_url)
-    return fake
-
-
 @pytest.fixture
 def prod(dbt):
     return seed_prod(dbt)
-
-
-@pytest.fixture
-def databricks(servers, monkeypatch):
-    servers[1].clear()
-    fake = FakeDatabricks(servers[1])
-    for name in (
-        "DATABRICKS_CONFIG_PROFILE",
-        "DATABRICKS_CLIENT_ID",
-        "DATABRICKS_CLIENT_SECRET",
-        "DATABRICKS_AUTH_TYPE",
-        "ARM_CLIENT_ID",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABRICKS_HOST", fake.host)
-    monkeypatch.setenv("DATABRICKS_TOKEN", DATABRICKS_TOKEN)
-    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", "/nonexistent/databrickscfg")
-    return fake
 
 
 def free_port() -> int:

@@ -162,24 +162,13 @@ def _settings_problems(document: str, stack: str, root: Path) -> tuple[list[str]
 def _joining_problems(stack: str, root: Path) -> list[str]:
     """What `pulumi up` of the written stack would refuse because of the stack files beside it (the program holds a
     stack to them: one stack creates the project, environment names unique)."""
-    from settings import ConfigError, RawConfig, load_settings
-    from settings.stackfile import StackFileError, load_stack_file, stack_names
-    from settings.stacks import problems_joining
+    from settings.stackfile import project_name
+    from settings.stacks import problems_joining, valid_stacks
 
-    settings_of = {}
-    for name in stack_names(root):
-        try:
-            stack_file = load_stack_file(root, name)
-            settings_of[name] = load_settings(
-                RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project
-            ).settings
-        except (ConfigError, StackFileError):
-            continue
+    settings_of = valid_stacks(root)
     if stack not in settings_of:
         return []
     mine = settings_of.pop(stack)
-    from settings.stackfile import project_name
-
     return [str(problem) for problem in problems_joining(stack, mine, settings_of, project_name(root))]
 
 
