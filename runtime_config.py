@@ -44,13 +44,10 @@ def load_stack_settings(root: Path) -> LoadedSettings:
     project, stack = pulumi.get_project(), pulumi.get_stack()
     try:
         loaded = load_settings(read_runtime_config(), project)
-        problems = problems_joining(stack, loaded.settings, _other_stacks(root, stack), project)
+        problems = problems_joining(stack, loaded.settings, valid_stacks(root, leave_out=stack), project)
     except ConfigError as error:
         raise StackConfigError(error.problems) from None
     if problems:
         raise StackConfigError(problems)
     return loaded
 
-
-def _other_stacks(root: Path, stack: str) -> dict:
-    return {name: settings for name, settings in valid_stacks(root).items() if name != stack}

@@ -116,11 +116,13 @@ def problems_joining(
     ]
 
 
-def valid_stacks(root: Path) -> dict[str, StackSettings]:
-    """The settings of every stack file in `root` that validates (one that does not is its own stack's problem, left
-    to its `pulumi up` and to `synth check`)."""
+def valid_stacks(root: Path, leave_out: str = "") -> dict[str, StackSettings]:
+    """The settings of every stack file in `root` that validates, but `leave_out` (one that does not validate is its
+    own stack's problem, left to its `pulumi up` and to `synth check`)."""
     stacks = {}
     for name in stack_names(root):
+        if name == leave_out:
+            continue
         try:
             stack_file = load_stack_file(root, name)
             raw = RawConfig(stack_file.config, frozenset(stack_file.secret_keys))
