@@ -50,4 +50,3 @@ def load_stack_settings(root: Path) -> LoadedSettings:
     if problems:
         raise StackConfigError(problems)
     return loaded
-
