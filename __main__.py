@@ -76,5 +76,6 @@ pulumi.export("jobs", jobs.summary)
 pulumi.export("cost", loaded.cost.as_output())
 if principal is not None:
     pulumi.export("servicePrincipalApplicationId", principal.application_id)
+    pulumi.export("servicePrincipalTokenRotatesAt", principal.token_rotates_at)
 if project.deploy_key is not None:
     pulumi.export("deployKey", project.deploy_key)

@@ -9,8 +9,8 @@ import pulumiverse_time as time
 from settings.rotation import default_rotation_days, rotation_problem
 from settings.rules import (
     CLOUDS,
-    TOKEN_PRINCIPAL_PATTERN,
     WAREHOUSE_PERMISSION_LEVELS,
+    access_principal_problem,
     privilege_problem,
     signs_in_itself,
 )
@@ -90,6 +90,9 @@ class DbtServicePrincipal(pulumi.ComponentResource):
     """The principal's application id: what permissions and grants name."""
     token: pulumi.Output[str]
     """The principal's token (a Pulumi secret), e.g. for a `DbtEnvironments` credential."""
+    token_rotates_at: pulumi.Output[str]
+    """When the token is due for replacement (RFC 3339, UTC): the first `pulumi up --refresh` after it makes a new
+    one. Past it and not yet replaced means the scheduled deploy is not running."""
 
     def __init__(self, name: str, args: DbtServicePrincipalArgs, opts: Optional[pulumi.ResourceOptions] = None):
         self._check(name, args)
@@ -120,7 +123,10 @@ class DbtServicePrincipal(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.grants = self._grants(name, args)
-        self.register_outputs({"application_id": self.application_id, "token": self.token})
+        self.token_rotates_at = self.rotation.rotation_rfc3339
+        self.register_outputs(
+            {"application_id": self.application_id, "token": self.token, "token_rotates_at": self.token_rotates_at}
+        )
 
     @staticmethod
     def _check(name: str, args: DbtServicePrincipalArgs) -> None:
@@ -189,7 +195,10 @@ class DbtServicePrincipal(pulumi.ComponentResource):
                 ),
                 *others,
             ],
-            opts=pulumi.ResourceOptions(parent=self),
+            # Deleting this resource would set the workspace's token permissions to admins only, and Databricks then
+            # deletes everyone else's active tokens at once (permissions.md, "Token usage"; resource_permissions.go
+            # Delete): a destroy, a rename or a switch to viaGroup must leave the list as it is.
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
 
     @staticmethod
@@ -270,10 +279,9 @@ class DbtServicePrincipal(pulumi.ComponentResource):
 
 
 def _check_principal(name: str, key: str, principal: str) -> None:
-    if not TOKEN_PRINCIPAL_PATTERN.match(principal):
-        raise InvalidArgument(
-            COMPONENT, name, key, principal, "write group:<name>, user:<email> or servicePrincipal:<application id>"
-        )
+    problem = access_principal_problem(principal)
+    if problem:
+        raise InvalidArgument(COMPONENT, name, key, principal, problem)
 
 
 def _check_token_usage(name: str, usage: Optional[TokenUsage]) -> None:

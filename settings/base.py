@@ -157,8 +157,7 @@ def listing(keys) -> str:
 
 
 def check_principals(principals: list[str]) -> None:
-    unknown = [p for p in principals if not rules.TOKEN_PRINCIPAL_PATTERN.match(p)]
-    if unknown:
-        raise ValueError(
-            f"{unknown[0]!r} is not a principal: write group:<name>, user:<email> or servicePrincipal:<application id>"
-        )
+    for principal in principals:
+        problem = rules.access_principal_problem(principal)
+        if problem:
+            raise ValueError(f"{principal!r} {problem}")

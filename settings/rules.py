@@ -215,6 +215,21 @@ WarehousePermissionLevel = Literal["CAN_USE", "CAN_MONITOR", "CAN_MANAGE", "CAN_
 """Permission levels of a SQL warehouse (databricks provider, `docs/resources/permissions.md`)."""
 
 TOKEN_PRINCIPAL_PATTERN = re.compile(r"^(group:[^\s].*|user:[^@\s]+@[^@\s]+|servicePrincipal:[0-9a-f-]{36})$")
+
+
+def access_principal_problem(principal: str) -> Optional[str]:
+    """Why `principal` cannot be named among those who keep access (to tokens, to a warehouse), or None.
+
+    `admins` is refused: the provider answers "it is not possible to modify admin permissions" for tokens and SQL
+    warehouses, at apply only (terraform-provider-databricks permissions/permission_definitions.go:124-127), and
+    admins keep CAN_MANAGE anyway (update/customizers.go:41-58)."""
+    if not TOKEN_PRINCIPAL_PATTERN.match(principal):
+        return "is not a principal: write group:<name>, user:<email> or servicePrincipal:<application id>"
+    if principal == "group:admins":
+        return "admins always keep their access and cannot be listed (Databricks refuses to change admin permissions)"
+    return None
+
+
 """How a Databricks principal is written: who keeps token access, who keeps access to a warehouse."""
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

@@ -28,7 +28,8 @@ class TokenPermissionsSettings(SettingsModel):
     """With manage: who else keeps token access: `group:<name>`, `user:<email>`, `servicePrincipal:<application id>`."""
     via_group: Optional[str] = Field(default=None, min_length=1)
     """Without manage: the display name of an existing workspace group that has token usage (`CAN_USE`); the
-    principal is added to it."""
+    principal is added to it. The deploying identity must be able to change its members: a workspace-local group,
+    not an account group or one synced from an identity provider (their members are managed at the account)."""
 
     @field_validator("keep_access_for")
     @classmethod
@@ -53,8 +54,9 @@ class TokenPermissionsSettings(SettingsModel):
                 raise ValueError("give manage: true or viaGroup, not both")
             if not self.keep_access_for:
                 raise ValueError(
-                    "manage: true replaces the workspace's token permissions: list in keepAccessFor who "
-                    "else keeps using tokens (at least the group of people who do today, e.g. group:users)"
+                    "manage: true replaces the workspace's token permissions, and Databricks deletes the active "
+                    "tokens of everyone left out: list in keepAccessFor who else keeps using tokens (at least the "
+                    "group of people who do today, e.g. group:users)"
                 )
         else:
             if self.keep_access_for:

@@ -414,6 +414,11 @@ def _warehouse_owner(inputs: dict) -> Optional[str]:
     return None
 
 
+def _admins_listed(inputs: dict) -> Optional[str]:
+    controls = get(inputs, "accessControls") if present(inputs, "accessControls") else []
+    return "'admins'" if any(isinstance(c, dict) and c.get("groupName") == "admins" for c in controls) else None
+
+
 GRANT_SECURABLES = (
     "catalog",
     "credential",
@@ -842,6 +847,13 @@ CONTRACT: dict[str, tuple[Rule, ...]] = {
             "a warehouse has one owner, never a group",
             "databricks:docs/resources/permissions.md:731-733",
             _warehouse_owner,
+        ),
+        custom(
+            "accessControls.groupName",
+            "admin permissions cannot be changed on tokens or warehouses",
+            "databricks:permissions/permission_definitions.go:124-127 (checked at apply only, "
+            "permissions/resource_permissions.go:77-80)",
+            _admins_listed,
         ),
     ),
     GRANT: (

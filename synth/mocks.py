@@ -256,6 +256,8 @@ class Registration:
     """The value whose change replaces the resource (`replacement_trigger`), as the engine compares it."""
     delete_before_replace: bool = False
     """Whether a replacement deletes the old resource before creating the new one."""
+    retain_on_delete: bool = False
+    """Whether deleting it from the stack leaves the real resource as it is."""
     outputs: dict = field(default_factory=dict)
 
 
@@ -352,6 +354,7 @@ class RecordingMonitor(MockMonitor):
             },
             replacement_trigger=_replacement_trigger(request),
             delete_before_replace=bool(getattr(request, "deleteBeforeReplace", False)),
+            retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
         )
         if custom:
             registration.outputs = self.resources[urn].state

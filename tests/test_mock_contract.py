@@ -303,9 +303,15 @@ CASES = [
     ),
     (
         contract.PERMISSIONS,
-        {"accessControls": [{"groupName": "admins", "permissionLevel": "IS_OWNER"}]},
+        {"accessControls": [{"groupName": "data", "permissionLevel": "IS_OWNER"}]},
         "accessControls.permissionLevel",
         "never a group",
+    ),
+    (
+        contract.PERMISSIONS,
+        {"accessControls": [{"groupName": "admins", "permissionLevel": "CAN_MANAGE"}]},
+        "accessControls.groupName",
+        "admin permissions cannot be changed",
     ),
     # Grant
     (contract.GRANT, {"principal": REMOVE}, "principal", "is required"),

@@ -67,7 +67,7 @@ EXPECTED = {
             "workspaceHost": STRING,
             "clientSecret": STRING,
         },
-        {"applicationId": STRING, "token": STRING},
+        {"applicationId": STRING, "token": STRING, "tokenRotatesAt": STRING},
     ),
     "DbtProject": (
         {

@@ -115,6 +115,12 @@ RULES = [
         "warehouse.keepAccessFor: 'data-engineers' is not a principal",
     ),
     (
+        "admins keep warehouse access anyway",
+        "prod",
+        setting("warehouse.keepAccessFor", {"group:admins": "CAN_MANAGE"}),
+        "warehouse.keepAccessFor: 'group:admins' admins always keep their access and cannot be listed",
+    ),
+    (
         "warehouse access levels",
         "prod",
         setting("warehouse.keepAccessFor", {"group:data-engineers": "CAN_READ"}),
@@ -744,6 +750,14 @@ PRINCIPAL_RULES = [
             "servicePrincipal.tokenPermissions", {"manage": True, "keepAccessFor": ["group:users"], "viaGroup": "x"}
         ),
         "servicePrincipal.tokenPermissions: give manage: true or viaGroup, not both",
+    ),
+    (
+        "admins keep token access anyway",
+        "prod",
+        setting(
+            "servicePrincipal.tokenPermissions", {"manage": True, "keepAccessFor": ["group:users", "group:admins"]}
+        ),
+        "servicePrincipal.tokenPermissions.keepAccessFor: 'group:admins' admins always keep their access",
     ),
     (
         "token group one can join",

@@ -84,6 +84,8 @@ def test_the_token_is_replaced_by_its_rotation_time_new_one_first(prod):
     )
     # Create the new token, hand it to the credential, then delete the old one.
     assert token.delete_before_replace is False
+    # Users see when the next replacement is due (a date in the past: the scheduled deploy is not running).
+    assert prod.outputs["servicePrincipalTokenRotatesAt"] == rotation.outputs["rotationRfc3339"]
 
 
 def test_rotation_defaults_to_two_thirds_of_the_lifetime():
@@ -149,6 +151,8 @@ def test_schema_grants_and_token_permissions_only_with_the_opt_in():
         {"userName": "ops@example.com", "permissionLevel": "CAN_USE"},
     ]
     assert tokens.urn in found[OBO_TOKEN][0].dependencies  # the token is made once the principal may hold one
+    # Deleting it would leave admins only, and Databricks deletes everyone else's active tokens: never deleted.
+    assert tokens.retain_on_delete is True
 
 
 def test_azure_principal_signs_in_itself_to_make_its_token():
