@@ -62,10 +62,9 @@ class EnvironmentSettings(SettingsModel):
     @classmethod
     def _quoted_version(cls, value: Any) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            hint = rules.suggest_dbt_version(str(value))
             raise ValueError(
-                f"YAML read this as the number {value!r} (1.10 becomes 1.1): quote it, and write a version "
-                f'dbt Cloud accepts, like "{hint or "1.10.0-latest"}" (a .0-latest version, or latest)'
+                f"YAML read this as the number {value!r} (1.10 becomes 1.1 too): quote the version you meant, as "
+                'dbt Cloud accepts it, like "1.10.0-latest" (a .0-latest version), or write latest'
             )
         return value
 

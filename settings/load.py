@@ -87,6 +87,7 @@ def load_settings(raw: RawConfig, project_name: str = PROJECT_NAME) -> LoadedSet
     known = _top_level_keys()
     for full_key, value in raw.values.items():
         if not full_key.startswith(prefix):
+            problems.extend(_misspelt_namespace(full_key, project_name))
             continue
         key = full_key[len(prefix) :]
         if key not in known:
@@ -141,13 +142,36 @@ def _set_secret_command(key: str, value: Any) -> str:
     return f"remove it from the stack file and set it with pulumi config set --secret {key} <value>"
 
 
+KNOWN_NAMESPACES = ("dbtcloud", "databricks", "pulumi", "time")
+"""Config namespaces besides this project's: the providers it uses, and Pulumi's own."""
+
+
+def _misspelt_namespace(full_key: str, project_name: str) -> list[Problem]:
+    """A key whose namespace is a near miss of this project's or a provider's: the CLI would hand it over under that
+    namespace, and nothing would read it (a whole section silently gone)."""
+    namespace = full_key.split(":", 1)[0]
+    if namespace in KNOWN_NAMESPACES or ":" not in full_key:
+        return []
+    close = difflib.get_close_matches(namespace, [project_name, *KNOWN_NAMESPACES], n=1, cutoff=0.8)
+    if not close:
+        return []
+    return [
+        Problem(
+            full_key,
+            f"is read by nothing: the namespace {namespace!r} is not {close[0]!r}; "
+            f"did you mean {close[0] + ':' + full_key.split(':', 1)[1]!r}?",
+        )
+    ]
+
+
 def plain_text_provider_secrets(raw: RawConfig) -> list[Problem]:
     """The providers' secret settings given in clear text (see `PROVIDER_SECRET_KEYS`)."""
     return [
         Problem(
             key,
-            f"is stored in plain text: set it with pulumi config set --secret {key} <value> "
-            f"(or leave it out and set the environment variable {variable})",
+            f"is stored in plain text: remove it from the stack file and set it with pulumi config set --secret "
+            f"{key} <value> (or set the environment variable {variable}); if the file was ever committed, revoke "
+            "that token",
         )
         for key, variable in PROVIDER_SECRET_KEYS.items()
         if key in raw.values and key not in raw.secret_keys
@@ -221,7 +245,13 @@ def _problems_from(error: ValidationError) -> list[Problem]:
                 else f"is required: one of {expected}"
             )
         elif detail["type"] == "missing":
-            message = "is required" + _account_hint(location)
+            message = "is required" + _account_hint(location) + MISSING_HINTS.get(str(location[-1]), "")
+        elif detail["type"] == "literal_error" and detail.get("input") in rules.PRIVILEGE_HINTS:
+            message = rules.PRIVILEGE_HINTS[detail["input"]]
+        elif detail["type"] == "literal_error" and detail.get("input") in LITERAL_HINTS:
+            message = f"{message} (you wrote {detail['input']!r}: {LITERAL_HINTS[detail['input']]})"
+        elif detail["type"] in ("int_parsing", "int_type") and str(location[-1]) in INTEGER_HINTS:
+            message = f"{message} (you wrote {detail.get('input')!r}): {INTEGER_HINTS[str(location[-1])]}"
         elif (
             not _is_secret(location)
             and isinstance(detail.get("input"), (str, int, float, bool))
@@ -230,6 +260,23 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             message = f"{message} (you wrote {detail['input']!r})"
         problems.append(Problem(_dotted(location), message))
     return problems
+
+
+MISSING_HINTS = {
+    "tokenPermissions": ": viaGroup: <a group with token usage>, or manage: true with keepAccessFor (README, "
+    '"Who holds which credential")',
+}
+"""What to write where a required key is missing and its choices are not obvious."""
+
+LITERAL_HINTS = {"team": "the Team plan is now called starter"}
+"""Old names of allowed values."""
+
+INTEGER_HINTS = {
+    "userId": "a dbt Cloud user's number (Account settings -> Users: the number in the user's URL), not an email",
+    "accountId": "the number after /accounts/ in your dbt Cloud URLs",
+    "githubInstallationId": "the number at the end of the dbt Cloud app's page in your GitHub organisation's settings",
+}
+"""Where to find a number people often write as something else."""
 
 
 def _without_union_tags(location: tuple) -> tuple:

@@ -270,7 +270,10 @@ def auto_stop_problem(minutes: int, allow_never_stop: bool, serverless: bool) ->
     floor = MIN_AUTO_STOP_MINUTES_SERVERLESS if serverless else MIN_AUTO_STOP_MINUTES_CLASSIC
     if minutes < floor:
         kind = "serverless" if serverless else "pro and classic"
-        return f"autoStopMinutes must be 0 or at least {floor} for {kind} warehouses"
+        return (
+            f"autoStopMinutes must be 0 or at least {floor} for {kind} warehouses (you wrote {minutes}; 0, never "
+            "stop, also needs allowNeverStop: true)"
+        )
     return None
 
 

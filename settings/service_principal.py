@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -96,16 +96,6 @@ class ServicePrincipalSettings(SettingsModel):
     """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT)."""
     token_permissions: TokenPermissionsSettings
     """How the principal gets token usage: `viaGroup`, or `manage: true` with `keepAccessFor`."""
-
-    @field_validator("catalog_grants", "schema_grants", mode="before")
-    @classmethod
-    def _privileges_that_exist(cls, grants: Any) -> Any:
-        if isinstance(grants, dict):
-            for privileges in grants.values():
-                for privilege in privileges if isinstance(privileges, list) else []:
-                    if privilege in rules.PRIVILEGE_HINTS:
-                        raise ValueError(rules.PRIVILEGE_HINTS[privilege])
-        return grants
 
     @field_validator("catalog_grants")
     @classmethod

@@ -135,8 +135,8 @@ def test_a_providers_secret_in_clear_text_is_refused_everywhere(project, capsys,
     command and the environment variable that keeps them out of the file."""
     edit(project, "prod", "  databricks:host:", f"  {key}: {PLAIN_TOKEN}\n  databricks:host:")
     expected = (
-        f"{key}: is stored in plain text: set it with pulumi config set --secret {key} <value> "
-        f"(or leave it out and set the environment variable {variable})"
+        f"{key}: is stored in plain text: remove it from the stack file and set it with pulumi config set --secret "
+        f"{key} <value> (or set the environment variable {variable}); if the file was ever committed, revoke that token"
     )
 
     status, printed = synth(capsys, "prod", "--root", str(project))

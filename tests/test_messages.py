@@ -143,3 +143,54 @@ def test_every_readme_section_a_stack_file_points_to_exists():
     for stack in STACKS:
         for section in re.findall(r'README: "([^"]+)"', (ROOT / f"Pulumi.{stack}.yaml").read_text()):
             assert any(heading.startswith(section) for heading in headings), (stack, section)
+
+
+def test_a_misspelt_namespace_is_reported_not_silently_dropped(project, capsys):
+    """The CLI hands `dbtcloud-databricsk:notifications` over under that namespace, and nothing reads it: the whole
+    section would be gone without a word."""
+    edit(project, "prod", "  dbtcloud-databricks:notifications:", "  dbtcloud-databricsk:notifications:")
+    edit(project, "prod", "  databricks:host:", "  databrick:host:")
+    for argv in (("check", "--root", str(project), "prod"), ("prod", "--root", str(project))):
+        status, printed = run_synth(capsys, *argv)
+        assert status == 1, argv
+        assert (
+            "dbtcloud-databricsk:notifications: is read by nothing: the namespace 'dbtcloud-databricsk' is not "
+            "'dbtcloud-databricks'; did you mean 'dbtcloud-databricks:notifications'?"
+        ) in printed
+        assert "databrick:host: is read by nothing" in printed and "did you mean 'databricks:host'?" in printed
+
+
+def test_every_refused_privilege_is_named_at_once():
+    from stack_config import raw_config, short_values
+
+    from settings import ConfigError, load_settings
+
+    values = short_values("prod")
+    values["servicePrincipal"]["schemaGrants"] = {"shanghai_transport.raw": ["USE_CATALOG", "CREATE_VIEW", "SELECT"]}
+    try:
+        load_settings(raw_config(values))
+    except ConfigError as error:
+        problems = [str(problem) for problem in error.problems]
+    assert [p.split(":")[0] for p in problems] == [
+        "servicePrincipal.schemaGrants.shanghai_transport.raw[0]",
+        "servicePrincipal.schemaGrants.shanghai_transport.raw[1]",
+    ]
+    assert "CREATE_VIEW privilege" in problems[1]
+
+
+def test_missing_choices_and_numbers_say_what_to_write():
+    from stack_config import raw_config, short_values
+
+    from settings import ConfigError, load_settings
+
+    values = short_values("prod")
+    del values["servicePrincipal"]["tokenPermissions"]
+    values["notifications"]["data-team-email"]["userId"] = "ana@example.com"
+    values["cost"]["plan"] = "team"
+    try:
+        load_settings(raw_config(values))
+    except ConfigError as error:
+        problems = "\n".join(str(problem) for problem in error.problems)
+    assert "servicePrincipal.tokenPermissions: is required: viaGroup: <a group with token usage>, or manage" in problems
+    assert "not an email" in problems and "notifications.data-team-email.userId" in problems
+    assert "cost.plan: Input should be" in problems and "the Team plan is now called starter" in problems

@@ -400,7 +400,8 @@ def test_a_caller_in_another_language_gets_the_same_clear_refusal(hosted):
 
     rendering = run_under_mocks(program, "package-test", "test", {})
     assert str(caught[0]) == (
-        "SqlWarehouse 'wh': autoStopMinutes = 5: autoStopMinutes must be 0 or at least 10 for serverless warehouses"
+        "SqlWarehouse 'wh': autoStopMinutes = 5: autoStopMinutes must be 0 or at least 10 for serverless warehouses "
+        "(you wrote 5; 0, never stop, also needs allowNeverStop: true)"
     )
     assert rendering.registrations == []
 

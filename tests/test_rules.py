@@ -82,7 +82,7 @@ RULES = [
         "a dbt version YAML reads as a number",
         "prod",
         setting("environments.production.dbtVersion", 1.10),
-        "environments.production.dbtVersion: YAML read this as the number 1.1 (1.10 becomes 1.1): quote it",
+        "environments.production.dbtVersion: YAML read this as the number 1.1 (1.10 becomes 1.1 too)",
     ),
     (
         "an unquoted Slack channel is a YAML comment",
@@ -720,7 +720,7 @@ PRINCIPAL_RULES = [
         "no CREATE_VIEW on a catalog",
         "prod",
         lambda v: v["servicePrincipal"]["catalogGrants"]["shanghai_transport"].append("CREATE_VIEW"),
-        "servicePrincipal.catalogGrants: Unity Catalog has no CREATE_VIEW privilege",
+        "servicePrincipal.catalogGrants.shanghai_transport[6]: Unity Catalog has no CREATE_VIEW privilege",
     ),
     # docs/resources/grants.md, "Schema grants": USE_CATALOG and CREATE_SCHEMA are not privileges of a schema.
     (
