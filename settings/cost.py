@@ -168,7 +168,12 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
         )
         for key, job in settings.jobs.items()
     ]
-    unbounded = [job.key for job in jobs if job.runs_per_month and job.warehouse_hours is None]
+    # Unbounded for want of a timeout (with auto-stop off, the warehouse never stops anyway: noted below).
+    unbounded = [
+        job.key
+        for job in jobs
+        if job.runs_per_month and job.warehouse_hours is None and settings.jobs[job.key].timeout_minutes is None
+    ]
     on_demand = [job.key for job in jobs if job.runs_per_month is None]
     if unbounded:
         notes.append(
@@ -184,7 +189,7 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
     if on_demand:
         notes.append(f"{', '.join(on_demand)} run by hand: not counted")
     if auto_stop == 0:
-        notes.append("autoStopMinutes is 0: the warehouse never stops")
+        notes.append("autoStopMinutes is 0: the warehouse never stops, so it may run the whole month")
     models = sum(job.models_per_month for job in jobs)
     allowance = PLAN_MODELS_PER_MONTH[cost.plan]
     overage_price = OVERAGE_USD_PER_MODEL[cost.plan] or 0.0

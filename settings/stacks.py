@@ -100,6 +100,37 @@ def _unique_across_stacks(stacks: dict[str, StackSettings]) -> list[Problem]:
                         )
                     )
                 seen.setdefault(claim, f"{name}: environments.{key}")
+    return problems + _names_unique_across_stacks(stacks)
+
+
+def _names_unique_across_stacks(stacks: dict[str, StackSettings]) -> list[Problem]:
+    """Names the services keep unique across what the stacks share: job names in the one project (two stacks' jobs
+    of one name cannot be told apart by name, which `ops` resolves them by), warehouse and service principal names in
+    one workspace (Databricks refuses a second warehouse of a name: "SQL warehouse with name ... already exists")."""
+    problems: list[Problem] = []
+    seen: dict[tuple, str] = {}
+
+    def claim(what: tuple, where: str, message: str) -> None:
+        if what in seen:
+            problems.append(Problem(where, f"{message} (also in {seen[what]})"))
+        seen.setdefault(what, where)
+
+    for name, settings in stacks.items():
+        workspace = (settings.databricks_host or "").rstrip("/")
+        claim(
+            ("warehouse", workspace, settings.warehouse.name),
+            f"{name}: warehouse.name",
+            f"the warehouse name {settings.warehouse.name!r} again in the same workspace",
+        )
+        if settings.service_principal is not None:
+            display = settings.service_principal.display_name
+            claim(
+                ("principal", workspace, display),
+                f"{name}: servicePrincipal.displayName",
+                f"the service principal name {display!r} again in the same workspace",
+            )
+        for key, job in settings.jobs.items():
+            claim(("job", job.name), f"{name}: jobs.{key}.name", f"the job name {job.name!r} again in the project")
     return problems
 
 

@@ -17,6 +17,7 @@ from typing import Callable
 from settings import ConfigError
 from settings.schema import SCHEMA_FILE, stack_file_schema
 from settings.stackfile import StackFileError, project_name
+from settings.stacks import cross_stack_problems, valid_stacks
 
 from .check import all_stacks, check, report
 from .contract import ContractViolation
@@ -65,6 +66,10 @@ def _diff(args: argparse.Namespace) -> int:
 def _cost(args: argparse.Namespace) -> int:
     try:
         loaded = {stack: load(args.root, stack) for stack in args.stacks or all_stacks(args.root)}
+        # The account's figures add the stacks up: only stacks that fit together (one project, unique names) add up.
+        across = cross_stack_problems(valid_stacks(args.root), project_name(args.root))
+        if across:
+            raise ConfigError(across)
     except ConfigError as error:
         return _fail(error, INVALID)
     print(cost_table({stack: (result, result.cost) for stack, result in loaded.items()}))

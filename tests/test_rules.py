@@ -857,6 +857,15 @@ def test_the_program_holds_a_copied_stack_to_the_stack_files_beside_it():
         "environments.production): environment variables find environments by name",
         "qa: environments.production: a second production environment (also in prod: environments.production); "
         "a project has one of each",
+        # Names Databricks and dbt Cloud keep unique across the workspace and the project.
+        "qa: warehouse.name: the warehouse name 'dbt-production' again in the same workspace (also in prod: "
+        "warehouse.name)",
+        "qa: servicePrincipal.displayName: the service principal name 'dbt Cloud - Production' again in the same "
+        "workspace (also in prod: servicePrincipal.displayName)",
+        "qa: jobs.daily-pipeline.name: the job name 'Daily Pipeline - Production' again in the project (also in "
+        "prod: jobs.daily-pipeline.name)",
+        "qa: jobs.marts-quality.name: the job name 'Marts Data Quality - Production' again in the project (also in "
+        "prod: jobs.marts-quality.name)",
     ]
 
 
@@ -878,6 +887,9 @@ def test_cross_stack_a_second_development_environment_is_refused():
     def ide(values):
         values["environments"]["development"]["name"] = "Development (QA)"
         values["environments"]["staging"]["name"] = "QA"
+        values["warehouse"]["name"] = "dbt-qa"
+        for job in values["jobs"].values():
+            job["name"] = f"QA - {job['name']}"
 
     problems = [
         str(p)
@@ -889,3 +901,21 @@ def test_cross_stack_a_second_development_environment_is_refused():
         "qa: environments.development: a second development environment (also in dev: "
         "environments.development); a project has one of each"
     ]
+
+
+def test_cross_stack_a_warehouse_name_is_unique_in_its_workspace():
+    """Databricks refuses a second warehouse of a name ("SQL warehouse with name ... already exists")."""
+    problems = [
+        str(p)
+        for p in cross_stack_problems(
+            {"prod": settings_of("prod"), "dev": settings_of("dev", setting("warehouse.name", "dbt-production"))},
+            PROJECT_NAME,
+        )
+    ]
+    assert problems == [
+        "dev: warehouse.name: the warehouse name 'dbt-production' again in the same workspace (also in prod: "
+        "warehouse.name)"
+    ]
+    other_workspace = settings_of("dev", setting("warehouse.name", "dbt-production"))
+    other_workspace = other_workspace.model_copy(update={"databricks_host": "https://dbc-other.cloud.databricks.com"})
+    assert cross_stack_problems({"prod": settings_of("prod"), "dev": other_workspace}, PROJECT_NAME) == []

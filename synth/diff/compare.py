@@ -111,7 +111,8 @@ def _who_is_notified(resources: list[dict], names: dict[int, str]) -> dict[int, 
         for word, key in EVENTS:
             for number in r["inputs"].get(key, []):
                 notified.setdefault(number, []).append(f"{recipient(r)} on {word}")
-    return notified
+    # Sorted: the renderings register notifications in no fixed order, and order is not a change.
+    return {number: sorted(who) for number, who in notified.items()}
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
