@@ -33,8 +33,8 @@ EXIT_STATUSES = """exit status:
   0  fine (diff: no changes)
   1  the stack config is invalid or declares what the real providers refuse; the problems are printed
      (diff: the stack changes)
-  2  bad usage, or a stack file missing or unreadable as the Pulumi CLI reads it (diff: the diff could not
-     be made, e.g. the base does not render)
+  2  bad usage, or a stack file missing or unreadable as the Pulumi CLI reads it (check: an unreadable file is
+     that stack's problem, 1; diff: the diff could not be made, e.g. the base does not render)
   3  a bug in synth itself (set SYNTH_TRACEBACK=1 to see where): never a result"""
 
 
@@ -48,6 +48,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    missing = [stack for stack in args.stacks if stack not in all_stacks(args.root)]
+    if missing:
+        return _fail(
+            StackFileError(f"no stack file Pulumi.{missing[0]}.yaml; stacks here: {', '.join(all_stacks(args.root))}"),
+            USAGE,
+        )
     problems, warnings = check(args.root, args.stacks or all_stacks(args.root))
     text, passed = report(problems, warnings)
     print(text, file=sys.stdout if passed else sys.stderr)
@@ -169,7 +175,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     sys.unraisablehook = _quiet_event_loop_teardown
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+    positional = [arg for arg in argv if not arg.startswith("-")]
+    if positional and positional[0] not in COMMANDS and not {"-h", "--help"} & set(argv[: argv.index(positional[0])]):
         argv.insert(0, "show")
     try:
         args = parser().parse_args(argv)
@@ -199,4 +206,8 @@ def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -22,7 +22,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from settings import RawConfig
 from settings.load import adopted_from_stack
-from settings.stackfile import StackFile, StackFileError, load_stack_file
+from settings.stackfile import StackFile, StackFileError, load_stack_file, stack_file_path, stack_names
 
 from .contract import ContractViolation
 from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
@@ -90,7 +90,13 @@ def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
     stack_outputs: dict[str, dict] = {}
     reference = adopted_from_stack(RawConfig(stack_file.config), stack_file.project)
     if reference:
-        owner = _render(local_stack_name(reference, stack_file.project), root, chain + (stack,))
+        owner_stack = local_stack_name(reference, stack_file.project)
+        if not stack_file_path(root, owner_stack).exists():
+            raise StackFileError(
+                f"{stack}: project.fromStack {reference!r} names stack {owner_stack!r}, which has no stack file here "
+                f"(Pulumi.{owner_stack}.yaml); stacks here: {', '.join(stack_names(root))}"
+            )
+        owner = _render(owner_stack, root, chain + (stack,))
         stack_outputs[reference] = owner.outputs
     return _execute(stack_file, root, stack_outputs)
 

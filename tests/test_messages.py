@@ -194,3 +194,30 @@ def test_missing_choices_and_numbers_say_what_to_write():
     assert "servicePrincipal.tokenPermissions: is required: viaGroup: <a group with token usage>, or manage" in problems
     assert "not an email" in problems and "notifications.data-team-email.userId" in problems
     assert "cost.plan: Input should be" in problems and "the Team plan is now called starter" in problems
+
+
+def test_json_before_the_stack_name_still_means_show(capsys):
+    status, printed = run_synth(capsys, "--json", "prod")
+    assert status == 0 and '"stack": "prod"' in printed
+
+
+def test_checking_a_stack_that_has_no_file_is_bad_usage(capsys):
+    status, printed = run_synth(capsys, "check", "qa")
+    assert status == 2 and "no stack file Pulumi.qa.yaml; stacks here: dev, prod" in printed
+
+
+def test_a_from_stack_without_a_file_names_the_key(project, capsys):
+    edit(project, "dev", "fromStack: organization/dbtcloud-databricks/prod", "fromStack: production")
+    status, printed = run_synth(capsys, "dev", "--root", str(project))
+    assert status == 2
+    assert "dev: project.fromStack 'production' names stack 'production', which has no stack file here" in printed
+
+
+def test_reordered_recipients_are_not_a_change(repo, capsys):
+    """Only the cron changes: who is notified is the same, whatever order the renderings registered them in."""
+    from synth.diff import diff_stack, format_diff
+
+    edit(repo, "prod", 'cron: "0 2 * * *"', 'cron: "0 3 * * *"')
+    text = format_diff(diff_stack("prod", "HEAD", repo))
+    assert "0 2 * * *" in text and "0 3 * * *" in text
+    assert not [line for line in text.splitlines() if "notifies" in line and "->" in line]
