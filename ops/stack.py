@@ -92,8 +92,8 @@ def check_host_url(host_url: str) -> None:
     parts = urlsplit(host_url)
     if not host_url.rstrip("/").endswith("/api") or parts.scheme not in ("https", "http") or not parts.hostname:
         raise UsageError(
-            f"DBT_CLOUD_HOST_URL / dbtcloud:hostUrl: {host_url!r} is not the API base; it must end "
-            f"in /api, like {DEFAULT_HOST_URL} or https://ACCOUNT_PREFIX.us1.dbt.com/api"
+            f"DBT_CLOUD_HOST_URL / dbtcloud:hostUrl: {host_url!r} is not the API base; it must be an https URL "
+            f"ending in /api, like {DEFAULT_HOST_URL} or https://ACCOUNT_PREFIX.us1.dbt.com/api"
         )
     if parts.scheme == "http" and parts.hostname not in LOOPBACK:
         raise UsageError(f"DBT_CLOUD_HOST_URL: {host_url!r} would send the token unencrypted; use https")

@@ -63,11 +63,12 @@ def cross_stack_problems(
             owned = set(stacks[owner].environments)
             for key in settings.external_environment_keys():
                 if key not in owned:
+                    jobs = [job_key for job_key, job in settings.jobs.items() if job.defer_to == key]
                     problems.append(
                         Problem(
-                            f"{name}: jobs",
-                            f"defer to {key!r}, which stack {owner!r} does not "
-                            f"have (it has {', '.join(sorted(owned))})",
+                            f"{name}: jobs.{jobs[0]}.deferTo" if len(jobs) == 1 else f"{name}: jobs",
+                            f"defer to {key!r}, which stack {owner!r} does not have (it has {', '.join(sorted(owned))})"
+                            + ("" if len(jobs) == 1 else f"; jobs {', '.join(jobs)}"),
                         )
                     )
     problems.extend(_unique_across_stacks(stacks))

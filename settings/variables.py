@@ -34,5 +34,5 @@ def check_variable(info: ValidationInfo, section: str, name: str, values: dict[s
                 info,
                 path + (key,),
                 f"{key!r} is not an environment of this stack; use "
-                f"{', '.join(list(environments) + [rules.ENV_VAR_PROJECT_DEFAULT])}",
+                f"{', '.join(list(environments) + ([rules.ENV_VAR_PROJECT_DEFAULT] if known.creates_project else []))}",
             )

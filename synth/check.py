@@ -38,8 +38,8 @@ def check(root: Path, stacks: list[str]) -> tuple[dict[str, list[Problem]], dict
         problems[stack] = [
             Problem(
                 f"line {line}",
-                f"{word!r} is read as a boolean by some YAML readers and as text by others: "
-                f"quote it ('{word}') or write true/false",
+                f"{word!r} is read as a boolean by some YAML readers and as text by others: write true or false "
+                f"for a yes/no setting, or quote it ('{word}') where text is meant",
             )
             for line, word in ambiguous_words(root, stack)
         ]

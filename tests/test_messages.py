@@ -52,7 +52,10 @@ def test_a_dev_deferral_prod_lacks_is_refused_not_a_crash(project, capsys):
     for argv in (("dev", "--root", str(project)), ("check", "--root", str(project))):
         status, printed = run_synth(capsys, *argv)
         assert status == 1 and "Traceback" not in printed, argv
-        assert "dev: jobs: defer to 'live', which stack 'prod' does not have (it has production)" in printed
+        assert (
+            "dev: jobs.pull-requests.deferTo: defer to 'live', which stack 'prod' does not have (it has production)"
+            in printed
+        )
 
 
 def test_a_cron_that_never_fires_is_refused_by_check_and_render_alike(project, capsys):

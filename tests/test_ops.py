@@ -254,7 +254,7 @@ def test_missing_token_and_plain_http_hosts_are_refused(dbt, capsys, monkeypatch
     assert status == 2 and "unencrypted" in err
     monkeypatch.setenv("DBT_CLOUD_HOST_URL", "https://cloud.getdbt.com")
     status, _, err = ops(capsys, "follow", "1")
-    assert status == 2 and "must end in /api" in err
+    assert status == 2 and "an https URL ending in /api" in err
 
 
 def test_argument_errors_exit_2(capsys):

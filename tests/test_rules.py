@@ -876,7 +876,7 @@ def test_the_program_refuses_a_deferral_the_owner_stack_lacks():
     error, declared = declare(raw_config(changed("dev", defer_to_live)), OWNER_OUTPUTS)
     assert declared == []
     assert [str(problem) for problem in error.problems] == [
-        "dev: jobs: defer to 'live', which stack 'prod' does not have (it has production)"
+        "dev: jobs.pull-requests.deferTo: defer to 'live', which stack 'prod' does not have (it has production)"
     ]
 
 
