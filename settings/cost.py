@@ -13,10 +13,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Optional
 
 from croniter import croniter
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from . import rules
-from .base import SettingsModel
+from .base import SettingsModel, report_warning
 
 if TYPE_CHECKING:  # the stack holds the cost settings; the estimate reads the whole stack
     from .stack import StackSettings
@@ -37,6 +37,18 @@ class CostSettings(SettingsModel):
     """Assumed runs a month of each job triggered by pull requests (every push to an open pull request runs it)."""
     merges_per_month: int = Field(default=20, ge=0, le=rules.MAX_INT32)
     """Assumed merges a month, each running every job triggered by merges."""
+
+    @field_validator("plan")
+    @classmethod
+    def _plan_with_api(cls, plan: str, info: ValidationInfo) -> str:
+        if plan == "developer":
+            report_warning(
+                info,
+                ("cost", "plan"),
+                "the Developer plan has no API access (docs.getdbt.com, dbt APIs): "
+                "dbt Cloud refuses pulumi up; Starter or Enterprise is needed",
+            )
+        return plan
 
 
 REFERENCE_YEAR = 2026

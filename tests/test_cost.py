@@ -92,7 +92,10 @@ def test_the_developer_plan_cancels_runs_instead_of_billing():
 
     loaded, cost = estimate(developer)
     assert cost.overage_usd == 0 and cost.over_allowance
-    assert "runs are cancelled once the allowance is used" in str(loaded.warnings[0])
+    warnings = [str(warning) for warning in loaded.warnings]
+    assert any("runs are cancelled once the allowance is used" in warning for warning in warnings)
+    # And the plan itself cannot be driven by the providers at all: said as plainly as in the README.
+    assert any(warning.startswith("cost.plan: the Developer plan has no API access") for warning in warnings)
 
 
 def test_the_estimate_is_a_stack_output(prod):
