@@ -152,6 +152,18 @@ SENSIBLE_MAX_THREADS = 64
 
 DEFAULT_HOST_URL = "https://cloud.getdbt.com/api"
 
+EXAMPLE_VALUES = frozenset(
+    {
+        12345,
+        100001,
+        10000001,
+        "C0000000000",
+        "https://dbc-00000000-0000.cloud.databricks.com",
+        "git@github.com:your-org/shanghai-transport-dw.git",
+    }
+)
+"""The committed stack files' PLACEHOLDER values: still there, they are warned about."""
+
 
 def web_url(host_url: str) -> str:
     """The dbt Cloud web address of an API address (`https://cloud.getdbt.com/api` -> `https://cloud.getdbt.com`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from . import rules
@@ -308,6 +309,39 @@ class StackSettings(SettingsModel):
                 ),
             )
         return self
+
+    @model_validator(mode="after")
+    def _placeholders_left(self, info: ValidationInfo) -> "StackSettings":
+        # The committed stack files hold obvious example values, marked PLACEHOLDER: say which are still there, at
+        # every check and every `pulumi up`, until they are replaced (the deploy would fail on them anyway).
+        left = [key for key, value in self._example_values() if value in rules.EXAMPLE_VALUES]
+        if left:
+            report_warning(
+                info,
+                ("placeholders",),
+                "the examples' values are still in " + ", ".join(left) + ' (README: "Before the first deploy")',
+            )
+        return self
+
+    def _example_values(self) -> list[tuple[str, object]]:
+        values: list[tuple[str, object]] = [
+            ("dbtcloud:accountId", self.account.account_id),
+            ("databricks:host", self.databricks_host),
+        ]
+        repository = self.project.repository
+        if repository is not None:
+            values += [
+                ("project.repository.remoteUrl", repository.remote_url),
+                ("project.repository.githubInstallationId", repository.github_installation_id),
+            ]
+        for key, notification in self.notifications.items():
+            values.append((f"notifications.{key}.userId", notification.user_id))
+            values += [
+                (f"notifications.{key}.{to_camel(field)}", value)
+                for field, value in notification.recipient_fields().items()
+                if field == "slack_channel_id"
+            ]
+        return values
 
     def ci_job_keys(self) -> list[str]:
         """Jobs that pull requests or merges trigger: they need a repository with a native Git integration."""

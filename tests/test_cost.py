@@ -79,7 +79,7 @@ def test_hourly_schedules_go_over_the_starter_allowance_with_a_warning():
     loaded, cost = estimate(hourly)
     assert cost.models_per_month == 730 * 30
     assert cost.overage_usd == pytest.approx((21900 - 15000) * 0.01)
-    assert [str(w) for w in loaded.warnings] == [
+    assert [str(w) for w in loaded.warnings if w.path != "placeholders"] == [
         "jobs: builds about 21,900 models a month, 6,900 over the starter plan's 15,000: "
         "about $69.00 a month in overage"
     ]

@@ -27,6 +27,14 @@ def prod_section(key):
 @pytest.mark.parametrize("stack", ["prod", "dev"])
 def test_committed_stacks_are_valid_without_warnings(stack):
     loaded = load_settings(with_changes(stack, deploymentToken="token"))
+    # But for the examples' PLACEHOLDER values, which every check and `pulumi up` points out until they are replaced.
+    assert [warning.path for warning in loaded.warnings] == ["placeholders"]
+    assert "dbtcloud:accountId, databricks:host" in loaded.warnings[0].message
+
+
+def test_replaced_placeholders_leave_no_warning():
+    values = {"dbtcloud:accountId": "70403103", "databricks:host": "https://dbc-1a2b3c4d-5e6f.cloud.databricks.com"}
+    loaded = load_settings(with_changes("dev", deploymentToken="token", notifications=None, **values))
     assert loaded.warnings == []
 
 
@@ -67,7 +75,7 @@ def test_a_dbt_deps_step_is_dropped_with_a_warning():
     jobs = prod_section("jobs")
     jobs["daily-pipeline"]["steps"].insert(0, "dbt deps")
     loaded = load_settings(with_changes("prod", jobs=jobs, deploymentToken="t"))
-    assert [str(w) for w in loaded.warnings] == [
+    assert [str(w) for w in loaded.warnings if w.path != "placeholders"] == [
         "jobs.daily-pipeline.steps: dbt Cloud runs `dbt deps` before every job itself: the `dbt deps` step is left out"
     ]
     assert loaded.settings.jobs["daily-pipeline"].dbt_steps()[0].startswith("dbt run")
