@@ -255,27 +255,18 @@ class DbtServicePrincipal(pulumi.ComponentResource):
 
     def _grants(self, name: str, args: DbtServicePrincipalArgs) -> list[databricks.Grant]:
         # `Grant` adds this principal's privileges without touching anyone else's (unlike `Grants`).
-        grants = [
+        securables = (("catalog", args.get("catalog_grants")), ("schema", args.get("schema_grants")))
+        return [
             databricks.Grant(
-                f"{name}-catalog-{catalog}",
+                f"{name}-{kind}-{target.replace('.', '-')}",
                 principal=self.application_id,
-                catalog=catalog,
                 privileges=list(privileges),
                 opts=pulumi.ResourceOptions(parent=self),
+                **{kind: target},
             )
-            for catalog, privileges in (args.get("catalog_grants") or {}).items()
+            for kind, grants in securables
+            for target, privileges in (grants or {}).items()
         ]
-        grants += [
-            databricks.Grant(
-                f"{name}-schema-{schema.replace('.', '-')}",
-                principal=self.application_id,
-                schema=schema,
-                privileges=list(privileges),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            for schema, privileges in (args.get("schema_grants") or {}).items()
-        ]
-        return grants
 
 
 def _check_principal(name: str, key: str, principal: str) -> None:

@@ -94,6 +94,7 @@ class DbtCloudClient:
     @property
     def web_url(self) -> str:
         """The dbt Cloud web address (the API URL without `/api`)."""
+        # As settings.rules.web_url; not imported: `follow` and `retry` never load `settings` (it costs ~0.3 s).
         return self.host_url.rstrip("/").removesuffix("/api")
 
     # -- requests ----------------------------------------------------------------------------------------------

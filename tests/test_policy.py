@@ -154,3 +154,11 @@ def test_the_notification_policy_leaves_other_stacks_alone():
         lambda message, urn=None: found.append(message),
     )
     assert found == []
+
+
+def test_the_pack_and_the_settings_see_the_same_token_shapes():
+    """The pack runs apart from this code (its own virtualenv), so it keeps its own copy of the pattern that
+    `synth check` and the program refuse in plain text: the two must not drift apart."""
+    from settings.rules import TOKEN_SHAPES
+
+    assert guardrails.TOKEN_SHAPES.pattern == TOKEN_SHAPES.pattern
