@@ -12,7 +12,6 @@ import pulumi
 
 import stack_args
 from components import (
-    AdoptedProject,
     DatabricksConnection,
     DbtEnvironments,
     DbtJobs,
@@ -20,6 +19,7 @@ from components import (
     DbtServicePrincipal,
     EnvironmentVariables,
     JobNotifications,
+    ReferencedProject,
     SqlWarehouse,
 )
 from runtime_config import load_stack_settings
@@ -45,7 +45,7 @@ if settings.service_principal is not None:
 if settings.project.creates_project:
     project = DbtProject("project", stack_args.project(settings), opts=stateful)
 else:
-    project = AdoptedProject("project", stack_args.adopted_project(settings))
+    project = ReferencedProject("project", stack_args.referenced_project(settings))
 
 environments = DbtEnvironments(
     "environments",

@@ -9,8 +9,8 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from settings import ConfigError, LoadedSettings, RawConfig, load_settings
+from settings.across import problems_joining, valid_stacks
 from settings.load import environ_for_account
-from settings.stacks import problems_joining, valid_stacks
 
 
 class StackConfigError(ConfigError, pulumi.RunError):

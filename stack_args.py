@@ -14,7 +14,6 @@ import pulumi
 from pydantic import SecretStr
 
 from components import (
-    AdoptedProjectArgs,
     DatabricksConnectionArgs,
     DbtEnvironmentsArgs,
     DbtJobsArgs,
@@ -22,6 +21,7 @@ from components import (
     DbtServicePrincipalArgs,
     EnvironmentVariablesArgs,
     JobNotificationsArgs,
+    ReferencedProjectArgs,
     SqlWarehouseArgs,
 )
 from settings import EnvironmentSettings, JobSettings, NotificationSettings, StackSettings
@@ -97,7 +97,7 @@ def service_principal(settings: StackSettings, warehouse_id: pulumi.Input[str]) 
 def project(settings: StackSettings) -> DbtProjectArgs:
     p, r = settings.project, settings.project.repository
     if r is None:
-        raise ValueError("the stack adopts its project (fromStack or id): use adopted_project")
+        raise ValueError("the stack adopts its project (fromStack or id): use referenced_project")
     return DbtProjectArgs(
         **given(
             name=p.name,
@@ -117,11 +117,11 @@ def project(settings: StackSettings) -> DbtProjectArgs:
     )
 
 
-def adopted_project(settings: StackSettings) -> AdoptedProjectArgs:
+def referenced_project(settings: StackSettings) -> ReferencedProjectArgs:
     p = settings.project
     if p.from_stack:
-        return AdoptedProjectArgs(from_stack=p.from_stack)
-    return AdoptedProjectArgs(project_id=p.id, environment_ids=dict(p.environment_ids))
+        return ReferencedProjectArgs(from_stack=p.from_stack)
+    return ReferencedProjectArgs(project_id=p.id, environment_ids=dict(p.environment_ids))
 
 
 def environments(

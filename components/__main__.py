@@ -1,19 +1,29 @@
 """The package's provider: hosts every component, so that `pulumi package add` can read its schema and other
 programs can construct the components in any Pulumi language.
 
-The Python language host runs this file from the `components` folder, which Pulumi clones with the rest of the
-repository; the components import each other as the `components` package and reuse the pure rules in
-`settings.rules`, so the repository root goes on the import path first.
+The Python language host runs this file from the `components` folder (which `pulumi package add` clones, or takes
+from a local path). The components import each other as the package `components`, so this folder is loaded as that
+package by its own path: the package needs nothing outside this folder.
 """
 
+import importlib.util
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pulumi.provider.experimental import component_provider_host  # noqa: E402
+def load_package(folder: Path):
+    """This folder as the package `components` (the standard recipe for importing a package from its path)."""
+    spec = importlib.util.spec_from_file_location(
+        "components", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["components"] = package
+    spec.loader.exec_module(package)
+    return package
 
-from components import COMPONENTS, PACKAGE_NAME, PACKAGE_VERSION  # noqa: E402
 
 if __name__ == "__main__":
-    component_provider_host(COMPONENTS, name=PACKAGE_NAME, version=PACKAGE_VERSION)
+    from pulumi.provider.experimental import component_provider_host
+
+    package = load_package(Path(__file__).resolve().parent)
+    component_provider_host(package.COMPONENTS, name=package.PACKAGE_NAME, version=package.PACKAGE_VERSION)

@@ -5,9 +5,8 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings.rules import ENV_VAR_PROJECT_DEFAULT, RESERVED_ENV_VAR_NAMES, SECRET_ENV_VAR_PREFIX
-
 from .package import InvalidArgument, entry, one_of, type_token
+from .rules import ENV_VAR_PROJECT_DEFAULT, RESERVED_ENV_VAR_NAMES, SECRET_ENV_VAR_PREFIX
 
 COMPONENT = "EnvironmentVariables"
 

@@ -5,9 +5,8 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings.rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem, job_url
-
 from .package import InvalidArgument, entry, one_of, type_token, whole_number
+from .rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem, job_url
 
 COMPONENT = "DbtJobs"
 RUN_STATUSES = ("success", "error", "canceled")

@@ -5,17 +5,17 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from settings.rules import NOTIFICATION_TYPE_CODES, SLACK_NOTIFICATION_TYPES
-
-from .package import InvalidArgument, entry, one_of, type_token
+from .package import InvalidArgument, camel, entry, one_of, type_token
+from .rules import NOTIFICATION_FIELDS, NOTIFICATION_KINDS
 
 COMPONENT = "JobNotifications"
-EVENTS = (
-    ("on_success", "onSuccess"),
-    ("on_failure", "onFailure"),
-    ("on_cancel", "onCancel"),
-    ("on_warning", "onWarning"),
-)
+EVENTS = {
+    "on_success": "on_successes",
+    "on_failure": "on_failures",
+    "on_cancel": "on_cancels",
+    "on_warning": "on_warnings",
+}
+"""The job events a notification hears about -> the provider's argument listing those jobs' numbers."""
 
 
 class Notification(TypedDict):
@@ -72,26 +72,19 @@ class JobNotifications(pulumi.ComponentResource):
         for key, notification in args["notifications"].items():
             where = f"notifications.{key}"
             kind = notification.get("type")
-            one_of(COMPONENT, name, f"{where}.type", kind, NOTIFICATION_TYPE_CODES)
-            needs = {
-                "externalEmail": ("external_email",),
-                **{slack: ("slack_channel_id", "slack_channel_name") for slack in SLACK_NOTIFICATION_TYPES},
-            }.get(kind, ())
-            for field, camel in (
-                ("external_email", "externalEmail"),
-                ("slack_channel_id", "slackChannelId"),
-                ("slack_channel_name", "slackChannelName"),
-            ):
+            one_of(COMPONENT, name, f"{where}.type", kind, NOTIFICATION_KINDS)
+            needs = NOTIFICATION_KINDS[kind].fields
+            for field in NOTIFICATION_FIELDS:
                 given = notification.get(field) is not None
                 if given != (field in needs):
                     raise InvalidArgument(
                         COMPONENT,
                         name,
-                        f"{where}.{camel}",
+                        f"{where}.{camel(field)}",
                         notification.get(field),
                         f"{'required' if field in needs else 'not used'} with type {kind}",
                     )
-            if not any(notification.get(field) for field, _ in EVENTS):
+            if not any(notification.get(event) for event in EVENTS):
                 raise InvalidArgument(
                     COMPONENT,
                     name,
@@ -100,27 +93,23 @@ class JobNotifications(pulumi.ComponentResource):
                     "names no job: list job keys under onSuccess, onFailure, onCancel or onWarning",
                 )
             if isinstance(args["job_ids"], dict):  # else checked as the job numbers resolve
-                for field, camel in EVENTS:
-                    for job in notification.get(field) or []:
-                        one_of(COMPONENT, name, f"{where}.{camel}", job, args["job_ids"])
+                for event in EVENTS:
+                    for job in notification.get(event) or []:
+                        one_of(COMPONENT, name, f"{where}.{camel(event)}", job, args["job_ids"])
 
     def _notification(
         self, name: str, key: str, notification: Notification, job_ids: pulumi.Input[dict[str, pulumi.Input[int]]]
     ) -> dbtcloud.PartialNotification:
-        def ids(field: str, camel: str) -> Optional[list[pulumi.Input[int]]]:
-            where = f"notifications.{key}.{camel}"
-            return [entry(COMPONENT, name, where, job_ids, job) for job in notification.get(field) or []] or None
+        def ids(event: str) -> Optional[list[pulumi.Input[int]]]:
+            where = f"notifications.{key}.{camel(event)}"
+            return [entry(COMPONENT, name, where, job_ids, job) for job in notification.get(event) or []] or None
 
+        kind = NOTIFICATION_KINDS[notification["type"]]
         return dbtcloud.PartialNotification(
             f"{name}-{key}",
             user_id=notification["user_id"],
-            notification_type=NOTIFICATION_TYPE_CODES[notification["type"]],
-            external_email=notification.get("external_email"),
-            slack_channel_id=notification.get("slack_channel_id"),
-            slack_channel_name=notification.get("slack_channel_name"),
-            on_successes=ids(*EVENTS[0]),
-            on_failures=ids(*EVENTS[1]),
-            on_cancels=ids(*EVENTS[2]),
-            on_warnings=ids(*EVENTS[3]),
+            notification_type=kind.code,
+            **{field: notification[field] for field in kind.fields},
+            **{provider: ids(event) for event, provider in EVENTS.items()},
             opts=pulumi.ResourceOptions(parent=self),
         )

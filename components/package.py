@@ -21,6 +21,8 @@ from typing import Any, Iterable, Optional
 import pulumi
 from pulumi.provider.experimental import host
 
+from .fields import camel  # noqa: F401  (re-exported: messages name arguments as the schema does)
+
 PACKAGE_NAME = "dbtplatform"
 PACKAGE_VERSION = "0.1.0"
 

@@ -1,13 +1,13 @@
-"""The dbt Cloud project and its git repository: created by one stack, adopted by the others."""
+"""The dbt Cloud project and its git repository: created by one stack, used by the others."""
 
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
 import pulumi_dbtcloud as dbtcloud
+from pulumi.provider.experimental import host
 
-from settings.rules import GIT_CLONE_STRATEGIES
-
-from .package import InvalidArgument, one_of, type_token
+from .package import PACKAGE_NAME, InvalidArgument, one_of, type_token
+from .rules import GIT_CLONE_STRATEGIES
 
 STRATEGY_NEEDS = {
     "github_app": (("github_installation_id", "githubInstallationId"),),
@@ -126,8 +126,8 @@ class DbtProject(pulumi.ComponentResource):
         )
 
 
-class AdoptedProjectArgs(TypedDict):
-    """Arguments of `AdoptedProject`: `fromStack`, or `projectId` (with `environmentIds`)."""
+class ReferencedProjectArgs(TypedDict):
+    """Arguments of `ReferencedProject`: `fromStack`, or `projectId` (with `environmentIds`)."""
 
     from_stack: NotRequired[str]
     """The stack that created the project (`organization/project/stack`); it must export `projectId` and
@@ -139,7 +139,7 @@ class AdoptedProjectArgs(TypedDict):
     production environment a CI job defers to). Default none."""
 
 
-class AdoptedProject(pulumi.ComponentResource):
+class ReferencedProject(pulumi.ComponentResource):
     """A project this program uses but does not own: found through the owning stack's outputs (a
     `pulumi.StackReference`), or by number. Creates nothing in dbt Cloud."""
 
@@ -150,17 +150,25 @@ class AdoptedProject(pulumi.ComponentResource):
     deploy_key = None
     """The repository, and so its deploy key, belongs to the program that created the project."""
 
-    def __init__(self, name: str, args: AdoptedProjectArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ReferencedProjectArgs, opts: Optional[pulumi.ResourceOptions] = None):
         from_stack, project_id = args.get("from_stack"), args.get("project_id")
         if (from_stack is None) == (project_id is None):
             raise InvalidArgument(
-                "AdoptedProject",
+                "ReferencedProject",
                 name,
                 "fromStack/projectId",
                 from_stack or project_id,
                 "give exactly one: the stack that created the project, or its number",
             )
-        super().__init__(type_token(AdoptedProject, "dbtcloud"), name, None, opts)
+        # Registered as it always was (this repository's stacks know it as AdoptedProject; a component's type is part
+        # of every child's URN), and hosted under its new name with the old one as an alias.
+        renamed = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=f"{PACKAGE_NAME}:index:AdoptedProject")])
+        super().__init__(
+            type_token(ReferencedProject, "dbtcloud", "AdoptedProject"),
+            name,
+            None,
+            pulumi.ResourceOptions.merge(opts, renamed) if host.is_hosting else opts,
+        )
         self.owner_stack: Optional[pulumi.StackReference] = None
         if from_stack:
             self.owner_stack = pulumi.StackReference(

@@ -6,16 +6,9 @@ import pulumi
 import pulumi_databricks as databricks
 import pulumiverse_time as time
 
-from settings.rotation import default_rotation_days, rotation_problem
-from settings.rules import (
-    CLOUDS,
-    WAREHOUSE_PERMISSION_LEVELS,
-    access_principal_problem,
-    privilege_problem,
-    signs_in_itself,
-)
-
 from .package import InvalidArgument, one_of, type_token, whole_number
+from .rotation import default_rotation_days, rotation_problem
+from .rules import CLOUDS, WAREHOUSE_PERMISSION_LEVELS, access_principal_problem, privilege_problem, signs_in_itself
 
 COMPONENT = "DbtServicePrincipal"
 

@@ -5,9 +5,8 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_databricks as databricks
 
-from settings.rules import auto_stop_problem
-
 from .package import InvalidArgument, one_of, type_token, whole_number
+from .rules import auto_stop_problem
 
 
 class SqlWarehouseArgs(TypedDict):

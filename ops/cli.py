@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 from rich.console import Console
 from rich.text import Text
 
-from . import endpoints, stack
+from . import account, endpoints
 from .client import ClientOptions, DbtCloudClient
 from .errors import EXIT_HELP, ApiError, Exit, OpsError, UsageError
 from .follow import PollSchedule, follow
@@ -142,16 +142,16 @@ def cmd_docs(args: argparse.Namespace, out: Console) -> Exit:
 def cmd_preflight(args: argparse.Namespace, out: Console) -> Exit:
     from . import preflight
 
-    settings = stack.load_stack(args.stack)
+    settings = account.load_stack(args.stack)
     out.print(f"preflight of stack {args.stack!r}")
     checks: list[preflight.Check] = []
     try:
-        account = stack.account_for(settings)
+        where = account.account_for(settings)
     except UsageError as error:
         checks.append(preflight.Check("dbt Cloud token", False, str(error), "export DBT_CLOUD_TOKEN"))
-        account = None
-    if account is not None:
-        with account.client(_options(args)) as client:
+        where = None
+    if where is not None:
+        with where.client(_options(args)) as client:
             try:
                 checks.extend(preflight.dbt_cloud_checks(client, settings, args.deployed))
             except ApiError as error:
@@ -173,7 +173,7 @@ def cmd_adopt(args: argparse.Namespace, out: Console) -> Exit:
     import re
 
     from .adopt.command import STACK_NAME, run, workspace_factory
-    from .adopt.stackfile import read_existing
+    from .adopt.write import read_existing
 
     if not re.match(STACK_NAME, args.stack):
         raise UsageError(f"--stack {args.stack!r}: a stack name is letters, digits, '-', '_' and '.'")
@@ -194,7 +194,7 @@ def cmd_adopt(args: argparse.Namespace, out: Console) -> Exit:
     # Names and YAML print as they are: no `:emoji:` codes replaced (a description may hold `:rocket:`).
     out = Console(markup=False, highlight=False, soft_wrap=True, emoji=False)
     err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True, emoji=False)
-    with stack.account_for(None, environ).client(_options(args)) as client:
+    with account.account_for(None, environ).client(_options(args)) as client:
         return run(
             client,
             args.project_id,
@@ -227,27 +227,27 @@ def _schedule(args: argparse.Namespace) -> PollSchedule:
 
 
 def _client(args: argparse.Namespace) -> DbtCloudClient:
-    settings = stack.load_stack(args.stack) if getattr(args, "stack", None) else None
-    return stack.account_for(settings).client(_options(args))
+    settings = account.load_stack(args.stack) if getattr(args, "stack", None) else None
+    return account.account_for(settings).client(_options(args))
 
 
 def _stack_client(args: argparse.Namespace) -> tuple[Any, DbtCloudClient]:
-    settings = stack.load_stack(args.stack)
+    settings = account.load_stack(args.stack)
     if getattr(args, "job", None) is not None:
-        stack.job_name(settings, args.stack, args.job)  # a wrong key is a usage error before any request
-    return settings, stack.account_for(settings).client(_options(args))
+        account.job_name(settings, args.stack, args.job)  # a wrong key is a usage error before any request
+    return settings, account.account_for(settings).client(_options(args))
 
 
 def _job(args: argparse.Namespace, settings: Any, client: DbtCloudClient) -> tuple[int, str]:
     """The job's id and how to call it in messages: `'Daily Pipeline - Production' (4001)`."""
     if args.job_id is not None:
         return args.job_id, f"job {args.job_id}"
-    job = stack.find_job(client, settings, args.stack, args.job)
+    job = account.find_job(client, settings, args.stack, args.job)
     return int(job["id"]), f"'{job.get('name')}' ({job['id']})"
 
 
 def _job_name(args: argparse.Namespace, settings: Any) -> Optional[str]:
-    return stack.job_name(settings, args.stack, args.job) if args.job else None
+    return account.job_name(settings, args.stack, args.job) if args.job else None
 
 
 def _remaining(timeout: Optional[float], started: float) -> Optional[float]:
@@ -431,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     adopt.add_argument(
         "--project-dir",
-        default=str(stack.ROOT),
+        default=str(account.ROOT),
         metavar="DIR",
         help="the project folder holding Pulumi.yaml (default: this one)",
     )

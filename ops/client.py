@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from components.rules import web_url
+
 from .errors import ApiError
 
 RETRIABLE = frozenset({429, 500, 502, 503, 504})
@@ -94,8 +96,7 @@ class DbtCloudClient:
     @property
     def web_url(self) -> str:
         """The dbt Cloud web address (the API URL without `/api`)."""
-        # As settings.rules.web_url; not imported: `follow` and `retry` never load `settings` (it costs ~0.3 s).
-        return self.host_url.rstrip("/").removesuffix("/api")
+        return web_url(self.host_url)
 
     # -- requests ----------------------------------------------------------------------------------------------
 

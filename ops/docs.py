@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from settings.rules import job_url
+from components.rules import job_url
 
-from . import endpoints, stack
+from . import account, endpoints
 from .client import DbtCloudClient
 from .errors import Exit
 from .runs import parse_time
@@ -37,7 +37,7 @@ def docs_job_keys(stack_settings: "StackSettings") -> list[str]:
 
 
 def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_name: str, console: Console) -> Exit:
-    project = stack.find_project(client, stack_settings)
+    project = account.find_project(client, stack_settings)
     project_id = int(project["id"])
     console.print(f"project {project.get('name')!r} ({project_id})")
     console.print(f"docs (dbt Catalog): {catalog_url(client.web_url, client.account_id, project_id)}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from rich.console import Console
 from rich.text import Text
 
-from . import endpoints, stack
+from . import account, endpoints
 from .client import DbtCloudClient
 from .errors import ApiError, Exit
 
@@ -113,8 +113,8 @@ def _name_checks(client: DbtCloudClient, settings: "StackSettings", deployed: bo
     """Before the first deploy, what the stack would create must not exist under the same name unless adopted;
     after it (`deployed`), all of it must exist, once."""
     creates_project = bool(settings.project.name)
-    wanted_id = stack.project_id_hint(settings)
-    name = stack.project_name(settings)
+    wanted_id = account.project_id_hint(settings)
+    name = account.project_name(settings)
     projects = endpoints.projects(client)
     found = [p for p in projects if (p.get("id") == wanted_id if wanted_id else p.get("name") == name)]
     if creates_project and not wanted_id and not deployed:

@@ -7,7 +7,9 @@ file, `--policy-pack-config`) with defaults that fit the reference stacks.
 
 from __future__ import annotations
 
-import re
+import importlib.util
+import sys
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from pulumi_policy import (
@@ -37,8 +39,20 @@ DEFAULTS = {
     "requiredTags": ["team", "environment"],
 }
 
-TOKEN_SHAPES = re.compile(r"dapi[0-9a-f]{16,}|dbtc_[A-Za-z0-9_-]{12,}|dose[0-9a-f]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY")
-"""Databricks and dbt Cloud tokens, private keys: values that must only ever travel in secret inputs."""
+
+def _shared_rules() -> Any:
+    """`components/rules.py`, the rules every layer of this repository reads. The pack runs from its own folder in its
+    own virtualenv; the rules need nothing but the standard library, so they are loaded by their path."""
+    path = Path(__file__).resolve().parent.parent / "components" / "rules.py"
+    spec = importlib.util.spec_from_file_location("dbt_platform_rules", path)
+    rules = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rules)
+    return rules
+
+
+TOKEN_SHAPES = _shared_rules().TOKEN_SHAPES
+"""Databricks and dbt Cloud tokens, private keys: values that must only ever travel in secret inputs (the pattern
+`synth check` and the program refuse in plain text too)."""
 
 SECRET_INPUTS = {"token", "tokenWo", "clientSecret", "azureClientSecret", "password", "privateKey"}
 """Inputs the providers encrypt in the state and mask in diffs."""

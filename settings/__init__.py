@@ -9,10 +9,10 @@ from .environments import CredentialSettings, EnvironmentSettings
 from .errors import ConfigError, Problem
 from .jobs import JobSettings
 from .load import PROJECT_NAME, SECRET_KEYS, LoadedSettings, RawConfig, load_settings
+from .model import StackSettings
 from .notifications import NotificationSettings
 from .project import ProjectSettings, RepositorySettings
 from .service_principal import ServicePrincipalSettings
-from .stack import StackSettings
 from .warehouse import WarehouseSettings
 
 __all__ = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from . import rules
+from components import rules
+
 from .base import SettingsModel
 
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 from pydantic import BaseModel, ConfigDict, ValidationInfo
 from pydantic.alias_generators import to_camel
 
-from . import rules
+from components import rules
 
 
 class SettingsModel(BaseModel):
@@ -51,7 +51,7 @@ class References:
     """Environment key -> its `type` as written."""
     jobs: frozenset[str] = frozenset()
     """Job keys."""
-    adopted_environments: frozenset[str] = frozenset()
+    referenced_environments: frozenset[str] = frozenset()
     """With `project.id`: the keys under `project.environmentIds`."""
     adopts_from_stack: bool = False
     """With `project.fromStack`: environment ids come from that stack, checked when it is read."""
@@ -81,7 +81,7 @@ class References:
                 key: mapping(env).get("type") for key, env in mapping(document.get("environments")).items()
             },
             jobs=frozenset(mapping(document.get("jobs"))),
-            adopted_environments=frozenset(mapping(project.get("environmentIds"))),
+            referenced_environments=frozenset(mapping(project.get("environmentIds"))),
             adopts_from_stack=bool(project.get("fromStack")),
             creates_project=not (project.get("fromStack") or project.get("id")),
             has_service_principal=bool(document.get("servicePrincipal")),
@@ -107,7 +107,7 @@ class References:
 
     def deferral_problem(self, key: str) -> Optional[str]:
         """Why a job cannot defer to environment `key`, or None."""
-        known = set(self.environment_types) | set(self.adopted_environments)
+        known = set(self.environment_types) | set(self.referenced_environments)
         if key in known or self.adopts_from_stack:
             return None
         where = "this stack's environments" + (" or project.environmentIds" if not self.creates_project else "")

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Literal, Optional
 from croniter import croniter
 from pydantic import Field, ValidationInfo, field_validator
 
-from . import rules
+from components import rules
+
 from .base import SettingsModel, report_warning
 
 if TYPE_CHECKING:  # the stack holds the cost settings; the estimate reads the whole stack
-    from .stack import StackSettings
+    from .model import StackSettings
 
 Plan = Literal["developer", "starter", "enterprise"]
 """dbt Cloud plans, as the cost estimate knows them."""

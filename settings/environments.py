@@ -6,7 +6,8 @@ from typing import Any, Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from . import rules
+from components import rules
+
 from .base import SettingsModel, references
 
 

@@ -6,7 +6,8 @@ from typing import Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from . import rules
+from components import rules
+
 from .base import References, SettingsModel, check_reference
 from .schedule import cron_problem
 

@@ -14,12 +14,13 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules
+from components import rules
+
 from .backend import stack_reference_problem
 from .base import References, new_context
 from .cost import StackCost, cost_warnings, stack_cost
 from .errors import ConfigError, Problem
-from .stack import StackSettings
+from .model import StackSettings
 
 PROJECT_NAME = "dbtcloud-databricks"
 """The `name` in Pulumi.yaml: the namespace of this project's config keys."""
@@ -195,7 +196,7 @@ def secrets_needed(raw: RawConfig, project_name: str = PROJECT_NAME) -> list[str
     return needed
 
 
-def adopted_from_stack(raw: RawConfig, project_name: str = PROJECT_NAME) -> Optional[str]:
+def project_owner_stack(raw: RawConfig, project_name: str = PROJECT_NAME) -> Optional[str]:
     """The stack named by `project.fromStack`, read without validating the rest (for the offline runner,
     which must render that stack first); None when there is none or the backend would refuse it (the
     program then reports why)."""
@@ -236,7 +237,7 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             message = f"is not a setting here{_did_you_mean(str(location[-1]), allowed)}"
         elif detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
             # A kind chosen by `type`: say so in the words of the other errors.
-            expected = ", ".join(typing.get_args(rules.NotificationType))
+            expected = ", ".join(rules.NOTIFICATION_KINDS)
             written = detail.get("ctx", {}).get("tag")
             location += ("type",)
             message = (
@@ -282,7 +283,7 @@ INTEGER_HINTS = {
 def _without_union_tags(location: tuple) -> tuple:
     """pydantic puts the chosen kind in an error's location (`notifications.team.slack.slackChannelId`); users wrote
     no such key."""
-    kinds = set(typing.get_args(rules.NotificationType))
+    kinds = set(rules.NOTIFICATION_KINDS)
     if location[:1] == ("notifications",) and len(location) > 2 and location[2] in kinds:
         return location[:2] + location[3:]
     return location

@@ -7,7 +7,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from . import rules
+from components import rules
+
 from .base import References, SettingsModel, check_reference
 
 
@@ -38,7 +39,7 @@ class _Notification(SettingsModel):
 
     def recipient_fields(self) -> dict[str, str]:
         """The provider inputs that say where this kind of notification goes (none for a dbt Cloud user)."""
-        return {}
+        return {field: getattr(self, field) for field in rules.NOTIFICATION_KINDS[self.type].fields}  # type: ignore[attr-defined]
 
     def events(self) -> dict[str, list[str]]:
         """Job keys by event, for the events that name any."""
@@ -81,9 +82,6 @@ class ExternalEmailNotification(_Notification):
             raise ValueError("is not an email address")
         return address
 
-    def recipient_fields(self) -> dict[str, str]:
-        return {"external_email": self.external_email}
-
 
 class _SlackNotification(_Notification):
     slack_channel_id: str
@@ -119,9 +117,6 @@ class _SlackNotification(_Notification):
                 "preview shows a change)"
             )
         return name
-
-    def recipient_fields(self) -> dict[str, str]:
-        return {"slack_channel_id": self.slack_channel_id, "slack_channel_name": self.slack_channel_name}
 
 
 class SlackNotification(_SlackNotification):

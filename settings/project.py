@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 from pydantic import Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from . import rules
+from components import rules
+
 from .backend import stack_reference_problem
 from .base import SettingsModel
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from .account import AccountSettings
 from .load import PROJECT_NAME, PROVIDER_SECRET_KEYS
-from .stack import StackSettings
+from .model import StackSettings
 
 SCHEMA_FILE = "stack-config.schema.json"
 

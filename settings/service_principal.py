@@ -6,9 +6,10 @@ from typing import Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from . import rules
+from components import rules
+from components.rotation import default_rotation_days, rotation_problem
+
 from .base import References, SettingsModel, check_principals, check_reference, listing
-from .rotation import default_rotation_days, rotation_problem
 
 
 class TokenPermissionsSettings(SettingsModel):

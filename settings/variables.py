@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import ValidationInfo
 
-from . import rules
+from components import rules
+
 from .base import references, report_problem
 
 

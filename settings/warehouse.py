@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from . import rules
+from components import rules
+
 from .base import SettingsModel, check_principals, report_warning
 
 

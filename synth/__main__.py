@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Callable
 
 from settings import ConfigError
+from settings.across import cross_stack_problems, valid_stacks
+from settings.files import StackFileError, project_name
 from settings.schema import SCHEMA_FILE, stack_file_schema
-from settings.stackfile import StackFileError, project_name
-from settings.stacks import cross_stack_problems, valid_stacks
 
 from .check import all_stacks, check, report
 from .contract import ContractViolation

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from settings import ConfigError, LoadedSettings, Problem, RawConfig, load_settings
-from settings.stackfile import StackFileError, ambiguous_words, load_stack_file, project_name, stack_names
-from settings.stacks import cross_stack_problems
+from settings.across import cross_stack_problems
+from settings.files import StackFileError, ambiguous_words, load_stack_file, project_name, stack_names
 
 
 def all_stacks(root: Path) -> list[str]:

@@ -29,7 +29,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from settings import rules
+from components import rules
 
 from .types import (  # noqa: F401  (re-exported)
     CREDENTIAL,

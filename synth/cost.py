@@ -6,7 +6,7 @@ from pathlib import Path
 
 from settings import ConfigError, LoadedSettings, Problem, RawConfig, load_settings
 from settings.cost import StackCost
-from settings.stackfile import load_stack_file
+from settings.files import load_stack_file
 
 
 def load(root: Path, stack: str) -> LoadedSettings:

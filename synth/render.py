@@ -21,8 +21,8 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from settings import RawConfig
-from settings.load import adopted_from_stack
-from settings.stackfile import StackFile, StackFileError, load_stack_file, stack_file_path, stack_names
+from settings.files import StackFile, StackFileError, load_stack_file, stack_file_path, stack_names
+from settings.load import project_owner_stack
 
 from .contract import ContractViolation
 from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
@@ -88,7 +88,7 @@ def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
         raise StackFileError(f"stacks reference each other in a circle: {' -> '.join(chain + (stack,))}")
     stack_file = load_stack_file(root, stack)
     stack_outputs: dict[str, dict] = {}
-    reference = adopted_from_stack(RawConfig(stack_file.config), stack_file.project)
+    reference = project_owner_stack(RawConfig(stack_file.config), stack_file.project)
     if reference:
         owner_stack = local_stack_name(reference, stack_file.project)
         if not stack_file_path(root, owner_stack).exists():

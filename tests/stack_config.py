@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from settings import PROJECT_NAME, RawConfig
-from settings.stackfile import load_stack_file
+from settings.files import load_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

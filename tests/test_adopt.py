@@ -15,7 +15,7 @@ from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, WORKSPACE_HOST, seed_hand_ma
 
 from ops.cli import main
 from settings import RawConfig, load_settings
-from settings.stackfile import ambiguous_words, load_stack_file
+from settings.files import ambiguous_words, load_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 ZERO = "0 differences"
@@ -156,7 +156,7 @@ def config_of(folder: Path, stack: str = "prod") -> dict:
 
 
 def settings_of(folder: Path, stack: str = "prod"):
-    """The file as `synth check` and `pulumi up` read it: settings.stackfile, then settings.load_settings."""
+    """The file as `synth check` and `pulumi up` read it: settings.files, then settings.load_settings."""
     stack_file = load_stack_file(folder, stack)
     assert ambiguous_words(folder, stack) == []
     return load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project).settings

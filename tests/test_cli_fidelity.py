@@ -20,8 +20,8 @@ from stack_config import ROOT, append, edit
 
 from runtime_config import read_runtime_config
 from settings import ConfigError, RawConfig, load_settings
+from settings.files import StackFileError, load_stack_file
 from settings.schema import stack_file_schema
-from settings.stackfile import StackFileError, load_stack_file
 
 PROJECT = "dbtcloud-databricks"
 OWNER_OUTPUTS = {"organization/dbtcloud-databricks/prod": {"projectId": 1, "environmentIds": {"production": 2}}}

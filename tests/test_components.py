@@ -28,7 +28,6 @@ from pulumi.runtime import rpc
 from sdk_types import type_problems
 
 from components import (
-    AdoptedProject,
     DatabricksConnection,
     DbtEnvironments,
     DbtJobs,
@@ -37,6 +36,7 @@ from components import (
     EnvironmentVariables,
     InvalidArgument,
     JobNotifications,
+    ReferencedProject,
     SqlWarehouse,
 )
 from synth.render import run_under_mocks
@@ -290,7 +290,7 @@ def test_azure_needs_its_application():
     assert error.key == "azureApplicationId" and "required with cloud azure" in str(error)
 
 
-# --- DbtProject and AdoptedProject ------------------------------------------------------------------------------
+# --- DbtProject and ReferencedProject ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -361,9 +361,9 @@ def test_a_native_integration_needs_its_ids():
     assert error.key == "repository.githubInstallationId" and registered == []
 
 
-def test_adopted_project_reads_the_owner_stacks_outputs():
+def test_referenced_project_reads_the_owner_stacks_outputs():
     def program():
-        project = AdoptedProject("p", {"from_stack": "organization/x/prod"})
+        project = ReferencedProject("p", {"from_stack": "organization/x/prod"})
         pulumi.export("projectId", project.project_id)
         pulumi.export("production", project.environment_id("production"))
         pulumi.export("environmentIds", project.environment_ids)
@@ -373,9 +373,9 @@ def test_adopted_project_reads_the_owner_stacks_outputs():
     assert rendering.outputs == {"projectId": 11, "production": 22, "environmentIds": {"production": 22}}
 
 
-def test_adopted_project_by_number_needs_no_stack_reference():
+def test_referenced_project_by_number_needs_no_stack_reference():
     def program():
-        project = AdoptedProject("p", {"project_id": 5, "environment_ids": {"production": 6}})
+        project = ReferencedProject("p", {"project_id": 5, "environment_ids": {"production": 6}})
         pulumi.export("production", project.environment_id("production"))
         pulumi.export("projectId", project.project_id)
 
@@ -384,8 +384,8 @@ def test_adopted_project_by_number_needs_no_stack_reference():
     assert rendering.outputs == {"production": 6, "projectId": 5}
 
 
-def test_adopted_project_needs_exactly_one_way_to_find_it():
-    error, _ = refused(lambda: AdoptedProject("p", {}))
+def test_referenced_project_needs_exactly_one_way_to_find_it():
+    error, _ = refused(lambda: ReferencedProject("p", {}))
     assert "give exactly one" in str(error)
 
 

@@ -9,7 +9,7 @@ from pulumi.runtime import rpc
 from sdk_types import args_class, snake, type_problems
 from stack_config import STACKS
 
-from settings.stackfile import OFFLINE_SECRET
+from settings.files import OFFLINE_SECRET
 
 SECRET_INPUTS = {"token", "clientSecret", "tokenWo", "azureClientSecret"}
 SECRET_MARKERS = (OFFLINE_SECRET, "dapi-offline-")

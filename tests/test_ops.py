@@ -490,7 +490,7 @@ def test_ops_is_not_imported_by_the_program_and_imports_no_provider_sdk():
     import sys
 
     probe = (
-        "import sys, ops.cli, ops.stack; ops.stack.load_stack('prod'); "
+        "import sys, ops.cli, ops.account; ops.account.load_stack('prod'); "
         "print(sorted(m for m in ('pulumi_databricks', 'pulumi_dbtcloud', 'matplotlib', 'databricks.sdk') "
         "if m in sys.modules))"
     )

@@ -80,7 +80,7 @@ EXPECTED = {
         },
         {"projectId": INTEGER, "repositoryId": INTEGER, "deployKey": STRING},
     ),
-    "AdoptedProject": (
+    "ReferencedProject": (
         {"fromStack": STRING, "projectId": INTEGER, "environmentIds": OBJECT},
         {"projectId": INTEGER, "environmentIds": OBJECT},
     ),
@@ -255,7 +255,7 @@ def test_the_plugin_runs_python_and_hosts_every_component():
     plugin = yaml.safe_load((PROJECT_ROOT / "components" / "PulumiPlugin.yaml").read_text())
     assert plugin["runtime"]["name"] == "python"
     entry = (PROJECT_ROOT / "components" / "__main__.py").read_text()
-    assert "component_provider_host(COMPONENTS, name=PACKAGE_NAME, version=PACKAGE_VERSION)" in entry
+    assert "component_provider_host(package.COMPONENTS, name=package.PACKAGE_NAME" in entry
     defined = {
         value
         for module in vars(components).values()
@@ -286,7 +286,7 @@ HISTORICAL_TOKENS = {
     "DatabricksConnection": "dbtplatform:dbtcloud:DatabricksConnection",
     "DbtServicePrincipal": "dbtplatform:databricks:ServicePrincipal",
     "DbtProject": "dbtplatform:dbtcloud:Project",
-    "AdoptedProject": "dbtplatform:dbtcloud:AdoptedProject",
+    "ReferencedProject": "dbtplatform:dbtcloud:AdoptedProject",  # its name before it was renamed: URNs kept
     "DbtEnvironments": "dbtplatform:dbtcloud:Environments",
     "DbtJobs": "dbtplatform:dbtcloud:Jobs",
     "JobNotifications": "dbtplatform:dbtcloud:JobNotifications",
@@ -314,7 +314,7 @@ SMALLEST = {
             "githubInstallationId": 42.0,
         },
     },
-    "AdoptedProject": {"projectId": 5.0, "environmentIds": {"production": 6.0}},
+    "ReferencedProject": {"projectId": 5.0, "environmentIds": {"production": 6.0}},
     "DbtEnvironments": {
         "environments": {
             "prod": {
@@ -433,12 +433,25 @@ def test_maps_from_other_components_outputs_are_looked_up_when_they_resolve(host
 # --- No settings objects in the components ----------------------------------------------------------------------
 
 
-def test_components_import_only_the_pure_rules_of_settings():
-    allowed = {"settings.rules", "settings.rotation"}
+def test_components_import_nothing_of_this_repository_outside_the_package():
+    project_packages = r"(settings|synth|ops|policy|stack_args|runtime_config|tests)"
     for path in sorted((PROJECT_ROOT / "components").glob("*.py")):
-        imported = set(re.findall(r"^from (settings[\w.]*) import|^import (settings[\w.]*)", path.read_text(), re.M))
-        modules = {name for pair in imported for name in pair if name}
-        assert modules <= allowed, f"{path.name} imports {modules - allowed}"
+        imported = re.findall(rf"^\s*(?:from|import) {project_packages}\b", path.read_text(), re.M)
+        assert not imported, f"{path.name} imports {imported}: the component package must stand on its own"
+        assert "sys.path" not in path.read_text(), f"{path.name} changes the import path"
+
+
+def test_the_shared_rules_load_no_sdk_pydantic_or_cron_library():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, components.rules, components.fields, components.rotation; "
+        "heavy = {'pulumi', 'pulumi_dbtcloud', 'pulumi_databricks', 'pydantic', 'croniter', 'cron_descriptor'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
@@ -480,7 +493,9 @@ def test_stack_args_hand_the_components_plain_values_and_pulumi_secrets(stack):
         if settings.service_principal is not None:
             built["principal"] = stack_args.service_principal(settings, "w")
         built["project"] = (
-            stack_args.project(settings) if settings.project.creates_project else stack_args.adopted_project(settings)
+            stack_args.project(settings)
+            if settings.project.creates_project
+            else stack_args.referenced_project(settings)
         )
         walk(built, stack)
         secret = built["environments"].get("deployment_token") or built["environments"]["principal_token"]

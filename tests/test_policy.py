@@ -156,9 +156,10 @@ def test_the_notification_policy_leaves_other_stacks_alone():
     assert found == []
 
 
-def test_the_pack_and_the_settings_see_the_same_token_shapes():
-    """The pack runs apart from this code (its own virtualenv), so it keeps its own copy of the pattern that
-    `synth check` and the program refuse in plain text: the two must not drift apart."""
-    from settings.rules import TOKEN_SHAPES
+def test_the_pack_reads_the_token_shapes_from_the_shared_rules():
+    """The pack runs apart from this code (its own folder and virtualenv) and loads `components/rules.py` by its path:
+    the pattern it refuses is the one `synth check` and the program refuse."""
+    from components.rules import TOKEN_SHAPES
 
     assert guardrails.TOKEN_SHAPES.pattern == TOKEN_SHAPES.pattern
+    assert "TOKEN_SHAPES = re.compile" not in (Path(guardrails.__file__)).read_text()

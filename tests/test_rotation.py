@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from settings.rotation import (
+from components.rotation import (
     SCHEDULED_DEPLOY_EVERY_DAYS,
     default_rotation_days,
     latest_rotation_day,

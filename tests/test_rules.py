@@ -10,7 +10,7 @@ from program import declare
 from stack_config import REMOVE, changed, raw_config, setting, short_values
 
 from settings import PROJECT_NAME, ConfigError, RawConfig, load_settings
-from settings.stacks import cross_stack_problems
+from settings.across import cross_stack_problems
 
 OWNER_OUTPUTS = {"organization/dbtcloud-databricks/prod": {"projectId": 1, "environmentIds": {"production": 2}}}
 

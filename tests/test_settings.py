@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 from stack_config import raw_config, stack_values, with_changes
 
+from components.rules import suggest_dbt_version
 from settings import ConfigError, load_settings
-from settings.rules import suggest_dbt_version
 from settings.schedule import cron_problem, format_runs, next_runs
 
 
@@ -82,7 +82,7 @@ def test_a_dbt_deps_step_is_dropped_with_a_warning():
 
 
 def test_job_url_uses_the_web_host_of_the_api_url():
-    from settings.rules import job_url, web_url
+    from components.rules import job_url, web_url
 
     assert web_url("https://cloud.getdbt.com/api") == "https://cloud.getdbt.com"
     assert web_url("https://ab123.us1.dbt.com/api/") == "https://ab123.us1.dbt.com"
@@ -159,7 +159,7 @@ def test_settings_import_nothing_from_pulumi():
     import sys
 
     code = (
-        "import sys; sys.path.insert(0, '.'); import settings, settings.load, settings.stacks, settings.schema; "
+        "import sys; sys.path.insert(0, '.'); import settings, settings.load, settings.across, settings.schema; "
         "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))"
     )
     out = subprocess.run(

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from settings.stackfile import OFFLINE_SECRET, StackFileError, load_stack_file
+from settings.files import OFFLINE_SECRET, StackFileError, load_stack_file
 from synth.__main__ import main
 from synth.render import local_stack_name, render
 
@@ -142,7 +142,7 @@ def test_an_azure_principal_needs_its_client_secret_offline_too(project):
     principal's client secret too (settings.load.secrets_needed)."""
     from stack_config import edit
 
-    from settings.stackfile import load_stack_file
+    from settings.files import load_stack_file
 
     edit(
         project,

@@ -73,7 +73,7 @@ def test_the_schedule_refreshes_often_enough_to_rotate_the_token():
     time:Rotating resource is recreated only by a refresh (terraform-provider-time runs its check in Read)."""
     from croniter import croniter
 
-    from settings.rotation import SCHEDULED_DEPLOY_EVERY_DAYS
+    from components.rotation import SCHEDULED_DEPLOY_EVERY_DAYS
 
     document = load("deploy.yml")
     (entry,) = document["on"]["schedule"]

@@ -13,8 +13,8 @@ from ..client import DbtCloudClient
 from ..errors import Exit, UsageError
 from .config import adopt
 from .read import read
-from .stackfile import read_existing, text
 from .verify import compare, render_stack, summary
+from .write import read_existing, text
 
 STACK_NAME = r"^[A-Za-z0-9_.-]+$"
 
@@ -31,7 +31,7 @@ def run(
     out: Console,
     err: Console,
 ) -> Exit:
-    from settings.stackfile import project_name
+    from settings.files import project_name
 
     namespace = project_name(root)
     path = root / f"Pulumi.{stack}.yaml"
@@ -136,13 +136,13 @@ def _write(path: Path, document: str, existing: dict[str, Any], force: bool, out
 
 
 def _settings_problems(document: str, stack: str, root: Path) -> tuple[list[str], list[str]]:
-    """The file's problems and warnings as `synth check` reads it: through `settings.stackfile`, then
+    """The file's problems and warnings as `synth check` reads it: through `settings.files`, then
     `settings.load_settings`."""
     import shutil
     import tempfile
 
     from settings import ConfigError, RawConfig, load_settings
-    from settings.stackfile import StackFileError, load_stack_file
+    from settings.files import StackFileError, load_stack_file
 
     folder = Path(tempfile.mkdtemp(prefix="ops-adopt-check-"))
     try:
@@ -162,8 +162,8 @@ def _settings_problems(document: str, stack: str, root: Path) -> tuple[list[str]
 def _joining_problems(stack: str, root: Path) -> list[str]:
     """What `pulumi up` of the written stack would refuse because of the stack files beside it (the program holds a
     stack to them: one stack creates the project, environment names unique)."""
-    from settings.stackfile import project_name
-    from settings.stacks import problems_joining, valid_stacks
+    from settings.across import problems_joining, valid_stacks
+    from settings.files import project_name
 
     settings_of = valid_stacks(root)
     if stack not in settings_of:

@@ -12,11 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from settings import rules
+from components import rules
+from components.fields import camel
 
 from .read import Live
 
-NOTIFICATION_TYPES = {code: word for word, code in rules.NOTIFICATION_TYPE_CODES.items()}
 RUN_STATUSES = {10: "success", 20: "error", 30: "canceled"}
 """`job_completion_trigger_condition.statuses` (openapi-v2.yaml: success (10), error (20), canceled (30))."""
 EVENTS = (
@@ -380,7 +380,7 @@ class _Builder:
         sections: dict[str, Any] = {}
         order = list(self.job_keys)
         for notification in sorted(self.live.notifications, key=lambda n: n["id"]):
-            kind = NOTIFICATION_TYPES.get(int(notification.get("type") or 0))
+            kind = rules.notification_kind_of(int(notification.get("type") or 0))
             if kind is None:
                 self.skip(
                     f"notification {notification['id']}.type",
@@ -389,20 +389,12 @@ class _Builder:
                     changes_preview=False,
                 )
                 continue
-            if kind == "userEmail":
-                base = f"email-user-{notification['user_id']}"
-            elif kind == "externalEmail":
-                base = "email-" + slug(notification.get("external_email") or "", str(notification["id"]))
-            else:
-                base = "slack-" + slug(notification.get("slack_channel_name") or "", str(notification["id"]))
-            key = unique(base, taken)
+            recipient = rules.NOTIFICATION_KINDS[kind]
+            address = slug(recipient.address(notification), str(notification["id"]))
+            key = unique(f"{recipient.key}-{address}", taken)
             self.notification_keys[int(notification["id"])] = key
             section: dict[str, Any] = {"type": kind, "userId": int(notification["user_id"])}
-            if kind == "externalEmail":
-                section["externalEmail"] = notification.get("external_email")
-            if kind in rules.SLACK_NOTIFICATION_TYPES:
-                section["slackChannelId"] = notification.get("slack_channel_id")
-                section["slackChannelName"] = notification.get("slack_channel_name")
+            section.update({camel(field): notification.get(field) for field in recipient.fields})
             for api, event in EVENTS:
                 ids = {int(job) for job in notification.get(api) or []}
                 keys = [self.job_keys[job] for job in order if job in ids]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from settings import ConfigError
-from settings.stackfile import StackFileError, stack_file_path
+from settings.files import StackFileError, stack_file_path
 
 from ..contract import ContractViolation
 from ..render import PROJECT_ROOT, render

@@ -8,7 +8,9 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import rules
+from components import rules
+from components.rules import ci_trigger_problem
+
 from .account import AccountSettings
 from .adoption import ImportIdsSettings
 from .base import SettingsModel, new_context, references, report_problem, report_warning
@@ -18,7 +20,6 @@ from .environments import EnvironmentSettings
 from .jobs import JobSettings, find_cycle
 from .notifications import NotificationSettings
 from .project import ProjectSettings
-from .rules import ci_trigger_problem
 from .schedule import format_runs, next_runs
 from .service_principal import ServicePrincipalSettings
 from .variables import check_variable

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from components.rules import ci_trigger_problem
+
 from .errors import ConfigError, Problem
+from .files import StackFileError, load_stack_file, stack_names
 from .load import RawConfig, load_settings
-from .rules import ci_trigger_problem
-from .stack import StackSettings
-from .stackfile import StackFileError, load_stack_file, stack_names
+from .model import StackSettings
 
 
 def cross_stack_problems(

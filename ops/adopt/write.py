@@ -1,4 +1,4 @@
-"""The adopted config as a stack file: YAML the Pulumi CLI and `settings.stackfile` read alike, with a header
+"""The adopted config as a stack file: YAML the Pulumi CLI and `settings.files` read alike, with a header
 saying where it came from and what to set by hand (the tokens the APIs never return)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a command needs from a stack: its validated settings, the dbt Cloud account and token, job and project ids.
 
-The stack is read through the project's own loaders (`settings.stackfile`, `settings`), so `ops` sees exactly what
+The stack is read through the project's own loaders (`settings.files`, `settings`), so `ops` sees exactly what
 `pulumi up` would deploy. Account and region come from `dbtcloud:accountId` / `dbtcloud:hostUrl`, overridden by
 `DBT_CLOUD_ACCOUNT_ID` / `DBT_CLOUD_HOST_URL`, as the dbt Cloud provider takes them; the token only from
 `DBT_CLOUD_TOKEN` (the stack file holds it encrypted, which only the Pulumi CLI can read).
@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Optional
 from urllib.parse import urlsplit
 
+from components.rules import DEFAULT_HOST_URL
+
 from .client import ClientOptions, DbtCloudClient
 from .errors import OpsError, UsageError
 
 if TYPE_CHECKING:
     from settings import StackSettings
 
-DEFAULT_HOST_URL = "https://cloud.getdbt.com/api"
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -44,7 +45,7 @@ def load_stack(stack: str, root: Path = ROOT) -> "StackSettings":
     """The stack's validated settings; a missing stack or invalid config is a usage error (exit 2)."""
     # Imported here: `follow` and `retry` need no stack, and `settings` costs a few hundred milliseconds.
     import settings
-    from settings.stackfile import StackFileError, load_stack_file
+    from settings.files import StackFileError, load_stack_file
 
     try:
         stack_file = load_stack_file(root, stack)

@@ -1,13 +1,17 @@
-"""The real APIs' rules, as data and small pure checks.
+"""What dbt Cloud, Databricks and their Pulumi providers refuse, as data and small pure checks: the one home of
+these rules.
 
-Every constant here is a rule that dbt Cloud, Databricks or the providers enforce (sources in the
-project's FACTS reference). The settings model applies them; nothing here knows about Pulumi.
+The stack settings (`settings`), the components' own checks, the policy pack and `ops` all read them from here. A
+leaf module: it imports nothing but the standard library, so that reading a rule costs no SDK, no pydantic and no
+cron library (the component package, `ops follow` and the policy pack import it alone). What the providers really do
+is held apart, as an independent oracle, by the contract mocks (`synth/contract/`).
 """
 
 from __future__ import annotations
 
 import re
 import typing
+from dataclasses import dataclass
 from typing import Literal, Optional
 
 # --- Databricks SQL warehouses ------------------------------------------------------------------
@@ -113,6 +117,29 @@ GitCloneStrategy = Literal["deploy_key", "github_app", "deploy_token", "azure_ac
 """How dbt Cloud clones the repository (`git_clone_strategy`; forces replacement)."""
 GIT_CLONE_STRATEGIES = typing.get_args(GitCloneStrategy)
 
+REPOSITORY_IDS: dict[str, tuple[str, ...]] = {
+    "github_app": ("github_installation_id",),
+    "deploy_token": ("gitlab_project_id",),
+    "azure_active_directory_app": ("azure_active_directory_project_id", "azure_active_directory_repository_id"),
+}
+"""The ids each native Git integration needs besides the clone URL, and takes alone: the provider refuses a GitHub
+installation id or a GitLab project id with any other strategy (terraform-provider-dbtcloud
+`docs/resources/repository.md`: "for GitHub native integration only", "for GitLab native integration only")."""
+
+
+def repository_ids_problem(strategy: str, given: typing.Mapping[str, object]) -> Optional[tuple[str, str]]:
+    """(argument, why) for the first native-integration id that `strategy` lacks or does not take, or None."""
+    needed = REPOSITORY_IDS.get(strategy, ())
+    for argument in needed:
+        if given.get(argument) is None:
+            return argument, f"is required with gitCloneStrategy {strategy}"
+    for other, arguments in REPOSITORY_IDS.items():
+        for argument in arguments:
+            if argument not in needed and given.get(argument) is not None:
+                return argument, f"belongs to gitCloneStrategy {other}, not {strategy}: leave it out"
+    return None
+
+
 WarehouseType = Literal["PRO", "CLASSIC"]
 SpotInstancePolicy = Literal["COST_OPTIMIZED", "RELIABILITY_OPTIMIZED"]
 EnvironmentType = Literal["development", "deployment"]
@@ -136,14 +163,45 @@ CI_CAPABLE_CLONE_STRATEGIES = ("github_app", "deploy_token", "azure_active_direc
 RunStatus = Literal["success", "error", "canceled"]
 """Run statuses a job-completion trigger can wait for, as dbt Cloud names them."""
 
-NotificationType = Literal["userEmail", "externalEmail", "slack", "slackApp"]
-NOTIFICATION_TYPE_CODES: dict[NotificationType, int] = {"userEmail": 1, "slack": 2, "externalEmail": 4, "slackApp": 5}
-"""dbt Cloud's numeric codes for notification types: users write the words, the API gets the code.
-`slack` (2) posts through the Slack integration a dbt Cloud user linked; `slackApp` (5) through the account-level
-dbt Slack app (pulumi_dbtcloud 1.11.11, `PartialNotification.notification_type`: "5 = Slack channel via the
-account-level Slack app: requires slack_channel_id and slack_channel_name")."""
 
-SLACK_NOTIFICATION_TYPES = ("slack", "slackApp")
+@dataclass(frozen=True)
+class NotificationKind:
+    """One kind of notification recipient: the code dbt Cloud knows it by, and the arguments that say where it goes."""
+
+    code: int
+    """`notification_type`: users write the word, the API gets the code."""
+    fields: tuple[str, ...]
+    """The provider's arguments that address the recipient (required for this kind, refused for the others)."""
+    label: str
+    """How a person calls such a recipient, before its address (`Slack #data-alerts`, `dbt Cloud user 100001`)."""
+    key: str
+    """How `ops adopt` begins the key of such a notification (`slack-data-alerts`)."""
+
+    def address(self, values: typing.Mapping[str, object]) -> str:
+        """Where this recipient is reached: its last recipient argument, or the dbt Cloud user (`user_id`)."""
+        return str(values.get(self.fields[-1]) if self.fields else values.get("user_id"))
+
+
+NOTIFICATION_KINDS: dict[str, NotificationKind] = {
+    "userEmail": NotificationKind(1, (), "dbt Cloud user", "email-user"),
+    "externalEmail": NotificationKind(4, ("external_email",), "email", "email"),
+    "slack": NotificationKind(2, ("slack_channel_id", "slack_channel_name"), "Slack", "slack"),
+    "slackApp": NotificationKind(5, ("slack_channel_id", "slack_channel_name"), "Slack app", "slack"),
+}
+"""Every kind of job notification, by the word users write (`type`). The settings, the component's checks and its
+provider call, `ops adopt` and its self-check, and `synth diff` all read this table. Codes: terraform-provider-dbtcloud
+`partial_notification/resource.go` (1 a dbt Cloud user's email, 2 Slack through the Slack link of the user in
+`user_id`, 4 an external email) and pulumi_dbtcloud 1.11.11 `PartialNotification.notification_type` ("5 = Slack
+channel via the account-level Slack app: requires slack_channel_id and slack_channel_name")."""
+
+NOTIFICATION_FIELDS = tuple(dict.fromkeys(field for kind in NOTIFICATION_KINDS.values() for field in kind.fields))
+"""Every recipient argument of any kind."""
+
+
+def notification_kind_of(code: object) -> Optional[str]:
+    """The word for a notification type code (`2` -> `slack`), or None for a code this project does not model."""
+    return next((word for word, kind in NOTIFICATION_KINDS.items() if kind.code == code), None)
+
 
 DEFAULT_THREADS = 4
 """dbt Cloud's UI default for a job's threads (the provider's own default is 1)."""
@@ -260,8 +318,8 @@ DBT_VERSION_RENAMED = {"versionless": "latest"}
 
 
 TOKEN_SHAPES = re.compile(r"dapi[0-9a-f]{16,}|dbtc_[A-Za-z0-9_-]{12,}|dose[0-9a-f]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY")
-"""Databricks tokens (`dapi`, `dose`), dbt Cloud tokens (`dbtc_`) and private keys: the policy pack's pattern
-(policy/guardrails.py, which runs apart from this code; a test keeps the two equal)."""
+"""Databricks tokens (`dapi`, `dose`), dbt Cloud tokens (`dbtc_`) and private keys: refused in plain text by the
+settings and by the policy pack (`policy/guardrails.py`, which loads this module by its path)."""
 
 
 def suggest_dbt_version(value: str) -> Optional[str]:
