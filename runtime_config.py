@@ -8,9 +8,8 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from settings import ConfigError, LoadedSettings, RawConfig, load_settings
-from settings.across import problems_joining, valid_stacks
-from settings.load import environ_for_account
+from settings import ConfigError, LoadedSettings, RawConfig, load_stack
+from settings.config import environ_for_account
 
 
 class StackConfigError(ConfigError, pulumi.RunError):
@@ -41,12 +40,7 @@ def load_stack_settings(root: Path) -> LoadedSettings:
     """The running stack's validated settings, held to the rules across the stack files beside it (one stack
     creates the project, names unique, CI jobs only where the repository can trigger them), as `synth check`
     holds them; any problem ends the program before anything is declared."""
-    project, stack = pulumi.get_project(), pulumi.get_stack()
     try:
-        loaded = load_settings(read_runtime_config(), project)
-        problems = problems_joining(stack, loaded.settings, valid_stacks(root, leave_out=stack), project)
+        return load_stack(root, pulumi.get_stack(), raw=read_runtime_config())
     except ConfigError as error:
         raise StackConfigError(error.problems) from None
-    if problems:
-        raise StackConfigError(problems)
-    return loaded

@@ -55,7 +55,7 @@ def main() -> int:
             ),
             (
                 f"python -m synth (stack of {args.jobs} jobs)",
-                wall([PYTHON, "-m", "synth", "generated", "--root", folder], args.runs),
+                wall([PYTHON, "-m", "synth", "generated", "--project-dir", folder], args.runs),
                 None,
                 "floor + 10 s",
             ),

@@ -22,7 +22,6 @@ from .errors import OpsError, UsageError
 if TYPE_CHECKING:
     from settings import StackSettings
 
-ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -41,20 +40,17 @@ class Account:
         return DbtCloudClient(self.host_url, self.account_id, self.token, options or ClientOptions())
 
 
-def load_stack(stack: str, root: Path = ROOT) -> "StackSettings":
-    """The stack's validated settings; a missing stack or invalid config is a usage error (exit 2)."""
+def load_stack(stack: str, root: Path) -> "StackSettings":
+    """The stack's validated settings, as `pulumi up` would take them (`settings.load_stack`); a missing stack or an
+    invalid config is a usage error (exit 2)."""
     # Imported here: `follow` and `retry` need no stack, and `settings` costs a few hundred milliseconds.
     import settings
-    from settings.files import StackFileError, load_stack_file
+    from settings.files import StackFileError
 
     try:
-        stack_file = load_stack_file(root, stack)
+        return settings.load_stack(root, stack).settings
     except StackFileError as error:
         raise UsageError(f"stack {stack!r}: {error}") from None
-    environ = {name: os.environ[name] for name in ("DBT_CLOUD_ACCOUNT_ID",) if name in os.environ}
-    raw = settings.RawConfig(stack_file.config, frozenset(stack_file.secret_keys), environ=environ)
-    try:
-        return settings.load_settings(raw, stack_file.project).settings
     except settings.ConfigError as error:
         raise UsageError(f"stack {stack!r}: {error}") from None
 
@@ -111,7 +107,7 @@ def job_name(stack_settings: "StackSettings", stack: str, key: str) -> str:
     return names[key]
 
 
-def project_name(stack_settings: "StackSettings", root: Path = ROOT) -> Optional[str]:
+def project_name(stack_settings: "StackSettings", root: Path) -> Optional[str]:
     """The project's name: this stack's, or that of the stack it adopts the project from (`fromStack`)."""
     project = stack_settings.project
     if project.name:
@@ -130,7 +126,7 @@ def project_id_hint(stack_settings: "StackSettings") -> Optional[int]:
     return None
 
 
-def find_project(client: DbtCloudClient, stack_settings: "StackSettings") -> dict:
+def find_project(client: DbtCloudClient, stack_settings: "StackSettings", root: Path) -> dict:
     """The stack's project in dbt Cloud: by adopted id, else by name."""
     from . import endpoints
 
@@ -144,7 +140,7 @@ def find_project(client: DbtCloudClient, stack_settings: "StackSettings") -> dic
             f"project {wanted_id} (the stack's adopted project id) is not in account "
             f"{client.account_id}, or the token cannot see it"
         )
-    name = project_name(stack_settings)
+    name = project_name(stack_settings, root)
     matches = [project for project in all_projects if project.get("name") == name]
     if not matches:
         raise OpsError(
@@ -160,12 +156,12 @@ def find_project(client: DbtCloudClient, stack_settings: "StackSettings") -> dic
     return matches[0]
 
 
-def find_job(client: DbtCloudClient, stack_settings: "StackSettings", stack: str, key: str) -> dict:
+def find_job(client: DbtCloudClient, stack_settings: "StackSettings", stack: str, key: str, root: Path) -> dict:
     """The job a stack key names: by imported id, else by name among the project's jobs."""
     from . import endpoints
 
     name = job_name(stack_settings, stack, key)
-    project = find_project(client, stack_settings)
+    project = find_project(client, stack_settings, root)
     jobs = endpoints.jobs(client, int(project["id"]))
     imported = stack_settings.import_ids.jobs.get(key)
     if imported:

@@ -8,6 +8,7 @@ links to (not part of the API spec: easy to change here if dbt moves it).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -36,8 +37,10 @@ def docs_job_keys(stack_settings: "StackSettings") -> list[str]:
     ]
 
 
-def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_name: str, console: Console) -> Exit:
-    project = account.find_project(client, stack_settings)
+def show_docs(
+    client: DbtCloudClient, stack_settings: "StackSettings", stack_name: str, root: Path, console: Console
+) -> Exit:
+    project = account.find_project(client, stack_settings, root)
     project_id = int(project["id"])
     console.print(f"project {project.get('name')!r} ({project_id})")
     console.print(f"docs (dbt Catalog): {catalog_url(client.web_url, client.account_id, project_id)}")
@@ -47,7 +50,7 @@ def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_nam
             f"no job of stack {stack_name!r} generates docs: set generateDocs: true on the production "
             "job (jobs.<key>.generateDocs), then pulumi up"
         )
-        return Exit.ERROR
+        return Exit.FAILED
     api_jobs = {job.get("name"): job for job in endpoints.jobs(client, project_id)}
     ok = True
     for key in keys:
@@ -89,4 +92,4 @@ def show_docs(client: DbtCloudClient, stack_settings: "StackSettings", stack_nam
             else:
                 console.print("  none of its last 10 finished runs generated docs")
             ok = False
-    return Exit.SUCCESS if ok else Exit.ERROR
+    return Exit.OK if ok else Exit.FAILED

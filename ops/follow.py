@@ -46,7 +46,7 @@ class FollowResult:
 
 
 def exit_for(run: Run) -> Exit:
-    return {SUCCESS: Exit.SUCCESS, ERROR: Exit.ERROR, CANCELLED: Exit.CANCELLED}.get(run.status, Exit.ERROR)
+    return {SUCCESS: Exit.OK, ERROR: Exit.FAILED, CANCELLED: Exit.CANCELLED}.get(run.status, Exit.FAILED)
 
 
 def progress_line(run: Run, elapsed: float) -> Text:

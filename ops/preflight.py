@@ -9,6 +9,7 @@ with its standard configuration (`DATABRICKS_HOST`, `DATABRICKS_TOKEN`, profiles
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from rich.console import Console
@@ -49,7 +50,9 @@ class Check:
 # -- dbt Cloud -------------------------------------------------------------------------------------------------
 
 
-def dbt_cloud_checks(client: DbtCloudClient, settings: "StackSettings", deployed: bool = False) -> list[Check]:
+def dbt_cloud_checks(
+    client: DbtCloudClient, settings: "StackSettings", root: Path, deployed: bool = False
+) -> list[Check]:
     checks: list[Check] = []
     try:
         account = endpoints.account(client)
@@ -105,16 +108,16 @@ def dbt_cloud_checks(client: DbtCloudClient, settings: "StackSettings", deployed
                     "token: use a token of an Account Admin (or give the user that role)",
                 )
             )
-    checks.extend(_name_checks(client, settings, deployed))
+    checks.extend(_name_checks(client, settings, root, deployed))
     return checks
 
 
-def _name_checks(client: DbtCloudClient, settings: "StackSettings", deployed: bool) -> list[Check]:
+def _name_checks(client: DbtCloudClient, settings: "StackSettings", root: Path, deployed: bool) -> list[Check]:
     """Before the first deploy, what the stack would create must not exist under the same name unless adopted;
     after it (`deployed`), all of it must exist, once."""
     creates_project = bool(settings.project.name)
     wanted_id = account.project_id_hint(settings)
-    name = account.project_name(settings)
+    name = account.project_name(settings, root)
     projects = endpoints.projects(client)
     found = [p for p in projects if (p.get("id") == wanted_id if wanted_id else p.get("name") == name)]
     if creates_project and not wanted_id and not deployed:
@@ -331,7 +334,7 @@ def report(checks: list[Check], console: Console) -> Exit:
     console.print(f"{len(checks) - failed} of {len(checks)} checks passed")
     if any(check.unreachable for check in checks):
         return Exit.API
-    return Exit.SUCCESS if failed == 0 else Exit.ERROR
+    return Exit.OK if failed == 0 else Exit.FAILED
 
 
 def _first_line(error: Exception) -> str:

@@ -1,15 +1,17 @@
-"""Typed, validated stack settings: stack config in, `StackSettings` out, no Pulumi resources.
+"""Typed, validated stack settings: stack files in, `StackSettings` out, no Pulumi resources.
 
-`load_settings` validates a whole stack config at once and raises one `ConfigError` listing every problem.
+`load_stack` reads a stack's file, validates it whole and holds it to the stack files beside it, raising one
+`ConfigError` that lists every problem; `load_settings` validates a config given as Pulumi passes it.
 """
 
 from .account import AccountSettings
+from .config import PROJECT_NAME, LoadedSettings, RawConfig, load_settings
 from .connection import ConnectionSettings
 from .environments import CredentialSettings, EnvironmentSettings
 from .errors import ConfigError, Problem
 from .jobs import JobSettings
-from .load import PROJECT_NAME, SECRET_KEYS, LoadedSettings, RawConfig, load_settings
-from .model import StackSettings
+from .load import Verdict, load_folder, load_stack
+from .model import SECRET_KEYS, StackSettings
 from .notifications import NotificationSettings
 from .project import ProjectSettings, RepositorySettings
 from .service_principal import ServicePrincipalSettings
@@ -33,5 +35,8 @@ __all__ = [
     "ServicePrincipalSettings",
     "StackSettings",
     "WarehouseSettings",
+    "load_folder",
     "load_settings",
+    "load_stack",
+    "Verdict",
 ]

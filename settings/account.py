@@ -8,6 +8,9 @@ from components import rules
 
 from .base import SettingsModel
 
+ACCOUNT_KEYS = {"accountId": "DBT_CLOUD_ACCOUNT_ID", "hostUrl": "DBT_CLOUD_HOST_URL"}
+"""The dbt Cloud provider's own keys this program reads too, with the environment variables it falls back to."""
+
 
 class AccountSettings(SettingsModel):
     """The dbt Cloud account, read from the provider's own `dbtcloud:` keys (or its environment variables)."""

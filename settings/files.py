@@ -12,11 +12,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
-from .load import RawConfig, secrets_needed
+from .config import RawConfig, secrets_needed
 
 OFFLINE_SECRET = "offline-placeholder-secret"
 """What an encrypted or unset secret reads as offline (it is masked in every printout anyway)."""
@@ -55,15 +55,16 @@ def stack_file_path(root: Path, stack: str) -> Path:
     return root / f"Pulumi.{stack}.yaml"
 
 
-def load_stack_file(root: Path, stack: str) -> StackFile:
-    """A stack's config: `Pulumi.yaml` defaults, then the stack file's values over them."""
+def load_stack_file(root: Path, stack: str, text: Optional[str] = None) -> StackFile:
+    """A stack's config: `Pulumi.yaml` defaults, then the stack file's values over them. `text` stands for the stack
+    file's content when it is not written yet (`ops adopt` checks what it would write)."""
     project_doc = _read_yaml(root / "Pulumi.yaml")
     project = project_doc["name"]
     path = stack_file_path(root, stack)
-    if not path.exists():
+    if text is None and not path.exists():
         known = stack_names(root)
         raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")
-    stack_doc = _read_yaml(path) or {}
+    stack_doc = (_read_yaml(path) if text is None else _parse_yaml(text, path)) or {}
 
     result = StackFile(project=project, stack=stack, config={})
     for key, declaration in (project_doc.get("config") or {}).items():
@@ -150,6 +151,10 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StackFileError(f"{path.name} not found in {path.parent}") from None
+    return _parse_yaml(text, path)
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
     # libyaml's loader when PyYAML has it (the wheels do): ten times faster on large stacks. The document is
     # composed into nodes first (what `yaml.load` does anyway) so that duplicate keys can be found on the way.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)

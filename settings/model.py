@@ -374,3 +374,10 @@ class StackSettings(SettingsModel):
     def external_environment_keys(self) -> list[str]:
         """Keys of environments jobs name (to defer to) that other stacks own."""
         return sorted({job.defer_to for job in self.jobs.values() if job.defer_to} - set(self.environments))
+
+
+PROVIDER_FIELDS = ("account", "databricks_host")
+"""Settings read from the providers' own keys, not from this project's namespace."""
+
+SECRET_KEYS = StackSettings.secret_keys()
+"""Keys that must be set with `pulumi config set --secret`."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .account import AccountSettings
-from .load import PROJECT_NAME, PROVIDER_SECRET_KEYS
+from .config import PROJECT_NAME, PROVIDER_SECRET_KEYS
 from .model import StackSettings
 
 SCHEMA_FILE = "stack-config.schema.json"

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from settings import ConfigError, LoadedSettings, Problem, RawConfig, load_settings
-from settings.cost import StackCost
-from settings.files import load_stack_file
+from settings import ConfigError, LoadedSettings, Problem, load_folder
+from settings.files import StackFileError
 
 
-def load(root: Path, stack: str) -> LoadedSettings:
-    """A stack's validated settings and estimate, from its stack file (the program need not run)."""
-    stack_file = load_stack_file(root, stack)
-    try:
-        return load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project)
-    except ConfigError as error:  # several stacks are estimated at once: say whose config is wrong
-        raise ConfigError(
-            [Problem(f"{stack}: {problem.path}", problem.message) for problem in error.problems]
-        ) from None
+def estimates(root: Path, stacks: list[str]) -> dict[str, LoadedSettings]:
+    """The stacks' validated settings and estimates (the program need not run). The account's figures add the stacks
+    up, so every stack of the folder must load, alone and beside the others; else one `ConfigError` says whose
+    config is wrong."""
+    verdicts = load_folder(root)
+    problems: list[Problem] = []
+    for stack, verdict in verdicts.items():
+        if isinstance(verdict, StackFileError):
+            problems.append(Problem(f"{stack}: file", str(verdict)))
+        elif isinstance(verdict, ConfigError):
+            problems.extend(
+                Problem(
+                    problem.path if problem.path.startswith(f"{stack}: ") else f"{stack}: {problem.path}",
+                    problem.message,
+                )
+                for problem in verdict.problems
+            )
+    if problems:
+        raise ConfigError(problems)
+    return {stack: verdicts[stack] for stack in stacks}  # type: ignore[misc]
 
 
-def cost_table(estimates: dict[str, tuple[LoadedSettings, StackCost]]) -> str:
+def cost_table(loaded_stacks: dict[str, LoadedSettings]) -> str:
     """Per stack: each job's runs, models and warehouse hours; then the warehouse bill; then the account."""
     lines: list[str] = []
-    for stack, (loaded, estimate) in estimates.items():
+    for stack, loaded in loaded_stacks.items():
+        estimate = loaded.cost
         jobs = loaded.settings.jobs
         lines.append(
             f"{stack}: plan {estimate.plan}, warehouse {estimate.warehouse_size} "
@@ -69,8 +80,8 @@ def cost_table(estimates: dict[str, tuple[LoadedSettings, StackCost]]) -> str:
         lines.extend(f"  note: {'* ' if 'assumed' in note else ''}{note}" for note in estimate.notes)
         lines.extend(f"  warning: {warning}" for warning in loaded.warnings if warning.path == "jobs")
         lines.append("")
-    if len(estimates) > 1:
-        plan_estimates = [estimate for _, estimate in estimates.values()]
+    if len(loaded_stacks) > 1:
+        plan_estimates = [loaded.cost for loaded in loaded_stacks.values()]
         total = sum(estimate.models_per_month for estimate in plan_estimates)
         allowance = plan_estimates[0].plan_models_per_month
         verdict = (
@@ -79,7 +90,40 @@ def cost_table(estimates: dict[str, tuple[LoadedSettings, StackCost]]) -> str:
             else f" of {allowance:,}" + (": OVER the plan's allowance" if total > allowance else "")
         )
         lines.append(
-            f"account ({', '.join(estimates)}): {total:,.0f} models a month{verdict}; "
+            f"account ({', '.join(loaded_stacks)}): {total:,.0f} models a month{verdict}; "
             f"warehouses at most ${sum(e.warehouse_usd for e in plan_estimates):,.2f} a month"
         )
     return "\n".join(lines).rstrip()
+
+
+def cost_json(loaded_stacks: dict[str, LoadedSettings]) -> dict:
+    """The estimate for machines: each stack's figures (as its `cost` stack output), its jobs and notes, and the
+    account's total."""
+    stacks = {
+        stack: {
+            **loaded.cost.as_output(),
+            "jobs": [
+                {
+                    "key": job.key,
+                    "runsPerMonth": None if job.runs_per_month is None else round(job.runs_per_month, 1),
+                    "runsAssumed": job.assumed,
+                    "modelsPerMonth": round(job.models_per_month),
+                    "warehouseHoursPerMonthAtMost": None
+                    if job.warehouse_hours is None
+                    else round(job.warehouse_hours, 1),
+                }
+                for job in loaded.cost.jobs
+            ],
+            "notes": list(loaded.cost.notes),
+        }
+        for stack, loaded in loaded_stacks.items()
+    }
+    costs = [loaded.cost for loaded in loaded_stacks.values()]
+    return {
+        "stacks": stacks,
+        "account": {
+            "modelsPerMonth": round(sum(cost.models_per_month for cost in costs)),
+            "planModelsPerMonth": costs[0].plan_models_per_month if costs else None,
+            "warehouseUsdPerMonthAtMost": round(sum(cost.warehouse_usd for cost in costs), 2),
+        },
+    }

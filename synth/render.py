@@ -21,8 +21,8 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from settings import RawConfig
+from settings.config import project_owner_stack
 from settings.files import StackFile, StackFileError, load_stack_file, stack_file_path, stack_names
-from settings.load import project_owner_stack
 
 from .contract import ContractViolation
 from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog

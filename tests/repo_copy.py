@@ -14,6 +14,7 @@ COPIED = (
     "Pulumi.prod.yaml",
     "Pulumi.dev.yaml",
     "__main__.py",
+    "command_line.py",
     "runtime_config.py",
     "stack_args.py",
     "requirements.txt",

@@ -501,4 +501,4 @@ def test_usage_errors(folder, capsys, monkeypatch):
     status, _, err = adopt(capsys, folder, "--project-id", "270542", stack="a/b")
     assert status == 2 and "--stack 'a/b'" in err
     status = main(["adopt", "--stack", "prod", "--project-dir", str(folder / "nowhere"), "--project-id", "1"])
-    assert status == 2 and "not this project's folder" in capsys.readouterr().err
+    assert status == 2 and "is not a folder" in capsys.readouterr().err

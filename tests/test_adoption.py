@@ -76,5 +76,5 @@ def test_the_tree_shows_what_is_adopted(tmp_path, capsys):
     (tmp_path / "Pulumi.adopt.yaml").write_text(
         text + '  dbtcloud-databricks:importIds:\n    jobs:\n      daily-pipeline: "40006"\n'
     )
-    assert main(["adopt", "--root", str(tmp_path)]) == 0
+    assert main(["adopt", "--project-dir", str(tmp_path)]) == 0
     assert "dbtcloud:Job jobs-daily-pipeline  [adopts existing 40006]" in capsys.readouterr().out

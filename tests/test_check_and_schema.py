@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import jsonschema
 import pytest
@@ -22,18 +21,12 @@ def test_the_committed_stack_files_pass_check(capsys):
     assert [line for line in lines if not line.startswith("  warning: placeholders: ")] == ["dev: ok", "prod: ok"]
 
 
-@pytest.fixture
-def project(tmp_path):
-    for name in ("Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml"):
-        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
-    return tmp_path
-
-
 def test_check_reports_each_stacks_problems_and_fails(project):
     text = (project / "Pulumi.dev.yaml").read_text().replace("size: 2X-Small", "size: Tiny")
     (project / "Pulumi.dev.yaml").write_text(text)
-    output, passed = report(*check(project, ["dev", "prod"]))
-    assert not passed
+    outcomes = check(project, ["dev", "prod"])
+    output = report(outcomes)
+    assert not outcomes["dev"].passed and outcomes["prod"].passed
     assert output.splitlines()[0] == "dev: 1 problem"
     assert output.splitlines()[1].startswith("  - warehouse.size: Input should be '2X-Small'")
     assert "prod: ok" in output
@@ -42,20 +35,35 @@ def test_check_reports_each_stacks_problems_and_fails(project):
 def test_check_flags_yaml_words_that_readers_disagree_on(project):
     text = (project / "Pulumi.prod.yaml").read_text().replace("generateDocs: true", "generateDocs: yes")
     (project / "Pulumi.prod.yaml").write_text(text)
-    problems, _ = check(project, ["prod"])
-    assert any("'yes' is read as a boolean by some YAML readers" in str(p) for p in problems["prod"])
+    outcomes = check(project, ["prod"])
+    assert any("'yes' is read as a boolean by some YAML readers" in str(p) for p in outcomes["prod"].problems)
 
 
-def test_check_compares_the_stacks(project):
+def test_check_holds_each_stack_to_the_others_as_its_pulumi_up_does(project):
     text = (
         (project / "Pulumi.dev.yaml")
         .read_text()
         .replace("fromStack: organization/dbtcloud-databricks/prod", "fromStack: organization/dbtcloud-databricks/qa")
     )
     (project / "Pulumi.dev.yaml").write_text(text)
-    output, passed = report(*check(project, ["dev"]))
-    assert not passed
-    assert "across stacks: 1 problem" in output and "there is no stack 'qa' here" in output
+    outcomes = check(project, ["dev", "prod"])
+    output = report(outcomes)
+    assert not outcomes["dev"].passed and outcomes["prod"].passed
+    assert (
+        "dev: 1 problem\n  - project.fromStack: 'organization/dbtcloud-databricks/qa': there is no stack 'qa' here"
+        in output
+    )
+
+
+def test_check_renders_under_the_providers_rules(project):
+    """What the settings let through and a provider refuses is refused by check too (the contract mocks)."""
+    text = (
+        (project / "Pulumi.prod.yaml")
+        .read_text()
+        .replace("githubInstallationId: 10000001", "githubInstallationId: 10000001\n      gitlabProjectId: 42")
+    )
+    (project / "Pulumi.prod.yaml").write_text(text)
+    assert not check(project, ["prod"])["prod"].passed
 
 
 def test_the_committed_schema_is_generated_from_the_settings():

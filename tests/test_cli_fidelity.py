@@ -59,11 +59,11 @@ def test_a_clear_text_deployment_token_is_refused_by_render_check_and_program(pr
         "set --secret deploymentToken <value>"
     )
 
-    status, printed = synth(capsys, "dev", "--root", str(project))
+    status, printed = synth(capsys, "dev", "--project-dir", str(project))
     assert status == 1 and expected in printed
     assert PLAIN_TOKEN not in printed
 
-    status, printed = synth(capsys, "check", "--root", str(project), "dev")
+    status, printed = synth(capsys, "check", "--project-dir", str(project), "dev")
     assert status == 1 and expected in printed
 
     raw = as_the_cli_passes_it(project, "dev")
@@ -82,7 +82,7 @@ def test_a_clear_text_secret_environment_variable_is_refused_everywhere(project,
     )
     expected = "secretEnvironmentVariables: is stored in plain text"
 
-    for argv in (("prod", "--root", str(project)), ("check", "--root", str(project), "prod")):
+    for argv in (("prod", "--project-dir", str(project)), ("check", "--project-dir", str(project), "prod")):
         status, printed = synth(capsys, *argv)
         assert status == 1 and expected in printed, argv
         assert "hunter2" not in printed
@@ -139,10 +139,10 @@ def test_a_providers_secret_in_clear_text_is_refused_everywhere(project, capsys,
         f"{key} <value> (or set the environment variable {variable}); if the file was ever committed, revoke that token"
     )
 
-    status, printed = synth(capsys, "prod", "--root", str(project))
+    status, printed = synth(capsys, "prod", "--project-dir", str(project))
     assert status == 1 and expected in printed
     assert PLAIN_TOKEN not in printed
-    status, printed = synth(capsys, "check", "--root", str(project), "prod")
+    status, printed = synth(capsys, "check", "--project-dir", str(project), "prod")
     assert status == 1 and expected in printed
     assert expected in program_problems(as_the_cli_passes_it(project, "prod"))
 
@@ -150,9 +150,9 @@ def test_a_providers_secret_in_clear_text_is_refused_everywhere(project, capsys,
 def test_a_providers_secret_set_with_secret_is_accepted(project, capsys):
     """`pulumi config set --secret dbtcloud:token ...` writes `secure:`; the CLI lists the key as secret."""
     edit(project, "prod", "  databricks:host:", "  dbtcloud:token:\n    secure: v1:abc\n  databricks:host:")
-    status, _ = synth(capsys, "prod", "--root", str(project))
+    status, _ = synth(capsys, "prod", "--project-dir", str(project))
     assert status == 0
-    status, _ = synth(capsys, "check", "--root", str(project), "prod")
+    status, _ = synth(capsys, "check", "--project-dir", str(project), "prod")
     assert status == 0
     raw = as_the_cli_passes_it(project, "prod")
     assert "dbtcloud:token" in raw.secret_keys
@@ -175,9 +175,9 @@ def test_a_duplicated_top_level_key_is_refused_with_file_and_lines(project, caps
     )
 
     for argv in (
-        ("prod", "--root", str(project)),
-        ("check", "--root", str(project)),
-        ("dev", "--root", str(project)),
+        ("prod", "--project-dir", str(project)),
+        ("check", "--project-dir", str(project)),
+        ("dev", "--project-dir", str(project)),
     ):  # dev renders prod first: the same refusal
         status, printed = synth(capsys, *argv)
         # Rendering stops (2: the file cannot be read); check reports it as prod's problem and goes on (1).
@@ -194,7 +194,7 @@ def test_a_duplicated_nested_key_is_refused(project, capsys):
         rf"config.{PROJECT}:warehouse is already defined at line \d+",
     ):
         load_stack_file(project, "dev")
-    status, printed = synth(capsys, "check", "--root", str(project), "dev")
+    status, printed = synth(capsys, "check", "--project-dir", str(project), "dev")
     assert status == 1 and "key 'name' under config.dbtcloud-databricks:warehouse" in printed
 
 
@@ -220,12 +220,12 @@ def test_a_key_without_namespace_belongs_to_the_project(project, capsys, dev):
     raw = as_the_cli_passes_it(project, "dev")
     assert "cost" not in raw.values and json.loads(raw.values[f"{PROJECT}:cost"])["plan"] == "enterprise"
 
-    status, printed = synth(capsys, "dev", "--root", str(project), "--json")
+    status, printed = synth(capsys, "dev", "--project-dir", str(project), "--json")
     assert status == 0
     rendered = json.loads(printed)
     assert rendered["outputs"]["cost"]["plan"] == "enterprise"  # read, no longer ignored
     assert rendered["outputs"]["cost"]["plan"] != dev.outputs["cost"]["plan"]
-    assert synth(capsys, "check", "--root", str(project), "dev")[0] == 0
+    assert synth(capsys, "check", "--project-dir", str(project), "dev")[0] == 0
     error, declared = declare(
         RawConfig({**raw.values, f"{PROJECT}:deploymentToken": "t"}, frozenset({f"{PROJECT}:deploymentToken"})),
         OWNER_OUTPUTS,
@@ -237,9 +237,9 @@ def test_an_unknown_key_without_namespace_is_reported_not_ignored(project, capsy
     """`colour:` is `dbtcloud-databricks:colour` to the CLI, so the program sees it and refuses it."""
     append(project, "prod", "  colour: blue\n")
     expected = "colour: is not a setting of this project"
-    status, printed = synth(capsys, "prod", "--root", str(project))
+    status, printed = synth(capsys, "prod", "--project-dir", str(project))
     assert status == 1 and expected in printed
-    status, printed = synth(capsys, "check", "--root", str(project), "prod")
+    status, printed = synth(capsys, "check", "--project-dir", str(project), "prod")
     assert status == 1 and expected in printed
     assert any(problem.startswith(expected) for problem in program_problems(as_the_cli_passes_it(project, "prod")))
 
@@ -250,7 +250,7 @@ def test_one_key_written_with_and_without_namespace_is_refused(project, capsys):
     so a deploy could take either. Refused, naming both spellings."""
     append(project, "dev", "  cost:\n    plan: enterprise\n")
     expected = f"Pulumi.dev.yaml: config keys '{PROJECT}:cost' and 'cost' are the same setting '{PROJECT}:cost'"
-    for argv in (("dev", "--root", str(project)), ("check", "--root", str(project), "dev")):
+    for argv in (("dev", "--project-dir", str(project)), ("check", "--project-dir", str(project), "dev")):
         status, printed = synth(capsys, *argv)
         assert status == (1 if argv[0] == "check" else 2) and expected in printed, argv
 
@@ -281,9 +281,9 @@ def test_a_stack_reference_in_another_organisation_is_refused(project, capsys):
         "organization/dbtcloud-databricks/prod or just prod"
     )
 
-    status, printed = synth(capsys, "dev", "--root", str(project))
+    status, printed = synth(capsys, "dev", "--project-dir", str(project))
     assert status == 1 and expected in printed
-    status, printed = synth(capsys, "check", "--root", str(project), "dev")
+    status, printed = synth(capsys, "check", "--project-dir", str(project), "dev")
     assert status == 1 and expected in printed
     raw = as_the_cli_passes_it(project, "dev")
     assert expected in program_problems(
@@ -306,10 +306,10 @@ def test_the_forms_the_diy_backend_accepts(project, capsys, reference, accepted)
     """`<stack>`, `organization/<stack>` and `organization/<project>/<stack>` (store.go, `ParseReference`), with
     stack names of letters, digits, `-`, `_`, `.` (sdk/go/common/tokens/stack_name.go, `ParseStackName`)."""
     edit(project, "dev", "fromStack: organization/dbtcloud-databricks/prod", f"fromStack: {reference}")
-    status, printed = synth(capsys, "check", "--root", str(project), "dev")
+    status, printed = synth(capsys, "check", "--project-dir", str(project), "dev")
     assert (status == 0) is accepted, printed
     if accepted:
-        assert synth(capsys, "dev", "--root", str(project))[0] == 0
+        assert synth(capsys, "dev", "--project-dir", str(project))[0] == 0
     else:
         assert "project.fromStack: " in printed
 

@@ -12,13 +12,13 @@ from synth.diff import compare, diff_stack, format_diff, render_tree
 
 
 def test_no_change_exits_0(repo, capsys):
-    assert main(["diff", "prod", "--base", "HEAD", "--root", str(repo)]) == 0
+    assert main(["diff", "prod", "--base", "HEAD", "--project-dir", str(repo)]) == 0
     assert capsys.readouterr().out.strip() == "prod: no changes against HEAD"
 
 
 def test_a_cron_change_reads_in_words_with_next_runs(repo, capsys):
     edit(repo, "prod", 'cron: "0 2 * * *"', 'cron: "30 5 * * 1-5"')
-    assert main(["diff", "prod", "--base", "HEAD", "--root", str(repo)]) == 1
+    assert main(["diff", "prod", "--base", "HEAD", "--project-dir", str(repo)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("prod against HEAD: 0 to add, 1 to change, 0 to replace, 0 to remove")
     assert "schedule: 0 2 * * * (At 02:00 (UTC); next: " in out
@@ -89,7 +89,7 @@ def test_a_changed_secret_shows_as_changed_never_its_value(repo, capsys):
     )
     commit(repo, "token")
     edit(repo, "dev", "secure: v1:AAAA", "secure: v1:BBBB")
-    assert main(["diff", "dev", "--base", "HEAD", "--root", str(repo), "--json"]) == 1
+    assert main(["diff", "dev", "--base", "HEAD", "--project-dir", str(repo), "--json"]) == 1
     document = json.loads(capsys.readouterr().out)
     (credential,) = [r for r in document["resources"] if r["type"].endswith("DatabricksCredential")]
     assert credential["changes"] == [{"path": "token", "secret": True}]
@@ -135,7 +135,7 @@ def test_a_code_change_renders_the_base_with_its_own_code(code_change_render):
 
 
 def test_a_bad_ref_is_an_error(repo, capsys):
-    assert main(["diff", "prod", "--base", "no-such-ref", "--root", str(repo)]) == 2
+    assert main(["diff", "prod", "--base", "no-such-ref", "--project-dir", str(repo)]) == 2
     assert "error: git archive" in capsys.readouterr().err
 
 

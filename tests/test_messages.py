@@ -9,7 +9,7 @@ from stack_config import edit
 
 def test_a_yaml_syntax_error_names_file_line_column_and_the_likely_fix(project, capsys):
     edit(project, "prod", "    size: Small\n", "     size: Small\n")
-    status, printed = run_synth(capsys, "prod", "--root", str(project))
+    status, printed = run_synth(capsys, "prod", "--project-dir", str(project))
     assert status == 2 and "Traceback" not in printed
     line = next(
         number
@@ -23,7 +23,7 @@ def test_a_yaml_syntax_error_names_file_line_column_and_the_likely_fix(project, 
 def test_check_goes_on_past_a_broken_file_and_raises_no_false_alarm(project, capsys):
     """A stack that failed to load is not a missing stack: dev adopts prod's project, and prod is only broken."""
     edit(project, "prod", "    size: Small\n", "     size: Small\n")
-    status, printed = run_synth(capsys, "check", "--root", str(project))
+    status, printed = run_synth(capsys, "check", "--project-dir", str(project))
     assert status == 1
     assert "dev: ok" in printed
     assert "prod: 1 problem" in printed and "Pulumi.prod.yaml:" in printed
@@ -32,16 +32,14 @@ def test_check_goes_on_past_a_broken_file_and_raises_no_false_alarm(project, cap
 
 def test_check_raises_no_false_alarm_when_the_owner_stack_has_config_problems(project, capsys):
     edit(project, "prod", "autoStopMinutes: 10", "autoStopMinutes: 3")
-    status, printed = run_synth(capsys, "check", "--root", str(project))
+    status, printed = run_synth(capsys, "check", "--project-dir", str(project))
     assert status == 1 and "there is no stack" not in printed
     assert "warehouse: autoStopMinutes must be 0 or at least 10 for serverless warehouses" in printed
 
 
 def test_cost_names_the_stack_whose_config_is_wrong(capsys, monkeypatch, project):
-    import synth.__main__ as cli
-
     edit(project, "dev", "autoStopMinutes: 10", "autoStopMinutes: 3")
-    monkeypatch.setattr(cli, "PROJECT_ROOT", project)
+    monkeypatch.chdir(project)  # the project is found from the working folder up
     status, printed = run_synth(capsys, "cost")
     assert status == 1
     assert "dev: warehouse: autoStopMinutes must be 0 or at least 10" in printed
@@ -49,7 +47,7 @@ def test_cost_names_the_stack_whose_config_is_wrong(capsys, monkeypatch, project
 
 def test_a_dev_deferral_prod_lacks_is_refused_not_a_crash(project, capsys):
     edit(project, "dev", "deferTo: production", "deferTo: live")
-    for argv in (("dev", "--root", str(project)), ("check", "--root", str(project))):
+    for argv in (("dev", "--project-dir", str(project)), ("check", "--project-dir", str(project))):
         status, printed = run_synth(capsys, *argv)
         assert status == 1 and "Traceback" not in printed, argv
         assert (
@@ -60,7 +58,7 @@ def test_a_dev_deferral_prod_lacks_is_refused_not_a_crash(project, capsys):
 
 def test_a_cron_that_never_fires_is_refused_by_check_and_render_alike(project, capsys):
     edit(project, "prod", 'cron: "0 2 * * *"', 'cron: "0 2 30 2 *"')
-    for argv in (("prod", "--root", str(project)), ("check", "--root", str(project), "prod")):
+    for argv in (("prod", "--project-dir", str(project)), ("check", "--project-dir", str(project), "prod")):
         status, printed = run_synth(capsys, *argv)
         assert status == 1 and "Traceback" not in printed, argv
         assert "jobs.daily-pipeline.schedule.cron: never fires" in printed
@@ -71,9 +69,10 @@ def test_help_lists_every_command_and_the_exit_statuses(capsys):
     assert status == 0
     for command in ("show", "check", "diff", "cost", "schema", "package-schema"):
         assert f"    {command}" in printed
-    assert "exit status:" in printed and "3  a bug in synth itself" in printed
+    assert "exit status:" in printed and "70  a bug in the command itself" in printed
     status, printed = run_synth(capsys, "diff", "--help")
-    assert status == 0 and "--base" in printed and "exit status:" in printed
+    assert status == 0 and "--base" in printed and "1   the stack changes" in printed
+    assert "70 " not in printed, "what every command may end with is said once, in the top-level help"
 
 
 def test_a_crash_never_shares_an_exit_status_with_a_result(capsys, monkeypatch):
@@ -85,7 +84,7 @@ def test_a_crash_never_shares_an_exit_status_with_a_result(capsys, monkeypatch):
 
     monkeypatch.setattr(cli, "diff_stack", broken)
     status, printed = run_synth(capsys, "diff", "prod", "--base", "HEAD")
-    assert status == 3
+    assert status == 70
     assert "internal error (a bug in synth, please report it): KeyError" in printed and "Traceback" not in printed
 
 
@@ -96,7 +95,7 @@ def test_a_base_that_does_not_validate_is_named_as_the_base(repo, capsys):
     edit_stack(repo, "prod", "autoStopMinutes: 10", "autoStopMinutes: 3")
     commit(repo, "a base that no longer validates")
     edit_stack(repo, "prod", "autoStopMinutes: 3", "autoStopMinutes: 10")
-    status, printed = run_synth(capsys, "diff", "prod", "--base", "HEAD", "--root", str(repo))
+    status, printed = run_synth(capsys, "diff", "prod", "--base", "HEAD", "--project-dir", str(repo))
     assert status == 2
     assert "the base, prod at HEAD, does not render" in printed
     assert "autoStopMinutes must be 0 or at least 10" in printed
@@ -126,7 +125,7 @@ def test_a_clear_text_secret_variable_gets_the_command_that_works(project, capsy
         "  dbtcloud-databricks:secretEnvironmentVariables:\n"
         "    DBT_ENV_SECRET_API_KEY:\n      production: not-so-secret\n",
     )
-    status, printed = run_synth(capsys, "check", "--root", str(project), "prod")
+    status, printed = run_synth(capsys, "check", "--project-dir", str(project), "prod")
     assert status == 1
     assert (
         "set each value with pulumi config set --secret --path "
@@ -153,7 +152,7 @@ def test_a_misspelt_namespace_is_reported_not_silently_dropped(project, capsys):
     section would be gone without a word."""
     edit(project, "prod", "  dbtcloud-databricks:notifications:", "  dbtcloud-databricsk:notifications:")
     edit(project, "prod", "  databricks:host:", "  databrick:host:")
-    for argv in (("check", "--root", str(project), "prod"), ("prod", "--root", str(project))):
+    for argv in (("check", "--project-dir", str(project), "prod"), ("prod", "--project-dir", str(project))):
         status, printed = run_synth(capsys, *argv)
         assert status == 1, argv
         assert (
@@ -206,12 +205,12 @@ def test_json_before_the_stack_name_still_means_show(capsys):
 
 def test_checking_a_stack_that_has_no_file_is_bad_usage(capsys):
     status, printed = run_synth(capsys, "check", "qa")
-    assert status == 2 and "no stack file Pulumi.qa.yaml; stacks here: dev, prod" in printed
+    assert status == 2 and "no stack file Pulumi.qa.yaml in " in printed and "stacks here: dev, prod" in printed
 
 
 def test_a_from_stack_without_a_file_names_the_key(project, capsys):
     edit(project, "dev", "fromStack: organization/dbtcloud-databricks/prod", "fromStack: production")
-    status, printed = run_synth(capsys, "dev", "--root", str(project))
+    status, printed = run_synth(capsys, "dev", "--project-dir", str(project))
     assert status == 2
     assert "dev: project.fromStack 'production' names stack 'production', which has no stack file here" in printed
 

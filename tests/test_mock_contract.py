@@ -797,7 +797,7 @@ def test_synth_prints_a_refusal_as_an_error_without_a_traceback(tmp_path, capsys
         "import pulumi_databricks as databricks\n"
         "databricks.SqlEndpoint('wh', name='w', cluster_size='Small', auto_stop_mins=5)\n"
     )
-    assert main(["x", "--root", str(tmp_path)]) == 1
+    assert main(["x", "--project-dir", str(tmp_path)]) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: stack 'x' declares 1 resource the real providers would refuse")
     assert "'wh': autoStopMins: 5" in error and "Traceback" not in error

@@ -20,7 +20,10 @@ from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, seed_prod
 
 from ops.cli import main
 
-FAST = ["--poll", "0.01", "--max-poll", "0.05", "--retry-backoff", "0.01"]
+QUICK = ["--retry-backoff", "0.01"]
+"""Quick retries, for commands that make requests without polling."""
+FAST = ["--poll", "0.01", "--max-poll", "0.05", *QUICK]
+"""Quick polls too, for the commands that follow runs."""
 
 
 @pytest.fixture
@@ -222,7 +225,7 @@ def test_a_trigger_is_not_retried_after_a_500(dbt, prod, capsys):
 
 def test_401_names_what_to_check_and_never_the_token(dbt, prod, capsys, monkeypatch):
     monkeypatch.setenv("DBT_CLOUD_TOKEN", "dbtc_expired_" + "x" * 20)
-    status, out, err = ops(capsys, "history", "prod", "daily-pipeline", *FAST)
+    status, out, err = ops(capsys, "history", "prod", "daily-pipeline", *QUICK)
     assert status == 5
     assert "HTTP 401" in err and "Invalid token." in err
     assert "DBT_CLOUD_TOKEN" in err and "dbtcloud:hostUrl" in err
@@ -265,32 +268,36 @@ def test_argument_errors_exit_2(capsys):
         ["history", "prod", "daily-pipeline", "--limit", "0"],
         ["bogus"],
     ):
-        with pytest.raises(SystemExit) as stopped:
-            main(argv)
-        assert stopped.value.code == 2, argv
-    capsys.readouterr()
+        assert main(argv) == 2, argv
+    status, _, err = ops(capsys, "histroy", "prod")
+    assert status == 2 and "no command 'histroy'; did you mean 'history'? commands: run, follow" in err
     status, _, err = ops(capsys, "run", "prod", "daily-pipeline", "--timeout", "5")
     assert status == 2 and "--timeout applies to --wait" in err
+    status, _, err = ops(capsys, "run", "prod", "daily-pipeline", "--no-cancel")
+    assert status == 2 and "--no-cancel applies to --wait" in err
     status, _, err = ops(capsys, "retry", "7", "--timeout", "5")
     assert status == 2 and "--timeout applies to --wait" in err
+    status, _, err = ops(capsys, "retry", "7", "--no-cancel")
+    assert status == 2 and "--no-cancel applies to --wait" in err
 
 
 def test_help_lists_commands_and_exit_statuses(capsys):
-    with pytest.raises(SystemExit):
-        main(["--help"])
+    assert main(["--help"]) == 0
     text = capsys.readouterr().out
-    for word in (
-        "run",
-        "follow",
-        "retry",
-        "history",
-        "docs",
-        "preflight",
-        "exit statuses:",
-        "4  timed out",
-        "5  API unreachable",
-    ):
+    for word in ("run", "follow", "retry", "history", "docs", "preflight", "adopt", "70 ", "130 "):
         assert word in text
+    assert main(["run", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "4   --timeout passed first" in text and "5   an API was unreachable" in text and "--poll" in text
+
+
+@pytest.mark.parametrize("command", ["docs", "preflight", "history", "adopt"])
+def test_help_offers_only_what_a_command_uses(command, capsys):
+    assert main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "--poll" not in text and "--max-poll" not in text, "it polls nothing"
+    assert "cancelled" not in text and "--timeout passed" not in text, "it follows no run"
+    assert "--request-timeout" in text and "--project-dir" in text
 
 
 # -- retry -----------------------------------------------------------------------------------------------------
@@ -330,7 +337,7 @@ def test_retry_says_why_dbt_cloud_cannot(dbt, prod, capsys):
 def test_history_pages_through_1000_runs(dbt, prod, capsys):
     dbt.add_history(4001, 1000)
     status, out, _ = ops(
-        capsys, "history", "prod", "daily-pipeline", "--limit", "1000", "--json", "--detail", "3", *FAST
+        capsys, "history", "prod", "daily-pipeline", "--limit", "1000", "--json", "--detail", "3", *QUICK
     )
     assert status == 0
     document = json.loads(out)
@@ -373,7 +380,7 @@ def test_history_pages_through_1000_runs(dbt, prod, capsys):
 
 def test_history_table_summary_and_since(dbt, prod, capsys):
     dbt.add_history(4001, 30)
-    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--since", "2026-11-16", *FAST)
+    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--since", "2026-11-16", *QUICK)
     assert status == 0
     assert "success rate:" in out and "run duration: p50" in out and "tests:" in out
     table_rows = [line for line in out.splitlines() if line.startswith("│ 70")]
@@ -390,7 +397,7 @@ def test_history_table_summary_and_since(dbt, prod, capsys):
 def test_history_plot_writes_a_png(dbt, prod, capsys, tmp_path: Path):
     dbt.add_history(4001, 200)
     target = tmp_path / "run-history.png"
-    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--limit", "200", "--plot", str(target), *FAST)
+    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--limit", "200", "--plot", str(target), *QUICK)
     assert status == 0 and f"plot written to {target}" in out
     data = target.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -411,7 +418,7 @@ def test_docs_points_at_the_catalog_and_the_docs_job(dbt, prod, capsys):
     newest = dbt.add_run(4001, "success")
     newest.position = len(newest.phases) - 1
     dbt.add_run(4001, "forever")  # an unfinished run does not count
-    status, out, _ = ops(capsys, "docs", "prod", *FAST)
+    status, out, _ = ops(capsys, "docs", "prod", *QUICK)
     assert status == 0
     assert f"docs (dbt Catalog): {dbt.web_url}/explore/12345/projects/270542" in out
     assert f"docs job 'daily-pipeline': 'Daily Pipeline - Production' (4001) {dbt.web_url}/deploy/12345/" in out
@@ -423,7 +430,7 @@ def test_docs_when_the_last_run_made_none(dbt, prod, capsys):
     good = dbt.add_run(4001, "success")
     run = dbt.add_run(4001, "error", created_at=datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc))
     good.position, run.position = len(good.phases) - 1, len(run.phases) - 1
-    status, out, _ = ops(capsys, "docs", "prod", *FAST)
+    status, out, _ = ops(capsys, "docs", "prod", *QUICK)
     assert status == 1
     assert (
         f"last run {run.id} (error, 2026-11-26 02:01 UTC) did NOT generate docs; it failed before the docs step"
@@ -435,7 +442,7 @@ def test_docs_when_the_last_run_made_none(dbt, prod, capsys):
 
 
 def test_preflight_passes_before_the_first_deploy(dbt, databricks, capsys):
-    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
     assert status == 0, out
     assert "PASS  dbt Cloud token: valid for account 12345 (Shanghai Transport, plan team) with API access" in out
     assert "PASS  dbt Cloud rights:" in out
@@ -454,7 +461,7 @@ def test_preflight_fails_with_fixes(dbt, prod, databricks, capsys):
     databricks.catalogs = set()
     databricks.serverless_enabled = False
     databricks.user["groups"] = [{"display": "users", "value": "2"}]
-    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
     assert status == 1
     fails = lines_with(out, "FAIL")
     assert any("dbt Cloud rights" in line for line in fails)
@@ -470,7 +477,7 @@ def test_preflight_fails_with_fixes(dbt, prod, databricks, capsys):
 def test_preflight_with_bad_tokens(dbt, databricks, capsys, monkeypatch):
     monkeypatch.setenv("DBT_CLOUD_TOKEN", "dbtc_revoked_" + "y" * 16)
     monkeypatch.setenv("DATABRICKS_TOKEN", "dapi_revoked_" + "z" * 16)
-    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
     assert status == 1
     assert "FAIL  dbt Cloud token: dbt Cloud refused GET" in out and "HTTP 401" in out
     assert "FAIL  Databricks token:" in out and "Invalid access token" in out
@@ -479,7 +486,7 @@ def test_preflight_with_bad_tokens(dbt, databricks, capsys, monkeypatch):
 
 def test_preflight_on_the_developer_plan(dbt, databricks, capsys):
     dbt.account["plan"] = "developer"
-    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
     assert status == 1 and "FAIL  dbt Cloud token: plan 'developer' has no API access" in out
 
 
@@ -490,7 +497,7 @@ def test_ops_is_not_imported_by_the_program_and_imports_no_provider_sdk():
     import sys
 
     probe = (
-        "import sys, ops.cli, ops.account; ops.account.load_stack('prod'); "
+        "import sys, pathlib, ops.cli, ops.account; ops.account.load_stack('prod', pathlib.Path('.')); "
         "print(sorted(m for m in ('pulumi_databricks', 'pulumi_dbtcloud', 'matplotlib', 'databricks.sdk') "
         "if m in sys.modules))"
     )
@@ -522,13 +529,13 @@ def test_the_deploy_workflows_smoke_test_is_opt_in_and_bounded():
 
 
 def test_preflight_after_deploying_expects_what_the_stack_made(dbt, prod, databricks, capsys):
-    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *FAST)
+    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *QUICK)
     assert status == 0, out
     assert "PASS  dbt Cloud project: found 'Shanghai Transport DW' (id 270542)" in out
     assert "PASS  dbt Cloud environments: all 1 deployed" in out and "PASS  dbt Cloud jobs: all 2 deployed" in out
     dbt.jobs.pop()  # marts-quality deleted in the UI
     dbt.add_job(270542, 302, "Daily Pipeline - Production", 4003)  # and a copy made by hand
-    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *FAST)
+    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *QUICK)
     assert status == 1
     assert (
         "FAIL  dbt Cloud jobs: missing: 'Marts Data Quality - Production'; more than one: "
@@ -538,7 +545,7 @@ def test_preflight_after_deploying_expects_what_the_stack_made(dbt, prod, databr
 
 def test_preflight_of_the_dev_stack_finds_prods_project(dbt, prod, databricks, capsys):
     databricks.catalogs.add("shanghai_transport_dev")
-    status, out, _ = ops(capsys, "preflight", "dev", *FAST)
+    status, out, _ = ops(capsys, "preflight", "dev", *QUICK)
     assert "PASS  dbt Cloud project: adopts 'Shanghai Transport DW' (id 270542)" in out  # through fromStack: prod
     assert "FAIL  dbt Cloud environments: already exist: 'Development' (id 301)" in out
     assert "PASS  dbt Cloud jobs: 2 free or adopted" in out
@@ -552,14 +559,14 @@ def test_404_and_403_name_what_to_check(dbt, prod, capsys):
     assert "dbt Cloud refused GET /api/v2/accounts/12345/runs/999/: HTTP 404 NOT FOUND: Not found." in err
     assert "check the account id (12345: DBT_CLOUD_ACCOUNT_ID / dbtcloud:accountId), the region" in err
     dbt.fail_next("GET", "/projects/", 403)
-    status, _, err = ops(capsys, "history", "prod", "daily-pipeline", *FAST)
+    status, _, err = ops(capsys, "history", "prod", "daily-pipeline", *QUICK)
     assert status == 5 and "HTTP 403" in err and "You do not have permission" in err
     assert "has permission for this in account 12345" in err and "Developer plan has none" in err
 
 
 def test_preflight_with_dbt_cloud_unreachable_exits_5(dbt, databricks, capsys, monkeypatch):
     monkeypatch.setenv("DBT_CLOUD_HOST_URL", f"http://127.0.0.1:{free_port()}/api")
-    status, out, _ = ops(capsys, "preflight", "prod", *FAST)
+    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
     assert status == 5
     assert "FAIL  dbt Cloud token: dbt Cloud API unreachable at http://127.0.0.1:" in out
     assert "PASS  Databricks token" in out  # the other checks still ran

@@ -640,7 +640,7 @@ def test_cross_stack_the_project_is_created_by_exactly_one_stack():
     dev_creates = settings_of("dev", create)
     problems = [str(p) for p in cross_stack_problems({"prod": settings_of("prod"), "dev": dev_creates}, PROJECT_NAME)]
     assert (
-        "project: stacks dev, prod all create the project: exactly one may; the others adopt it with "
+        "project: stacks dev, prod all create the project: exactly one may; the others use it through "
         "fromStack or id" in problems
     )
 
@@ -852,7 +852,7 @@ def test_the_program_holds_a_copied_stack_to_the_stack_files_beside_it():
     error, declared = declare(raw_config(values_of("prod")), stack="qa")
     assert declared == []
     assert [str(problem) for problem in error.problems] == [
-        "project: stacks prod, qa all create the project: exactly one may; the others adopt it with fromStack or id",
+        "project: stacks prod, qa all create the project: exactly one may; the others use it through fromStack or id",
         "qa: environments.production: the environment name 'Production' again (also in prod: "
         "environments.production): environment variables find environments by name",
         "qa: environments.production: a second production environment (also in prod: environments.production); "

@@ -60,8 +60,8 @@ def run(
         )
         report.print("\n".join(f"  - {problem}" for problem in problems))
         report.print("change it in dbt Cloud (or Databricks) and adopt again")
-        return Exit.ERROR
-    status = Exit.SUCCESS
+        return Exit.FAILED
+    status = Exit.OK
     if not write:
         out.print(document, end="")
     else:
@@ -83,7 +83,7 @@ def run(
         rendering = render_stack(document, stack, root)
     except Exception as error:  # the program refused it (a config problem, a provider rule): say what, no traceback
         report.print(f"the written stack does not render offline: {error}")
-        return Exit.ERROR
+        return Exit.FAILED
     differences, compared = compare(rendering, live, adoption)
     for line in summary(differences, compared):
         report.print(line)
@@ -96,15 +96,15 @@ def run(
                 f"pulumi up -s {stack} refuses a stack that clashes with the stack files beside it: adapt or "
                 "remove those (the committed prod and dev stacks are examples of one project)"
             )
-            status = Exit.ERROR
+            status = Exit.FAILED
     if blocking:
         report.print(
             f"{len(blocking)} setting{'s' if len(blocking) != 1 else ''} above would change at the first "
             "preview: change them in dbt Cloud or Databricks, or accept the change"
         )
     if blocking or differences:
-        return Exit.ERROR
-    if write and status == Exit.SUCCESS:
+        return Exit.FAILED
+    if write and status == Exit.OK:
         report.print(
             f"next: set what the header of Pulumi.{stack}.yaml marks PLACEHOLDER, then pulumi preview -s "
             f"{stack} (it imports what exists) and pulumi up -s {stack}"
@@ -118,7 +118,7 @@ def _write(path: Path, document: str, existing: dict[str, Any], force: bool, out
     if existing:
         if (yaml.safe_load(document) or {}).get("config") == existing:
             out.print(f"{path.name} already holds this setup: unchanged")
-            return Exit.SUCCESS
+            return Exit.OK
         if not force:
             old = path.read_text(encoding="utf-8").splitlines(keepends=True)
             diff = "".join(
@@ -132,44 +132,34 @@ def _write(path: Path, document: str, existing: dict[str, Any], force: bool, out
             )
     path.write_text(document, encoding="utf-8")
     out.print(f"wrote {path}")
-    return Exit.SUCCESS
+    return Exit.OK
 
 
 def _settings_problems(document: str, stack: str, root: Path) -> tuple[list[str], list[str]]:
-    """The file's problems and warnings as `synth check` reads it: through `settings.files`, then
-    `settings.load_settings`."""
-    import shutil
-    import tempfile
+    """The file's problems and warnings as `synth check` and `pulumi up` read it (`settings.load_stack`), alone: the
+    file alone speaks, not the environment's provider variables."""
+    from settings import ConfigError, load_stack
+    from settings.files import StackFileError
 
-    from settings import ConfigError, RawConfig, load_settings
-    from settings.files import StackFileError, load_stack_file
-
-    folder = Path(tempfile.mkdtemp(prefix="ops-adopt-check-"))
     try:
-        shutil.copy(root / "Pulumi.yaml", folder / "Pulumi.yaml")
-        (folder / f"Pulumi.{stack}.yaml").write_text(document, encoding="utf-8")
-        stack_file = load_stack_file(folder, stack)
-        loaded = load_settings(RawConfig(stack_file.config, frozenset(stack_file.secret_keys)), stack_file.project)
+        loaded = load_stack(root, stack, text=document, environ={}, beside=False)
     except ConfigError as error:
         return [str(problem) for problem in error.problems], []
     except StackFileError as error:
         return [str(error)], []
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     return [], [str(warning) for warning in loaded.warnings]
 
 
 def _joining_problems(stack: str, root: Path) -> list[str]:
     """What `pulumi up` of the written stack would refuse because of the stack files beside it (the program holds a
     stack to them: one stack creates the project, environment names unique)."""
-    from settings.across import problems_joining, valid_stacks
-    from settings.files import project_name
+    from settings import ConfigError, load_stack
 
-    settings_of = valid_stacks(root)
-    if stack not in settings_of:
-        return []
-    mine = settings_of.pop(stack)
-    return [str(problem) for problem in problems_joining(stack, mine, settings_of, project_name(root))]
+    try:
+        load_stack(root, stack, environ={})
+    except ConfigError as error:
+        return [str(problem) for problem in error.problems]
+    return []
 
 
 def workspace_factory(http_timeout: float) -> Callable[[Optional[str]], Any]:

@@ -26,6 +26,7 @@ from .compare import DiffError, StackDiff, compare
 
 CODE_PATHS = (
     "__main__.py",
+    "command_line.py",
     "runtime_config.py",
     "stack_args.py",
     "Pulumi.yaml",
