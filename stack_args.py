@@ -1,9 +1,11 @@
 """Validated stack settings -> the components' typed arguments: the one place where the two meet.
 
 `settings` knows nothing of Pulumi, the components know nothing of `settings` (any program can call them), and
-`__main__.py` only wires: every function here turns one part of `StackSettings` into one component's arguments,
-with the outputs of other components passed in. Optional arguments are left out, never passed as None, so that a
-component's defaults apply exactly where the stack file is silent.
+`__main__.py` only wires. A stack file's key is the camelCase of a component's argument, so every setting a component
+takes under the same name is copied by name (`by_name`); what is written here by hand are the real translations only
+(a schedule to its cron, steps without `dbt deps`, threads from the environment, keys to ids, secrets), and
+`TRANSLATED` says where the settings go that no component takes by name. Optional arguments are left out, never
+passed as None, so that a component's defaults apply exactly where the stack file is silent.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 import pulumi
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from components import (
     DatabricksConnectionArgs,
@@ -19,12 +21,30 @@ from components import (
     DbtJobsArgs,
     DbtProjectArgs,
     DbtServicePrincipalArgs,
+    EnvironmentCredential,
     EnvironmentVariablesArgs,
+    GitRepository,
+    Job,
     JobNotificationsArgs,
+    Notification,
     ReferencedProjectArgs,
     SqlWarehouseArgs,
+    TokenUsage,
 )
+from components.environments import Environment
+from components.fields import camel
 from settings import EnvironmentSettings, JobSettings, NotificationSettings, StackSettings
+
+TRANSLATED = {
+    "JobSettings.schedule": "its cron, as the job's scheduleCron",
+    "JobSettings.models_per_run": "the cost estimate only",
+    "EnvironmentSettings.threads": "the threads of the environment's jobs that set none",
+    "WarehouseSettings.keep_access_for": "the service principal's warehouseAccess",
+    "ProjectSettings.id": "the referenced project's projectId",
+    "ServicePrincipalSettings.token_permissions": "the service principal's tokenUsage",
+}
+"""Settings no component takes under their own name, and where they go instead (a test holds every other setting
+to a component argument of its name)."""
 
 
 def as_secret(value: Optional[SecretStr]) -> Optional[pulumi.Output[str]]:
@@ -37,33 +57,33 @@ def given(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
+def by_name(arguments: type, section: BaseModel) -> dict[str, Any]:
+    """Every argument of `arguments` (a component's TypedDict) that `section` holds under the same key, with a value:
+    plain values only (a nested section is translated by hand)."""
+    wanted = {camel(argument): argument for argument in arguments.__required_keys__ | arguments.__optional_keys__}
+    copied = {}
+    for name, info in type(section).model_fields.items():
+        argument = wanted.get(info.alias or camel(name))
+        value = getattr(section, name)
+        if argument is not None and value is not None and not isinstance(value, (BaseModel, SecretStr)):
+            copied[argument] = dict(value) if isinstance(value, Mapping) else value
+    return copied
+
+
 def warehouse(settings: StackSettings) -> SqlWarehouseArgs:
-    w = settings.warehouse
     return SqlWarehouseArgs(
-        **given(
-            name=w.name,
-            size=w.size,
-            auto_stop_minutes=w.auto_stop_minutes,
-            allow_never_stop=w.allow_never_stop,
-            serverless=w.serverless,
-            warehouse_type=w.warehouse_type,
-            min_clusters=w.min_clusters,
-            max_clusters=w.max_clusters,
-            spot_instance_policy=w.spot_instance_policy,
-            tags=dict(w.tags),
-            import_id=settings.import_ids.warehouse,
-        )
+        **by_name(SqlWarehouseArgs, settings.warehouse), **given(import_id=settings.import_ids.warehouse)
     )
 
 
 def connection(
     settings: StackSettings, host: pulumi.Input[str], http_path: pulumi.Input[str]
 ) -> DatabricksConnectionArgs:
-    c = settings.connection
     return DatabricksConnectionArgs(
-        **given(
-            name=c.name, host=host, http_path=http_path, catalog=c.catalog, import_id=settings.import_ids.connection
-        )
+        **by_name(DatabricksConnectionArgs, settings.connection),
+        host=host,
+        http_path=http_path,
+        **given(import_id=settings.import_ids.connection),
     )
 
 
@@ -71,49 +91,28 @@ def service_principal(settings: StackSettings, warehouse_id: pulumi.Input[str]) 
     p = settings.service_principal
     if p is None:
         raise ValueError("the stack configures no servicePrincipal")
-    usage = p.token_permissions
     return DbtServicePrincipalArgs(
-        **given(
-            display_name=p.display_name,
-            warehouse_id=warehouse_id,
-            token_usage=given(
-                via_group=usage.via_group, manage=usage.manage, keep_access_for=list(usage.keep_access_for)
+        **{
+            **by_name(DbtServicePrincipalArgs, p),
+            "rotate_after_days": p.rotation_days,
+            "warehouse_id": warehouse_id,
+            "token_usage": TokenUsage(**by_name(TokenUsage, p.token_permissions)),
+            "warehouse_access": dict(settings.warehouse.keep_access_for),
+            **given(
+                workspace_host=settings.databricks_host, client_secret=as_secret(settings.service_principal_secret)
             ),
-            cloud=p.cloud,
-            credential_lifetime_days=p.credential_lifetime_days,
-            rotate_after_days=p.rotation_days,
-            credential_rotation=p.credential_rotation,
-            catalog_grants={catalog: list(privileges) for catalog, privileges in p.catalog_grants.items()},
-            schema_grants={schema: list(privileges) for schema, privileges in p.schema_grants.items()},
-            warehouse_access=dict(settings.warehouse.keep_access_for),
-            azure_application_id=p.azure_application_id,
-            azure_tenant_id=p.azure_tenant_id,
-            workspace_host=settings.databricks_host,
-            client_secret=as_secret(settings.service_principal_secret),
-        )
+        }
     )
 
 
 def project(settings: StackSettings) -> DbtProjectArgs:
     p, r = settings.project, settings.project.repository
     if r is None:
-        raise ValueError("the stack adopts its project (fromStack or id): use referenced_project")
+        raise ValueError("the stack uses another stack's project (fromStack or id): use referenced_project")
     return DbtProjectArgs(
-        **given(
-            name=p.name,
-            description=p.description,
-            dbt_project_subdirectory=p.dbt_project_subdirectory,
-            repository=given(
-                remote_url=r.remote_url,
-                git_clone_strategy=r.git_clone_strategy,
-                github_installation_id=r.github_installation_id,
-                gitlab_project_id=r.gitlab_project_id,
-                azure_active_directory_project_id=r.azure_active_directory_project_id,
-                azure_active_directory_repository_id=r.azure_active_directory_repository_id,
-            ),
-            project_import_id=settings.import_ids.project,
-            repository_import_id=settings.import_ids.repository,
-        )
+        **by_name(DbtProjectArgs, p),
+        repository=GitRepository(**by_name(GitRepository, r)),
+        **given(project_import_id=settings.import_ids.project, repository_import_id=settings.import_ids.repository),
     )
 
 
@@ -130,11 +129,11 @@ def environments(
     connection_id: pulumi.Input[int],
     principal_token: Optional[pulumi.Input[str]],
 ) -> DbtEnvironmentsArgs:
-    adopt = settings.import_ids
+    ids = settings.import_ids
     return DbtEnvironmentsArgs(
         **given(
             environments={
-                key: _environment(env, adopt.environments.get(key), adopt.credentials.get(key))
+                key: _environment(env, ids.environments.get(key), ids.credentials.get(key))
                 for key, env in settings.environments.items()
             },
             project_id=project_id,
@@ -147,18 +146,14 @@ def environments(
 
 
 def _environment(env: EnvironmentSettings, import_id: Optional[str], credential_import_id: Optional[str]) -> dict:
-    credential = env.credential
     return given(
-        name=env.name,
-        type=env.type,
-        deployment_type=env.api_deployment_type,
-        dbt_version=env.dbt_version,
-        custom_branch=env.custom_branch,
-        credential=given(schema=credential.target_schema, catalog=credential.catalog, run_as=credential.run_as)
-        if credential
-        else None,
-        import_id=import_id,
-        credential_import_id=credential_import_id,
+        **{
+            **by_name(Environment, env),
+            "deployment_type": env.api_deployment_type,
+            "credential": by_name(EnvironmentCredential, env.credential) if env.credential else None,
+            "import_id": import_id,
+            "credential_import_id": credential_import_id,
+        }
     )
 
 
@@ -177,30 +172,23 @@ def jobs(
             environment_ids=dict(environment_ids),
             account_id=settings.account.account_id,
             host_url=settings.account.host_url,
-            # Stacks that adopt the project have no repository here: `synth check` holds their CI jobs to the owner's.
+            # Stacks that use another stack's project have no repository here: check holds their CI jobs to the owner's.
             git_clone_strategy=repository.git_clone_strategy if repository else None,
         )
     )
 
 
 def _job(job: JobSettings, threads: int, import_id: Optional[str]) -> dict:
-    return given(
-        name=job.name,
-        environment=job.environment,
-        steps=job.dbt_steps(),
-        description=job.description,
-        schedule_cron=job.schedule.cron if job.schedule else None,
-        run_on_pull_request=job.run_on_pull_request,
-        run_on_merge=job.run_on_merge,
-        run_after=given(job=job.run_after.job, statuses=list(job.run_after.statuses)) if job.run_after else None,
-        defer_to=job.defer_to,
-        threads=threads,
-        timeout_minutes=job.timeout_minutes,
-        generate_docs=job.generate_docs,
-        source_freshness=job.source_freshness,
-        target_name=job.target_name,
-        import_id=import_id,
-    )
+    return {
+        **by_name(Job, job),
+        "steps": job.dbt_steps(),
+        "threads": threads,
+        **given(
+            schedule_cron=job.schedule.cron if job.schedule else None,
+            run_after=given(job=job.run_after.job, statuses=list(job.run_after.statuses)) if job.run_after else None,
+            import_id=import_id,
+        ),
+    }
 
 
 def notifications(settings: StackSettings, job_ids: Mapping[str, pulumi.Input[int]]) -> JobNotificationsArgs:
@@ -210,15 +198,7 @@ def notifications(settings: StackSettings, job_ids: Mapping[str, pulumi.Input[in
 
 
 def _notification(n: NotificationSettings) -> dict:
-    return given(
-        type=n.type,
-        user_id=n.user_id,
-        **n.recipient_fields(),
-        on_success=list(n.on_success),
-        on_failure=list(n.on_failure),
-        on_cancel=list(n.on_cancel),
-        on_warning=list(n.on_warning),
-    )
+    return {key: list(value) if isinstance(value, list) else value for key, value in by_name(Notification, n).items()}
 
 
 def environment_variables(

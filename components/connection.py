@@ -5,7 +5,41 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
+from .fields import NotModelled, Passed, ProviderArguments, passed
 from .package import type_token
+
+CONNECTION_FIELDS = {"name": Passed("name")}
+"""A `DatabricksConnection`'s arguments handed to the provider as they are (the rest go into its `databricks`)."""
+
+_OTHER_WAREHOUSE = NotModelled("another kind of warehouse: this connection is to Databricks", drifts=False)
+
+CONNECTION = ProviderArguments(
+    dbtcloud.GlobalConnection,
+    passed=CONNECTION_FIELDS,
+    by_hand={"databricks": "host, httpPath and catalog"},
+    not_modelled={
+        **{
+            adapter: _OTHER_WAREHOUSE
+            for adapter in (
+                "apache_spark",
+                "athena",
+                "bigquery",
+                "clickhouse",
+                "fabric",
+                "postgres",
+                "redshift",
+                "salesforce",
+                "snowflake",
+                "starburst",
+                "synapse",
+                "teradata",
+            )
+        },
+        "oauth_configuration_id": NotModelled("OAuth sign-in for developers"),
+        "private_link_endpoint_id": NotModelled("a private link to the workspace"),
+    },
+)
+PROVIDER_ARGUMENTS = (CONNECTION,)
 
 
 class DatabricksConnectionArgs(TypedDict):
@@ -37,7 +71,7 @@ class DatabricksConnection(pulumi.ComponentResource):
         super().__init__(type_token(DatabricksConnection, "dbtcloud"), name, None, opts)
         self.connection = dbtcloud.GlobalConnection(
             f"{name}-databricks",
-            name=args["name"],
+            **passed(CONNECTION_FIELDS, args),
             databricks=dbtcloud.GlobalConnectionDatabricksArgs(
                 host=args["host"],
                 http_path=args["http_path"],

@@ -5,10 +5,22 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
+from .fields import ProviderArguments
 from .package import InvalidArgument, entry, one_of, type_token
 from .rules import ENV_VAR_PROJECT_DEFAULT, RESERVED_ENV_VAR_NAMES, SECRET_ENV_VAR_PREFIX
 
 COMPONENT = "EnvironmentVariables"
+
+PROVIDER_ARGUMENTS = (
+    ProviderArguments(
+        dbtcloud.PartialEnvironmentVariable,
+        by_hand={
+            "name": "a key of variables or secretVariables",
+            "project_id": "the component's projectId",
+            "environment_values": "its values, by environment name (a Pulumi secret for secret variables)",
+        },
+    ),
+)
 
 
 class EnvironmentVariablesArgs(TypedDict):

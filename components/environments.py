@@ -5,9 +5,59 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
+from .fields import NotModelled, Passed, ProviderArguments, passed
 from .package import InvalidArgument, one_of, type_token
 
 COMPONENT = "DbtEnvironments"
+
+# terraform-provider-dbtcloud pkg/framework/objects/environment/schema.go and databricks_credential/schema.go
+# (defaults); dbt Labs' OpenAPI spec v3 (the API's names).
+ENVIRONMENT_FIELDS = {
+    "name": Passed("name"),
+    "type": Passed("type"),
+    "deployment_type": Passed("deployment_type"),
+    "dbt_version": Passed("dbt_version", "latest", given="latest"),
+}
+"""An `Environment`'s arguments handed to the provider as they are."""
+
+ENVIRONMENT = ProviderArguments(
+    dbtcloud.Environment,
+    passed=ENVIRONMENT_FIELDS,
+    by_hand={
+        "project_id": "the component's projectId",
+        "connection_id": "the component's connectionId",
+        "credential_id": "the credential made for a deployment environment",
+        "custom_branch": "customBranch",
+        "use_custom_branch": "true with customBranch",
+    },
+    not_modelled={
+        "enable_dbt_state": NotModelled("dbt state for the environment's jobs", False, drifts=False),
+        "enable_model_query_history": NotModelled("model query history", False),
+        "extended_attributes_id": NotModelled("extended attributes"),
+        "is_active": NotModelled("false deletes the environment", True, drifts=False),
+        "primary_profile_id": NotModelled("connection profiles (the environment names its connection)"),
+    },
+)
+
+CREDENTIAL_FIELDS = {
+    "schema": Passed("schema"),
+    "catalog": Passed("catalog"),
+}
+"""An `EnvironmentCredential`'s arguments handed to the provider as they are."""
+
+CREDENTIAL = ProviderArguments(
+    dbtcloud.DatabricksCredential,
+    passed=CREDENTIAL_FIELDS,
+    by_hand={"project_id": "the component's projectId", "token": "deploymentToken or principalToken, by runAs"},
+    not_modelled={
+        "adapter_type": NotModelled("deprecated by the provider", drifts=False),
+        "target_name": NotModelled("deprecated by the provider (jobs set targetName)", drifts=False),
+        "semantic_layer_credential": NotModelled("Semantic Layer credentials", False),
+        "token_wo": NotModelled("the write-only token (the component sends token, a Pulumi secret)", drifts=False),
+        "token_wo_version": NotModelled("the write-only token's version", drifts=False),
+    },
+)
+PROVIDER_ARGUMENTS = (ENVIRONMENT, CREDENTIAL)
 
 
 class EnvironmentCredential(TypedDict):
@@ -180,11 +230,10 @@ class DbtEnvironments(pulumi.ComponentResource):
         token = args.get("principal_token") if source == "servicePrincipal" else args.get("deployment_token")
         return dbtcloud.DatabricksCredential(
             f"{name}-credential",
+            **passed(CREDENTIAL_FIELDS, credential),
             project_id=args["project_id"],
             # Wrapped again here so that the token stays secret whatever the caller passed.
             token=pulumi.Output.secret(token),
-            catalog=credential.get("catalog"),
-            schema=credential["schema"],
             opts=opts,
         )
 
@@ -199,11 +248,8 @@ class DbtEnvironments(pulumi.ComponentResource):
         custom_branch = environment.get("custom_branch")
         return dbtcloud.Environment(
             f"{name}-environment",
-            name=environment["name"],
+            **passed(ENVIRONMENT_FIELDS, environment),
             project_id=args["project_id"],
-            type=environment["type"],
-            deployment_type=environment.get("deployment_type"),
-            dbt_version=environment.get("dbt_version", "latest"),
             connection_id=args["connection_id"],
             credential_id=credential_id,
             use_custom_branch=custom_branch is not None,

@@ -76,6 +76,9 @@ class ProviderArguments:
     """Provider argument -> what the component makes it from."""
     not_modelled: Mapping[str, NotModelled] = field(default_factory=dict)
     """Provider argument -> why the project leaves it to the provider."""
+    others: Optional[NotModelled] = None
+    """For a provider resource (not a cloud resource), whose dozens of settings are configuration: why every argument
+    not named above is left out. A cloud resource names each argument, so that an SDK upgrade forces a decision."""
 
     def sdk_arguments(self) -> set[str]:
         """The pinned SDK's arguments of the resource (its constructor's keyword arguments)."""
@@ -92,6 +95,9 @@ class ProviderArguments:
             found.setdefault(argument, []).append("by hand")
         for argument in self.not_modelled:
             found.setdefault(argument, []).append("not modelled")
+        if self.others is not None:
+            for argument in self.sdk_arguments() - set(found):
+                found[argument] = ["not modelled"]
         return {argument: ", ".join(ways) for argument, ways in found.items()}
 
 
@@ -104,13 +110,14 @@ def passed(table: Mapping[str, Passed], args: Mapping[str, Any]) -> dict[str, An
     }
 
 
-def api_value(answer: Mapping[str, Any], provider: str, api: str = "") -> Any:
-    """The value an API answer holds for a provider argument (`api`, dotted, or the argument's own name)."""
+def api_value(answer: Mapping[str, Any], provider: str, api: str = "", missing: Any = None) -> Any:
+    """The value an API answer holds for a provider argument (`api`, dotted, or the argument's own name); `missing`
+    when the answer has no such field."""
     value: Any = answer
     for part in (api or provider).split("."):
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
+        if not isinstance(value, Mapping) or part not in value:
+            return missing
+        value = value[part]
     return value
 
 
@@ -151,12 +158,16 @@ def left_to_provider(arguments: ProviderArguments, answer: Mapping[str, Any]) ->
 
 def expected_inputs(arguments: ProviderArguments, answer: Mapping[str, Any]) -> dict[str, Any]:
     """What a program must declare, as the engine names inputs (camelCase), to match an API answer on the arguments
-    the tables know: the passed ones and those left to the provider."""
-    entries: dict[str, tuple[str, Any]] = {
-        entry.provider: (entry.api, entry.default) for entry in arguments.passed.values()
-    }
-    entries.update({argument: (entry.api, entry.default) for argument, entry in arguments.not_modelled.items()})
-    return {camel(argument): api_value(answer, argument, api) for argument, (api, _) in entries.items()}
+    the tables know: the passed ones the answer holds, and those left to the provider that it sends and the answer
+    holds a value for."""
+    places = {entry.provider: entry.api for entry in arguments.passed.values()}
+    places.update({argument: entry.api for argument, entry in arguments.not_modelled.items() if entry.drifts})
+    expected = {}
+    for argument, api in places.items():
+        value = api_value(answer, argument, api, missing=ABSENT)
+        if value is not ABSENT and not (value is None and argument in arguments.not_modelled):
+            expected[camel(argument)] = value
+    return expected
 
 
 def provider_defaults(arguments: ProviderArguments) -> dict[str, Any]:

@@ -5,11 +5,62 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
+from .fields import NotModelled, Passed, ProviderArguments, passed
 from .package import InvalidArgument, entry, one_of, type_token, whole_number
 from .rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem, job_url
 
 COMPONENT = "DbtJobs"
 RUN_STATUSES = ("success", "error", "canceled")
+
+# How each argument of `dbtcloud.Job` is made (terraform-provider-dbtcloud pkg/framework/objects/job/schema.go for the
+# defaults; the API's names: dbt Labs' OpenAPI spec v2, `JobDefinition`).
+JOB_FIELDS = {
+    "description": Passed("description", ""),
+    "target_name": Passed("target_name", "default", api="settings.target_name"),
+    "generate_docs": Passed("generate_docs", False, given=False),
+    "source_freshness": Passed("run_generate_sources", False, given=False),
+}
+"""A `Job`'s arguments handed to the provider as they are."""
+
+JOB = ProviderArguments(
+    dbtcloud.Job,
+    passed=JOB_FIELDS,
+    by_hand={
+        "name": "name",
+        "project_id": "the component's projectId",
+        "environment_id": "environment, a key of environmentIds",
+        "execute_steps": "steps",
+        "triggers": "scheduleCron, runOnPullRequest and runOnMerge (all four flags, always)",
+        "schedule_type": "custom_cron with scheduleCron",
+        "schedule_cron": "scheduleCron",
+        "job_type": "ci or merge, from the triggers (dbt Cloud infers the others)",
+        "num_threads": "threads (default 4, dbt Cloud's UI default; the provider's is 1)",
+        "execution": "timeoutMinutes, in seconds",
+        "deferring_environment_id": "deferTo, a key of environmentIds",
+        "job_completion_trigger_conditions": "runAfter",
+        "validate_execute_steps": "always true: the provider checks the steps at preview too",
+    },
+    not_modelled={
+        "schedule_days": NotModelled("days of the week: schedules are cron expressions here", drifts=False),
+        "schedule_hours": NotModelled("hours of the day: schedules are cron expressions here", drifts=False),
+        "schedule_interval": NotModelled("an interval in hours: schedules are cron expressions here", drifts=False),
+        "timeout_seconds": NotModelled("deprecated for execution.timeout_seconds (timeoutMinutes)", drifts=False),
+        "self_deferring": NotModelled("deferral to the job's own last run (jobs defer to an environment)", False),
+        "deferring_job_id": NotModelled(
+            "deferral to a job (jobs defer to an environment: deferTo)", api="deferring_job_definition_id"
+        ),
+        "dbt_version": NotModelled("a job's own dbt version (jobs use their environment's)"),
+        "is_active": NotModelled("false deletes the job", True, drifts=False),
+        "force_node_selection": NotModelled("deprecated for cost_optimization_features", drifts=False),
+        "triggers_on_draft_pr": NotModelled("CI runs on draft pull requests", False),
+        "run_lint": NotModelled("SQL linting in CI", False),
+        "errors_on_lint_failure": NotModelled("failing CI on lint errors", True),
+        "run_compare_changes": NotModelled("Advanced CI's compare changes", False),
+        "compare_changes_flags": NotModelled("Advanced CI's compare-changes selector", "--select state:modified"),
+        "cost_optimization_features": NotModelled("state-aware orchestration and the other cost features", []),
+    },
+)
+PROVIDER_ARGUMENTS = (JOB,)
 
 
 class RunAfter(TypedDict):
@@ -187,8 +238,8 @@ class DbtJobs(pulumi.ComponentResource):
         timeout = job.get("timeout_minutes")
         return dbtcloud.Job(
             f"{name}-{key}",
+            **passed(JOB_FIELDS, job),
             name=job["name"],
-            description=job.get("description"),
             project_id=args["project_id"],
             environment_id=entry(COMPONENT, name, f"{where}.environment", args["environment_ids"], job["environment"]),
             execute_steps=list(job["steps"]),
@@ -204,9 +255,6 @@ class DbtJobs(pulumi.ComponentResource):
             # dbt Cloud infers scheduled/other from the triggers; only ci and merge are worth stating.
             job_type="ci" if pull_request else "merge" if merge else None,
             num_threads=job.get("threads", DEFAULT_THREADS),
-            target_name=job.get("target_name"),
-            generate_docs=job.get("generate_docs", False),
-            run_generate_sources=job.get("source_freshness", False),
             # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
             execution=dbtcloud.JobExecutionArgs(timeout_seconds=int(timeout) * 60) if timeout is not None else None,
             deferring_environment_id=entry(

@@ -5,8 +5,9 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
+from .fields import NotModelled, Passed, ProviderArguments, passed
 from .package import InvalidArgument, camel, entry, one_of, type_token
-from .rules import NOTIFICATION_FIELDS, NOTIFICATION_KINDS
+from .rules import NOTIFICATION_KINDS, RECIPIENT_FIELDS
 
 COMPONENT = "JobNotifications"
 EVENTS = {
@@ -16,6 +17,21 @@ EVENTS = {
     "on_warning": "on_warnings",
 }
 """The job events a notification hears about -> the provider's argument listing those jobs' numbers."""
+
+NOTIFICATION_FIELDS = {"user_id": Passed("user_id")}
+"""A `Notification`'s arguments handed to the provider as they are (the recipient's come from its kind)."""
+
+NOTIFICATION = ProviderArguments(
+    dbtcloud.PartialNotification,
+    passed=NOTIFICATION_FIELDS,
+    by_hand={
+        "notification_type": "type, as its code (rules.NOTIFICATION_KINDS)",
+        **{field: f"the recipient, for the kinds that take it ({field})" for field in RECIPIENT_FIELDS},
+        **{provider: f"{event}, as job numbers" for event, provider in EVENTS.items()},
+    },
+    not_modelled={"state": NotModelled("2 deletes the notification", 1, drifts=False)},
+)
+PROVIDER_ARGUMENTS = (NOTIFICATION,)
 
 
 class Notification(TypedDict):
@@ -74,7 +90,7 @@ class JobNotifications(pulumi.ComponentResource):
             kind = notification.get("type")
             one_of(COMPONENT, name, f"{where}.type", kind, NOTIFICATION_KINDS)
             needs = NOTIFICATION_KINDS[kind].fields
-            for field in NOTIFICATION_FIELDS:
+            for field in RECIPIENT_FIELDS:
                 given = notification.get(field) is not None
                 if given != (field in needs):
                     raise InvalidArgument(
@@ -107,7 +123,7 @@ class JobNotifications(pulumi.ComponentResource):
         kind = NOTIFICATION_KINDS[notification["type"]]
         return dbtcloud.PartialNotification(
             f"{name}-{key}",
-            user_id=notification["user_id"],
+            **passed(NOTIFICATION_FIELDS, notification),
             notification_type=kind.code,
             **{field: notification[field] for field in kind.fields},
             **{provider: ids(event) for event, provider in EVENTS.items()},

@@ -6,19 +6,53 @@ import pulumi
 import pulumi_dbtcloud as dbtcloud
 from pulumi.provider.experimental import host
 
+from .fields import NotModelled, Passed, ProviderArguments, camel, passed
 from .package import PACKAGE_NAME, InvalidArgument, one_of, type_token
-from .rules import GIT_CLONE_STRATEGIES
+from .rules import GIT_CLONE_STRATEGIES, repository_ids_problem
 
-STRATEGY_NEEDS = {
-    "github_app": (("github_installation_id", "githubInstallationId"),),
-    "deploy_token": (("gitlab_project_id", "gitlabProjectId"),),
-    "azure_active_directory_app": (
-        ("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
-        ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId"),
-    ),
+# terraform-provider-dbtcloud pkg/framework/objects/project/schema.go and repository/schema.go (defaults); dbt Labs'
+# OpenAPI spec v3 (the API's names).
+PROJECT_FIELDS = {
+    "name": Passed("name"),
+    "description": Passed("description"),
+    "dbt_project_subdirectory": Passed("dbt_project_subdirectory"),
 }
-"""What each native Git integration needs besides the URL (terraform-provider-dbtcloud,
-`docs/resources/repository.md`)."""
+"""A `DbtProject`'s arguments handed to the provider as they are."""
+
+PROJECT = ProviderArguments(
+    dbtcloud.Project,
+    passed=PROJECT_FIELDS,
+    not_modelled={"type": NotModelled("the project's type (dbt Cloud's default, a dbt project)", drifts=False)},
+)
+
+REPOSITORY_FIELDS = {
+    "remote_url": Passed("remote_url"),
+    "git_clone_strategy": Passed("git_clone_strategy", "deploy_key", given="deploy_key"),
+    "github_installation_id": Passed("github_installation_id"),
+    "gitlab_project_id": Passed("gitlab_project_id"),
+    "azure_active_directory_project_id": Passed("azure_active_directory_project_id"),
+    "azure_active_directory_repository_id": Passed("azure_active_directory_repository_id"),
+}
+"""A `GitRepository`'s arguments handed to the provider as they are."""
+
+REPOSITORY = ProviderArguments(
+    dbtcloud.Repository,
+    passed=REPOSITORY_FIELDS,
+    by_hand={"project_id": "the project made beside it"},
+    not_modelled={
+        "azure_bypass_webhook_registration_failure": NotModelled("Azure DevOps webhook failures let through", False),
+        "fetch_deploy_key": NotModelled("deprecated by the provider (the deploy key is always read)", drifts=False),
+        "is_active": NotModelled("false deletes the repository", True, drifts=False),
+        "private_link_endpoint_id": NotModelled("a private link to the git host"),
+        "pull_request_url_template": NotModelled("a custom pull-request address"),
+    },
+)
+
+PROJECT_REPOSITORY = ProviderArguments(
+    dbtcloud.ProjectRepository,
+    by_hand={"project_id": "the project", "repository_id": "the repository made beside it"},
+)
+PROVIDER_ARGUMENTS = (PROJECT, REPOSITORY, PROJECT_REPOSITORY)
 
 
 class GitRepository(TypedDict):
@@ -74,9 +108,7 @@ class DbtProject(pulumi.ComponentResource):
         super().__init__(type_token(DbtProject, "dbtcloud", "Project"), name, None, opts)
         self.project = dbtcloud.Project(
             f"{name}-project",
-            name=args["name"],
-            description=args.get("description"),
-            dbt_project_subdirectory=args.get("dbt_project_subdirectory"),
+            **passed(PROJECT_FIELDS, args),
             opts=pulumi.ResourceOptions(parent=self, import_=args.get("project_import_id")),
         )
         # A Project's Pulumi id is its number as text; every dbt Cloud input wants the integer.
@@ -106,22 +138,16 @@ class DbtProject(pulumi.ComponentResource):
         repository = args.get("repository") or {}
         strategy = repository.get("git_clone_strategy", "deploy_key")
         one_of("DbtProject", name, "repository.gitCloneStrategy", strategy, GIT_CLONE_STRATEGIES)
-        for key, camel in STRATEGY_NEEDS.get(strategy, ()):
-            if repository.get(key) is None:
-                raise InvalidArgument(
-                    "DbtProject", name, f"repository.{camel}", None, f"required with gitCloneStrategy {strategy}"
-                )
+        problem = repository_ids_problem(strategy, repository)
+        if problem:
+            argument, why = problem
+            raise InvalidArgument("DbtProject", name, f"repository.{camel(argument)}", repository.get(argument), why)
 
     def _repository(self, name: str, repository: GitRepository, import_id: Optional[str]) -> dbtcloud.Repository:
         return dbtcloud.Repository(
             f"{name}-repository",
+            **passed(REPOSITORY_FIELDS, repository),
             project_id=self.project_id,
-            remote_url=repository["remote_url"],
-            git_clone_strategy=repository.get("git_clone_strategy", "deploy_key"),
-            github_installation_id=repository.get("github_installation_id"),
-            gitlab_project_id=repository.get("gitlab_project_id"),
-            azure_active_directory_project_id=repository.get("azure_active_directory_project_id"),
-            azure_active_directory_repository_id=repository.get("azure_active_directory_repository_id"),
             opts=pulumi.ResourceOptions(parent=self, import_=import_id),
         )
 

@@ -194,7 +194,7 @@ provider call, `ops adopt` and its self-check, and `synth diff` all read this ta
 `user_id`, 4 an external email) and pulumi_dbtcloud 1.11.11 `PartialNotification.notification_type` ("5 = Slack
 channel via the account-level Slack app: requires slack_channel_id and slack_channel_name")."""
 
-NOTIFICATION_FIELDS = tuple(dict.fromkeys(field for kind in NOTIFICATION_KINDS.values() for field in kind.fields))
+RECIPIENT_FIELDS = tuple(dict.fromkeys(field for kind in NOTIFICATION_KINDS.values() for field in kind.fields))
 """Every recipient argument of any kind."""
 
 

@@ -6,11 +6,175 @@ import pulumi
 import pulumi_databricks as databricks
 import pulumiverse_time as time
 
+from .fields import NotModelled, Passed, ProviderArguments, passed
 from .package import InvalidArgument, one_of, type_token, whole_number
 from .rotation import default_rotation_days, rotation_problem
 from .rules import CLOUDS, WAREHOUSE_PERMISSION_LEVELS, access_principal_problem, privilege_problem, signs_in_itself
 
 COMPONENT = "DbtServicePrincipal"
+
+# How each argument of the resources this component makes is made (terraform-provider-databricks docs/resources for
+# the defaults); it chooses least privilege and makes the rest by hand.
+PRINCIPAL_FIELDS = {"display_name": Passed("display_name"), "azure_application_id": Passed("application_id")}
+"""A `DbtServicePrincipal`'s arguments handed to its `databricks.ServicePrincipal` as they are."""
+
+_LEFT = NotModelled("left to the provider: the principal has SQL access only", drifts=False)
+_OWN_WORKSPACE = NotModelled("another workspace than the provider's", drifts=False)
+
+PROVIDER_ARGUMENTS = (
+    ProviderArguments(
+        databricks.ServicePrincipal,
+        passed=PRINCIPAL_FIELDS,
+        by_hand={
+            "databricks_sql_access": "always true",
+            "workspace_access": "always false: no workspace UI",
+            "allow_cluster_create": "always false: no clusters",
+        },
+        not_modelled={
+            **{
+                argument: _LEFT
+                for argument in (
+                    "acl_principal_id",
+                    "active",
+                    "allow_instance_pool_create",
+                    "disable_as_user_deletion",
+                    "external_id",
+                    "force",
+                    "force_delete_home_dir",
+                    "force_delete_repos",
+                    "home",
+                    "repos",
+                    "workspace_consume",
+                )
+            },
+            "api": _OWN_WORKSPACE,
+            "provider_config": _OWN_WORKSPACE,
+        },
+    ),
+    ProviderArguments(
+        databricks.OboToken,
+        by_hand={
+            "application_id": "the principal's",
+            "comment": "displayName and credentialRotation",
+            "lifetime_seconds": "credentialLifetimeDays",
+        },
+        not_modelled={"provider_config": _OWN_WORKSPACE},
+    ),
+    ProviderArguments(
+        databricks.Token,
+        by_hand={"comment": "displayName and credentialRotation", "lifetime_seconds": "credentialLifetimeDays"},
+        not_modelled={
+            "creation_time": NotModelled("set by Databricks", drifts=False),
+            "expiry_time": NotModelled("set by Databricks", drifts=False),
+            "token_id": NotModelled("set by Databricks", drifts=False),
+            "provider_config": _OWN_WORKSPACE,
+        },
+    ),
+    ProviderArguments(
+        databricks.Permissions,
+        by_hand={
+            "access_controls": "the principal's CAN_USE, and warehouseAccess or tokenUsage.keepAccessFor",
+            "sql_endpoint_id": "warehouseId",
+            "authorization": "tokens, with tokenUsage.manage",
+        },
+        not_modelled={
+            argument: NotModelled("permissions on other objects than a warehouse and tokens", drifts=False)
+            for argument in (
+                "alert_v2_id",
+                "app_name",
+                "cluster_id",
+                "cluster_policy_id",
+                "dashboard_id",
+                "database_instance_name",
+                "database_project_name",
+                "directory_id",
+                "directory_path",
+                "experiment_id",
+                "instance_pool_id",
+                "job_id",
+                "knowledge_assistant_id",
+                "notebook_id",
+                "notebook_path",
+                "object_type",
+                "pipeline_id",
+                "provider_config",
+                "registered_model_id",
+                "repo_id",
+                "repo_path",
+                "serving_endpoint_id",
+                "sql_alert_id",
+                "sql_dashboard_id",
+                "sql_query_id",
+                "supervisor_agent_id",
+                "vector_search_endpoint_id",
+                "workspace_file_id",
+                "workspace_file_path",
+            )
+        },
+    ),
+    ProviderArguments(
+        databricks.Grant,
+        by_hand={
+            "principal": "the principal's application id",
+            "privileges": "catalogGrants and schemaGrants",
+            "catalog": "a key of catalogGrants",
+            "schema": "a key of schemaGrants",
+        },
+        not_modelled={
+            argument: NotModelled("grants on other securables than catalogs and schemas", drifts=False)
+            for argument in (
+                "credential",
+                "external_location",
+                "foreign_connection",
+                "function",
+                "mcp_service",
+                "metastore",
+                "model",
+                "model_provider_service",
+                "model_service",
+                "pipeline",
+                "provider_config",
+                "recipient",
+                "secret",
+                "share",
+                "storage_credential",
+                "table",
+                "volume",
+            )
+        },
+    ),
+    ProviderArguments(
+        databricks.GroupMember,
+        by_hand={"group_id": "tokenUsage.viaGroup, looked up by name", "member_id": "the principal"},
+        not_modelled={"api": _OWN_WORKSPACE, "provider_config": _OWN_WORKSPACE},
+    ),
+    ProviderArguments(
+        time.Rotating,
+        by_hand={"rotation_days": "rotateAfterDays"},
+        not_modelled={
+            argument: NotModelled("rotation is counted in days from the token's creation", drifts=False)
+            for argument in (
+                "rfc3339",
+                "rotation_hours",
+                "rotation_minutes",
+                "rotation_months",
+                "rotation_rfc3339",
+                "rotation_years",
+                "triggers",
+            )
+        },
+    ),
+    ProviderArguments(
+        databricks.Provider,
+        by_hand={
+            "host": "workspaceHost",
+            "azure_client_id": "azureApplicationId",
+            "azure_client_secret": "clientSecret",
+            "azure_tenant_id": "azureTenantId",
+        },
+        others=NotModelled("the provider that signs in as the Azure principal needs nothing else", drifts=False),
+    ),
+)
 
 
 class TokenUsage(TypedDict):
@@ -92,8 +256,7 @@ class DbtServicePrincipal(pulumi.ComponentResource):
         super().__init__(type_token(DbtServicePrincipal, "databricks", "ServicePrincipal"), name, None, opts)
         self.principal = databricks.ServicePrincipal(
             f"{name}-principal",
-            display_name=args["display_name"],
-            application_id=args.get("azure_application_id"),
+            **passed(PRINCIPAL_FIELDS, args),
             databricks_sql_access=True,
             # Least privilege: SQL only, no workspace UI, no clusters.
             workspace_access=False,

@@ -5,8 +5,45 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_databricks as databricks
 
+from .fields import NotModelled, Passed, ProviderArguments, passed
 from .package import InvalidArgument, one_of, type_token, whole_number
 from .rules import auto_stop_problem
+
+# terraform-provider-databricks sql/resource_sql_endpoint.go (defaults); the API's names: databricks-sdk
+# `sql.GetWarehouseResponse`.
+WAREHOUSE_FIELDS = {
+    "name": Passed("name"),
+    "size": Passed("cluster_size"),
+    "serverless": Passed("enable_serverless_compute", False, given=True),
+    "warehouse_type": Passed("warehouse_type", "CLASSIC", given="PRO"),
+    "min_clusters": Passed("min_num_clusters", 1, given=1),
+    "max_clusters": Passed("max_num_clusters", 1, given=1),
+}
+"""A `SqlWarehouse`'s arguments handed to the provider as they are."""
+
+WAREHOUSE = ProviderArguments(
+    databricks.SqlEndpoint,
+    passed=WAREHOUSE_FIELDS,
+    by_hand={
+        "auto_stop_mins": "autoStopMinutes, always (the provider's 120 when left out)",
+        "spot_instance_policy": "spotInstancePolicy, not for serverless (which ignores it)",
+        "tags": "tags, as custom tags",
+    },
+    not_modelled={
+        "channel": NotModelled("a preview channel", {"name": "CHANNEL_NAME_CURRENT"}, drifts=False),
+        "customer_version_label": NotModelled("a warehouse version label", drifts=False),
+        "data_source_id": NotModelled("the legacy SQL data source (read only)", drifts=False),
+        "enable_photon": NotModelled("Photon switched off (the stack keeps the provider's default, on)", True),
+        "instance_profile_arn": NotModelled("an AWS instance profile (classic warehouses)"),
+        "max_dbu": NotModelled("a cap on DBUs"),
+        "no_wait": NotModelled("not waiting for the warehouse to start", drifts=False),
+        "provider_config": NotModelled("another workspace than the provider's", drifts=False),
+        "reyden_cluster_size_multiplier": NotModelled("a cluster size multiplier", drifts=False),
+        "sql_endpoint_id": NotModelled("a chosen warehouse id (Databricks gives one)", drifts=False),
+        "statement_timeout": NotModelled("a statement timeout (dbt jobs have their own)"),
+    },
+)
+PROVIDER_ARGUMENTS = (WAREHOUSE,)
 
 
 class SqlWarehouseArgs(TypedDict):
@@ -83,15 +120,10 @@ class SqlWarehouse(pulumi.ComponentResource):
         serverless = args.get("serverless", True)
         return databricks.SqlEndpoint(
             f"{name}-endpoint",
-            name=args["name"],
-            cluster_size=args["size"],
+            # Serverless always explicit (given true): the default differs between workspaces.
+            **passed(WAREHOUSE_FIELDS, args),
             # Always explicit: left out, Databricks keeps an idle warehouse running for 120 minutes.
             auto_stop_mins=int(args["auto_stop_minutes"]),
-            # Always explicit too: the default differs between workspaces.
-            enable_serverless_compute=serverless,
-            warehouse_type=args.get("warehouse_type", "PRO"),
-            min_num_clusters=args.get("min_clusters", 1),
-            max_num_clusters=args.get("max_clusters", 1),
             # Spot instances are a classic/pro matter: serverless compute ignores the policy.
             spot_instance_policy=None if serverless else args.get("spot_instance_policy", "COST_OPTIMIZED"),
             tags=self._tags(args.get("tags") or {}),

@@ -38,8 +38,6 @@ config:
     size: Small
     autoStopMinutes: 10
     serverless: true
-    warehouseType: PRO
-    minClusters: 1
     maxClusters: 2
     tags:
       team: data-platform
@@ -51,12 +49,10 @@ config:
     development:
       name: Development
       type: development
-      dbtVersion: latest
     production:
       name: Production
       type: deployment
       deploymentType: production
-      dbtVersion: latest
       credential:
         schema: analytics
         catalog: shanghai_transport

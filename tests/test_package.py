@@ -17,154 +17,37 @@ from sdk_types import type_problems
 
 import components
 from components import COMPONENTS, PACKAGE_NAME, PACKAGE_VERSION
+from components.fields import camel
 from synth.__main__ import main
 from synth.package_schema import PACKAGE_SCHEMA_FILE, package_schema
 from synth.render import PROJECT_ROOT, run_under_mocks
 
-STRING, INTEGER, BOOLEAN, OBJECT, ARRAY = "string", "integer", "boolean", "object", "array"
+ARRAY, STRING = "array", "string"
 
 
 def ref(name: str) -> str:
     return f"#/types/dbtplatform:index:{name}"
 
 
-# Every component: its inputs with their schema types (required ones marked *), its outputs with theirs.
-EXPECTED = {
-    "SqlWarehouse": (
-        {
-            "name*": STRING,
-            "size*": STRING,
-            "autoStopMinutes*": INTEGER,
-            "allowNeverStop": BOOLEAN,
-            "serverless": BOOLEAN,
-            "warehouseType": STRING,
-            "minClusters": INTEGER,
-            "maxClusters": INTEGER,
-            "spotInstancePolicy": STRING,
-            "tags": OBJECT,
-            "importId": STRING,
-        },
-        {"warehouseId": STRING, "host": STRING, "httpPath": STRING},
-    ),
-    "DatabricksConnection": (
-        {"name*": STRING, "host*": STRING, "httpPath*": STRING, "catalog": STRING, "importId": STRING},
-        {"connectionId": INTEGER},
-    ),
-    "DbtServicePrincipal": (
-        {
-            "displayName*": STRING,
-            "warehouseId*": STRING,
-            "tokenUsage*": ref("TokenUsage"),
-            "cloud": STRING,
-            "credentialLifetimeDays": INTEGER,
-            "rotateAfterDays": INTEGER,
-            "credentialRotation": INTEGER,
-            "catalogGrants": OBJECT,
-            "schemaGrants": OBJECT,
-            "warehouseAccess": OBJECT,
-            "azureApplicationId": STRING,
-            "azureTenantId": STRING,
-            "workspaceHost": STRING,
-            "clientSecret": STRING,
-        },
-        {"applicationId": STRING, "token": STRING, "tokenRotatesAt": STRING},
-    ),
-    "DbtProject": (
-        {
-            "name*": STRING,
-            "repository*": ref("GitRepository"),
-            "description": STRING,
-            "dbtProjectSubdirectory": STRING,
-            "projectImportId": STRING,
-            "repositoryImportId": STRING,
-        },
-        {"projectId": INTEGER, "repositoryId": INTEGER, "deployKey": STRING},
-    ),
-    "ReferencedProject": (
-        {"fromStack": STRING, "projectId": INTEGER, "environmentIds": OBJECT},
-        {"projectId": INTEGER, "environmentIds": OBJECT},
-    ),
-    "DbtEnvironments": (
-        {
-            "environments*": OBJECT,
-            "projectId*": INTEGER,
-            "connectionId*": INTEGER,
-            "deploymentToken": STRING,
-            "principalToken": STRING,
-            "protectProduction": BOOLEAN,
-        },
-        {"environmentIds": OBJECT, "environmentNames": OBJECT},
-    ),
-    "DbtJobs": (
-        {
-            "jobs*": OBJECT,
-            "projectId*": INTEGER,
-            "environmentIds*": OBJECT,
-            "accountId*": INTEGER,
-            "hostUrl": STRING,
-            "gitCloneStrategy": STRING,
-        },
-        {"jobIds": OBJECT, "summary": OBJECT},
-    ),
-    "JobNotifications": ({"notifications*": OBJECT, "jobIds*": OBJECT}, {}),
-    "EnvironmentVariables": (
-        {"projectId*": INTEGER, "environmentNames*": OBJECT, "variables": OBJECT, "secretVariables": OBJECT},
-        {},
-    ),
-}
+def arguments_of(component: type) -> type:
+    """A component's arguments type (its constructor's `args` annotation)."""
+    return inspect.signature(component.__init__).parameters["args"].annotation
 
-NESTED = {
-    "TokenUsage": {"viaGroup": STRING, "manage": BOOLEAN, "keepAccessFor": ARRAY},
-    "GitRepository": {
-        "remoteUrl*": STRING,
-        "gitCloneStrategy": STRING,
-        "githubInstallationId": INTEGER,
-        "gitlabProjectId": INTEGER,
-        "azureActiveDirectoryProjectId": STRING,
-        "azureActiveDirectoryRepositoryId": STRING,
-    },
-    "Environment": {
-        "name*": STRING,
-        "type*": STRING,
-        "deploymentType": STRING,
-        "dbtVersion": STRING,
-        "customBranch": STRING,
-        "credential": ref("EnvironmentCredential"),
-        "importId": STRING,
-        "credentialImportId": STRING,
-    },
-    "EnvironmentCredential": {"schema*": STRING, "catalog": STRING, "runAs": STRING},
-    "Job": {
-        "name*": STRING,
-        "environment*": STRING,
-        "steps*": ARRAY,
-        "description": STRING,
-        "scheduleCron": STRING,
-        "runOnPullRequest": BOOLEAN,
-        "runOnMerge": BOOLEAN,
-        "runAfter": ref("RunAfter"),
-        "deferTo": STRING,
-        "threads": INTEGER,
-        "timeoutMinutes": INTEGER,
-        "generateDocs": BOOLEAN,
-        "sourceFreshness": BOOLEAN,
-        "targetName": STRING,
-        "importId": STRING,
-    },
-    "RunAfter": {"job*": STRING, "statuses": ARRAY},
-    "JobLink": {"id*": INTEGER, "url*": STRING},
-    "Notification": {
-        "type*": STRING,
-        "userId*": INTEGER,
-        "externalEmail": STRING,
-        "slackChannelId": STRING,
-        "slackChannelName": STRING,
-        "onSuccess": ARRAY,
-        "onFailure": ARRAY,
-        "onCancel": ARRAY,
-        "onWarning": ARRAY,
-    },
-}
+
+def typed_dicts(typed: type, found: dict[str, type]) -> dict[str, type]:
+    """Every TypedDict reachable from `typed`'s fields: the package's nested types."""
+    import typing
+
+    def parts(hint: object) -> list:
+        return [hint, *(part for arg in typing.get_args(hint) for part in parts(arg))]
+
+    for hint in typed.__annotations__.values():
+        for arg in parts(hint):
+            if isinstance(arg, type) and hasattr(arg, "__required_keys__") and arg.__name__ not in found:
+                found[arg.__name__] = arg
+                typed_dicts(arg, found)
+    return found
+
 
 # Where an optional input's default is not a value, its description says when it is required or what its absence
 # means: every optional input documents one or the other.
@@ -193,29 +76,41 @@ def test_the_committed_package_schema_is_current(schema, capsys):
 
 def test_the_package_is_dbtplatform_with_one_resource_per_component(schema):
     assert (schema["name"], schema["version"]) == (PACKAGE_NAME, PACKAGE_VERSION) == ("dbtplatform", "0.1.0")
-    assert sorted(schema["resources"]) == sorted(f"dbtplatform:index:{name}" for name in EXPECTED)
+    assert sorted(schema["resources"]) == sorted(f"dbtplatform:index:{c.__name__}" for c in COMPONENTS)
     assert all(resource["isComponent"] for resource in schema["resources"].values())
     assert schema.get("dependencies", []) == []  # no resource references: nothing for a caller to install first
 
 
-@pytest.mark.parametrize("component", EXPECTED)
-def test_each_component_its_inputs_with_types_and_descriptions_and_its_outputs(schema, component):
-    resource = schema["resources"][f"dbtplatform:index:{component}"]
-    inputs, outputs = EXPECTED[component]
-    assert described(resource["inputProperties"], resource["requiredInputs"]) == inputs
-    assert {name: kind(prop) for name, prop in resource["properties"].items()} == outputs
+@pytest.mark.parametrize("component", COMPONENTS, ids=[c.__name__ for c in COMPONENTS])
+def test_each_component_its_inputs_and_outputs_as_the_code_declares_them(schema, component):
+    """The schema (the committed snapshot, held current above) carries each argument of the component's TypedDict,
+    required as the TypedDict says, and each output it declares, every one described."""
+    resource = schema["resources"][f"dbtplatform:index:{component.__name__}"]
+    typed = arguments_of(component)
+    assert set(resource["inputProperties"]) == {camel(key) for key in typed.__required_keys__ | typed.__optional_keys__}
+    assert set(resource["requiredInputs"]) == {camel(key) for key in typed.__required_keys__}
+    outputs = {name for name, hint in component.__annotations__.items() if "Output" in str(hint)}
+    assert {camel(name) for name in outputs} <= set(resource["properties"])
     assert len(resource["description"]) > 40
     for name, prop in {**resource["inputProperties"], **resource["properties"]}.items():
-        assert prop.get("description"), f"{component}.{name} has no description"
+        assert prop.get("description"), f"{component.__name__}.{name} has no description"
     for name, prop in resource["inputProperties"].items():
         if name not in resource["requiredInputs"]:
-            assert SAYS_DEFAULT.search(prop["description"]), f"{component}.{name}: say its default"
+            assert SAYS_DEFAULT.search(prop["description"]), f"{component.__name__}.{name}: say its default"
 
 
-@pytest.mark.parametrize("type_name", NESTED)
-def test_each_nested_type_with_types_and_descriptions(schema, type_name):
+NESTED = sorted(
+    {
+        name: typed for component in COMPONENTS for name, typed in typed_dicts(arguments_of(component), {}).items()
+    }.items()
+)
+
+
+@pytest.mark.parametrize("type_name, typed", NESTED, ids=[name for name, _ in NESTED])
+def test_each_nested_type_as_the_code_declares_it(schema, type_name, typed):
     spec = schema["types"][f"dbtplatform:index:{type_name}"]
-    assert described(spec["properties"], spec.get("required", [])) == NESTED[type_name]
+    assert set(spec["properties"]) == {camel(key) for key in typed.__required_keys__ | typed.__optional_keys__}
+    assert set(spec.get("required", [])) == {camel(key) for key in typed.__required_keys__}
     assert spec.get("description")
     for name, prop in spec["properties"].items():
         assert prop.get("description"), f"{type_name}.{name} has no description"
@@ -355,6 +250,11 @@ SMALLEST = {
 }
 
 
+def hosted_schema_outputs(component: str) -> set[str]:
+    committed = json.loads((PROJECT_ROOT / PACKAGE_SCHEMA_FILE).read_text())
+    return set(committed["resources"][f"dbtplatform:index:{component}"]["properties"])
+
+
 @pytest.fixture
 def hosted(monkeypatch):
     """The package's provider, as `components/__main__.py` starts it."""
@@ -372,7 +272,7 @@ def test_each_component_constructed_through_the_package(hosted, component):
     rendering = run_under_mocks(program, "package-test", "test", {})
     (registered,) = rendering.components()
     assert registered.type == f"dbtplatform:index:{component}"  # the token the generated SDKs ask for
-    assert set(results[0].state) <= set(EXPECTED[component][1])
+    assert set(results[0].state) <= set(hosted_schema_outputs(component))
     for resource in rendering.resources():
         assert resource.parent == registered.urn
         if not resource.type.startswith("pulumi:"):

@@ -13,35 +13,18 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from components import rules
-from components.fields import camel
+from components.connection import CONNECTION_FIELDS
+from components.environments import CREDENTIAL_FIELDS, ENVIRONMENT, ENVIRONMENT_FIELDS
+from components.fields import ProviderArguments, camel, left_to_provider, read_back
+from components.jobs import JOB, JOB_FIELDS
+from components.notifications import EVENTS
+from components.project import PROJECT, PROJECT_FIELDS, REPOSITORY, REPOSITORY_FIELDS
+from components.warehouse import WAREHOUSE, WAREHOUSE_FIELDS
 
 from .read import Live
 
 RUN_STATUSES = {10: "success", 20: "error", 30: "canceled"}
 """`job_completion_trigger_condition.statuses` (openapi-v2.yaml: success (10), error (20), canceled (30))."""
-EVENTS = (
-    ("on_success", "onSuccess"),
-    ("on_failure", "onFailure"),
-    ("on_cancel", "onCancel"),
-    ("on_warning", "onWarning"),
-)
-JOB_DEFAULTS = {
-    # field: (the value the program declares, by the provider's default or its own, why the model lacks it)
-    "triggers_on_draft_pr": (False, "CI runs on draft pull requests"),
-    "run_lint": (False, "SQL linting in CI"),
-    "errors_on_lint_failure": (True, "failing CI on lint errors"),
-    "run_compare_changes": (False, "Advanced CI's compare changes"),
-    "compare_changes_flags": ("--select state:modified", "Advanced CI's compare-changes selector"),
-    "dbt_version": (None, "a job's own dbt version (it uses its environment's)"),
-    "deferring_job_definition_id": (None, "deferral to a job (it defers to an environment: deferTo)"),
-}
-"""Job settings the config model cannot express, with the value the program leaves in place (terraform-provider-dbtcloud
-pkg/framework/objects/job/schema.go defaults: errors_on_lint_failure true, compare_changes_flags
-`--select state:modified`, the others false or unset). Any other value would change at the first preview."""
-ENVIRONMENT_DEFAULTS = {
-    "enable_model_query_history": (False, "model query history"),
-    "extended_attributes_id": (None, "extended attributes"),
-}
 
 
 @dataclass(frozen=True)
@@ -129,6 +112,12 @@ class _Builder:
     def skip(self, where: str, value: Any, why: str, changes_preview: bool = True) -> None:
         self.left_out.append(LeftOut(where, value, why, changes_preview))
 
+    def not_in_the_model(self, where: str, arguments: ProviderArguments, answer: dict[str, Any]) -> None:
+        """Every argument the model leaves to the provider whose value in the account is not the provider's default
+        (computed from the SDK's arguments less the field tables: `components.fields.left_to_provider`)."""
+        for argument, value, entry in left_to_provider(arguments, answer):
+            self.skip(f"{where}.{argument}", value, f"{entry.why} is not in the model", entry.drifts)
+
     def build(self, host_url: Optional[str]) -> Adoption:
         live = self.live
         config: dict[str, Any] = {"dbtcloud:accountId": str(live.account_id)}
@@ -167,68 +156,38 @@ class _Builder:
 
     def project(self) -> dict[str, Any]:
         project, repository = self.live.project, self.live.repository
-        section: dict[str, Any] = {"name": project["name"]}
-        if project.get("description"):
-            section["description"] = project["description"]
-        if project.get("dbt_project_subdirectory"):
-            section["dbtProjectSubdirectory"] = project["dbt_project_subdirectory"]
         if repository is None:
             raise ValueError("the project has no repository")
-        repo: dict[str, Any] = {
-            "remoteUrl": repository["remote_url"],
-            "gitCloneStrategy": repository.get("git_clone_strategy") or "deploy_key",
-        }
-        for api, key in (
-            ("github_installation_id", "githubInstallationId"),
-            ("gitlab_project_id", "gitlabProjectId"),
-            ("azure_active_directory_project_id", "azureActiveDirectoryProjectId"),
-            ("azure_active_directory_repository_id", "azureActiveDirectoryRepositoryId"),
-        ):
-            if repository.get(api) not in (None, ""):
-                repo[key] = repository[api]
-        section["repository"] = repo
+        section = read_back(PROJECT_FIELDS, project)
+        self.not_in_the_model("project", PROJECT, project)
+        # The strategy is written even when it is the default: how dbt Cloud clones is worth reading.
+        section["repository"] = read_back(REPOSITORY_FIELDS, repository)
+        section["repository"].setdefault("gitCloneStrategy", repository.get("git_clone_strategy") or "deploy_key")
+        self.not_in_the_model("project.repository", REPOSITORY, repository)
         return section
 
     def warehouse(self) -> dict[str, Any]:
         w = self.live.warehouse or {}
         serverless = bool(w.get("enable_serverless_compute"))
-        section: dict[str, Any] = {
-            "name": w.get("name"),
-            "size": w.get("cluster_size"),
-            "autoStopMinutes": int(w.get("auto_stop_mins") or 0),
-        }
+        read = read_back(WAREHOUSE_FIELDS, w)
+        section: dict[str, Any] = {"name": read.pop("name", None), "size": read.pop("size", None)}
+        section["autoStopMinutes"] = int(w.get("auto_stop_mins") or 0)
         if section["autoStopMinutes"] == 0:
             section["allowNeverStop"] = True
-        section.update(
-            serverless=serverless,
-            warehouseType=w.get("warehouse_type") or "CLASSIC",
-            minClusters=int(w.get("min_num_clusters") or 1),
-            maxClusters=int(w.get("max_num_clusters") or 1),
-        )
+        # Written even when it is the component's default: serverless or not is worth reading.
+        section["serverless"] = read.pop("serverless", serverless)
+        section.update(read)
         if not serverless and w.get("spot_instance_policy"):
             section["spotInstancePolicy"] = w["spot_instance_policy"]
         tags = {t["key"]: t.get("value", "") for t in ((w.get("tags") or {}).get("custom_tags") or [])}
         if tags:
             section["tags"] = tags
-        if w.get("enable_photon") is False:
-            self.skip(
-                "warehouse.enable_photon",
-                False,
-                "Photon switched off: the stack's warehouse keeps the provider's default (on)",
-            )
-        channel = (w.get("channel") or {}).get("name")
-        if channel not in (None, "CHANNEL_NAME_CURRENT"):
-            self.skip(
-                "warehouse.channel",
-                channel,
-                "a preview channel: the stack's model has no channel",
-                changes_preview=False,
-            )
+        self.not_in_the_model("warehouse", WAREHOUSE, w)
         return section
 
     def connection(self) -> dict[str, Any]:
         connection = self.live.connection or {}
-        section: dict[str, Any] = {"name": connection.get("name")}
+        section = read_back(CONNECTION_FIELDS, connection)
         config = connection.get("config") or {}
         if config.get("catalog"):
             section["catalog"] = config["catalog"]
@@ -257,25 +216,19 @@ class _Builder:
             key = kept.get(int(environment["id"])) or unique(wanted, taken | set(kept.values()))
             taken.add(key)
             self.environment_keys[int(environment["id"])] = key
-            section: dict[str, Any] = {"name": environment["name"], "type": environment["type"]}
+            section = read_back(ENVIRONMENT_FIELDS, environment)
             if environment.get("type") == "deployment":
                 section["deploymentType"] = environment.get("deployment_type") or "general"
-            section["dbtVersion"] = environment.get("dbt_version") or "latest"
             if environment.get("use_custom_branch") and environment.get("custom_branch"):
                 section["customBranch"] = environment["custom_branch"]
             credential = self.live.credentials.get(int(environment["id"]))
             if credential is not None:
-                details = credential.get("unencrypted_credential_details") or {}
-                entry: dict[str, Any] = {"schema": details.get("schema") or credential.get("schema")}
-                catalog = details.get("catalog") or credential.get("catalog")
-                if catalog:
-                    entry["catalog"] = catalog
-                section["credential"] = entry
+                # The API answers a credential's fields inside `unencrypted_credential_details`.
+                section["credential"] = read_back(
+                    CREDENTIAL_FIELDS, {**credential, **(credential.get("unencrypted_credential_details") or {})}
+                )
                 self.secrets.append("deploymentToken <Databricks token the deployment environments run with>")
-            for field, (default, why) in ENVIRONMENT_DEFAULTS.items():
-                value = environment.get(field)
-                if value is not None and value != default and not (default is None and not value):
-                    self.skip(f"environments.{key}.{field}", environment[field], f"{why} is not in the model")
+            self.not_in_the_model(f"environments.{key}", ENVIRONMENT, environment)
             sections[key] = section
         self.secrets = sorted(set(self.secrets))
         return sections
@@ -292,9 +245,10 @@ class _Builder:
     def job(self, job: dict[str, Any]) -> dict[str, Any]:
         key = self.job_keys[int(job["id"])]
         where = f"jobs.{key}"
+        read = read_back(JOB_FIELDS, job)
         section: dict[str, Any] = {"name": job["name"]}
-        if job.get("description"):
-            section["description"] = job["description"]
+        if "description" in read:
+            section["description"] = read.pop("description")
         section["environment"] = self.environment_keys[int(job["environment_id"])]
         steps = list(job.get("execute_steps") or [])
         for step in steps:
@@ -352,21 +306,8 @@ class _Builder:
                 self.skip(
                     f"{where}.execution.timeout_seconds", timeout, "timeoutMinutes holds whole minutes up to 1,440"
                 )
-        if job.get("generate_docs"):
-            section["generateDocs"] = True
-        if job.get("run_generate_sources"):
-            section["sourceFreshness"] = True
-        if settings.get("target_name") not in (None, "", "default"):
-            section["targetName"] = settings["target_name"]
-        for field, (default, why) in JOB_DEFAULTS.items():
-            if field in job and job[field] != default and not (default is None and not job[field]):
-                self.skip(f"{where}.{field}", job[field], f"{why} is not in the model")
-        if job.get("cost_optimization_features"):
-            self.skip(
-                f"{where}.cost_optimization_features",
-                job["cost_optimization_features"],
-                "state-aware orchestration is not in the model",
-            )
+        section.update(read)
+        self.not_in_the_model(where, JOB, job)
         if job.get("job_type") == "adaptive":
             self.skip(f"{where}.job_type", "adaptive", "adaptive jobs are not in the model")
         if job.get("lifecycle_webhooks"):
@@ -395,11 +336,11 @@ class _Builder:
             self.notification_keys[int(notification["id"])] = key
             section: dict[str, Any] = {"type": kind, "userId": int(notification["user_id"])}
             section.update({camel(field): notification.get(field) for field in recipient.fields})
-            for api, event in EVENTS:
-                ids = {int(job) for job in notification.get(api) or []}
+            for event in EVENTS:  # the API names them as the stack file does (`on_failure`, `onFailure`)
+                ids = {int(job) for job in notification.get(event) or []}
                 keys = [self.job_keys[job] for job in order if job in ids]
                 if keys:
-                    section[event] = keys
+                    section[camel(event)] = keys
             sections[key] = section
         return sections
 

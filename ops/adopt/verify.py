@@ -16,41 +16,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from components.fields import camel, expected_inputs
+from components.notifications import EVENTS
+from components.rules import RECIPIENT_FIELDS
+
 from .config import RUN_STATUSES, Adoption
 from .read import Live
 
 ENVIRONMENT_FALLBACKS = ("DBT_CLOUD_ACCOUNT_ID", "DBT_CLOUD_HOST_URL", "DATABRICKS_HOST")
 """What the program reads when the stack file is silent (`settings.load.environ_for_account`)."""
 
-PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
-    # terraform-provider-dbtcloud pkg/framework/objects/job/schema.go.
-    "job": {
-        "numThreads": 1,
-        "targetName": "default",
-        "generateDocs": False,
-        "runGenerateSources": False,
-        "scheduleType": "every_day",
-        "triggersOnDraftPr": False,
-        "runLint": False,
-        "errorsOnLintFailure": True,
-        "runCompareChanges": False,
-        "compareChangesFlags": "--select state:modified",
-        "execution": {"timeoutSeconds": 0},
-        "jobCompletionTriggerConditions": [],
-    },
-    # .../environment/schema.go: dbt_version latest, use_custom_branch false.
-    "environment": {"dbtVersion": "latest", "useCustomBranch": False, "enableModelQueryHistory": False},
-    # terraform-provider-databricks sql/resource_sql_endpoint.go: auto_stop_mins 120, clusters 1, photon on,
-    # spot policy COST_OPTIMIZED.
-    "warehouse": {
-        "autoStopMins": 120,
-        "minNumClusters": 1,
-        "maxNumClusters": 1,
-        "enablePhoton": True,
-        "spotInstancePolicy": "COST_OPTIMIZED",
-    },
-    "notification": {"onSuccesses": [], "onFailures": [], "onCancels": [], "onWarnings": []},
-}
+
+def provider_defaults() -> dict[str, dict[str, Any]]:
+    """What the provider uses for an input a program leaves out, by resource: from the field tables, and for the
+    inputs made by hand from the providers' schemas (terraform-provider-dbtcloud pkg/framework/objects/job/schema.go:
+    num_threads 1, schedule_type every_day; environment/schema.go: use_custom_branch false;
+    terraform-provider-databricks sql/resource_sql_endpoint.go: auto_stop_mins 120, spot policy COST_OPTIMIZED)."""
+    from components.environments import ENVIRONMENT
+    from components.fields import provider_defaults as table_defaults
+    from components.jobs import JOB
+    from components.warehouse import WAREHOUSE
+
+    return {
+        "job": {
+            **table_defaults(JOB),
+            "numThreads": 1,
+            "scheduleType": "every_day",
+            "execution": {"timeoutSeconds": 0},
+            "jobCompletionTriggerConditions": [],
+        },
+        "environment": {**table_defaults(ENVIRONMENT), "useCustomBranch": False},
+        "warehouse": {**table_defaults(WAREHOUSE), "autoStopMins": 120, "spotInstancePolicy": "COST_OPTIMIZED"},
+        "notification": {camel(provider): [] for provider in EVENTS.values()},
+    }
 
 
 @dataclass(frozen=True)
@@ -87,32 +85,19 @@ def render_stack(text: str, stack: str, root: Path) -> Any:
 
 def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
     """(type, identity) -> (label, the inputs the program must declare to match the account)."""
+    from components.environments import CREDENTIAL, ENVIRONMENT
+    from components.project import PROJECT, REPOSITORY
+    from components.warehouse import WAREHOUSE
     from synth import types
 
     p = live.project_id
     found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
-    project = live.project
-    found[(types.PROJECT, str(p))] = (
-        "project",
-        {
-            "name": project["name"],
-            "description": project.get("description") or None,
-            "dbtProjectSubdirectory": project.get("dbt_project_subdirectory") or None,
-        },
-    )
+    found[(types.PROJECT, str(p))] = ("project", expected_inputs(PROJECT, live.project))
     if live.repository:
         r = live.repository
         found[(types.REPOSITORY, f"{p}:{r['id']}")] = (
             "repository",
-            {
-                "projectId": p,
-                "remoteUrl": r["remote_url"],
-                "gitCloneStrategy": r.get("git_clone_strategy"),
-                "githubInstallationId": r.get("github_installation_id"),
-                "gitlabProjectId": r.get("gitlab_project_id"),
-                "azureActiveDirectoryProjectId": r.get("azure_active_directory_project_id") or None,
-                "azureActiveDirectoryRepositoryId": r.get("azure_active_directory_repository_id") or None,
-            },
+            {**expected_inputs(REPOSITORY, r), "projectId": p, "gitCloneStrategy": r.get("git_clone_strategy")},
         )
         found[(types.PROJECT_REPOSITORY, f"{p}:{r['id']}")] = (
             "repository link",
@@ -139,14 +124,9 @@ def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tupl
         found[(types.SQL_ENDPOINT, str(w["id"]))] = (
             "warehouse",
             {
-                "name": w.get("name"),
-                "clusterSize": w.get("cluster_size"),
-                "autoStopMins": w.get("auto_stop_mins"),
+                **expected_inputs(WAREHOUSE, w),
                 "enableServerlessCompute": serverless,
-                "warehouseType": w.get("warehouse_type"),
-                "minNumClusters": w.get("min_num_clusters"),
-                "maxNumClusters": w.get("max_num_clusters"),
-                "enablePhoton": w.get("enable_photon", True),
+                "autoStopMins": w.get("auto_stop_mins"),
                 # Serverless compute ignores the spot policy: the program does not send it there.
                 **({} if serverless else {"spotInstancePolicy": w.get("spot_instance_policy")}),
                 "tags": {"customTags": [{"key": t["key"], "value": t.get("value", "")} for t in tags]}
@@ -160,53 +140,36 @@ def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tupl
         found[(types.ENVIRONMENT, f"{p}:{e['id']}")] = (
             f"environments.{key}",
             {
-                "name": e["name"],
+                **expected_inputs(ENVIRONMENT, e),
                 "projectId": p,
-                "type": e.get("type"),
-                "deploymentType": e.get("deployment_type"),
-                "dbtVersion": e.get("dbt_version"),
                 "useCustomBranch": bool(e.get("use_custom_branch")),
                 "customBranch": e.get("custom_branch") if e.get("use_custom_branch") else None,
                 "connectionId": e.get("connection_id"),
                 "credentialId": e.get("credentials_id") if deployment else None,
-                "enableModelQueryHistory": bool(e.get("enable_model_query_history")),
             },
         )
     for environment_id, credential in live.credentials.items():
-        details = credential.get("unencrypted_credential_details") or {}
+        details = {**credential, **(credential.get("unencrypted_credential_details") or {})}
         found[(types.CREDENTIAL, f"{p}:{credential['id']}")] = (
             f"environments.{adoption.environment_keys[environment_id]}.credential",
-            {"projectId": p, "schema": details.get("schema"), "catalog": details.get("catalog") or None},
+            {**expected_inputs(CREDENTIAL, details), "projectId": p},
         )
     for job in live.jobs:
         found[(types.JOB, str(job["id"]))] = (f"jobs.{adoption.job_keys[int(job['id'])]}", _job(job))
     for n in live.notifications:
         if int(n["id"]) not in adoption.notification_keys:
             continue
+        # The API names the job lists by event (`on_failure`), the provider by their plural (`on_failures`).
         events = {
-            event: sorted(int(j) for j in n.get(api) or [] if int(j) in live.job_ids)
-            for api, event in (
-                ("on_success", "onSuccesses"),
-                ("on_failure", "onFailures"),
-                ("on_cancel", "onCancels"),
-                ("on_warning", "onWarnings"),
-            )
+            camel(provider): sorted(int(j) for j in n.get(event) or [] if int(j) in live.job_ids)
+            for event, provider in EVENTS.items()
         }
+        recipient = {camel(field): n.get(field) for field in RECIPIENT_FIELDS}
         found[
-            (
-                types.NOTIFICATION,
-                _recipient(n["type"], n["user_id"], n.get("external_email"), n.get("slack_channel_id")),
-            )
+            (types.NOTIFICATION, _recipient({"notificationType": n["type"], "userId": n["user_id"], **recipient}))
         ] = (
             f"notifications.{adoption.notification_keys[int(n['id'])]}",
-            {
-                "userId": n["user_id"],
-                "notificationType": n["type"],
-                "externalEmail": n.get("external_email"),
-                "slackChannelId": n.get("slack_channel_id"),
-                "slackChannelName": n.get("slack_channel_name"),
-                **events,
-            },
+            {"userId": n["user_id"], "notificationType": n["type"], **recipient, **events},
         )
     names = {e["name"] for e in live.environments} | {"project"}
     for name, values in live.variables.items():
@@ -224,13 +187,14 @@ def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tupl
 
 
 def _job(job: dict[str, Any]) -> dict[str, Any]:
+    from components.jobs import JOB
+
     triggers = job.get("triggers") or {}
     date = (job.get("schedule") or {}).get("date") or {}
     condition = (job.get("job_completion_trigger_condition") or {}).get("condition")
-    settings = job.get("settings") or {}
     return {
+        **expected_inputs(JOB, job),
         "name": job["name"],
-        "description": job.get("description") or None,
         "projectId": job["project_id"],
         "environmentId": job["environment_id"],
         "executeSteps": list(job.get("execute_steps") or []),
@@ -243,14 +207,9 @@ def _job(job: dict[str, Any]) -> dict[str, Any]:
         "scheduleType": date.get("type"),
         # The provider reads `schedule.date.cron` back only for custom cron schedules.
         "scheduleCron": date.get("cron") if date.get("type") == "custom_cron" else None,
-        "numThreads": settings.get("threads"),
-        "targetName": settings.get("target_name"),
-        "generateDocs": bool(job.get("generate_docs")),
-        "runGenerateSources": bool(job.get("run_generate_sources")),
+        "numThreads": (job.get("settings") or {}).get("threads"),
         "execution": {"timeoutSeconds": int((job.get("execution") or {}).get("timeout_seconds") or 0)},
         "deferringEnvironmentId": job.get("deferring_environment_id"),
-        "deferringJobId": job.get("deferring_job_definition_id"),
-        "dbtVersion": job.get("dbt_version"),
         "jobCompletionTriggerConditions": [
             {
                 "jobId": condition.get("job_id"),
@@ -260,16 +219,13 @@ def _job(job: dict[str, Any]) -> dict[str, Any]:
         ]
         if condition
         else [],
-        "triggersOnDraftPr": bool(job.get("triggers_on_draft_pr")),
-        "runLint": bool(job.get("run_lint")),
-        "errorsOnLintFailure": job.get("errors_on_lint_failure", True),
-        "runCompareChanges": bool(job.get("run_compare_changes")),
-        "compareChangesFlags": job.get("compare_changes_flags") or "--select state:modified",
     }
 
 
-def _recipient(kind: Any, user: Any, email: Any, channel: Any) -> str:
-    return f"{int(kind)}|{int(user)}|{email or ''}|{channel or ''}"
+def _recipient(inputs: dict[str, Any]) -> str:
+    """Who a notification reaches, as dbt Cloud tells recipients apart: the kind, the user, the recipient's fields."""
+    fields = [str(inputs.get(camel(field)) or "") for field in RECIPIENT_FIELDS]
+    return "|".join([str(int(inputs.get("notificationType") or 0)), str(int(inputs.get("userId") or 0)), *fields])
 
 
 DEFAULTS_BY_TYPE = {
@@ -286,19 +242,14 @@ def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Differ
     from synth.tree import masked
 
     expected = live_resources(live, adoption)
+    every_default = provider_defaults()
     declared: dict[tuple[str, str], Any] = {}
     for registration in rendering.resources():
         inputs = masked(registration.inputs)
         if registration.import_id:
             declared[(registration.type, registration.import_id)] = inputs
         elif registration.type == types.NOTIFICATION:
-            recipient = _recipient(
-                inputs.get("notificationType"),
-                inputs.get("userId"),
-                inputs.get("externalEmail"),
-                inputs.get("slackChannelId"),
-            )
-            declared[(registration.type, recipient)] = inputs
+            declared[(registration.type, _recipient(inputs))] = inputs
         elif registration.type == types.ENV_VAR:
             declared[(registration.type, inputs.get("name"))] = inputs
     differences: list[Difference] = []
@@ -307,7 +258,7 @@ def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Differ
         if inputs is None:
             differences.append(Difference(label, "(resource)", None, f"{identity[1]}: exists, not declared"))
             continue
-        defaults = PROVIDER_DEFAULTS.get(DEFAULTS_BY_TYPE.get(identity[0].split("/")[-1].split(":")[0], ""), {})
+        defaults = every_default.get(DEFAULTS_BY_TYPE.get(identity[0].split("/")[-1].split(":")[0], ""), {})
         for name, value in live_inputs.items():
             given = inputs.get(name, defaults.get(name))
             if not _same(given, value, name):

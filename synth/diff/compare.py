@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from components.fields import camel
+from components.rules import NOTIFICATION_KINDS, notification_kind_of
+
 from .. import types
 from ..values import SECRET_MASK
 
@@ -142,7 +145,10 @@ def _changes(before: dict, after: dict) -> list[Change]:
 
 
 def recipient(document: dict) -> str:
+    """Who a notification reaches, in words: `Slack #data-alerts`, `email a@example.com`, `dbt Cloud user 100001`."""
     inputs = document["inputs"]
-    if inputs.get("slackChannelName"):
-        return f"Slack {inputs['slackChannelName']}"
-    return inputs.get("externalEmail") or f"dbt Cloud user {inputs.get('userId')}"
+    word = notification_kind_of(inputs.get("notificationType"))
+    if word is None:
+        return f"notification type {inputs.get('notificationType')} of user {inputs.get('userId')}"
+    kind = NOTIFICATION_KINDS[word]
+    return f"{kind.label} {kind.address({field: inputs.get(camel(field)) for field in ('user_id', *kind.fields)})}"
