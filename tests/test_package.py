@@ -163,19 +163,6 @@ def test_the_plugin_runs_python_and_hosts_every_component():
     assert set(COMPONENTS) == defined
 
 
-def test_the_plugin_pins_what_the_program_pins():
-    def pins(path):
-        return {
-            line.split("==")[0]: line
-            for line in (PROJECT_ROOT / path).read_text().splitlines()
-            if "==" in line and not line.startswith("#")
-        }
-
-    plugin, program = pins("components/requirements.txt"), pins("requirements.txt")
-    assert plugin and all(program.get(name) == pin for name, pin in plugin.items())
-    assert {"pulumi", "pulumi-dbtcloud", "pulumi-databricks", "pulumiverse-time", "pydantic"} <= set(plugin)
-
-
 HISTORICAL_TOKENS = {
     "SqlWarehouse": "dbtplatform:databricks:SqlWarehouse",
     "DatabricksConnection": "dbtplatform:dbtcloud:DatabricksConnection",
