@@ -170,6 +170,8 @@ def test_the_component_package_locks_what_its_provider_imports():
     assert {"pulumi", "pulumi-dbtcloud", "pulumi-databricks", "pulumiverse-time", "pydantic"} <= set(locked)
 
 
-def test_uv_is_locked_with_a_hash_per_platform():
-    (uv,) = pins("requirements-uv.txt")
-    assert uv.name == "uv" and len(uv.hashes) >= 10  # a wheel for each platform uv publishes, and the sdist
+def test_uv_and_pip_are_locked_with_a_hash_per_platform():
+    locked = {pin.name: pin for pin in pins("requirements-uv.txt")}
+    assert set(locked) == {"uv", "pip"}  # pip: the Pulumi CLI runs `python -m pip list` in the virtualenv
+    assert len(locked["uv"].hashes) >= 10  # a wheel for each platform uv publishes, and the sdist
+    assert len(locked["pip"].hashes) >= 1
