@@ -25,7 +25,7 @@ from pulumi.runtime.mocks import MockMonitor
 from . import contract, types
 from .contract import ContractViolation, Known, Subject, World, plain  # noqa: F401  (plain: re-exported)
 
-STACK_REFERENCE = contract.STACK_REFERENCE
+STACK_REFERENCE = types.STACK_REFERENCE
 
 
 def fake_number(stack: str, type_: str, name: str) -> int:
@@ -74,34 +74,34 @@ class ProviderMocks(pulumi.runtime.Mocks):
         self.now = now or start_of_today()
         """The clock of time-based resources (`time.Rotating`): a fresh create happens now."""
         self._handlers: dict[str, Callable[[dict, int], tuple[str, dict]]] = {
-            contract.SQL_ENDPOINT: self._sql_endpoint,
+            types.SQL_ENDPOINT: self._sql_endpoint,
             # Project and GlobalConnection: the number as text (`.id.apply(int)` gives dbt Cloud its integer).
-            contract.PROJECT: lambda inputs, n: (str(n), {}),
-            contract.GLOBAL_CONNECTION: lambda inputs, n: (
+            types.PROJECT: lambda inputs, n: (str(n), {}),
+            types.GLOBAL_CONNECTION: lambda inputs, n: (
                 str(n),
                 {"adapterVersion": "databricks_v0", "isSshTunnelEnabled": False},
             ),
-            contract.ENVIRONMENT: self._environment,
-            contract.CREDENTIAL: lambda inputs, n: self._in_project(inputs, n, "credentialId"),
-            contract.REPOSITORY: self._repository,
+            types.ENVIRONMENT: self._environment,
+            types.CREDENTIAL: lambda inputs, n: self._in_project(inputs, n, "credentialId"),
+            types.REPOSITORY: self._repository,
             # The link's id has the repository's shape (project_repository/resource.go: "<project>:<repository>").
-            contract.PROJECT_REPOSITORY: lambda inputs, n: (
+            types.PROJECT_REPOSITORY: lambda inputs, n: (
                 f"{inputs.get('projectId')}:{inputs.get('repositoryId')}",
                 {},
             ),
-            contract.JOB: lambda inputs, n: (str(n), {"jobId": n}),
-            contract.NOTIFICATION: lambda inputs, n: (
+            types.JOB: lambda inputs, n: (str(n), {"jobId": n}),
+            types.NOTIFICATION: lambda inputs, n: (
                 str(n),
                 {"notificationType": inputs.get("notificationType", 1), "state": inputs.get("state", 1)},
             ),
-            contract.ENV_VAR: lambda inputs, n: (f"{inputs.get('projectId')}:{inputs.get('name')}", {}),
-            contract.SERVICE_PRINCIPAL: self._service_principal,
-            contract.OBO_TOKEN: self._token,
-            contract.TOKEN: self._token,
-            contract.PERMISSIONS: self._permissions,
-            contract.GRANT: self._grant,
-            contract.GROUP_MEMBER: lambda inputs, n: (f"{inputs.get('groupId')}|{inputs.get('memberId')}", {}),
-            contract.ROTATING: self._rotating,
+            types.ENV_VAR: lambda inputs, n: (f"{inputs.get('projectId')}:{inputs.get('name')}", {}),
+            types.SERVICE_PRINCIPAL: self._service_principal,
+            types.OBO_TOKEN: self._token,
+            types.TOKEN: self._token,
+            types.PERMISSIONS: self._permissions,
+            types.GRANT: self._grant,
+            types.GROUP_MEMBER: lambda inputs, n: (f"{inputs.get('groupId')}|{inputs.get('memberId')}", {}),
+            types.ROTATING: self._rotating,
             STACK_REFERENCE: self._stack_reference,
         }
 
@@ -117,7 +117,7 @@ class ProviderMocks(pulumi.runtime.Mocks):
         handler = self._handlers.get(args.typ)
         # Resources with no handler (providers, ...) have their number as id.
         resource_id, computed = handler(inputs, number) if handler else (str(number), {})
-        if args.typ == contract.SQL_ENDPOINT and args.resource_id:
+        if args.typ == types.SQL_ENDPOINT and args.resource_id:
             # An adopted warehouse keeps its id, and with it its HTTP path (`/sql/1.0/warehouses/<id>`).
             resource_id, computed = self._sql_endpoint(inputs, number, args.resource_id)
         return args.resource_id or resource_id, {**inputs, **computed}

@@ -21,21 +21,21 @@ from program import MAIN
 from stack_config import raw_config, short_values
 
 from settings import PROJECT_NAME
-from synth import contract
+from synth import contract, types
 from synth.contract import ContractViolation
 from synth.render import render, run_under_mocks
 
 APP_ID = "8a5d2f7e-1b2c-4d3e-9f00-123456789abc"
 
 VALID: dict[str, dict] = {
-    contract.GLOBAL_CONNECTION: {
+    types.GLOBAL_CONNECTION: {
         "name": "Databricks",
         "databricks": {"host": "dbc-1.cloud.databricks.com", "httpPath": "/sql/1.0/warehouses/abc", "catalog": "main"},
     },
-    contract.PROJECT: {"name": "P", "dbtProjectSubdirectory": "data_warehouse/dbt"},
-    contract.REPOSITORY: {"projectId": 1.0, "remoteUrl": "git@github.com:o/r.git", "gitCloneStrategy": "deploy_key"},
-    contract.PROJECT_REPOSITORY: {"projectId": 1.0, "repositoryId": 2.0},
-    contract.ENVIRONMENT: {
+    types.PROJECT: {"name": "P", "dbtProjectSubdirectory": "data_warehouse/dbt"},
+    types.REPOSITORY: {"projectId": 1.0, "remoteUrl": "git@github.com:o/r.git", "gitCloneStrategy": "deploy_key"},
+    types.PROJECT_REPOSITORY: {"projectId": 1.0, "repositoryId": 2.0},
+    types.ENVIRONMENT: {
         "projectId": 1.0,
         "name": "Production",
         "type": "deployment",
@@ -45,8 +45,8 @@ VALID: dict[str, dict] = {
         "credentialId": 4.0,
         "useCustomBranch": False,
     },
-    contract.CREDENTIAL: {"projectId": 1.0, "token": "dapi-secret-value", "catalog": "main", "schema": "analytics"},
-    contract.JOB: {
+    types.CREDENTIAL: {"projectId": 1.0, "token": "dapi-secret-value", "catalog": "main", "schema": "analytics"},
+    types.JOB: {
         "projectId": 1.0,
         "environmentId": 5.0,
         "name": "Daily",
@@ -58,9 +58,9 @@ VALID: dict[str, dict] = {
         "validateExecuteSteps": True,
         "jobCompletionTriggerConditions": [{"jobId": 9.0, "projectId": 1.0, "statuses": ["success"]}],
     },
-    contract.NOTIFICATION: {"userId": 100001.0, "notificationType": 1.0, "onFailures": [6.0]},
-    contract.ENV_VAR: {"projectId": 1.0, "name": "DBT_TARGET", "environmentValues": {"project": "x"}},
-    contract.SQL_ENDPOINT: {
+    types.NOTIFICATION: {"userId": 100001.0, "notificationType": 1.0, "onFailures": [6.0]},
+    types.ENV_VAR: {"projectId": 1.0, "name": "DBT_TARGET", "environmentValues": {"project": "x"}},
+    types.SQL_ENDPOINT: {
         "name": "w",
         "clusterSize": "Small",
         "autoStopMins": 10.0,
@@ -70,21 +70,21 @@ VALID: dict[str, dict] = {
         "enableServerlessCompute": True,
         "tags": {"customTags": [{"key": "team", "value": "data"}]},
     },
-    contract.SERVICE_PRINCIPAL: {"displayName": "dbt Cloud", "databricksSqlAccess": True},
-    contract.OBO_TOKEN: {"applicationId": APP_ID, "comment": "dbt", "lifetimeSeconds": 7776000.0},
-    contract.TOKEN: {"comment": "dbt", "lifetimeSeconds": 7776000.0},
-    contract.PERMISSIONS: {
+    types.SERVICE_PRINCIPAL: {"displayName": "dbt Cloud", "databricksSqlAccess": True},
+    types.OBO_TOKEN: {"applicationId": APP_ID, "comment": "dbt", "lifetimeSeconds": 7776000.0},
+    types.TOKEN: {"comment": "dbt", "lifetimeSeconds": 7776000.0},
+    types.PERMISSIONS: {
         "sqlEndpointId": "abc",
         "accessControls": [{"servicePrincipalName": APP_ID, "permissionLevel": "CAN_USE"}],
     },
-    contract.GRANT: {
+    types.GRANT: {
         "principal": APP_ID,
         "catalog": "main",
         "privileges": ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA", "CREATE_TABLE", "SELECT", "MODIFY"],
     },
-    contract.GROUP_MEMBER: {"groupId": "1", "memberId": "2"},
-    contract.ROTATING: {"rotationDays": 80.0},
-    contract.STACK_REFERENCE: {"name": "organization/p/prod"},
+    types.GROUP_MEMBER: {"groupId": "1", "memberId": "2"},
+    types.ROTATING: {"rotationDays": 80.0},
+    types.STACK_REFERENCE: {"name": "organization/p/prod"},
 }
 
 REMOVE = object()
@@ -108,103 +108,103 @@ def changed(base: dict, changes: dict) -> dict:
 # (type, changes to the valid inputs, the rule's input, a phrase of the rule) -> the mocks refuse it.
 CASES = [
     # dbt Cloud: GlobalConnection
-    (contract.GLOBAL_CONNECTION, {"name": REMOVE}, "name", "is required"),
-    (contract.GLOBAL_CONNECTION, {"databricks.host": REMOVE}, "databricks.host", "is required"),
-    (contract.GLOBAL_CONNECTION, {"databricks.httpPath": REMOVE}, "databricks.httpPath", "is required"),
+    (types.GLOBAL_CONNECTION, {"name": REMOVE}, "name", "is required"),
+    (types.GLOBAL_CONNECTION, {"databricks.host": REMOVE}, "databricks.host", "is required"),
+    (types.GLOBAL_CONNECTION, {"databricks.httpPath": REMOVE}, "databricks.httpPath", "is required"),
     (
-        contract.GLOBAL_CONNECTION,
+        types.GLOBAL_CONNECTION,
         {"databricks.host": "https://dbc-1.cloud.databricks.com"},
         "databricks.host",
         "without scheme",
     ),
     # Project
-    (contract.PROJECT, {"name": REMOVE}, "name", "is required"),
+    (types.PROJECT, {"name": REMOVE}, "name", "is required"),
     # Repository
-    (contract.REPOSITORY, {"projectId": REMOVE}, "projectId", "is required"),
-    (contract.REPOSITORY, {"remoteUrl": REMOVE}, "remoteUrl", "is required"),
-    (contract.REPOSITORY, {"gitCloneStrategy": "git_token"}, "gitCloneStrategy", "one of"),
-    (contract.REPOSITORY, {"gitCloneStrategy": "github_app"}, "gitCloneStrategy", "github_app needs"),
-    (contract.REPOSITORY, {"gitCloneStrategy": "deploy_token"}, "gitCloneStrategy", "deploy_token (GitLab) needs"),
+    (types.REPOSITORY, {"projectId": REMOVE}, "projectId", "is required"),
+    (types.REPOSITORY, {"remoteUrl": REMOVE}, "remoteUrl", "is required"),
+    (types.REPOSITORY, {"gitCloneStrategy": "git_token"}, "gitCloneStrategy", "one of"),
+    (types.REPOSITORY, {"gitCloneStrategy": "github_app"}, "gitCloneStrategy", "github_app needs"),
+    (types.REPOSITORY, {"gitCloneStrategy": "deploy_token"}, "gitCloneStrategy", "deploy_token (GitLab) needs"),
     (
-        contract.REPOSITORY,
+        types.REPOSITORY,
         {"gitCloneStrategy": "azure_active_directory_app", "azureActiveDirectoryRepositoryId": "r"},
         "gitCloneStrategy",
         "needs azureActiveDirectoryProjectId",
     ),
     (
-        contract.REPOSITORY,
+        types.REPOSITORY,
         {"gitCloneStrategy": "azure_active_directory_app", "azureActiveDirectoryProjectId": "p"},
         "gitCloneStrategy",
         "needs azureActiveDirectoryRepositoryId",
     ),
-    (contract.REPOSITORY, {"githubInstallationId": 42.0}, "githubInstallationId", "only with"),
-    (contract.REPOSITORY, {"gitlabProjectId": 7.0}, "gitlabProjectId", "only with"),
+    (types.REPOSITORY, {"githubInstallationId": 42.0}, "githubInstallationId", "only with"),
+    (types.REPOSITORY, {"gitlabProjectId": 7.0}, "gitlabProjectId", "only with"),
     # ProjectRepository
-    (contract.PROJECT_REPOSITORY, {"projectId": REMOVE}, "projectId", "is required"),
-    (contract.PROJECT_REPOSITORY, {"repositoryId": REMOVE}, "repositoryId", "is required"),
+    (types.PROJECT_REPOSITORY, {"projectId": REMOVE}, "projectId", "is required"),
+    (types.PROJECT_REPOSITORY, {"repositoryId": REMOVE}, "repositoryId", "is required"),
     # Environment
-    (contract.ENVIRONMENT, {"projectId": REMOVE}, "projectId", "is required"),
-    (contract.ENVIRONMENT, {"name": REMOVE}, "name", "is required"),
-    (contract.ENVIRONMENT, {"type": REMOVE}, "type", "is required"),
-    (contract.ENVIRONMENT, {"type": "staging", "deploymentType": REMOVE}, "type", "one of"),
-    (contract.ENVIRONMENT, {"deploymentType": "general"}, "deploymentType", "one of"),
-    (contract.ENVIRONMENT, {"type": "development", "credentialId": REMOVE}, "type", "does not take deploymentType"),
-    (contract.ENVIRONMENT, {"type": "development", "deploymentType": REMOVE}, "type", "does not take credentialId"),
-    (contract.ENVIRONMENT, {"dbtVersion": "1.7"}, "dbtVersion", "matches"),
-    (contract.ENVIRONMENT, {"customBranch": "main"}, "customBranch", "needs use_custom_branch"),
-    (contract.ENVIRONMENT, {"useCustomBranch": True}, "useCustomBranch", "true needs custom_branch"),
-    (contract.ENVIRONMENT, {"primaryProfileId": 8.0}, "primaryProfileId", "cannot be set"),
+    (types.ENVIRONMENT, {"projectId": REMOVE}, "projectId", "is required"),
+    (types.ENVIRONMENT, {"name": REMOVE}, "name", "is required"),
+    (types.ENVIRONMENT, {"type": REMOVE}, "type", "is required"),
+    (types.ENVIRONMENT, {"type": "staging", "deploymentType": REMOVE}, "type", "one of"),
+    (types.ENVIRONMENT, {"deploymentType": "general"}, "deploymentType", "one of"),
+    (types.ENVIRONMENT, {"type": "development", "credentialId": REMOVE}, "type", "does not take deploymentType"),
+    (types.ENVIRONMENT, {"type": "development", "deploymentType": REMOVE}, "type", "does not take credentialId"),
+    (types.ENVIRONMENT, {"dbtVersion": "1.7"}, "dbtVersion", "matches"),
+    (types.ENVIRONMENT, {"customBranch": "main"}, "customBranch", "needs use_custom_branch"),
+    (types.ENVIRONMENT, {"useCustomBranch": True}, "useCustomBranch", "true needs custom_branch"),
+    (types.ENVIRONMENT, {"primaryProfileId": 8.0}, "primaryProfileId", "cannot be set"),
     # DatabricksCredential
-    (contract.CREDENTIAL, {"projectId": REMOVE}, "projectId", "is required"),
-    (contract.CREDENTIAL, {"schema": REMOVE}, "schema", "required unless"),
-    (contract.CREDENTIAL, {"schema": "analytics;drop"}, "schema", "matches"),
-    (contract.CREDENTIAL, {"tokenWo": "dapi-other-secret"}, "token", "cannot be set together with tokenWo"),
-    (contract.CREDENTIAL, {"token": REMOVE}, "token", "needs a token"),
-    (contract.CREDENTIAL, {"adapterType": "spark"}, "adapterType", "one of"),
+    (types.CREDENTIAL, {"projectId": REMOVE}, "projectId", "is required"),
+    (types.CREDENTIAL, {"schema": REMOVE}, "schema", "required unless"),
+    (types.CREDENTIAL, {"schema": "analytics;drop"}, "schema", "matches"),
+    (types.CREDENTIAL, {"tokenWo": "dapi-other-secret"}, "token", "cannot be set together with tokenWo"),
+    (types.CREDENTIAL, {"token": REMOVE}, "token", "needs a token"),
+    (types.CREDENTIAL, {"adapterType": "spark"}, "adapterType", "one of"),
     # Job
-    (contract.JOB, {"projectId": REMOVE}, "projectId", "is required"),
-    (contract.JOB, {"environmentId": REMOVE}, "environmentId", "is required"),
-    (contract.JOB, {"name": REMOVE}, "name", "is required"),
-    (contract.JOB, {"executeSteps": REMOVE}, "executeSteps", "is required"),
-    (contract.JOB, {"executeSteps": []}, "executeSteps", "at least 1"),
-    (contract.JOB, {"triggers": REMOVE}, "triggers", "is required"),
-    (contract.JOB, {"triggers.onMerge": True}, "triggers.onMerge", "other triggers must be false"),
-    (contract.JOB, {"executeSteps": ["dbt deps"]}, "executeSteps", "dbt commands the provider knows"),
-    (contract.JOB, {"scheduleType": "hourly"}, "scheduleType", "one of"),
+    (types.JOB, {"projectId": REMOVE}, "projectId", "is required"),
+    (types.JOB, {"environmentId": REMOVE}, "environmentId", "is required"),
+    (types.JOB, {"name": REMOVE}, "name", "is required"),
+    (types.JOB, {"executeSteps": REMOVE}, "executeSteps", "is required"),
+    (types.JOB, {"executeSteps": []}, "executeSteps", "at least 1"),
+    (types.JOB, {"triggers": REMOVE}, "triggers", "is required"),
+    (types.JOB, {"triggers.onMerge": True}, "triggers.onMerge", "other triggers must be false"),
+    (types.JOB, {"executeSteps": ["dbt deps"]}, "executeSteps", "dbt commands the provider knows"),
+    (types.JOB, {"scheduleType": "hourly"}, "scheduleType", "one of"),
     (
-        contract.JOB,
+        types.JOB,
         {"scheduleCron": REMOVE, "scheduleType": "interval_cron", "scheduleInterval": 24.0},
         "scheduleInterval",
         "from 1 to 23",
     ),
     (
-        contract.JOB,
+        types.JOB,
         {"scheduleCron": REMOVE, "scheduleInterval": 2.0, "scheduleHours": [1.0]},
         "scheduleInterval",
         "together with scheduleHours",
     ),
-    (contract.JOB, {"scheduleInterval": 2.0}, "scheduleInterval", "together with scheduleCron"),
-    (contract.JOB, {"scheduleHours": [1.0]}, "scheduleHours", "together with scheduleCron"),
-    (contract.JOB, {"scheduleCron": REMOVE, "scheduleHours": []}, "scheduleHours", "at least 1"),
-    (contract.JOB, {"scheduleDays": []}, "scheduleDays", "at least 1"),
+    (types.JOB, {"scheduleInterval": 2.0}, "scheduleInterval", "together with scheduleCron"),
+    (types.JOB, {"scheduleHours": [1.0]}, "scheduleHours", "together with scheduleCron"),
+    (types.JOB, {"scheduleCron": REMOVE, "scheduleHours": []}, "scheduleHours", "at least 1"),
+    (types.JOB, {"scheduleDays": []}, "scheduleDays", "at least 1"),
     (
-        contract.JOB,
+        types.JOB,
         {"deferringEnvironmentId": 7.0, "selfDeferring": False},
         "deferringEnvironmentId",
         "together with selfDeferring",
     ),
     (
-        contract.JOB,
+        types.JOB,
         {"deferringEnvironmentId": 7.0, "deferringJobId": 8.0},
         "deferringEnvironmentId",
         "together with deferringJobId",
     ),
-    (contract.JOB, {"selfDeferring": True, "deferringJobId": 8.0}, "selfDeferring", "together with deferringJobId"),
-    (contract.JOB, {"runCompareChanges": True}, "runCompareChanges", "needs deferringEnvironmentId"),
-    (contract.JOB, {"jobType": "pull_request"}, "jobType", "one of"),
-    (contract.JOB, {"dbtVersion": "1.7"}, "dbtVersion", "matches"),
+    (types.JOB, {"selfDeferring": True, "deferringJobId": 8.0}, "selfDeferring", "together with deferringJobId"),
+    (types.JOB, {"runCompareChanges": True}, "runCompareChanges", "needs deferringEnvironmentId"),
+    (types.JOB, {"jobType": "pull_request"}, "jobType", "one of"),
+    (types.JOB, {"dbtVersion": "1.7"}, "dbtVersion", "matches"),
     (
-        contract.JOB,
+        types.JOB,
         {
             "jobCompletionTriggerConditions": [
                 {"jobId": 9.0, "projectId": 1.0, "statuses": ["success"]},
@@ -215,84 +215,84 @@ CASES = [
         "at most one",
     ),
     (
-        contract.JOB,
+        types.JOB,
         {"jobCompletionTriggerConditions": [{"jobId": 9.0, "projectId": 1.0, "statuses": ["cancelled"]}]},
         "jobCompletionTriggerConditions",
         "job_id, project_id and statuses",
     ),
     # PartialNotification
-    (contract.NOTIFICATION, {"userId": REMOVE}, "userId", "is required"),
-    (contract.NOTIFICATION, {"notificationType": 3.0}, "notificationType", "one of"),
-    (contract.NOTIFICATION, {"state": 3.0}, "state", "one of"),
-    (contract.NOTIFICATION, {"externalEmail": "a@example.com"}, "notificationType", "type 1"),
-    (contract.NOTIFICATION, {"notificationType": 2.0, "slackChannelId": "C1"}, "notificationType", "types 2 and 5"),
+    (types.NOTIFICATION, {"userId": REMOVE}, "userId", "is required"),
+    (types.NOTIFICATION, {"notificationType": 3.0}, "notificationType", "one of"),
+    (types.NOTIFICATION, {"state": 3.0}, "state", "one of"),
+    (types.NOTIFICATION, {"externalEmail": "a@example.com"}, "notificationType", "type 1"),
+    (types.NOTIFICATION, {"notificationType": 2.0, "slackChannelId": "C1"}, "notificationType", "types 2 and 5"),
     (
-        contract.NOTIFICATION,
+        types.NOTIFICATION,
         {"notificationType": 5.0, "slackChannelName": "data-alerts"},
         "notificationType",
         "types 2 and 5",
     ),
-    (contract.NOTIFICATION, {"notificationType": 4.0}, "notificationType", "type 4 (external email) needs"),
+    (types.NOTIFICATION, {"notificationType": 4.0}, "notificationType", "type 4 (external email) needs"),
     (
-        contract.NOTIFICATION,
+        types.NOTIFICATION,
         {"notificationType": 4.0, "externalEmail": "a@example.com", "slackChannelId": "C1"},
         "externalEmail",
         "together with slackChannelId",
     ),
     (
-        contract.NOTIFICATION,
+        types.NOTIFICATION,
         {"notificationType": 4.0, "externalEmail": "a@example.com", "slackChannelName": "x"},
         "externalEmail",
         "together with slackChannelName",
     ),
     # PartialEnvironmentVariable
-    (contract.ENV_VAR, {"projectId": REMOVE}, "projectId", "is required"),
-    (contract.ENV_VAR, {"name": REMOVE}, "name", "is required"),
-    (contract.ENV_VAR, {"environmentValues": REMOVE}, "environmentValues", "is required"),
-    (contract.ENV_VAR, {"name": "TARGET"}, "name", "matches"),
-    (contract.ENV_VAR, {"name": "DBT_CLOUD_RUN_ID"}, "name", "sets itself"),
+    (types.ENV_VAR, {"projectId": REMOVE}, "projectId", "is required"),
+    (types.ENV_VAR, {"name": REMOVE}, "name", "is required"),
+    (types.ENV_VAR, {"environmentValues": REMOVE}, "environmentValues", "is required"),
+    (types.ENV_VAR, {"name": "TARGET"}, "name", "matches"),
+    (types.ENV_VAR, {"name": "DBT_CLOUD_RUN_ID"}, "name", "sets itself"),
     # SqlEndpoint
-    (contract.SQL_ENDPOINT, {"name": REMOVE}, "name", "is required"),
-    (contract.SQL_ENDPOINT, {"clusterSize": REMOVE}, "clusterSize", "is required"),
-    (contract.SQL_ENDPOINT, {"clusterSize": "Tiny"}, "clusterSize", "one of"),
-    (contract.SQL_ENDPOINT, {"autoStopMins": 5.0}, "autoStopMins", "at least 10"),
-    (contract.SQL_ENDPOINT, {"maxNumClusters": 41.0, "minNumClusters": 1.0}, "maxNumClusters", "from 1 to 40"),
-    (contract.SQL_ENDPOINT, {"minNumClusters": 3.0}, "minNumClusters", "at most min"),
-    (contract.SQL_ENDPOINT, {"warehouseType": "SERVERLESS"}, "warehouseType", "one of"),
-    (contract.SQL_ENDPOINT, {"warehouseType": "CLASSIC"}, "enableServerlessCompute", "needs warehouse_type PRO"),
-    (contract.SQL_ENDPOINT, {"spotInstancePolicy": "SPOT"}, "spotInstancePolicy", "one of"),
+    (types.SQL_ENDPOINT, {"name": REMOVE}, "name", "is required"),
+    (types.SQL_ENDPOINT, {"clusterSize": REMOVE}, "clusterSize", "is required"),
+    (types.SQL_ENDPOINT, {"clusterSize": "Tiny"}, "clusterSize", "one of"),
+    (types.SQL_ENDPOINT, {"autoStopMins": 5.0}, "autoStopMins", "at least 10"),
+    (types.SQL_ENDPOINT, {"maxNumClusters": 41.0, "minNumClusters": 1.0}, "maxNumClusters", "from 1 to 40"),
+    (types.SQL_ENDPOINT, {"minNumClusters": 3.0}, "minNumClusters", "at most min"),
+    (types.SQL_ENDPOINT, {"warehouseType": "SERVERLESS"}, "warehouseType", "one of"),
+    (types.SQL_ENDPOINT, {"warehouseType": "CLASSIC"}, "enableServerlessCompute", "needs warehouse_type PRO"),
+    (types.SQL_ENDPOINT, {"spotInstancePolicy": "SPOT"}, "spotInstancePolicy", "one of"),
     (
-        contract.SQL_ENDPOINT,
+        types.SQL_ENDPOINT,
         {"tags.customTags": [{"key": f"k{i}", "value": "v"} for i in range(45)]},
         "tags.customTags",
         "fewer than 45",
     ),
-    (contract.SQL_ENDPOINT, {"tags.customTags": [{"key": "team"}]}, "tags.customTags", "a key and a value"),
+    (types.SQL_ENDPOINT, {"tags.customTags": [{"key": "team"}]}, "tags.customTags", "a key and a value"),
     # ServicePrincipal
-    (contract.SERVICE_PRINCIPAL, {"displayName": REMOVE}, "displayName", "display_name"),
+    (types.SERVICE_PRINCIPAL, {"displayName": REMOVE}, "displayName", "display_name"),
     # OboToken, Token
-    (contract.OBO_TOKEN, {"applicationId": REMOVE}, "applicationId", "is required"),
-    (contract.OBO_TOKEN, {"lifetimeSeconds": 0.0}, "lifetimeSeconds", "from 1 up"),
-    (contract.TOKEN, {"lifetimeSeconds": -1.0}, "lifetimeSeconds", "from 1 up"),
+    (types.OBO_TOKEN, {"applicationId": REMOVE}, "applicationId", "is required"),
+    (types.OBO_TOKEN, {"lifetimeSeconds": 0.0}, "lifetimeSeconds", "from 1 up"),
+    (types.TOKEN, {"lifetimeSeconds": -1.0}, "lifetimeSeconds", "from 1 up"),
     # Permissions
-    (contract.PERMISSIONS, {"accessControls": REMOVE}, "accessControls", "is required"),
-    (contract.PERMISSIONS, {"accessControls": []}, "accessControls", "at least 1"),
-    (contract.PERMISSIONS, {"authorization": "tokens"}, "sqlEndpointId", "exactly one object"),
-    (contract.PERMISSIONS, {"sqlEndpointId": REMOVE, "authorization": "secrets"}, "authorization", "one of"),
+    (types.PERMISSIONS, {"accessControls": REMOVE}, "accessControls", "is required"),
+    (types.PERMISSIONS, {"accessControls": []}, "accessControls", "at least 1"),
+    (types.PERMISSIONS, {"authorization": "tokens"}, "sqlEndpointId", "exactly one object"),
+    (types.PERMISSIONS, {"sqlEndpointId": REMOVE, "authorization": "secrets"}, "authorization", "one of"),
     (
-        contract.PERMISSIONS,
+        types.PERMISSIONS,
         {"accessControls": [{"servicePrincipalName": APP_ID, "groupName": "users", "permissionLevel": "CAN_USE"}]},
         "accessControls",
         "exactly one of",
     ),
     (
-        contract.PERMISSIONS,
+        types.PERMISSIONS,
         {"accessControls": [{"servicePrincipalName": APP_ID, "permissionLevel": "CAN_RUN"}]},
         "accessControls.permissionLevel",
         "a level the object takes",
     ),
     (
-        contract.PERMISSIONS,
+        types.PERMISSIONS,
         {
             "sqlEndpointId": REMOVE,
             "authorization": "tokens",
@@ -302,35 +302,35 @@ CASES = [
         "a level the object takes",
     ),
     (
-        contract.PERMISSIONS,
+        types.PERMISSIONS,
         {"accessControls": [{"groupName": "data", "permissionLevel": "IS_OWNER"}]},
         "accessControls.permissionLevel",
         "never a group",
     ),
     (
-        contract.PERMISSIONS,
+        types.PERMISSIONS,
         {"accessControls": [{"groupName": "admins", "permissionLevel": "CAN_MANAGE"}]},
         "accessControls.groupName",
         "admin permissions cannot be changed",
     ),
     # Grant
-    (contract.GRANT, {"principal": REMOVE}, "principal", "is required"),
-    (contract.GRANT, {"privileges": REMOVE}, "privileges", "is required"),
-    (contract.GRANT, {"privileges": []}, "privileges", "at least 1"),
-    (contract.GRANT, {"schema": "main.raw"}, "catalog", "exactly one securable"),
-    (contract.GRANT, {"privileges": ["USE_CATALOG", "CREATE_VIEW"]}, "privileges", "apply to the securable"),
+    (types.GRANT, {"principal": REMOVE}, "principal", "is required"),
+    (types.GRANT, {"privileges": REMOVE}, "privileges", "is required"),
+    (types.GRANT, {"privileges": []}, "privileges", "at least 1"),
+    (types.GRANT, {"schema": "main.raw"}, "catalog", "exactly one securable"),
+    (types.GRANT, {"privileges": ["USE_CATALOG", "CREATE_VIEW"]}, "privileges", "apply to the securable"),
     # GroupMember
-    (contract.GROUP_MEMBER, {"groupId": REMOVE}, "groupId", "is required"),
-    (contract.GROUP_MEMBER, {"memberId": REMOVE}, "memberId", "is required"),
+    (types.GROUP_MEMBER, {"groupId": REMOVE}, "groupId", "is required"),
+    (types.GROUP_MEMBER, {"memberId": REMOVE}, "memberId", "is required"),
     # time.Rotating
-    (contract.ROTATING, {"rotationDays": REMOVE}, "rotationDays", "at least one of"),
-    (contract.ROTATING, {"rotationDays": 0.0, "rotationHours": 1.0}, "rotationDays", "from 1 up"),
-    (contract.ROTATING, {"rotationHours": 0.0}, "rotationHours", "from 1 up"),
-    (contract.ROTATING, {"rotationMinutes": -5.0}, "rotationMinutes", "from 1 up"),
-    (contract.ROTATING, {"rotationMonths": 0.0}, "rotationMonths", "from 1 up"),
-    (contract.ROTATING, {"rotationYears": 0.0}, "rotationYears", "from 1 up"),
+    (types.ROTATING, {"rotationDays": REMOVE}, "rotationDays", "at least one of"),
+    (types.ROTATING, {"rotationDays": 0.0, "rotationHours": 1.0}, "rotationDays", "from 1 up"),
+    (types.ROTATING, {"rotationHours": 0.0}, "rotationHours", "from 1 up"),
+    (types.ROTATING, {"rotationMinutes": -5.0}, "rotationMinutes", "from 1 up"),
+    (types.ROTATING, {"rotationMonths": 0.0}, "rotationMonths", "from 1 up"),
+    (types.ROTATING, {"rotationYears": 0.0}, "rotationYears", "from 1 up"),
     # StackReference
-    (contract.STACK_REFERENCE, {"name": REMOVE}, "name", "is required"),
+    (types.STACK_REFERENCE, {"name": REMOVE}, "name", "is required"),
 ]
 
 
@@ -378,31 +378,31 @@ def test_every_rule_names_its_source():
 def test_every_type_the_program_declares_has_a_contract():
     # grep of the components: what `pulumi up` would create for the committed stacks and their variants.
     declared = {
-        contract.SQL_ENDPOINT,
-        contract.SERVICE_PRINCIPAL,
-        contract.OBO_TOKEN,
-        contract.TOKEN,
-        contract.PERMISSIONS,
-        contract.GRANT,
-        contract.GLOBAL_CONNECTION,
-        contract.PROJECT,
-        contract.REPOSITORY,
-        contract.PROJECT_REPOSITORY,
-        contract.ENVIRONMENT,
-        contract.CREDENTIAL,
-        contract.JOB,
-        contract.NOTIFICATION,
-        contract.ENV_VAR,
-        contract.STACK_REFERENCE,
-        contract.GROUP_MEMBER,
-        contract.ROTATING,
+        types.SQL_ENDPOINT,
+        types.SERVICE_PRINCIPAL,
+        types.OBO_TOKEN,
+        types.TOKEN,
+        types.PERMISSIONS,
+        types.GRANT,
+        types.GLOBAL_CONNECTION,
+        types.PROJECT,
+        types.REPOSITORY,
+        types.PROJECT_REPOSITORY,
+        types.ENVIRONMENT,
+        types.CREDENTIAL,
+        types.JOB,
+        types.NOTIFICATION,
+        types.ENV_VAR,
+        types.STACK_REFERENCE,
+        types.GROUP_MEMBER,
+        types.ROTATING,
     }
     assert declared <= set(contract.CONTRACT)
 
 
 def test_a_secret_value_never_appears_in_a_refusal():
     violations = contract.check(
-        contract.CREDENTIAL, "c", changed(VALID[contract.CREDENTIAL], {"tokenWo": "dapi-other-secret"})
+        types.CREDENTIAL, "c", changed(VALID[types.CREDENTIAL], {"tokenWo": "dapi-other-secret"})
     )
     text = str(ContractViolation(violations))
     assert "tokenWo" in text and "dapi-secret-value" not in text and "dapi-other-secret" not in text
@@ -428,7 +428,7 @@ def test_a_refused_registration_fails_the_rendering_with_resource_input_rule_and
         run_under_mocks(program, "contract-test", "test", {})
     assert time.monotonic() - started < 10
     (violation,) = raised.value.violations
-    assert (violation.type, violation.name, violation.input) == (contract.SQL_ENDPOINT, "wh", "autoStopMins")
+    assert (violation.type, violation.name, violation.input) == (types.SQL_ENDPOINT, "wh", "autoStopMins")
     message = str(raised.value)
     assert "stack 'test'" in message and "'wh'" in message and "autoStopMins: 5" in message
     assert "0 (never) or at least 10 minutes" in message and "auto_stop_mins" in message
@@ -438,7 +438,7 @@ def test_a_refusal_does_not_leak_into_the_next_rendering():
     with pytest.raises(ContractViolation):
         run_under_mocks(lambda: dbtcloud.Project("p", name=None, description="no name"), "contract-test", "a", {})
     rendering = run_under_mocks(lambda: dbtcloud.Project("p", name="named"), "contract-test", "b", {})
-    assert [r.type for r in rendering.resources()] == [contract.PROJECT]
+    assert [r.type for r in rendering.resources()] == [types.PROJECT]
 
 
 def test_a_program_that_catches_the_error_still_fails():
@@ -570,7 +570,7 @@ def test_a_token_without_token_usage_permission_is_refused():
     with pytest.raises(ContractViolation) as raised:
         run_under_mocks(_principal_and_token(lambda principal: []), "contract-test", "test", {})
     (violation,) = raised.value.violations
-    assert (violation.type, violation.name, violation.input) == (contract.OBO_TOKEN, "token", "dependsOn")
+    assert (violation.type, violation.name, violation.input) == (types.OBO_TOKEN, "token", "dependsOn")
     assert "obo_token.md" in violation.source
 
 
@@ -641,7 +641,7 @@ def test_an_azure_principals_own_token_needs_token_usage_through_its_provider():
     run_under_mocks(program(True), "contract-test", "test", {})
     with pytest.raises(ContractViolation) as raised:
         run_under_mocks(program(False), "contract-test", "test", {})
-    assert raised.value.violations[0].type == contract.TOKEN
+    assert raised.value.violations[0].type == types.TOKEN
 
 
 def test_only_one_token_permissions_resource_per_workspace():
@@ -698,7 +698,7 @@ def test_pull_request_and_merge_jobs_need_a_natively_integrated_repository(trigg
         run_under_mocks(_project_with("deploy_key", job_first, **triggers), "contract-test", "test", {})
     # Whichever of the two registers second is refused (both wait for the project's number, in either order).
     (violation,) = raised.value.violations
-    assert violation.type in {contract.REPOSITORY, contract.JOB} and "ci-jobs" in violation.source
+    assert violation.type in {types.REPOSITORY, types.JOB} and "ci-jobs" in violation.source
     run_under_mocks(_project_with("github_app", job_first, **triggers), "contract-test", "test", {})
     run_under_mocks(_project_with("deploy_key", job_first, schedule=True), "contract-test", "test", {})
 
@@ -717,7 +717,7 @@ def test_one_development_and_one_production_environment_per_project(kind):
     with pytest.raises(ContractViolation) as raised:
         run_under_mocks(program, "contract-test", "test", {})
     (violation,) = raised.value.violations  # the second to register, in whichever order they do
-    assert violation.name in {"first", "second"} and violation.type == contract.ENVIRONMENT
+    assert violation.name in {"first", "second"} and violation.type == types.ENVIRONMENT
 
 
 # --- time.Rotating under the mocks' clock ------------------------------------------------------------------------
@@ -729,7 +729,7 @@ def _rotating(**args):
     rendering = run_under_mocks(
         lambda: time_provider.Rotating("rotation", **args), "contract-test", "test", {}, now=NOW
     )
-    (rotation,) = rendering.resources(contract.ROTATING)
+    (rotation,) = rendering.resources(types.ROTATING)
     return rotation
 
 
@@ -771,10 +771,10 @@ def test_prod_with_token_usage_passes_every_other_rule_and_dev_renders_on_it():
     values = short_values("prod")
     values["servicePrincipal"]["tokenPermissions"] = {"manage": True, "keepAccessFor": ["group:users"]}
     prod = _run_main(raw_config(values), "prod")
-    assert {r.type for r in prod.resources()} >= {contract.OBO_TOKEN, contract.PERMISSIONS, contract.GRANT}
+    assert {r.type for r in prod.resources()} >= {types.OBO_TOKEN, types.PERMISSIONS, types.GRANT}
     dev_values = short_values("dev")
     dev = _run_main(raw_config(dev_values), "dev", {dev_values["project"]["fromStack"]: prod.outputs})
-    assert dev.resources(contract.JOB)
+    assert dev.resources(types.JOB)
 
 
 def _run_main(raw, stack, stack_outputs=None):
@@ -801,3 +801,18 @@ def test_synth_prints_a_refusal_as_an_error_without_a_traceback(tmp_path, capsys
     error = capsys.readouterr().err
     assert error.startswith("error: stack 'x' declares 1 resource the real providers would refuse")
     assert "'wh': autoStopMins: 5" in error and "Traceback" not in error
+
+
+def test_the_contract_is_an_independent_oracle():
+    """The contract reads the providers' source and documentation, never this project's own rules: a wrong rule in
+    `components.rules` or the settings must be caught by it, not copied into it."""
+    import re
+    from pathlib import Path
+
+    folder = Path(contract.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        imported = re.findall(
+            r"^\s*(?:from|import) (components|settings|stack_args|runtime_config)\b", path.read_text(), re.M
+        )
+        assert imported == [], f"synth/contract/{path.name} imports {imported}"
+        assert len(path.read_text().splitlines()) <= 400, f"synth/contract/{path.name} is over 400 lines"
