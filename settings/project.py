@@ -38,14 +38,10 @@ class RepositorySettings(SettingsModel):
 
     @model_validator(mode="after")
     def _strategy_has_its_ids(self) -> "RepositorySettings":
-        needs = {
-            "github_app": ["github_installation_id"],
-            "deploy_token": ["gitlab_project_id"],
-            "azure_active_directory_app": ["azure_active_directory_project_id", "azure_active_directory_repository_id"],
-        }.get(self.git_clone_strategy, [])
-        missing = [to_camel(field) for field in needs if getattr(self, field) is None]
-        if missing:
-            raise ValueError(f"gitCloneStrategy {self.git_clone_strategy} needs {' and '.join(missing)}")
+        problem = rules.repository_ids_problem(self.git_clone_strategy, self.model_dump())
+        if problem:
+            argument, why = problem
+            raise ValueError(f"{to_camel(argument)} {why}")
         if self.git_clone_strategy == "deploy_key" and self.remote_url.startswith(("http://", "https://")):
             raise ValueError("deploy_key clones over SSH: use the SSH URL, like git@github.com:org/repo.git")
         return self

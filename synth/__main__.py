@@ -13,6 +13,8 @@ import sys
 import traceback
 from pathlib import Path
 
+import pulumi
+
 from command_line import JSON, PROJECT_DIR, Command, Exit, option, parse, parser, resolved_project_dir, unknown_command
 from settings import ConfigError
 from settings.files import StackFileError, project_name, stack_names
@@ -39,7 +41,7 @@ def _show(args: argparse.Namespace) -> int:
     _known_stack(args.stack, root)
     try:
         rendering = render(args.stack, root)
-    except (ConfigError, ContractViolation) as error:
+    except (ConfigError, ContractViolation, pulumi.RunError) as error:  # RunError: a component refused an argument
         return _fail(error, Exit.FAILED)
     print(json.dumps(as_json(rendering), indent=2) if args.json else as_tree(rendering))
     return Exit.OK

@@ -429,8 +429,9 @@ RULES = [
     (
         "deploy key clones over SSH",
         "prod",
-        lambda v: v["project"]["repository"].update(
-            gitCloneStrategy="deploy_key", remoteUrl="https://github.com/o/r.git"
+        lambda v: (
+            v["project"]["repository"].update(gitCloneStrategy="deploy_key", remoteUrl="https://github.com/o/r.git"),
+            v["project"]["repository"].pop("githubInstallationId"),
         ),
         "project.repository: deploy_key clones over SSH",
     ),
@@ -438,7 +439,13 @@ RULES = [
         "github app needs its installation",
         "prod",
         lambda v: v["project"]["repository"].pop("githubInstallationId"),
-        "project.repository: gitCloneStrategy github_app needs githubInstallationId",
+        "project.repository: githubInstallationId is required with gitCloneStrategy github_app",
+    ),
+    (
+        "a GitLab project id beside the GitHub app",
+        "prod",
+        lambda v: v["project"]["repository"].update(gitlabProjectId=5),
+        "project.repository: gitlabProjectId belongs to gitCloneStrategy deploy_token, not github_app: leave it out",
     ),
     # docs.getdbt.com, "CI jobs", prerequisites: pull-request triggers need a native Git integration.
     (
@@ -446,6 +453,7 @@ RULES = [
         "prod",
         lambda v: (
             v["project"]["repository"].update(gitCloneStrategy="deploy_key"),
+            v["project"]["repository"].pop("githubInstallationId"),
             v["jobs"]["daily-pipeline"].pop("schedule"),
             v["jobs"]["daily-pipeline"].update(runOnPullRequest=True),
         ),
@@ -456,6 +464,7 @@ RULES = [
         "prod",
         lambda v: (
             v["project"]["repository"].update(gitCloneStrategy="deploy_key"),
+            v["project"]["repository"].pop("githubInstallationId"),
             v["jobs"]["daily-pipeline"].pop("schedule"),
             v["jobs"]["daily-pipeline"].update(runOnMerge=True),
         ),
