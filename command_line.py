@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import sys
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -145,6 +146,27 @@ def parse(top: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[Optional[a
         return top.parse_args(argv), None
     except SystemExit as exit_:
         return None, int(exit_.code or 0)
+
+
+def run(
+    top: argparse.ArgumentParser,
+    argv: Sequence[str],
+    expected: Mapping[type, Callable[[Exception], int]],
+    crash: Callable[[Exception], int],
+) -> int:
+    """Parse `argv` and run the command it names: an expected error ends with its status, Ctrl-C with 130 and
+    "interrupted", anything else with `crash` (a message and 70, never a traceback)."""
+    args, status = parse(top, argv)
+    if args is None:
+        return status or Exit.OK
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return Exit.INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - a message and a status, never a traceback
+        handle = next((handle for kind, handle in expected.items() if isinstance(error, kind)), crash)
+        return handle(error)
 
 
 def resolved_project_dir(args: argparse.Namespace) -> Path:

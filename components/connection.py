@@ -5,36 +5,32 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 import pulumi_dbtcloud as dbtcloud
 
-from .fields import NotModelled, Passed, ProviderArguments, passed
+from .fields import NotModelled, Passed, ProviderArguments, left_alone, passed
 from .package import type_token
 
 CONNECTION_FIELDS = {"name": Passed("name")}
 """A `DatabricksConnection`'s arguments handed to the provider as they are (the rest go into its `databricks`)."""
-
-_OTHER_WAREHOUSE = NotModelled("another kind of warehouse: this connection is to Databricks", drifts=False)
 
 CONNECTION = ProviderArguments(
     dbtcloud.GlobalConnection,
     passed=CONNECTION_FIELDS,
     by_hand={"databricks": "host, httpPath and catalog"},
     not_modelled={
-        **{
-            adapter: _OTHER_WAREHOUSE
-            for adapter in (
-                "apache_spark",
-                "athena",
-                "bigquery",
-                "clickhouse",
-                "fabric",
-                "postgres",
-                "redshift",
-                "salesforce",
-                "snowflake",
-                "starburst",
-                "synapse",
-                "teradata",
-            )
-        },
+        **left_alone(
+            "another kind of warehouse: this connection is to Databricks",
+            "apache_spark",
+            "athena",
+            "bigquery",
+            "clickhouse",
+            "fabric",
+            "postgres",
+            "redshift",
+            "salesforce",
+            "snowflake",
+            "starburst",
+            "synapse",
+            "teradata",
+        ),
         "oauth_configuration_id": NotModelled("OAuth sign-in for developers"),
         "private_link_endpoint_id": NotModelled("a private link to the workspace"),
     },

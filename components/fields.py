@@ -64,6 +64,16 @@ class NotModelled:
     first preview); False for arguments the provider leaves as they are."""
 
 
+def as_they_are(*arguments: str) -> dict[str, Passed]:
+    """Table entries for arguments a component takes under the provider's own names, with no default of its own."""
+    return {argument: Passed(argument) for argument in arguments}
+
+
+def left_alone(why: str, *arguments: str) -> dict[str, NotModelled]:
+    """Arguments left to the provider for one reason, which the provider does not send when left out."""
+    return {argument: NotModelled(why, drifts=False) for argument in arguments}
+
+
 @dataclass(frozen=True)
 class ProviderArguments:
     """Every argument of one provider resource, and where each comes from."""

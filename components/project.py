@@ -6,17 +6,13 @@ import pulumi
 import pulumi_dbtcloud as dbtcloud
 from pulumi.provider.experimental import host
 
-from .fields import NotModelled, Passed, ProviderArguments, camel, passed
+from .fields import NotModelled, Passed, ProviderArguments, as_they_are, camel, passed
 from .package import PACKAGE_NAME, InvalidArgument, one_of, type_token
-from .rules import GIT_CLONE_STRATEGIES, repository_ids_problem
+from .rules import GIT_CLONE_STRATEGIES, REPOSITORY_IDS, repository_ids_problem
 
 # terraform-provider-dbtcloud pkg/framework/objects/project/schema.go and repository/schema.go (defaults); dbt Labs'
 # OpenAPI spec v3 (the API's names).
-PROJECT_FIELDS = {
-    "name": Passed("name"),
-    "description": Passed("description"),
-    "dbt_project_subdirectory": Passed("dbt_project_subdirectory"),
-}
+PROJECT_FIELDS = as_they_are("name", "description", "dbt_project_subdirectory")
 """A `DbtProject`'s arguments handed to the provider as they are."""
 
 PROJECT = ProviderArguments(
@@ -26,12 +22,9 @@ PROJECT = ProviderArguments(
 )
 
 REPOSITORY_FIELDS = {
-    "remote_url": Passed("remote_url"),
+    **as_they_are("remote_url"),
     "git_clone_strategy": Passed("git_clone_strategy", "deploy_key", given="deploy_key"),
-    "github_installation_id": Passed("github_installation_id"),
-    "gitlab_project_id": Passed("gitlab_project_id"),
-    "azure_active_directory_project_id": Passed("azure_active_directory_project_id"),
-    "azure_active_directory_repository_id": Passed("azure_active_directory_repository_id"),
+    **as_they_are(*(argument for arguments in REPOSITORY_IDS.values() for argument in arguments)),
 }
 """A `GitRepository`'s arguments handed to the provider as they are."""
 

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_databricks as databricks
 import pulumiverse_time as time
 
-from .fields import NotModelled, Passed, ProviderArguments, passed
+from .fields import NotModelled, Passed, ProviderArguments, left_alone, passed
 from .package import InvalidArgument, one_of, type_token, whole_number
 from .rotation import default_rotation_days, rotation_problem
 from .rules import CLOUDS, WAREHOUSE_PERMISSION_LEVELS, access_principal_problem, privilege_problem, signs_in_itself
@@ -18,7 +18,6 @@ COMPONENT = "DbtServicePrincipal"
 PRINCIPAL_FIELDS = {"display_name": Passed("display_name"), "azure_application_id": Passed("application_id")}
 """A `DbtServicePrincipal`'s arguments handed to its `databricks.ServicePrincipal` as they are."""
 
-_LEFT = NotModelled("left to the provider: the principal has SQL access only", drifts=False)
 _OWN_WORKSPACE = NotModelled("another workspace than the provider's", drifts=False)
 
 PROVIDER_ARGUMENTS = (
@@ -31,22 +30,20 @@ PROVIDER_ARGUMENTS = (
             "allow_cluster_create": "always false: no clusters",
         },
         not_modelled={
-            **{
-                argument: _LEFT
-                for argument in (
-                    "acl_principal_id",
-                    "active",
-                    "allow_instance_pool_create",
-                    "disable_as_user_deletion",
-                    "external_id",
-                    "force",
-                    "force_delete_home_dir",
-                    "force_delete_repos",
-                    "home",
-                    "repos",
-                    "workspace_consume",
-                )
-            },
+            **left_alone(
+                "left to the provider: the principal has SQL access only",
+                "acl_principal_id",
+                "active",
+                "allow_instance_pool_create",
+                "disable_as_user_deletion",
+                "external_id",
+                "force",
+                "force_delete_home_dir",
+                "force_delete_repos",
+                "home",
+                "repos",
+                "workspace_consume",
+            ),
             "api": _OWN_WORKSPACE,
             "provider_config": _OWN_WORKSPACE,
         },
@@ -77,40 +74,38 @@ PROVIDER_ARGUMENTS = (
             "sql_endpoint_id": "warehouseId",
             "authorization": "tokens, with tokenUsage.manage",
         },
-        not_modelled={
-            argument: NotModelled("permissions on other objects than a warehouse and tokens", drifts=False)
-            for argument in (
-                "alert_v2_id",
-                "app_name",
-                "cluster_id",
-                "cluster_policy_id",
-                "dashboard_id",
-                "database_instance_name",
-                "database_project_name",
-                "directory_id",
-                "directory_path",
-                "experiment_id",
-                "instance_pool_id",
-                "job_id",
-                "knowledge_assistant_id",
-                "notebook_id",
-                "notebook_path",
-                "object_type",
-                "pipeline_id",
-                "provider_config",
-                "registered_model_id",
-                "repo_id",
-                "repo_path",
-                "serving_endpoint_id",
-                "sql_alert_id",
-                "sql_dashboard_id",
-                "sql_query_id",
-                "supervisor_agent_id",
-                "vector_search_endpoint_id",
-                "workspace_file_id",
-                "workspace_file_path",
-            )
-        },
+        not_modelled=left_alone(
+            "permissions on other objects than a warehouse and tokens",
+            "alert_v2_id",
+            "app_name",
+            "cluster_id",
+            "cluster_policy_id",
+            "dashboard_id",
+            "database_instance_name",
+            "database_project_name",
+            "directory_id",
+            "directory_path",
+            "experiment_id",
+            "instance_pool_id",
+            "job_id",
+            "knowledge_assistant_id",
+            "notebook_id",
+            "notebook_path",
+            "object_type",
+            "pipeline_id",
+            "provider_config",
+            "registered_model_id",
+            "repo_id",
+            "repo_path",
+            "serving_endpoint_id",
+            "sql_alert_id",
+            "sql_dashboard_id",
+            "sql_query_id",
+            "supervisor_agent_id",
+            "vector_search_endpoint_id",
+            "workspace_file_id",
+            "workspace_file_path",
+        ),
     ),
     ProviderArguments(
         databricks.Grant,
@@ -120,28 +115,26 @@ PROVIDER_ARGUMENTS = (
             "catalog": "a key of catalogGrants",
             "schema": "a key of schemaGrants",
         },
-        not_modelled={
-            argument: NotModelled("grants on other securables than catalogs and schemas", drifts=False)
-            for argument in (
-                "credential",
-                "external_location",
-                "foreign_connection",
-                "function",
-                "mcp_service",
-                "metastore",
-                "model",
-                "model_provider_service",
-                "model_service",
-                "pipeline",
-                "provider_config",
-                "recipient",
-                "secret",
-                "share",
-                "storage_credential",
-                "table",
-                "volume",
-            )
-        },
+        not_modelled=left_alone(
+            "grants on other securables than catalogs and schemas",
+            "credential",
+            "external_location",
+            "foreign_connection",
+            "function",
+            "mcp_service",
+            "metastore",
+            "model",
+            "model_provider_service",
+            "model_service",
+            "pipeline",
+            "provider_config",
+            "recipient",
+            "secret",
+            "share",
+            "storage_credential",
+            "table",
+            "volume",
+        ),
     ),
     ProviderArguments(
         databricks.GroupMember,
@@ -151,18 +144,16 @@ PROVIDER_ARGUMENTS = (
     ProviderArguments(
         time.Rotating,
         by_hand={"rotation_days": "rotateAfterDays"},
-        not_modelled={
-            argument: NotModelled("rotation is counted in days from the token's creation", drifts=False)
-            for argument in (
-                "rfc3339",
-                "rotation_hours",
-                "rotation_minutes",
-                "rotation_months",
-                "rotation_rfc3339",
-                "rotation_years",
-                "triggers",
-            )
-        },
+        not_modelled=left_alone(
+            "rotation is counted in days from the token's creation",
+            "rfc3339",
+            "rotation_hours",
+            "rotation_minutes",
+            "rotation_months",
+            "rotation_rfc3339",
+            "rotation_years",
+            "triggers",
+        ),
     ),
     ProviderArguments(
         databricks.Provider,

@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 
 from rich.text import Text
 
-from command_line import JSON, PROJECT_DIR, Command, Exit, option, parse, parser, redact, unknown_command
+from command_line import JSON, PROJECT_DIR, Command, Exit, option, parser, redact, run, unknown_command
 
 from . import commands
 from .errors import OpsError
@@ -200,24 +200,21 @@ def main(argv: Optional[list[str]] = None) -> int:
     if first is not None and first not in {c.name for c in COMMANDS} and argv.index(first) == 0:
         err.print(Text(f"error: no command {first!r}; {unknown_command(first, COMMANDS)}", style="red"))
         return Exit.USAGE
-    args, status = parse(parser("python -m ops", DESCRIPTION, COMMANDS), argv)
-    if args is None:
-        return status or Exit.OK
-    try:
-        return int(args.run(args))
-    except OpsError as error:
-        err.print(Text(f"error: {error}", style="red"))
-        return int(error.exit)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        return int(Exit.INTERRUPTED)
-    except Exception as error:  # noqa: BLE001 - a message and a status, never a traceback
-        message = redact(f"{type(error).__name__}: {error}", *SECRETS)
-        err.print(
-            Text(
-                f"error: unexpected {message}\n  (an answer ops does not understand, or a bug in ops: "
-                "please report it with the command you ran)",
-                style="red",
-            )
+    return run(parser("python -m ops", DESCRIPTION, COMMANDS), argv, {OpsError: _expected}, crash=_crash)
+
+
+def _expected(error: Exception) -> int:
+    commands.console(stderr=True).print(Text(f"error: {error}", style="red"))
+    return int(getattr(error, "exit", Exit.FAILED))
+
+
+def _crash(error: Exception) -> int:
+    message = redact(f"{type(error).__name__}: {error}", *SECRETS)
+    commands.console(stderr=True).print(
+        Text(
+            f"error: unexpected {message}\n  (an answer ops does not understand, or a bug in ops: please report it "
+            "with the command you ran)",
+            style="red",
         )
-        return int(Exit.INTERNAL)
+    )
+    return int(Exit.INTERNAL)

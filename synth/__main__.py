@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pulumi
 
-from command_line import JSON, PROJECT_DIR, Command, Exit, option, parse, parser, resolved_project_dir, unknown_command
+from command_line import JSON, PROJECT_DIR, Command, Exit, option, parser, resolved_project_dir, run, unknown_command
 from settings import ConfigError
 from settings.files import StackFileError, project_name, stack_names
 from settings.schema import SCHEMA_FILE, stack_file_schema
@@ -175,18 +175,20 @@ def main(argv: list[str] | None = None) -> int:
     if positional and positional[0] not in {c.name for c in COMMANDS}:
         if not {"-h", "--help"} & set(argv[: argv.index(positional[0])]):
             argv.insert(0, "show")  # `synth prod`: a stack name alone
-    args, status = parse(parser("python -m synth", DESCRIPTION, COMMANDS), argv)
-    if args is None:
-        return status or Exit.OK
-    try:
-        return int(args.run(args))
-    except StackFileError as error:
-        return _fail(error, Exit.USAGE)
-    except Exception as error:  # noqa: BLE001 - a bug must never read as a result (1 is "changes" to diff)
-        if os.environ.get("SYNTH_TRACEBACK"):
-            traceback.print_exc()
-        print(f"internal error (a bug in synth, please report it): {type(error).__name__}: {error}", file=sys.stderr)
-        return Exit.INTERNAL
+    return run(
+        parser("python -m synth", DESCRIPTION, COMMANDS),
+        argv,
+        {StackFileError: lambda error: _fail(error, Exit.USAGE)},
+        crash=_crash,
+    )
+
+
+def _crash(error: Exception) -> int:
+    """A bug must never read as a result (1 is "changes" to diff)."""
+    if os.environ.get("SYNTH_TRACEBACK"):
+        traceback.print_exception(error)
+    print(f"internal error (a bug in synth, please report it): {type(error).__name__}: {error}", file=sys.stderr)
+    return Exit.INTERNAL
 
 
 def _fail(error: Exception, status: int) -> int:
@@ -202,8 +204,4 @@ def _quiet_event_loop_teardown(unraisable: "sys.UnraisableHookArgs") -> None:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(Exit.INTERRUPTED)
+    sys.exit(main())

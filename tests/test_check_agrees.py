@@ -129,8 +129,9 @@ MISTAKES = [
     ("rotation at least a day", P, "rotateAfterDays: 60", "rotateAfterDays: 0"),
     ("a project created by two stacks", D, "fromStack: organization/dbtcloud-databricks/prod", "name: Another"),
 ]
-
-FINE = [
+FINE = 2
+"""The last two of the corpus are no mistakes: both accept them."""
+MISTAKES += [
     ("a new description", P, "description: Builds and tests every model", "description: Rebuilds every model"),
     ("a bigger warehouse", P, "size: Small", "size: Medium"),
 ]
@@ -158,19 +159,14 @@ def verdicts(capsys, folder, stack, old, new) -> tuple[int, int, str]:
 
 
 @pytest.mark.parametrize("why, stack, old, new", MISTAKES, ids=[m[0] for m in MISTAKES])
-def test_check_and_the_program_refuse_alike(capsys, folder, why, stack, old, new):
+def test_check_and_the_program_agree(capsys, folder, why, stack, old, new):
     checked, shown, printed = verdicts(capsys, folder, stack, old, new)
-    assert (checked, shown) == (1, 1), printed
+    expected = 0 if (why, stack, old, new) in MISTAKES[-FINE:] else 1
+    assert (checked, shown) == (expected, expected), printed
     assert "Traceback" not in printed and "internal error" not in printed
-
-
-@pytest.mark.parametrize("why, stack, old, new", FINE, ids=[m[0] for m in FINE])
-def test_check_and_the_program_accept_alike(capsys, folder, why, stack, old, new):
-    checked, shown, printed = verdicts(capsys, folder, stack, old, new)
-    assert (checked, shown) == (0, 0), printed
 
 
 def test_the_corpus_covers_every_family_of_the_contract():
     """At least one mistake per resource type the contract has rules for (but the stack reference, which the program
     names itself), and 30 in all."""
-    assert len(MISTAKES) >= 30
+    assert len(MISTAKES) - FINE >= 30

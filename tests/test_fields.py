@@ -17,7 +17,7 @@ import pytest
 import stack_args
 from components import fields
 from components.fields import ABSENT, ProviderArguments, camel
-from components.rules import RECIPIENT_FIELDS
+from components.rules import RECIPIENT_FIELDS, REPOSITORY_IDS
 from settings import (
     ConnectionSettings,
     CredentialSettings,
@@ -164,7 +164,9 @@ def test_every_component_argument_is_read_by_its_component():
             for node in ast.walk(part)
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
         }
-        read |= set(RECIPIENT_FIELDS)  # the notifications' recipient arguments are read through the kinds table
+        # Arguments named by the rules' tables: the notifications' recipients (by kind), the repository's ids (by
+        # clone strategy).
+        read |= set(RECIPIENT_FIELDS) | {argument for ids in REPOSITORY_IDS.values() for argument in ids}
         assert declared - read == set(), f"components/{name}.py declares arguments it never reads"
 
 
