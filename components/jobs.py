@@ -7,7 +7,15 @@ import pulumi_dbtcloud as dbtcloud
 
 from .fields import NotModelled, Passed, ProviderArguments, passed
 from .package import InvalidArgument, entry, one_of, type_token, whole_number
-from .rules import CI_CAPABLE_CLONE_STRATEGIES, DEFAULT_HOST_URL, DEFAULT_THREADS, ci_trigger_problem, job_url
+from .rules import (
+    CI_CAPABLE_CLONE_STRATEGIES,
+    COST_OPTIMIZATION_FEATURES,
+    DEFAULT_HOST_URL,
+    DEFAULT_THREADS,
+    ci_trigger_problem,
+    cost_optimization_problem,
+    job_url,
+)
 
 COMPONENT = "DbtJobs"
 RUN_STATUSES = ("success", "error", "canceled")
@@ -19,6 +27,11 @@ JOB_FIELDS = {
     "target_name": Passed("target_name", "default", api="settings.target_name"),
     "generate_docs": Passed("generate_docs", False, given=False),
     "source_freshness": Passed("run_generate_sources", False, given=False),
+    "compare_changes": Passed("run_compare_changes", False),
+    "compare_changes_flags": Passed("compare_changes_flags", "--select state:modified"),
+    "sql_lint": Passed("run_lint", False),
+    "fail_on_lint_errors": Passed("errors_on_lint_failure", True),
+    "trigger_on_draft_pull_requests": Passed("triggers_on_draft_pr", False),
 }
 """A `Job`'s arguments handed to the provider as they are."""
 
@@ -30,10 +43,11 @@ JOB = ProviderArguments(
         "project_id": "the component's projectId",
         "environment_id": "environment, a key of environmentIds",
         "execute_steps": "steps",
-        "triggers": "scheduleCron, runOnPullRequest and runOnMerge (all four flags, always)",
+        "triggers": "scheduleCron, runOnPullRequest and runOnMerge (all four flags, always; all false when paused)",
         "schedule_type": "custom_cron with scheduleCron",
         "schedule_cron": "scheduleCron",
-        "job_type": "ci or merge, from the triggers (dbt Cloud infers the others)",
+        "job_type": "ci or merge, from the triggers (dbt Cloud infers the others, and those of a paused job)",
+        "cost_optimization_features": "costOptimization, as the one feature it names",
         "num_threads": "threads (default 4, dbt Cloud's UI default; the provider's is 1)",
         "execution": "timeoutMinutes, in seconds",
         "deferring_environment_id": "deferTo, a key of environmentIds",
@@ -52,12 +66,6 @@ JOB = ProviderArguments(
         "dbt_version": NotModelled("a job's own dbt version (jobs use their environment's)"),
         "is_active": NotModelled("false deletes the job", True, drifts=False),
         "force_node_selection": NotModelled("deprecated for cost_optimization_features", drifts=False),
-        "triggers_on_draft_pr": NotModelled("CI runs on draft pull requests", False),
-        "run_lint": NotModelled("SQL linting in CI", False),
-        "errors_on_lint_failure": NotModelled("failing CI on lint errors", True),
-        "run_compare_changes": NotModelled("Advanced CI's compare changes", False),
-        "compare_changes_flags": NotModelled("Advanced CI's compare-changes selector", "--select state:modified"),
-        "cost_optimization_features": NotModelled("state-aware orchestration and the other cost features", []),
     },
 )
 PROVIDER_ARGUMENTS = (JOB,)
@@ -105,6 +113,22 @@ class Job(TypedDict):
     """Check source freshness before the steps. Default false."""
     target_name: NotRequired[pulumi.Input[str]]
     """dbt `target.name` during runs. Default: dbt Cloud's `default`."""
+    compare_changes: NotRequired[pulumi.Input[bool]]
+    """Pull-request jobs: Advanced CI's compare changes against the environment in `deferTo` (Advanced CI must be
+    switched on in the account settings). Default false."""
+    compare_changes_flags: NotRequired[pulumi.Input[str]]
+    """With `compareChanges`: the models to compare, as dbt selection flags. Default `--select state:modified`."""
+    sql_lint: NotRequired[pulumi.Input[bool]]
+    """Pull-request jobs: lint the SQL of the changed files. Default false."""
+    fail_on_lint_errors: NotRequired[pulumi.Input[bool]]
+    """With `sqlLint`: fail the run on lint errors. Default true."""
+    trigger_on_draft_pull_requests: NotRequired[pulumi.Input[bool]]
+    """Pull-request jobs: run on draft pull requests too. Default false."""
+    cost_optimization: NotRequired[str]
+    """stateAwareOrchestration (dbt Fusion environments; not on pull-request or merge jobs), dbtState or
+    inheritEnvironment. Default none."""
+    paused: NotRequired[bool]
+    """Turn every trigger off and keep the job as it is (how dbt Cloud deactivates a job). Default false."""
     import_id: NotRequired[str]
     """Number of an existing job to adopt (import) instead of creating one. Default: create one."""
 
@@ -204,6 +228,17 @@ class DbtJobs(pulumi.ComponentResource):
                     True,
                     "excludes scheduleCron, runOnPullRequest and runAfter: dbt Cloud refuses both",
                 )
+            if job.get("cost_optimization") is not None:
+                one_of(
+                    COMPONENT, name, f"{where}.costOptimization", job["cost_optimization"], COST_OPTIMIZATION_FEATURES
+                )
+                problem = cost_optimization_problem(
+                    job["cost_optimization"], bool(job.get("run_on_pull_request") or job.get("run_on_merge")), None
+                )
+                if problem:
+                    raise InvalidArgument(
+                        COMPONENT, name, f"{where}.costOptimization", job["cost_optimization"], problem
+                    )
             if job.get("run_on_pull_request") or job.get("run_on_merge"):
                 if strategy is not None and strategy not in CI_CAPABLE_CLONE_STRATEGIES:
                     raise InvalidArgument(
@@ -235,6 +270,8 @@ class DbtJobs(pulumi.ComponentResource):
         where = f"jobs.{key}"
         schedule = job.get("schedule_cron")
         pull_request, merge = job.get("run_on_pull_request", False), job.get("run_on_merge", False)
+        # Paused: every trigger off, the rest kept (a job with all four triggers false runs only when started by hand).
+        on = not job.get("paused", False)
         timeout = job.get("timeout_minutes")
         return dbtcloud.Job(
             f"{name}-{key}",
@@ -245,15 +282,18 @@ class DbtJobs(pulumi.ComponentResource):
             execute_steps=list(job["steps"]),
             # The provider wants all four flags; a job with all four false runs only when started by hand.
             triggers=dbtcloud.JobTriggersArgs(
-                github_webhook=pull_request,
-                git_provider_webhook=pull_request,
-                schedule=schedule is not None,
-                on_merge=merge,
+                github_webhook=on and pull_request,
+                git_provider_webhook=on and pull_request,
+                schedule=on and schedule is not None,
+                on_merge=on and merge,
             ),
             schedule_type="custom_cron" if schedule else None,
             schedule_cron=schedule,
             # dbt Cloud infers scheduled/other from the triggers; only ci and merge are worth stating.
-            job_type="ci" if pull_request else "merge" if merge else None,
+            job_type=("ci" if pull_request else "merge" if merge else None) if on else None,
+            cost_optimization_features=[COST_OPTIMIZATION_FEATURES[job["cost_optimization"]]]
+            if job.get("cost_optimization")
+            else None,
             num_threads=job.get("threads", DEFAULT_THREADS),
             # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
             execution=dbtcloud.JobExecutionArgs(timeout_seconds=int(timeout) * 60) if timeout is not None else None,

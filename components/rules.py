@@ -71,6 +71,40 @@ DBT_VERSION_PATTERN = re.compile(
 )
 """The `dbt_version` values dbt Cloud accepts."""
 
+FUSION_TRACKS = ("latest-fusion", "fusion-stable", "fusion-extended", "fusion-nightly", "fusion-fallback")
+"""The release tracks that run dbt Fusion (pulumi_dbtcloud 1.11.11, `Job.cost_optimization_features`: state-aware
+orchestration "requires `dbt_version` to be set to a Fusion release track")."""
+
+COST_OPTIMIZATION_FEATURES = {
+    "stateAwareOrchestration": "state_aware_orchestration",
+    "dbtState": "dbt_state",
+    "inheritEnvironment": "inherit_environment",
+}
+"""A job's cost optimization, as users write it -> the provider's `cost_optimization_features` value (pulumi_dbtcloud
+1.11.11, `Job.cost_optimization_features`: "Valid values: `state_aware_orchestration`, `dbt_state` and
+`inherit_environment`"; `dbt_state` and `inherit_environment` "must be the only feature in the set"). A job takes
+one: the three do not combine."""
+
+CostOptimization = Literal["stateAwareOrchestration", "dbtState", "inheritEnvironment"]
+
+
+def cost_optimization_problem(feature: str, ci_or_merge: bool, dbt_version: Optional[str]) -> Optional[str]:
+    """Why a job cannot take this cost optimization, or None."""
+    if feature != "stateAwareOrchestration":
+        return None
+    if ci_or_merge:  # terraform-provider-dbtcloud job/resource.go `filterSAOFieldsForCIOrMerge` drops it silently
+        return (
+            "stateAwareOrchestration is not supported on pull-request or merge jobs (the provider would drop it "
+            "without a word); dbtState is"
+        )
+    if dbt_version is not None and dbt_version not in FUSION_TRACKS:
+        return (
+            f"stateAwareOrchestration needs dbt Fusion: the job's environment runs dbtVersion {dbt_version!r}; use a "
+            f"Fusion release track ({', '.join(FUSION_TRACKS)}), or costOptimization: dbtState"
+        )
+    return None
+
+
 STEP_PATTERN = re.compile(
     r"^\s*dbt\s+((--warn-error|--use-experimental-parser|--no-partial-parse|--fail-fast)\s+)*"
     r"(run|test|archive|snapshot|seed|source|compile|ls|list|docs\s+generate|parse|build|clone|debug|retry"

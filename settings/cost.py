@@ -176,7 +176,7 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
             job.name,
             runs[key],
             (runs[key] or 0) * job.models_per_run,
-            _hours(runs[key], job.timeout_minutes, auto_stop),
+            _hours(runs[key], job.timeout_minutes, auto_stop, _passes(job)),
             assumed=_assumed(settings, key),
         )
         for key, job in settings.jobs.items()
@@ -201,6 +201,15 @@ def stack_cost(settings: StackSettings, year: Optional[int] = None) -> StackCost
         )
     if on_demand:
         notes.append(f"{', '.join(on_demand)} run by hand: not counted")
+    paused = [key for key, job in settings.jobs.items() if job.paused]
+    if paused:
+        notes.append(f"{', '.join(paused)} paused: no run counted")
+    comparing = [key for key, job in settings.jobs.items() if job.compare_changes]
+    if comparing:
+        notes.append(
+            f"{', '.join(comparing)}: compare changes runs extra queries on the warehouse (each changed model against "
+            "the environment it defers to): each run is counted twice its timeout"
+        )
     if auto_stop == 0:
         notes.append("autoStopMinutes is 0: the warehouse never stops, so it may run the whole month")
     models = sum(job.models_per_month for job in jobs)
@@ -245,7 +254,9 @@ def _runs_per_month(settings: StackSettings, year: int) -> dict[str, Optional[fl
     """Runs per month by job; a chained job runs at most as often as the job it waits for."""
     runs: dict[str, Optional[float]] = {}
     for key, job in settings.jobs_in_dependency_order():
-        if job.schedule is not None:
+        if job.paused:
+            runs[key] = 0.0
+        elif job.schedule is not None:
             runs[key] = runs_per_month(job.schedule.cron, year)
         elif job.run_after is not None:
             runs[key] = runs[job.run_after.job]
@@ -268,12 +279,18 @@ def _assumed(settings: StackSettings, key: str) -> bool:
     return job.run_on_pull_request or job.run_on_merge
 
 
-def _hours(runs: Optional[float], timeout_minutes: Optional[int], auto_stop: int) -> Optional[float]:
+def _passes(job) -> int:
+    """How many times a run works the warehouse: twice with compare changes (Advanced CI runs queries that compare
+    each changed model with the deferred environment's, beside the build)."""
+    return 2 if job.compare_changes else 1
+
+
+def _hours(runs: Optional[float], timeout_minutes: Optional[int], auto_stop: int, passes: int = 1) -> Optional[float]:
     if not runs:
         return 0.0 if runs is not None else None
     if timeout_minutes is None or auto_stop == 0:
         return None
-    return runs * (timeout_minutes + auto_stop) / 60
+    return runs * (passes * timeout_minutes + auto_stop) / 60
 
 
 def _warehouse_hours(runs: dict[str, Optional[float]], settings: StackSettings, auto_stop: int) -> float:
@@ -281,7 +298,7 @@ def _warehouse_hours(runs: dict[str, Optional[float]], settings: StackSettings, 
     idle tail before auto-stop, never more than the month has."""
     total = 0.0
     for key, job in settings.jobs.items():
-        hours = _hours(runs[key], job.timeout_minutes, auto_stop)
+        hours = _hours(runs[key], job.timeout_minutes, auto_stop, _passes(job))
         if hours is None and runs[key]:
             return HOURS_PER_MONTH
         total += hours or 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
 from components import rules
 
@@ -72,6 +73,23 @@ class JobSettings(SettingsModel):
     """Check source freshness before the steps (a failure does not stop them)."""
     target_name: Optional[str] = None
     """The `target.name` dbt sees (default `default`)."""
+    compare_changes: Optional[bool] = None
+    """Pull-request jobs: Advanced CI's compare changes, what the change does to the data of the models it builds,
+    against the environment it defers to (needs deferTo, and Advanced CI switched on in the account settings)."""
+    compare_changes_flags: Optional[str] = Field(default=None, min_length=1)
+    """With compareChanges: which models to compare, as dbt selection flags (default `--select state:modified`)."""
+    sql_lint: Optional[bool] = None
+    """Pull-request jobs: lint the SQL of the changed files before building (default false)."""
+    fail_on_lint_errors: Optional[bool] = None
+    """With sqlLint: fail the run on lint errors (default true; false only reports them)."""
+    trigger_on_draft_pull_requests: Optional[bool] = None
+    """Pull-request jobs: run on draft pull requests too (default false)."""
+    cost_optimization: Optional[rules.CostOptimization] = None
+    """One cost optimization: stateAwareOrchestration (dbt Fusion: builds only what changed; not on pull-request or
+    merge jobs), dbtState, or inheritEnvironment (the environment's dbt State setting). Default none."""
+    paused: Optional[bool] = None
+    """Turn every trigger off and keep the job, its schedule and its settings as they are: how dbt Cloud deactivates
+    a job (default false)."""
     models_per_run: int = Field(default=0, ge=0, le=rules.MAX_INT32)
     """Models (views, tables, incrementals) a run builds, for the cost estimate; tests, seeds, snapshots and
     ephemeral models do not count."""
@@ -102,6 +120,35 @@ class JobSettings(SettingsModel):
         if self.run_on_merge and (self.schedule or self.run_on_pull_request or self.run_after):
             raise ValueError("runOnMerge excludes schedule, runOnPullRequest and runAfter: dbt Cloud refuses both")
         return self
+
+    @model_validator(mode="after")
+    def _ci_settings_on_ci_jobs(self) -> "JobSettings":
+        for key in ("compare_changes", "sql_lint", "trigger_on_draft_pull_requests"):
+            if getattr(self, key) and not self.run_on_pull_request:
+                raise ValueError(
+                    f"{to_camel(key)} is for pull-request jobs (runOnPullRequest: true): dbt Cloud runs it on the "
+                    "changes of a pull request"
+                )
+        if self.compare_changes and not self.defer_to:
+            raise ValueError(
+                "compareChanges compares with the environment the job defers to: set deferTo (e.g. production); "
+                "Advanced CI must also be switched on in dbt Cloud (Account settings -> Advanced CI)"
+            )
+        for key, needs in (("compare_changes_flags", "compare_changes"), ("fail_on_lint_errors", "sql_lint")):
+            if getattr(self, key) is not None and not getattr(self, needs):
+                raise ValueError(f"{to_camel(key)} goes with {to_camel(needs)}: true")
+        if self.cost_optimization:
+            problem = rules.cost_optimization_problem(
+                self.cost_optimization, self.run_on_pull_request or self.run_on_merge, None
+            )
+            if problem:
+                raise ValueError(problem)
+        return self
+
+    @property
+    def triggered(self) -> bool:
+        """Something starts the job on its own: a schedule, pull requests, merges or another job."""
+        return bool(self.schedule or self.run_on_pull_request or self.run_on_merge or self.run_after)
 
     def dbt_steps(self) -> list[str]:
         """The steps dbt Cloud should run: a `dbt deps` step is dropped, as dbt Cloud runs it anyway."""

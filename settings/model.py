@@ -228,6 +228,23 @@ class StackSettings(SettingsModel):
                     path + ("threads",),
                     f"{job.threads} threads is more than a warehouse usually serves well; 4-16 is typical",
                 )
+            environment = (info.data.get("environments") or {}).get(job.environment)
+            if job.cost_optimization and environment is not None:
+                problem = rules.cost_optimization_problem(job.cost_optimization, False, environment.dbt_version)
+                if problem:
+                    report_problem(info, path + ("costOptimization",), problem)
+            if job.paused and not job.triggered:
+                report_warning(
+                    info, path + ("paused",), "the job has no trigger to turn off: it runs only by hand anyway"
+                )
+            if job.paused and job.run_on_pull_request:
+                report_warning(
+                    info,
+                    path + ("paused",),
+                    "pausing a pull-request job turns its pull-request triggers off, which the provider treats as "
+                    "another kind of job: pulumi up replaces it (a new job id; its runs stay with the old one), and "
+                    "again when it is unpaused",
+                )
             if job.name in names:
                 report_problem(info, path + ("name",), f"{job.name!r} is also the name of job {names[job.name]!r}")
             names.setdefault(job.name, key)

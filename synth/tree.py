@@ -135,9 +135,17 @@ def _numbers_to_names(rendering: Rendering) -> dict[int, str]:
 def _inputs(type_: str, inputs: dict, names: dict[int, str]) -> list[str]:
     lines = _value_lines(inputs, "", names)
     cron = inputs.get("scheduleCron")
-    if type_ == types.JOB and isinstance(cron, str):
+    if type_ == types.JOB and paused(inputs):
+        lines.append("(paused: every trigger is off, so nothing starts it but a person; its schedule is kept)")
+    elif type_ == types.JOB and isinstance(cron, str):
         lines.append(f"(schedule is UTC; next runs: {format_runs(next_runs(cron, 3))})")
     return lines
+
+
+def paused(job_inputs: dict) -> bool:
+    """A job whose triggers are all off though it has a schedule of its own: a paused job (one with neither only runs
+    by hand)."""
+    return not any((job_inputs.get("triggers") or {}).values()) and isinstance(job_inputs.get("scheduleCron"), str)
 
 
 def _value_lines(values: dict, indent: str, names: dict[int, str]) -> list[str]:

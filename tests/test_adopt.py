@@ -326,15 +326,15 @@ def test_an_account_with_two_projects_adopts_only_the_named_one(hand_made, dbt, 
 def test_a_setting_the_model_cannot_express_is_printed_and_fails_the_command(hand_made, dbt, folder, capsys):
     daily = dbt.jobs[0]
     daily.update(
-        run_lint=True,
+        dbt_version="1.7.0-latest",
         schedule={"cron": "0 2 * * *", "date": {"type": "every_day"}, "time": {"type": "at_exact_hours", "hours": [2]}},
     )
     status, out, err = adopt(capsys, folder, "--project-id", "270542", "--write")
     assert status == 1
     assert "left out (2): what the account has that the stack's config cannot hold" in out
     assert (
-        "jobs.daily-pipeline-production.run_lint = True: SQL linting in CI is not in the model (the first preview "
-        "would change it)"
+        "jobs.daily-pipeline-production.dbt_version = '1.7.0-latest': a job's own dbt version (jobs use their "
+        "environment's) is not in the model (the first preview would change it)"
     ) in out
     assert (
         "jobs.daily-pipeline-production.schedule.date.type = 'every_day': the stack writes every schedule as its "
@@ -343,7 +343,7 @@ def test_a_setting_the_model_cannot_express_is_printed_and_fails_the_command(han
     # The self-check finds the same inputs, from the rendering, independently (the provider reads a cron back only
     # for custom cron schedules, so the cron itself shows too).
     assert "self-check: 3 differences" in out
-    assert "jobs.daily-pipeline-production: runLint: declared False, live True" in out
+    assert "jobs.daily-pipeline-production: dbtVersion: declared None, live '1.7.0-latest'" in out
     assert "jobs.daily-pipeline-production: scheduleType: declared 'custom_cron', live 'every_day'" in out
     assert "jobs.daily-pipeline-production: scheduleCron: declared '0 2 * * *', live None" in out
     assert "2 settings above would change at the first preview" in out

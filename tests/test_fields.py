@@ -210,6 +210,16 @@ SAMPLES = {
         "client_secret": "s3cret",
     },
     "user_id": {"user_id": 4},
+    "compare_changes": {"compare_changes": True, "run_on_pull_request": True, "defer_to": "e"},
+    "compare_changes_flags": {
+        "compare_changes": True,
+        "compare_changes_flags": "--select state:modified+",
+        "run_on_pull_request": True,
+        "defer_to": "e",
+    },
+    "sql_lint": {"sql_lint": True, "run_on_pull_request": True},
+    "fail_on_lint_errors": {"sql_lint": True, "fail_on_lint_errors": False, "run_on_pull_request": True},
+    "trigger_on_draft_pull_requests": {"trigger_on_draft_pull_requests": True, "run_on_pull_request": True},
 }
 SAMPLES["azure_active_directory_repository_id"] = SAMPLES["azure_active_directory_project_id"]
 """Changes to the smallest component that give each field-table entry a value of its own (None: left out)."""

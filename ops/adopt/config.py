@@ -27,6 +27,16 @@ RUN_STATUSES = {10: "success", 20: "error", 30: "canceled"}
 """`job_completion_trigger_condition.statuses` (openapi-v2.yaml: success (10), error (20), canceled (30))."""
 
 
+CI_ONLY = (
+    "compare_changes",
+    "compare_changes_flags",
+    "sql_lint",
+    "fail_on_lint_errors",
+    "trigger_on_draft_pull_requests",
+)
+"""Job settings for pull-request jobs only (the settings refuse them elsewhere)."""
+
+
 @dataclass(frozen=True)
 class LeftOut:
     """Something the account has that the stack file does not hold."""
@@ -259,8 +269,14 @@ class _Builder:
         section["steps"] = steps
         triggers = job.get("triggers") or {}
         schedule = job.get("schedule") or {}
-        if triggers.get("schedule"):
-            date_type = (schedule.get("date") or {}).get("type")
+        date_type = (schedule.get("date") or {}).get("type")
+        # A job whose triggers are all off and that keeps a cron of its own is paused (a job with neither runs by
+        # hand): the stack file keeps its schedule and says paused.
+        paused = not any(
+            triggers.get(name) for name in ("schedule", "github_webhook", "git_provider_webhook", "on_merge")
+        )
+        paused = paused and date_type == "custom_cron" and bool((schedule.get("date") or {}).get("cron"))
+        if triggers.get("schedule") or paused:
             cron = (schedule.get("date") or {}).get("cron") or schedule.get("cron")
             section["schedule"] = {"cron": cron}
             if date_type != "custom_cron":
@@ -306,8 +322,29 @@ class _Builder:
                 self.skip(
                     f"{where}.execution.timeout_seconds", timeout, "timeoutMinutes holds whole minutes up to 1,440"
                 )
+        if not pull_request:
+            # What dbt Cloud does only for the changes of a pull request: a stack file holds it on pull-request jobs.
+            for key in CI_ONLY:
+                if camel(key) in read:
+                    self.skip(
+                        f"{where}.{JOB_FIELDS[key].provider}",
+                        read.pop(camel(key)),
+                        "it applies to pull-request jobs only",
+                    )
         section.update(read)
         self.not_in_the_model(where, JOB, job)
+        features = list(job.get("cost_optimization_features") or [])
+        words = {value: word for word, value in rules.COST_OPTIMIZATION_FEATURES.items()}
+        if len(features) == 1 and features[0] in words:
+            section["costOptimization"] = words[features[0]]
+        elif features:
+            self.skip(
+                f"{where}.cost_optimization_features",
+                features,
+                "a job of the stack takes one cost optimization, one of " + ", ".join(words.values()),
+            )
+        if paused:
+            section["paused"] = True
         if job.get("job_type") == "adaptive":
             self.skip(f"{where}.job_type", "adaptive", "adaptive jobs are not in the model")
         if job.get("lifecycle_webhooks"):

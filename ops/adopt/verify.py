@@ -44,6 +44,7 @@ def provider_defaults() -> dict[str, dict[str, Any]]:
             "scheduleType": "every_day",
             "execution": {"timeoutSeconds": 0},
             "jobCompletionTriggerConditions": [],
+            "costOptimizationFeatures": [],
         },
         "environment": {**table_defaults(ENVIRONMENT), "useCustomBranch": False},
         "warehouse": {**table_defaults(WAREHOUSE), "autoStopMins": 120, "spotInstancePolicy": "COST_OPTIMIZED"},
@@ -210,6 +211,7 @@ def _job(job: dict[str, Any]) -> dict[str, Any]:
         "numThreads": (job.get("settings") or {}).get("threads"),
         "execution": {"timeoutSeconds": int((job.get("execution") or {}).get("timeout_seconds") or 0)},
         "deferringEnvironmentId": job.get("deferring_environment_id"),
+        "costOptimizationFeatures": list(job.get("cost_optimization_features") or []),
         "jobCompletionTriggerConditions": [
             {
                 "jobId": condition.get("job_id"),

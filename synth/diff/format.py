@@ -8,6 +8,7 @@ from typing import Any
 
 from settings.schedule import describe, format_runs, next_runs
 
+from ..tree import paused
 from .compare import EVENTS, JOB, NOTIFICATION, REPLACED_BY, Change, ResourceDiff, StackDiff, recipient
 
 
@@ -105,6 +106,13 @@ def _job_lines(r: ResourceDiff, diff: StackDiff, names: dict[int, str]) -> list[
         side = "after" if r.op == "add" else "before"
         lines.append(f"      notifies: {'; '.join(diff.notified[side].get(number, [])) or 'nobody'}")
         return lines
+    was, now = paused((r.before or {}).get("inputs", {})), paused((r.after or {}).get("inputs", {}))
+    if was != now:
+        lines.append(
+            "      paused: every trigger turned off, its schedule kept"
+            if now
+            else "      unpaused: its triggers on again"
+        )
     for change in r.changes:
         if change.path == "scheduleCron":
             lines.append(f"      schedule: {_schedule(change.before)} -> {_schedule(change.after)}")
@@ -132,7 +140,9 @@ def _job_card(inputs: dict, names: dict[int, str]) -> list[str]:
             f"({', '.join(condition.get('statuses', []))})"
         )
         started_by.append("another job")
-    card.append(f"started by: {', '.join(started_by) or 'people (by hand)'}")
+    card.append(
+        f"started by: {'people (by hand): paused' if paused(inputs) else ', '.join(started_by) or 'people (by hand)'}"
+    )
     return card
 
 
