@@ -2,7 +2,7 @@
 
 Reads the stack config into validated settings (nothing is declared if any of it is wrong), then wires
 the components together: warehouse -> service principal -> connection -> project -> environments -> jobs ->
-notifications, environment variables. Every rule lives in `settings`, every resource in `components`, and
+notifications, webhooks, environment variables. Every rule lives in `settings`, every resource in `components`, and
 `stack_args` turns settings into the components' arguments.
 """
 
@@ -19,6 +19,7 @@ from components import (
     DbtServicePrincipal,
     EnvironmentVariables,
     JobNotifications,
+    JobWebhooks,
     ReferencedProject,
     SqlWarehouse,
 )
@@ -60,6 +61,7 @@ environment_ids = {
 }
 jobs = DbtJobs("jobs", stack_args.jobs(settings, project.project_id, environment_ids))
 JobNotifications("notifications", stack_args.notifications(settings, jobs.job_ids))
+webhooks = JobWebhooks("webhooks", stack_args.webhooks(settings, jobs.job_ids)) if settings.webhooks else None
 EnvironmentVariables(
     "environment-variables",
     stack_args.environment_variables(settings, project.project_id, environments.environment_names),
@@ -77,5 +79,7 @@ pulumi.export("cost", loaded.cost.as_output())
 if principal is not None:
     pulumi.export("servicePrincipalApplicationId", principal.application_id)
     pulumi.export("servicePrincipalTokenRotatesAt", principal.token_rotates_at)
+if webhooks is not None:
+    pulumi.export("webhookSigningSecrets", webhooks.signing_secrets)
 if project.deploy_key is not None:
     pulumi.export("deployKey", project.deploy_key)

@@ -26,10 +26,13 @@ from components import (
     GitRepository,
     Job,
     JobNotificationsArgs,
+    JobWebhooksArgs,
+    ModelNotificationEvents,
     Notification,
     ReferencedProjectArgs,
     SqlWarehouseArgs,
     TokenUsage,
+    Webhook,
 )
 from components.environments import Environment
 from components.fields import camel
@@ -151,6 +154,9 @@ def _environment(env: EnvironmentSettings, import_id: Optional[str], credential_
             **by_name(Environment, env),
             "deployment_type": env.api_deployment_type,
             "credential": by_name(EnvironmentCredential, env.credential) if env.credential else None,
+            "model_notifications": by_name(ModelNotificationEvents, env.model_notifications)
+            if env.model_notifications
+            else None,
             "import_id": import_id,
             "credential_import_id": credential_import_id,
         }
@@ -199,6 +205,13 @@ def notifications(settings: StackSettings, job_ids: Mapping[str, pulumi.Input[in
 
 def _notification(n: NotificationSettings) -> dict:
     return {key: list(value) if isinstance(value, list) else value for key, value in by_name(Notification, n).items()}
+
+
+def webhooks(settings: StackSettings, job_ids: Mapping[str, pulumi.Input[int]]) -> JobWebhooksArgs:
+    return JobWebhooksArgs(
+        webhooks={key: Webhook(**by_name(Webhook, webhook)) for key, webhook in settings.webhooks.items()},
+        job_ids=dict(job_ids),
+    )
 
 
 def environment_variables(

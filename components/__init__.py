@@ -20,9 +20,16 @@ _MODULES = {
     "connection": ("DatabricksConnection", "DatabricksConnectionArgs"),
     "service_principal": ("DbtServicePrincipal", "DbtServicePrincipalArgs", "TokenUsage"),
     "project": ("DbtProject", "DbtProjectArgs", "GitRepository", "ReferencedProject", "ReferencedProjectArgs"),
-    "environments": ("DbtEnvironments", "DbtEnvironmentsArgs", "Environment", "EnvironmentCredential"),
+    "environments": (
+        "DbtEnvironments",
+        "DbtEnvironmentsArgs",
+        "Environment",
+        "EnvironmentCredential",
+        "ModelNotificationEvents",
+    ),
     "jobs": ("DbtJobs", "DbtJobsArgs", "Job", "JobLink", "RunAfter"),
     "notifications": ("JobNotifications", "JobNotificationsArgs", "Notification"),
+    "webhooks": ("JobWebhooks", "JobWebhooksArgs", "Webhook"),
     "environment_variables": ("EnvironmentVariables", "EnvironmentVariablesArgs"),
     "package": ("PACKAGE_NAME", "PACKAGE_VERSION", "InvalidArgument"),
 }
@@ -37,6 +44,7 @@ COMPONENT_NAMES = (
     "DbtEnvironments",
     "DbtJobs",
     "JobNotifications",
+    "JobWebhooks",
     "EnvironmentVariables",
 )
 """Every component the package hosts, in the order data flows between them."""
@@ -60,10 +68,17 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:  # what editors and type checkers see; at run time each name is imported when first used
     from .connection import DatabricksConnection, DatabricksConnectionArgs  # noqa: F401
     from .environment_variables import EnvironmentVariables, EnvironmentVariablesArgs  # noqa: F401
-    from .environments import DbtEnvironments, DbtEnvironmentsArgs, Environment, EnvironmentCredential  # noqa: F401
+    from .environments import (  # noqa: F401
+        DbtEnvironments,
+        DbtEnvironmentsArgs,
+        Environment,
+        EnvironmentCredential,
+        ModelNotificationEvents,
+    )
     from .jobs import DbtJobs, DbtJobsArgs, Job, JobLink, RunAfter  # noqa: F401
     from .notifications import JobNotifications, JobNotificationsArgs, Notification  # noqa: F401
     from .package import PACKAGE_NAME, PACKAGE_VERSION, InvalidArgument  # noqa: F401
     from .project import DbtProject, DbtProjectArgs, GitRepository, ReferencedProject, ReferencedProjectArgs  # noqa: F401
     from .service_principal import DbtServicePrincipal, DbtServicePrincipalArgs, TokenUsage  # noqa: F401
     from .warehouse import SqlWarehouse, SqlWarehouseArgs  # noqa: F401
+    from .webhooks import JobWebhooks, JobWebhooksArgs, Webhook  # noqa: F401

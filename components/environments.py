@@ -57,7 +57,17 @@ CREDENTIAL = ProviderArguments(
         "token_wo_version": NotModelled("the write-only token's version", drifts=False),
     },
 )
-PROVIDER_ARGUMENTS = (ENVIRONMENT, CREDENTIAL)
+MODEL_NOTIFICATION_FIELDS = {
+    event: Passed(event, False) for event in ("on_success", "on_failure", "on_warning", "on_skipped")
+}
+"""`ModelNotificationEvents` handed to the provider as they are (model_notifications/schema.go:41-64, default false)."""
+
+MODEL_NOTIFICATIONS = ProviderArguments(
+    dbtcloud.ModelNotifications,
+    passed=MODEL_NOTIFICATION_FIELDS,
+    by_hand={"environment_id": "the environment's number, as text", "enabled": "always true"},
+)
+PROVIDER_ARGUMENTS = (ENVIRONMENT, CREDENTIAL, MODEL_NOTIFICATIONS)
 
 
 class EnvironmentCredential(TypedDict):
@@ -70,6 +80,19 @@ class EnvironmentCredential(TypedDict):
     run_as: NotRequired[str]
     """Whose token the runs use: deploymentToken (the component's `deploymentToken`) or servicePrincipal (its
     `principalToken`, e.g. a `DbtServicePrincipal`'s `token`). Default deploymentToken."""
+
+
+class ModelNotificationEvents(TypedDict):
+    """Which of its models' outcomes dbt Cloud emails their owners about (the owners of the dbt project's groups)."""
+
+    on_failure: NotRequired[bool]
+    """A model fails. Default false."""
+    on_warning: NotRequired[bool]
+    """A model's tests warn. Default false."""
+    on_skipped: NotRequired[bool]
+    """A model is skipped. Default false."""
+    on_success: NotRequired[bool]
+    """A model builds. Default false."""
 
 
 class Environment(TypedDict):
@@ -90,6 +113,9 @@ class Environment(TypedDict):
     """Git branch the environment runs (and `useCustomBranch`). Default: the repository's default branch."""
     credential: NotRequired[EnvironmentCredential]
     """Deployment environments: the credential their runs use. Required for them, refused for development."""
+    model_notifications: NotRequired[ModelNotificationEvents]
+    """Deployment environments on a release track: email model owners (the account setting must be on). Default
+    none."""
     import_id: NotRequired[str]
     """`<project>:<environment>` of an existing environment to adopt (import). Default: create one."""
     credential_import_id: NotRequired[str]
@@ -134,6 +160,7 @@ class DbtEnvironments(pulumi.ComponentResource):
         self.environment_names = {}
         self.environments: dict[str, dbtcloud.Environment] = {}
         self.credentials: dict[str, dbtcloud.DatabricksCredential] = {}
+        self.model_notifications: dict[str, dbtcloud.ModelNotifications] = {}
         for key, environment_args in args["environments"].items():
             production = environment_args.get("deployment_type") == "production"
             protect = args.get("protect_production", False) and production
@@ -159,6 +186,15 @@ class DbtEnvironments(pulumi.ComponentResource):
             # An Environment's Pulumi id is "<project>:<environment>": pass on `environment_id`, never `id`.
             self.environment_ids[key] = environment.environment_id
             self.environment_names[key] = environment_args["name"]
+            if environment_args.get("model_notifications") is not None:
+                self.model_notifications[key] = dbtcloud.ModelNotifications(
+                    f"{name}-{key}-model-notifications",
+                    **passed(MODEL_NOTIFICATION_FIELDS, environment_args["model_notifications"]),
+                    # The provider takes the environment's number as text (model_notifications/schema.go:28-34).
+                    environment_id=environment.environment_id.apply(str),
+                    enabled=True,
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
         self.register_outputs({"environment_ids": self.environment_ids})
 
     @staticmethod
@@ -194,6 +230,14 @@ class DbtEnvironments(pulumi.ComponentResource):
                     f"{where}.credential",
                     None,
                     "a deployment environment needs a credential (its catalog and schema)",
+                )
+            if environment.get("model_notifications") is not None and not deployment:
+                raise InvalidArgument(
+                    COMPONENT,
+                    name,
+                    f"{where}.modelNotifications",
+                    environment["model_notifications"],
+                    "only for deployment environments",
                 )
             if not deployment and credential is not None:
                 raise InvalidArgument(

@@ -202,14 +202,17 @@ RunStatus = Literal["success", "error", "canceled"]
 class NotificationKind:
     """One kind of notification recipient: the code dbt Cloud knows it by, and the arguments that say where it goes."""
 
-    code: int
-    """`notification_type`: users write the word, the API gets the code."""
+    code: Optional[int]
+    """`notification_type` of a `PartialNotification`: users write the word, the API gets the code. None for the kinds
+    dbt Cloud's newer notifications system delivers (a `NotificationSetting` with a channel of `channel`'s type)."""
     fields: tuple[str, ...]
     """The provider's arguments that address the recipient (required for this kind, refused for the others)."""
     label: str
     """How a person calls such a recipient, before its address (`Slack #data-alerts`, `dbt Cloud user 100001`)."""
     key: str
     """How `ops adopt` begins the key of such a notification (`slack-data-alerts`)."""
+    channel: str = ""
+    """The channel type of a `NotificationSetting` (`teams`), for the kinds with no code."""
 
     def address(self, values: typing.Mapping[str, object]) -> str:
         """Where this recipient is reached: its last recipient argument, or the dbt Cloud user (`user_id`)."""
@@ -221,20 +224,36 @@ NOTIFICATION_KINDS: dict[str, NotificationKind] = {
     "externalEmail": NotificationKind(4, ("external_email",), "email", "email"),
     "slack": NotificationKind(2, ("slack_channel_id", "slack_channel_name"), "Slack", "slack"),
     "slackApp": NotificationKind(5, ("slack_channel_id", "slack_channel_name"), "Slack app", "slack"),
+    "msTeams": NotificationKind(None, ("teams_team_id", "teams_channel_id"), "Teams", "teams", channel="teams"),
 }
 """Every kind of job notification, by the word users write (`type`). The settings, the component's checks and its
 provider call, `ops adopt` and its self-check, and `synth diff` all read this table. Codes: terraform-provider-dbtcloud
 `partial_notification/resource.go` (1 a dbt Cloud user's email, 2 Slack through the Slack link of the user in
 `user_id`, 4 an external email) and pulumi_dbtcloud 1.11.11 `PartialNotification.notification_type` ("5 = Slack
-channel via the account-level Slack app: requires slack_channel_id and slack_channel_name")."""
+channel via the account-level Slack app: requires slack_channel_id and slack_channel_name"); Microsoft Teams through
+`NotificationSetting` (terraform-provider-dbtcloud `notification_setting/schema.go`: `channel_type` "Currently only
+`teams` is supported", with `teams_team_id` and `teams_channel_id`)."""
 
-RECIPIENT_FIELDS = tuple(dict.fromkeys(field for kind in NOTIFICATION_KINDS.values() for field in kind.fields))
-"""Every recipient argument of any kind."""
+SETTING_TRIGGERS = {
+    "on_success": "run_successful",
+    "on_failure": "run_errored",
+    "on_cancel": "run_cancelled",
+    "on_warning": "run_warning",
+}
+"""A notification's job events -> a `NotificationSetting` rule's `trigger_on` (terraform-provider-dbtcloud
+`notification_setting/schema.go`, `trigger_on`: one of run_warning, run_successful, run_errored, run_cancelled)."""
+
+RECIPIENT_FIELDS = tuple(
+    dict.fromkeys(field for kind in NOTIFICATION_KINDS.values() if kind.code is not None for field in kind.fields)
+)
+"""Every recipient argument of a `PartialNotification`, of any kind."""
 
 
 def notification_kind_of(code: object) -> Optional[str]:
     """The word for a notification type code (`2` -> `slack`), or None for a code this project does not model."""
-    return next((word for word, kind in NOTIFICATION_KINDS.items() if kind.code == code), None)
+    return next(
+        (word for word, kind in NOTIFICATION_KINDS.items() if kind.code is not None and kind.code == code), None
+    )
 
 
 DEFAULT_THREADS = 4

@@ -31,6 +31,26 @@ class CredentialSettings(SettingsModel):
         return value
 
 
+class ModelNotificationsSettings(SettingsModel):
+    """Emails to the owners of the models a deployment environment's runs build, from the dbt project's `groups`
+    (docs.getdbt.com, "Model notifications"; the account setting must be switched on by an account admin)."""
+
+    on_failure: bool = False
+    """When a model fails."""
+    on_warning: bool = False
+    """When a model's tests warn."""
+    on_skipped: bool = False
+    """When a model is skipped."""
+    on_success: bool = False
+    """When a model builds."""
+
+    @model_validator(mode="after")
+    def _an_event(self) -> "ModelNotificationsSettings":
+        if not (self.on_failure or self.on_warning or self.on_skipped or self.on_success):
+            raise ValueError("names no event: set onFailure, onWarning, onSkipped or onSuccess to true")
+        return self
+
+
 class EnvironmentSettings(SettingsModel):
     """A dbt Cloud environment."""
 
@@ -48,6 +68,8 @@ class EnvironmentSettings(SettingsModel):
     """Default threads for this environment's jobs."""
     credential: Optional[CredentialSettings] = None
     """Deployment environments: the catalog and schema their runs write to."""
+    model_notifications: Optional[ModelNotificationsSettings] = None
+    """Deployment environments on a release track: email model owners about their models."""
 
     @field_validator("custom_branch")
     @classmethod
@@ -98,6 +120,17 @@ class EnvironmentSettings(SettingsModel):
                 )
         elif self.credential is None:
             raise ValueError("a deployment environment needs a credential (its catalog and schema)")
+        if self.model_notifications is not None:
+            if self.type != "deployment":
+                raise ValueError(
+                    "modelNotifications is for deployment environments: dbt Cloud emails model owners about the runs "
+                    "of jobs"
+                )
+            if self.dbt_version[:1].isdigit():
+                raise ValueError(
+                    f"modelNotifications needs a release track (latest, compatible, extended, a Fusion track), not "
+                    f"the dbt version {self.dbt_version!r} (docs.getdbt.com, Model notifications, prerequisites)"
+                )
         return self
 
     @property

@@ -24,6 +24,7 @@ from .schedule import format_runs, next_runs
 from .service_principal import ServicePrincipalSettings
 from .variables import check_variable
 from .warehouse import WarehouseSettings
+from .webhooks import WebhookSettings
 
 
 def _strings(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
@@ -60,6 +61,8 @@ class StackSettings(SettingsModel):
     """This stack's jobs, by key."""
     notifications: dict[str, NotificationSettings] = Field(default_factory=dict)
     """This stack's job notifications, by key."""
+    webhooks: dict[str, WebhookSettings] = Field(default_factory=dict)
+    """Webhooks dbt Cloud calls when this stack's (or every) job's runs start, complete or fail, by key."""
     environment_variables: dict[str, dict[str, str]] = Field(default_factory=dict)
     """`DBT_` variables: name -> {environment key or `project`: value}."""
     secret_environment_variables: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)

@@ -1,9 +1,10 @@
 """Who hears about which jobs' runs: one class per kind of recipient, chosen by `type` (a dbt Cloud user's email, an
-external address, a Slack channel through a user's Slack link or through the account's Slack app)."""
+external address, a Slack channel through a user's Slack link or through the account's Slack app, a Microsoft Teams
+channel)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -12,11 +13,9 @@ from components import rules
 from .base import References, SettingsModel, check_reference
 
 
-class _Notification(SettingsModel):
-    """What every kind of notification has: who owns the setting, and which jobs' outcomes it hears about."""
+class _Events(SettingsModel):
+    """What every kind of notification has: which jobs' outcomes it hears about."""
 
-    user_id: int = Field(gt=0, le=rules.MAX_INT64)
-    """dbt Cloud user id: the recipient (userEmail), whoever connected Slack (slack), or the setting's owner."""
     on_success: list[str] = Field(default_factory=list)
     """Keys of jobs whose successful runs notify."""
     on_failure: list[str] = Field(default_factory=list)
@@ -32,7 +31,7 @@ class _Notification(SettingsModel):
         return check_reference(info, References.job_problem, keys)
 
     @model_validator(mode="after")
-    def _names_a_job(self) -> "_Notification":
+    def _names_a_job(self) -> "_Events":
         if not self.job_keys():
             raise ValueError("names no job: list job keys under onSuccess, onFailure, onCancel or onWarning")
         return self
@@ -57,7 +56,14 @@ class _Notification(SettingsModel):
 
     def recipient(self) -> tuple:
         """What dbt Cloud treats as one recipient: two notifications of a stack must not share it."""
-        return (self.type, self.user_id, *self.recipient_fields().values())  # type: ignore[attr-defined]
+        return (self.type, getattr(self, "user_id", None), *self.recipient_fields().values())  # type: ignore[attr-defined]
+
+
+class _Notification(_Events):
+    """A notification setting of a dbt Cloud user (`PartialNotification`)."""
+
+    user_id: int = Field(gt=0, le=rules.MAX_INT64)
+    """dbt Cloud user id: the recipient (userEmail), whoever connected Slack (slack), or the setting's owner."""
 
 
 class UserEmailNotification(_Notification):
@@ -133,8 +139,24 @@ class SlackAppNotification(_SlackNotification):
     """`slackApp`."""
 
 
+class TeamsNotification(_Events):
+    """A Microsoft Teams channel, through dbt Cloud's Teams integration (a `NotificationSetting`: one rule per job and
+    event). The account needs the integration linked first (Account settings -> Integrations -> Teams)."""
+
+    type: Literal["msTeams"]
+    """`msTeams`."""
+    teams_team_id: str = Field(min_length=1, pattern=r"^\S+$")
+    """The Teams team's id (Teams: the team's "Get link to team", its `groupId`)."""
+    teams_channel_id: str = Field(min_length=1, pattern=r"^\S+$")
+    """The channel's id, like 19:abc...@thread.tacv2 (Teams: the channel's "Get link to channel")."""
+    name: Optional[str] = Field(default=None, min_length=1, max_length=1024)
+    """The setting's name in dbt Cloud (default: the notification's key)."""
+    description: Optional[str] = None
+    """What the setting is for."""
+
+
 NotificationSettings = Annotated[
-    Union[UserEmailNotification, ExternalEmailNotification, SlackNotification, SlackAppNotification],
+    Union[UserEmailNotification, ExternalEmailNotification, SlackNotification, SlackAppNotification, TeamsNotification],
     Field(discriminator="type"),
 ]
 """A notification: its `type` chooses the kind, and so which other keys it takes."""

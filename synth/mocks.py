@@ -102,6 +102,18 @@ class ProviderMocks(pulumi.runtime.Mocks):
             types.GRANT: self._grant,
             types.GROUP_MEMBER: lambda inputs, n: (f"{inputs.get('groupId')}|{inputs.get('memberId')}", {}),
             types.ROTATING: self._rotating,
+            types.NOTIFICATION_SETTING: lambda inputs, n: (str(n), {}),
+            # webhook/schema.go: the id is `wsu_...`; the signing secret (`hmac_secret`) comes back on create only.
+            types.WEBHOOK: lambda inputs, n: (
+                f"wsu_{hashlib.sha256(str(n).encode()).hexdigest()[:10]}",
+                {
+                    "hmacSecret": hashlib.sha256(f"hmac-{n}".encode()).hexdigest()[:40],
+                    "accountIdentifier": f"act_{n}",
+                    "httpStatusCode": "0",
+                    "active": inputs.get("active", True),
+                },
+            ),
+            types.MODEL_NOTIFICATIONS: lambda inputs, n: (str(n), {"enabled": inputs.get("enabled", True)}),
             STACK_REFERENCE: self._stack_reference,
         }
 

@@ -17,7 +17,7 @@ import pytest
 import stack_args
 from components import fields
 from components.fields import ABSENT, ProviderArguments, camel
-from components.rules import RECIPIENT_FIELDS, REPOSITORY_IDS
+from components.rules import NOTIFICATION_KINDS, REPOSITORY_IDS
 from settings import (
     ConnectionSettings,
     CredentialSettings,
@@ -166,7 +166,8 @@ def test_every_component_argument_is_read_by_its_component():
         }
         # Arguments named by the rules' tables: the notifications' recipients (by kind), the repository's ids (by
         # clone strategy).
-        read |= set(RECIPIENT_FIELDS) | {argument for ids in REPOSITORY_IDS.values() for argument in ids}
+        read |= {field for kind in NOTIFICATION_KINDS.values() for field in kind.fields}
+        read |= {argument for ids in REPOSITORY_IDS.values() for argument in ids}
         assert declared - read == set(), f"components/{name}.py declares arguments it never reads"
 
 

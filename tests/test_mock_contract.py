@@ -59,6 +59,18 @@ VALID: dict[str, dict] = {
         "jobCompletionTriggerConditions": [{"jobId": 9.0, "projectId": 1.0, "statuses": ["success"]}],
     },
     types.NOTIFICATION: {"userId": 100001.0, "notificationType": 1.0, "onFailures": [6.0]},
+    types.NOTIFICATION_SETTING: {
+        "name": "Prod failures to Teams",
+        "channels": [{"channelType": "teams", "teamsTeamId": "t", "teamsChannelId": "19:c@thread.tacv2"}],
+        "rules": [{"triggerOn": "run_errored", "jobId": 6.0}],
+    },
+    types.WEBHOOK: {
+        "name": "incidents",
+        "clientUrl": "https://hooks.example.com/dbt",
+        "eventTypes": ["job.run.errored"],
+        "jobIds": [6.0],
+    },
+    types.MODEL_NOTIFICATIONS: {"environmentId": "5", "enabled": True, "onFailure": True},
     types.ENV_VAR: {"projectId": 1.0, "name": "DBT_TARGET", "environmentValues": {"project": "x"}},
     types.SQL_ENDPOINT: {
         "name": "w",
@@ -202,6 +214,13 @@ CASES = [
     (types.JOB, {"selfDeferring": True, "deferringJobId": 8.0}, "selfDeferring", "together with deferringJobId"),
     (types.JOB, {"runCompareChanges": True}, "runCompareChanges", "needs deferringEnvironmentId"),
     (types.JOB, {"jobType": "pull_request"}, "jobType", "one of"),
+    (types.JOB, {"costOptimizationFeatures": ["efficient_testing"]}, "costOptimizationFeatures", "features among"),
+    (
+        types.JOB,
+        {"costOptimizationFeatures": ["dbt_state", "state_aware_orchestration"]},
+        "costOptimizationFeatures",
+        "dbt_state and inherit_environment alone",
+    ),
     (types.JOB, {"dbtVersion": "1.7"}, "dbtVersion", "matches"),
     (
         types.JOB,
@@ -245,6 +264,23 @@ CASES = [
         "externalEmail",
         "together with slackChannelName",
     ),
+    # NotificationSetting (Teams)
+    (types.NOTIFICATION_SETTING, {"name": REMOVE}, "name", "is required"),
+    (types.NOTIFICATION_SETTING, {"channels": REMOVE}, "channels", "is required"),
+    (types.NOTIFICATION_SETTING, {"channels": []}, "channels", "at least 1"),
+    (types.NOTIFICATION_SETTING, {"channels": [{"channelType": "slack"}]}, "channels", "a channel of type teams"),
+    (types.NOTIFICATION_SETTING, {"rules": REMOVE}, "rules", "is required"),
+    (types.NOTIFICATION_SETTING, {"rules": []}, "rules", "at least 1"),
+    (types.NOTIFICATION_SETTING, {"rules": [{"triggerOn": "run_failed"}]}, "rules", "trigger_on one of"),
+    # Webhook
+    (types.WEBHOOK, {"name": REMOVE}, "name", "is required"),
+    (types.WEBHOOK, {"clientUrl": REMOVE}, "clientUrl", "is required"),
+    (types.WEBHOOK, {"eventTypes": REMOVE}, "eventTypes", "is required"),
+    (types.WEBHOOK, {"eventTypes": []}, "eventTypes", "at least 1"),
+    (types.WEBHOOK, {"eventTypes": ["job.run.failed"]}, "eventTypes", "events among"),
+    # ModelNotifications
+    (types.MODEL_NOTIFICATIONS, {"environmentId": REMOVE}, "environmentId", "is required"),
+    (types.MODEL_NOTIFICATIONS, {"environmentId": "production"}, "environmentId", "matches"),
     # PartialEnvironmentVariable
     (types.ENV_VAR, {"projectId": REMOVE}, "projectId", "is required"),
     (types.ENV_VAR, {"name": REMOVE}, "name", "is required"),

@@ -361,7 +361,8 @@ RULES = [
         "external address only for externalEmail",
         "prod",
         setting("notifications.data-team-email.externalEmail", "a@example.com"),
-        "notifications.data-team-email.externalEmail: is not a setting here; allowed: userId, onSuccess",
+        "notifications.data-team-email.externalEmail: is not a setting here; allowed: onSuccess, onFailure, onCancel, "
+        "onWarning, userId, type",
     ),
     (
         "numeric user id",
@@ -373,7 +374,7 @@ RULES = [
         "notification type in words",
         "prod",
         setting("notifications.data-team-email.type", "email"),
-        "notifications.data-team-email.type: must be one of userEmail, externalEmail, slack, slackApp "
+        "notifications.data-team-email.type: must be one of userEmail, externalEmail, slack, slackApp, msTeams "
         "(you wrote 'email')",
     ),
     (

@@ -7,7 +7,8 @@ providers' source and documentation, never this project's own rules (`components
 is caught here.
 
 Two kinds of rules, one module per provider:
-- `CONTRACT`: per resource type, rules on one resource's own inputs (`dbtcloud.py`, `databricks.py`, `rotating.py`,
+- `CONTRACT`: per resource type, rules on one resource's own inputs (`dbtcloud.py`, `dbtcloud_alerts.py`,
+  `databricks.py`, `rotating.py`,
   built from `rule.py`). Checked in `ProviderMocks.new_resource`.
 - `CONTEXT_RULES` (`context.py`): rules that need the resources registered before. Checked in
   `RecordingMonitor.RegisterResource`, which sees each registration's dependencies.
@@ -20,10 +21,11 @@ from ..values import plain
 from .context import CONTEXT_RULES, ContextRule, Known, Subject, World, check_in_context, provider_urn  # noqa: F401
 from .databricks import DATABRICKS, grant_securable  # noqa: F401
 from .dbtcloud import DBT_CLOUD
+from .dbtcloud_alerts import ALERTS
 from .rotating import OTHERS
 from .rule import ContractViolation, Rule, Violation
 
-CONTRACT: dict[str, tuple[Rule, ...]] = {**DBT_CLOUD, **DATABRICKS, **OTHERS}
+CONTRACT: dict[str, tuple[Rule, ...]] = {**DBT_CLOUD, **ALERTS, **DATABRICKS, **OTHERS}
 """Every resource type's rules on its own inputs."""
 
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from ..types import ENVIRONMENT, GROUP_MEMBER, JOB, OBO_TOKEN, PERMISSIONS, REPOSITORY, SERVICE_PRINCIPAL, TOKEN
+from ..types import (
+    ENVIRONMENT,
+    GROUP_MEMBER,
+    JOB,
+    MODEL_NOTIFICATIONS,
+    OBO_TOKEN,
+    PERMISSIONS,
+    REPOSITORY,
+    SERVICE_PRINCIPAL,
+    TOKEN,
+)
 from .databricks import PERMISSION_LEVELS
 from .rule import Violation
 
@@ -196,6 +206,21 @@ def _one_environment_of(kind: str, matches_kind: Callable[[dict], bool]) -> Call
     return broken
 
 
+def _model_notifications_environment(subject: Subject, world: World) -> Optional[str]:
+    wanted = str(subject.inputs.get("environmentId") or "")
+    environment = next(
+        (e for e in world.of_type(ENVIRONMENT) if str(e.outputs.get("environmentId")) == wanted and wanted), None
+    )
+    if environment is None:
+        return None  # an environment this rendering does not make: nothing known of it
+    if environment.inputs.get("type") != "deployment":
+        return f"environment {environment.name!r} is a {environment.inputs.get('type')} environment"
+    version = str(environment.inputs.get("dbtVersion") or "latest")
+    return (
+        f"environment {environment.name!r} runs dbt {version!r}, not a release track" if version[:1].isdigit() else None
+    )
+
+
 CI_SOURCE = (
     "docs.getdbt.com/docs/deploy/ci-jobs (prerequisites: a native Git integration, GitHub App, GitLab or "
     "Azure DevOps; a repository cloned over SSH with a deploy key gets no pull-request webhooks)"
@@ -242,6 +267,15 @@ CONTEXT_RULES: dict[str, tuple[ContextRule, ...]] = {
             "pull-request and merge triggers need a natively integrated repository",
             CI_SOURCE,
             _repository_of_ci_jobs,
+        ),
+    ),
+    MODEL_NOTIFICATIONS: (
+        ContextRule(
+            "environmentId",
+            "model notifications are for deployment environments on a release track",
+            'docs.getdbt.com/docs/deploy/model-notifications (prerequisites: deployment environments "must be on a '
+            'release track instead of a legacy dbt Core version")',
+            _model_notifications_environment,
         ),
     ),
     ENVIRONMENT: (

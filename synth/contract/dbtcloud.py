@@ -10,17 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..types import (
-    CREDENTIAL,
-    ENV_VAR,
-    ENVIRONMENT,
-    GLOBAL_CONNECTION,
-    JOB,
-    NOTIFICATION,
-    PROJECT,
-    PROJECT_REPOSITORY,
-    REPOSITORY,
-)
+from ..types import CREDENTIAL, ENV_VAR, ENVIRONMENT, GLOBAL_CONNECTION, JOB, PROJECT, PROJECT_REPOSITORY, REPOSITORY
 from .rule import (
     MISSING,
     Check,
@@ -104,11 +94,21 @@ RESERVED_ENV_VARS = frozenset(
 """docs.getdbt.com/docs/build/environment-variables, "Special environment variables": set by dbt Cloud on every
 run, "their values cannot be changed"."""
 
-SLACK_TYPES = (2, 5)
-"""pulumi_dbtcloud/partial_notification.py:37: 2 = Slack channel, 5 = Slack channel via the account-level Slack app,
-both requiring `slack_channel_id` and `slack_channel_name`."""
-
 _DBT = "dbtcloud:pkg/framework/objects"
+
+
+COST_FEATURES = ("state_aware_orchestration", "dbt_state", "inherit_environment")
+
+
+def _cost_features(inputs: dict) -> Optional[str]:
+    features = get(inputs, "costOptimizationFeatures")
+    if features is MISSING:
+        return None
+    unknown = [feature for feature in features if feature not in COST_FEATURES]
+    if unknown:
+        return f"{unknown!r}"
+    alone = [feature for feature in features if feature in ("dbt_state", "inherit_environment")]
+    return f"{features!r}" if alone and len(features) > 1 else None
 
 
 def _only_with_strategy(path: str, strategy: str) -> Check:
@@ -311,6 +311,14 @@ DBT_CLOUD: dict[str, tuple[Rule, ...]] = {
             f"{_DBT}/job/schema.go:437",
         ),
         one_of("jobType", ("ci", "merge", "scheduled", "other", "adaptive"), f"{_DBT}/job/resource.go:27-34"),
+        custom(
+            "costOptimizationFeatures",
+            "features among state_aware_orchestration, dbt_state, inherit_environment; dbt_state and "
+            "inherit_environment alone",
+            f"pulumi_dbtcloud/job.py (Job.cost_optimization_features); {_DBT}/job/validators/"
+            "cost_optimization_features_validator.go:89-97",
+            _cost_features,
+        ),
         matches("dbtVersion", DBT_VERSION_PATTERN, f"{_DBT}/job/schema.go:469; pkg/helper/dbt_version_validator.go:33"),
         custom(
             "jobCompletionTriggerConditions",
@@ -324,44 +332,6 @@ DBT_CLOUD: dict[str, tuple[Rule, ...]] = {
             f"{_DBT}/job/schema.go:660-676; dbtcloud:pkg/utils/job.go:8-13",
             _completion_conditions,
         ),
-    ),
-    NOTIFICATION: (
-        required("userId", f"{_DBT}/partial_notification/schema.go:55-57 (even for Slack and external email)"),
-        one_of("notificationType", (1, 2, 4, 5), "pulumi_dbtcloud/partial_notification.py:37"),
-        one_of("state", (1, 2), f"{_DBT}/partial_notification/schema.go:87-91"),
-        custom(
-            "notificationType",
-            "type 1 (a dbt Cloud user's email) takes no external email or Slack channel",
-            f"{_DBT}/partial_notification/resource.go:50-57",
-            lambda i: (
-                "1 with "
-                + ", ".join(k for k in ("externalEmail", "slackChannelId", "slackChannelName") if present(i, k))
-                if get(i, "notificationType") in (1, MISSING)
-                and any(present(i, k) for k in ("externalEmail", "slackChannelId", "slackChannelName"))
-                else None
-            ),
-        ),
-        custom(
-            "notificationType",
-            "types 2 and 5 (Slack) need slack_channel_id and slack_channel_name",
-            f"{_DBT}/partial_notification/resource.go:59-66; pulumi_dbtcloud/partial_notification.py:37",
-            lambda i: (
-                f"{i['notificationType']} without "
-                + " and ".join(k for k in ("slackChannelId", "slackChannelName") if not present(i, k))
-                if get(i, "notificationType") in SLACK_TYPES
-                and not (present(i, "slackChannelId") and present(i, "slackChannelName"))
-                else None
-            ),
-        ),
-        needs(
-            "notificationType",
-            lambda v: v == 4,
-            "externalEmail",
-            "type 4 (external email)",
-            f"{_DBT}/partial_notification/resource.go:69-74",
-        ),
-        excludes("externalEmail", "slackChannelId", f"{_DBT}/partial_notification/schema.go:102-109"),
-        excludes("externalEmail", "slackChannelName", f"{_DBT}/partial_notification/schema.go:102-109"),
     ),
     ENV_VAR: (
         required("projectId", f"{_DBT}/partial_environment_variable/schema.go:53-55"),
