@@ -51,7 +51,7 @@ JOB = ProviderArguments(
         "num_threads": "threads (default 4, dbt Cloud's UI default; the provider's is 1)",
         "execution": "timeoutMinutes, in seconds",
         "deferring_environment_id": "deferTo, a key of environmentIds",
-        "job_completion_trigger_conditions": "runAfter",
+        "job_completion_trigger_conditions": "runAfter (none while paused)",
         "validate_execute_steps": "always true: the provider checks the steps at preview too",
     },
     not_modelled={
@@ -140,6 +140,8 @@ class JobLink(TypedDict):
     """The job's number."""
     url: str
     """The job's page in dbt Cloud."""
+    paused: NotRequired[bool]
+    """True when the job is paused (every trigger off). Default: absent, not paused."""
 
 
 class DbtJobsArgs(TypedDict):
@@ -185,7 +187,11 @@ class DbtJobs(pulumi.ComponentResource):
         # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
         self.summary = pulumi.Output.all(args["project_id"], pulumi.Output.all(**self.job_ids)).apply(
             lambda resolved: {
-                key: {"id": job_id, "url": job_url(host_url, account_id, resolved[0], job_id)}
+                key: {
+                    "id": job_id,
+                    "url": job_url(host_url, account_id, resolved[0], job_id),
+                    **({"paused": True} if args["jobs"][key].get("paused") else {}),
+                }
                 for key, job_id in resolved[1].items()
             }
         )
@@ -302,7 +308,8 @@ class DbtJobs(pulumi.ComponentResource):
             )
             if job.get("defer_to")
             else None,
-            job_completion_trigger_conditions=self._run_after(job.get("run_after"), args),
+            # A job-completion trigger is a trigger too: a paused job keeps it in its arguments, not in dbt Cloud.
+            job_completion_trigger_conditions=self._run_after(job.get("run_after"), args) if on else None,
             # Let the provider check the steps at preview time too.
             validate_execute_steps=True,
             opts=pulumi.ResourceOptions(parent=self, import_=job.get("import_id")),

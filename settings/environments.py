@@ -35,13 +35,13 @@ class ModelNotificationsSettings(SettingsModel):
     """Emails to the owners of the models a deployment environment's runs build, from the dbt project's `groups`
     (docs.getdbt.com, "Model notifications"; the account setting must be switched on by an account admin)."""
 
-    on_failure: bool = False
+    on_failure: Optional[bool] = None
     """When a model fails."""
-    on_warning: bool = False
+    on_warning: Optional[bool] = None
     """When a model's tests warn."""
-    on_skipped: bool = False
+    on_skipped: Optional[bool] = None
     """When a model is skipped."""
-    on_success: bool = False
+    on_success: Optional[bool] = None
     """When a model builds."""
 
     @model_validator(mode="after")

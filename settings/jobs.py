@@ -104,6 +104,17 @@ class JobSettings(SettingsModel):
     def _known_deferral(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
         return check_reference(info, References.deferral_problem, value)
 
+    @field_validator("cost_optimization", mode="before")
+    @classmethod
+    def _one_feature(cls, value: object) -> object:
+        if isinstance(value, list):
+            raise ValueError(
+                "costOptimization takes one feature, not a list: dbt Cloud combines none of them (dbtState and "
+                "inheritEnvironment must stand alone); write costOptimization: stateAwareOrchestration, dbtState or "
+                "inheritEnvironment"
+            )
+        return value
+
     @field_validator("steps")
     @classmethod
     def _steps_are_dbt_commands(cls, steps: list[str]) -> list[str]:

@@ -356,7 +356,7 @@ class StackSettings(SettingsModel):
                 ("project.repository.githubInstallationId", repository.github_installation_id),
             ]
         for key, notification in self.notifications.items():
-            values.append((f"notifications.{key}.userId", notification.user_id))
+            values.append((f"notifications.{key}.userId", getattr(notification, "user_id", None)))
             values += [
                 (f"notifications.{key}.{to_camel(field)}", value)
                 for field, value in notification.recipient_fields().items()

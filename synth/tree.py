@@ -89,6 +89,7 @@ def as_tree(rendering: Rendering) -> str:
         lines.append("Warnings:")
         lines.extend(f"  {warning}" for warning in rendering.warnings)
     names = _numbers_to_names(rendering)
+    paused = paused_jobs(rendering.outputs)
     for component in components:
         lines.append("")
         lines.append(f"{component.type.split(':')[-1]} {component.name}{_flags(component)}")
@@ -97,7 +98,10 @@ def as_tree(rendering: Rendering) -> str:
             last = index == len(children) - 1
             lines.append(f"{'└──' if last else '├──'} {_short_type(child.type)} {child.name}{_flags(child)}")
             prefix = "    " if last else "│   "
-            lines.extend(prefix + "    " + line for line in _inputs(child.type, masked(child.inputs), names))
+            lines.extend(
+                prefix + "    " + line
+                for line in _inputs(child.type, masked(child.inputs), names, own_number(child) in paused)
+            )
     lines.append("")
     lines.append("Outputs:")
     lines.extend(_value_lines(_masked_outputs(rendering), "  ", {}))
@@ -132,20 +136,22 @@ def _numbers_to_names(rendering: Rendering) -> dict[int, str]:
     return {own_number(r): r.name for r in rendering.resources() if own_number(r) is not None}
 
 
-def _inputs(type_: str, inputs: dict, names: dict[int, str]) -> list[str]:
+def _inputs(type_: str, inputs: dict, names: dict[int, str], paused: bool = False) -> list[str]:
     lines = _value_lines(inputs, "", names)
     cron = inputs.get("scheduleCron")
-    if type_ == types.JOB and paused(inputs):
-        lines.append("(paused: every trigger is off, so nothing starts it but a person; its schedule is kept)")
+    if type_ == types.JOB and paused:
+        lines.append("(paused: every trigger is off, so nothing starts it but a person; its settings are kept)")
     elif type_ == types.JOB and isinstance(cron, str):
         lines.append(f"(schedule is UTC; next runs: {format_runs(next_runs(cron, 3))})")
+    if type_ == types.WEBHOOK and not inputs.get("jobIds"):
+        lines.append("(no jobIds: dbt Cloud sends the runs of every job of the account, other projects' too)")
     return lines
 
 
-def paused(job_inputs: dict) -> bool:
-    """A job whose triggers are all off though it has a schedule of its own: a paused job (one with neither only runs
-    by hand)."""
-    return not any((job_inputs.get("triggers") or {}).values()) and isinstance(job_inputs.get("scheduleCron"), str)
+def paused_jobs(outputs: dict) -> set[int]:
+    """The numbers of the jobs a rendering's `jobs` output marks paused (every trigger off)."""
+    jobs = outputs.get("jobs") if isinstance(outputs.get("jobs"), dict) else {}
+    return {link["id"] for link in jobs.values() if isinstance(link, dict) and link.get("paused")}
 
 
 def _value_lines(values: dict, indent: str, names: dict[int, str]) -> list[str]:

@@ -13,7 +13,9 @@ from synth.types import (  # noqa: F401  (one table of type tokens, re-exported 
     GRANT,
     GROUP_MEMBER,
     JOB,
+    MODEL_NOTIFICATIONS,
     NOTIFICATION,
+    NOTIFICATION_SETTING,
     OBO_TOKEN,
     PERMISSIONS,
     PROJECT,
@@ -24,6 +26,7 @@ from synth.types import (  # noqa: F401  (one table of type tokens, re-exported 
     SQL_ENDPOINT,
     STACK_REFERENCE,
     TOKEN,
+    WEBHOOK,
 )
 
 CONNECTION = GLOBAL_CONNECTION

@@ -9,6 +9,7 @@ from components.fields import camel
 from components.rules import NOTIFICATION_KINDS, notification_kind_of
 
 from .. import types
+from ..tree import paused_jobs
 from ..values import SECRET_MASK
 
 JOB, NOTIFICATION = types.JOB, types.NOTIFICATION
@@ -68,6 +69,8 @@ class StackDiff:
     """Job numbers to job names, from both renderings (notifications name jobs by number)."""
     notified: dict[str, dict[int, list[str]]] = field(default_factory=dict)
     """`before`/`after`: job number -> who hears about its runs."""
+    paused: dict[str, set[int]] = field(default_factory=dict)
+    """`before`/`after`: the numbers of the paused jobs."""
 
     @property
     def changed(self) -> bool:
@@ -103,7 +106,8 @@ def compare(stack: str, base: str, before: Optional[dict], after: dict) -> Stack
         if r["type"] == JOB and r.get("number") is not None
     }
     notified = {side: _who_is_notified(rs, names) for side, rs in documents.items()}
-    return StackDiff(stack, base, resources, outputs, names, notified)
+    paused = {"before": paused_jobs((before or {}).get("outputs", {})), "after": paused_jobs(after.get("outputs", {}))}
+    return StackDiff(stack, base, resources, outputs, names, notified, paused)
 
 
 def _who_is_notified(resources: list[dict], names: dict[int, str]) -> dict[int, list[str]]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from settings.schedule import describe, format_runs, next_runs
 
-from ..tree import paused
 from .compare import EVENTS, JOB, NOTIFICATION, REPLACED_BY, Change, ResourceDiff, StackDiff, recipient
 
 
@@ -102,16 +101,14 @@ def _job_lines(r: ResourceDiff, diff: StackDiff, names: dict[int, str]) -> list[
     number = (r.after or r.before).get("number")
     if r.op in ("add", "remove"):
         inputs = (r.after or r.before)["inputs"]
-        lines.extend(f"      {line}" for line in _job_card(inputs, names))
         side = "after" if r.op == "add" else "before"
+        lines.extend(f"      {line}" for line in _job_card(inputs, names, number in diff.paused.get(side, set())))
         lines.append(f"      notifies: {'; '.join(diff.notified[side].get(number, [])) or 'nobody'}")
         return lines
-    was, now = paused((r.before or {}).get("inputs", {})), paused((r.after or {}).get("inputs", {}))
+    was, now = number in diff.paused.get("before", set()), number in diff.paused.get("after", set())
     if was != now:
         lines.append(
-            "      paused: every trigger turned off, its schedule kept"
-            if now
-            else "      unpaused: its triggers on again"
+            "      paused: every trigger off, its settings kept" if now else "      unpaused: its triggers on again"
         )
     for change in r.changes:
         if change.path == "scheduleCron":
@@ -124,7 +121,7 @@ def _job_lines(r: ResourceDiff, diff: StackDiff, names: dict[int, str]) -> list[
     return lines
 
 
-def _job_card(inputs: dict, names: dict[int, str]) -> list[str]:
+def _job_card(inputs: dict, names: dict[int, str], paused: bool = False) -> list[str]:
     triggers = inputs.get("triggers", {})
     started_by = [
         word
@@ -140,9 +137,7 @@ def _job_card(inputs: dict, names: dict[int, str]) -> list[str]:
             f"({', '.join(condition.get('statuses', []))})"
         )
         started_by.append("another job")
-    card.append(
-        f"started by: {'people (by hand): paused' if paused(inputs) else ', '.join(started_by) or 'people (by hand)'}"
-    )
+    card.append(f"started by: {'people (by hand): paused' if paused else ', '.join(started_by) or 'people (by hand)'}")
     return card
 
 
