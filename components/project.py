@@ -8,7 +8,7 @@ from pulumi.provider.experimental import host
 
 from .fields import NotModelled, Passed, ProviderArguments, as_they_are, camel, passed
 from .package import PACKAGE_NAME, InvalidArgument, one_of, type_token
-from .rules import GIT_CLONE_STRATEGIES, REPOSITORY_IDS, repository_ids_problem
+from .rules import GIT_CLONE_STRATEGIES, REPOSITORY_IDS, clone_url_problem, repository_ids_problem
 
 # terraform-provider-dbtcloud pkg/framework/objects/project/schema.go and repository/schema.go (defaults); dbt Labs'
 # OpenAPI spec v3 (the API's names).
@@ -52,7 +52,8 @@ class GitRepository(TypedDict):
     """The project's git repository."""
 
     remote_url: pulumi.Input[str]
-    """Clone URL: the SSH URL (`git@github.com:org/repo.git`) with deploy_key, the HTTPS URL otherwise."""
+    """The SSH clone URL (`git@github.com:org/repo.git`, or `ssh://...`), whatever the clone strategy: dbt Cloud never
+    clones over HTTPS."""
     git_clone_strategy: NotRequired[str]
     """deploy_key (SSH with a key dbt Cloud makes; no pull-request events, so no CI jobs), github_app (the dbt Cloud
     GitHub app), deploy_token (GitLab) or azure_active_directory_app (Azure DevOps). Changing it replaces the
@@ -131,6 +132,9 @@ class DbtProject(pulumi.ComponentResource):
         repository = args.get("repository") or {}
         strategy = repository.get("git_clone_strategy", "deploy_key")
         one_of("DbtProject", name, "repository.gitCloneStrategy", strategy, GIT_CLONE_STRATEGIES)
+        url = repository.get("remote_url")
+        if isinstance(url, str) and clone_url_problem(url):
+            raise InvalidArgument("DbtProject", name, "repository.remoteUrl", url, clone_url_problem(url))
         problem = repository_ids_problem(strategy, repository)
         if problem:
             argument, why = problem

@@ -363,6 +363,29 @@ BRANCH_PATTERN = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)(?!.*@\{)[^\s~^:?*\[\\]+(?
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+SLACK_CHANNEL_NAME_PATTERN = re.compile(r"^#[a-z0-9_-]{1,80}$")
+"""A Slack channel name, with its `#`: "Channel names may only contain lowercase letters, numbers, hyphens, and
+underscores, and must be 80 characters or less" (api.slack.com/methods/conversations.create, `name`)."""
+
+CLONE_URL_PATTERN = re.compile(r"^([A-Za-z0-9._~-]+@[^\s:/]+:[^\s]+|(ssh|git)://[^\s]+)$")
+"""A repository's clone URL as dbt Cloud takes it: SCP-style (`git@github.com:org/repo.git`) or `ssh://`/`git://`,
+never HTTPS, whatever the clone strategy (terraform-provider-dbtcloud issue 528: "remote_url must be a valid SSH or git
+URL"; docs.getdbt.com, "Import a project by git URL": "Do not use `https://...`")."""
+
+SHELL_SYNTAX = re.compile(r"&&|\|\||[;|`]|\$\(|>|<")
+"""Shell syntax in a job step: dbt Cloud runs each step as one dbt command, never through a shell."""
+
+
+def clone_url_problem(url: str) -> Optional[str]:
+    """Why dbt Cloud cannot clone from `url`, or None."""
+    if CLONE_URL_PATTERN.match(url):
+        return None
+    if url.startswith(("http://", "https://")):
+        return (
+            f"{url!r} is an HTTPS address: dbt Cloud clones over SSH, so write the SSH clone URL, like "
+            "git@github.com:org/repo.git (the repository's Code -> Clone -> SSH), whatever the clone strategy"
+        )
+    return f"{url!r} is not a clone URL: write the SSH one, like git@github.com:org/repo.git"
 
 
 DBT_VERSION_RENAMED = {"versionless": "latest"}

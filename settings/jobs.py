@@ -118,6 +118,12 @@ class JobSettings(SettingsModel):
     @field_validator("steps")
     @classmethod
     def _steps_are_dbt_commands(cls, steps: list[str]) -> list[str]:
+        shell = [step for step in steps if rules.SHELL_SYNTAX.search(step)]
+        if shell:
+            raise ValueError(
+                f"{shell[0]!r} is shell syntax: dbt Cloud runs each step as one dbt command, with no shell; write one "
+                "step per command (steps: [dbt run, dbt test]), and dbt's own selectors for the rest"
+            )
         bad = [step for step in steps if not rules.DEPS_STEP_PATTERN.match(step) and not rules.STEP_PATTERN.match(step)]
         if bad:
             raise ValueError(

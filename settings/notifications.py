@@ -122,6 +122,11 @@ class _SlackNotification(_Notification):
                 f"write it with its '#', quoted: \"#{name}\" (dbt Cloud keeps it so; without it every "
                 "preview shows a change)"
             )
+        if not rules.SLACK_CHANNEL_NAME_PATTERN.match(name):
+            raise ValueError(
+                f"{name!r} cannot be a Slack channel: Slack names are lowercase letters, digits, hyphens and "
+                f"underscores, at most 80 (try {('#' + '-'.join(name[1:].lower().split()))[:81]!r})"
+            )
         return name
 
 

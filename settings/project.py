@@ -17,7 +17,8 @@ class RepositorySettings(SettingsModel):
     """The git repository holding the dbt project."""
 
     remote_url: str = Field(min_length=1)
-    """Clone URL: SSH (`git@github.com:org/repo.git`) for deploy_key, HTTPS otherwise."""
+    """The SSH clone URL (`git@github.com:org/repo.git`, or `ssh://...`), whatever the clone strategy: dbt Cloud
+    never clones over HTTPS."""
     git_clone_strategy: rules.GitCloneStrategy = "deploy_key"
     """`deploy_key` (any host; add the exported public key to the repository), `github_app`,
     `deploy_token` (GitLab) or `azure_active_directory_app` (Azure DevOps)."""
@@ -42,8 +43,9 @@ class RepositorySettings(SettingsModel):
         if problem:
             argument, why = problem
             raise ValueError(f"{to_camel(argument)} {why}")
-        if self.git_clone_strategy == "deploy_key" and self.remote_url.startswith(("http://", "https://")):
-            raise ValueError("deploy_key clones over SSH: use the SSH URL, like git@github.com:org/repo.git")
+        problem = rules.clone_url_problem(self.remote_url)
+        if problem:
+            raise ValueError(f"remoteUrl: {problem}")
         return self
 
 

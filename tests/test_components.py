@@ -307,7 +307,7 @@ def test_azure_needs_its_application():
     ],
 )
 def test_project_repository_strategies(strategy, extra, deploy_key):
-    url = "git@github.com:o/r.git" if strategy == "deploy_key" else "https://example.com/o/r.git"
+    url = "git@github.com:o/r.git" if strategy == "deploy_key" else "ssh://git@example.com/o/r.git"
 
     def program():
         project = DbtProject(
@@ -354,7 +354,7 @@ def test_a_native_integration_needs_its_ids():
             "p",
             {
                 "name": "P",
-                "repository": {"remote_url": "https://github.com/o/r.git", "git_clone_strategy": "github_app"},
+                "repository": {"remote_url": "git@github.com:o/r.git", "git_clone_strategy": "github_app"},
             },
         )
     )

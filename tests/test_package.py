@@ -191,7 +191,7 @@ SMALLEST = {
     "DbtProject": {
         "name": "P",
         "repository": {
-            "remoteUrl": "https://github.com/o/r.git",
+            "remoteUrl": "git@github.com:o/r.git",
             "gitCloneStrategy": "github_app",
             "githubInstallationId": 42.0,
         },

@@ -434,7 +434,7 @@ RULES = [
             v["project"]["repository"].update(gitCloneStrategy="deploy_key", remoteUrl="https://github.com/o/r.git"),
             v["project"]["repository"].pop("githubInstallationId"),
         ),
-        "project.repository: deploy_key clones over SSH",
+        "project.repository: remoteUrl: 'https://github.com/o/r.git' is an HTTPS address: dbt Cloud clones over SSH",
     ),
     (
         "github app needs its installation",
