@@ -36,11 +36,14 @@ class Exit(IntEnum):
     """A bug in the command itself (never a result): please report it."""
     INTERRUPTED = 130
     """Ctrl-C, with nothing cancelled."""
+    BROKEN_PIPE = 141
+    """The output's reader stopped reading (`| head`), as a shell reports a process ended by SIGPIPE (128 + 13)."""
 
 
 ALWAYS = {
     Exit.INTERNAL: "a bug in the command itself, never a result (please report it)",
     Exit.INTERRUPTED: "interrupted (Ctrl-C)",
+    Exit.BROKEN_PIPE: "the output's reader stopped reading (e.g. | head)",
 }
 """What any command may end with, listed once in the top-level help."""
 
@@ -164,6 +167,11 @@ def run(
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return Exit.INTERRUPTED
+    except BrokenPipeError:
+        # Python's advice (library docs, signal, "Note on SIGPIPE"): point stdout at devnull, or the flush at exit
+        # fails again and prints a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return Exit.BROKEN_PIPE
     except Exception as error:  # noqa: BLE001 - a message and a status, never a traceback
         handle = next((handle for kind, handle in expected.items() if isinstance(error, kind)), crash)
         return handle(error)

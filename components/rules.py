@@ -256,6 +256,27 @@ def notification_kind_of(code: object) -> Optional[str]:
     )
 
 
+PROVIDER_CONFIG_KEYS = {
+    "dbtcloud": (
+        "accountId", "disableRetry", "hostUrl", "maxRetries", "retriableStatusCodes", "retryIntervalSeconds",
+        "skipCredentialsValidation", "timeoutSeconds", "token",
+    ),
+    "databricks": (
+        "accountId", "actionsIdTokenRequestToken", "actionsIdTokenRequestUrl", "audience", "authType",
+        "azureClientId", "azureClientSecret", "azureEnvironment", "azureLoginAppId", "azureTenantId", "azureUseMsi",
+        "azureWorkspaceResourceId", "clientId", "clientSecret", "cloud", "clusterId", "configFile",
+        "databricksCliPath", "databricksIdTokenFilepath", "debugHeaders", "debugTruncateBytes",
+        "disableOauthRefreshToken", "discoveryUrl", "googleCredentials", "googleServiceAccount", "groupId", "host",
+        "httpTimeoutSeconds", "metadataServiceUrl", "oauthCallbackPort", "oidcTokenEnv", "password", "profile",
+        "rateLimit", "retryTimeoutSeconds", "scopes", "serverlessComputeId", "skipVerify", "token", "username",
+        "warehouseId", "workspaceId",
+    ),
+}  # fmt: skip
+"""The providers' configuration keys (`pulumi_dbtcloud.config.vars`, `pulumi_databricks.config.vars`; a test holds
+them to the installed SDKs), besides `version`, which the engine itself sets. The bridge refuses any other key under a
+provider's namespace at `pulumi up` ("could not validate provider configuration: Invalid or unknown key", pulumi-
+terraform-bridge pkg/tfbridge/provider.go, `CheckConfig`): offline we name the key it was meant to be."""
+
 DEFAULT_THREADS = 4
 """dbt Cloud's UI default for a job's threads (the provider's own default is 1)."""
 

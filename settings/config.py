@@ -142,7 +142,9 @@ KNOWN_NAMESPACES = ("dbtcloud", "databricks", "pulumi", "time")
 def _misspelt_namespace(full_key: str, project_name: str) -> list[Problem]:
     """A key whose namespace is a near miss of this project's or a provider's: the CLI would hand it over under that
     namespace, and nothing would read it (a whole section silently gone)."""
-    namespace = full_key.split(":", 1)[0]
+    namespace, _, name = full_key.partition(":")
+    if namespace in rules.PROVIDER_CONFIG_KEYS:
+        return _unknown_provider_key(namespace, name)
     if namespace in KNOWN_NAMESPACES or ":" not in full_key:
         return []
     close = difflib.get_close_matches(namespace, [project_name, *KNOWN_NAMESPACES], n=1, cutoff=0.8)
@@ -153,6 +155,24 @@ def _misspelt_namespace(full_key: str, project_name: str) -> list[Problem]:
             full_key,
             f"is read by nothing: the namespace {namespace!r} is not {close[0]!r}; "
             f"did you mean {close[0] + ':' + full_key.split(':', 1)[1]!r}?",
+        )
+    ]
+
+
+def _unknown_provider_key(provider: str, name: str) -> list[Problem]:
+    """A key under a provider's namespace that the provider does not have: `pulumi up` would stop on it."""
+    known = rules.PROVIDER_CONFIG_KEYS[provider]
+    if name in known or name == "version":
+        return []
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6) or [
+        key for key in known if key.lower() == name.lower()
+    ]
+    hint = f"did you mean {provider}:{close[0]}?" if close else f"its settings are {', '.join(known)}"
+    return [
+        Problem(
+            f"{provider}:{name}",
+            f'is not a setting of the {provider} provider, and pulumi up would stop on it ("Invalid or unknown '
+            f'key"): {hint}',
         )
     ]
 

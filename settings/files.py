@@ -8,11 +8,13 @@ still marked secret, as do required secrets a committed stack file rightly leave
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import yaml
 
@@ -36,6 +38,11 @@ class StackFile:
     secret_keys: set[str] = field(default_factory=set)
     placeholders: list[str] = field(default_factory=list)
     """Keys given an offline placeholder because the stack file has no clear-text value for them."""
+    encrypted: list[str] = field(default_factory=list)
+    """Where the stack file holds a ciphertext (`secure:`), as config paths (`secretEnvironmentVariables.X.prod`):
+    set already, `pulumi up` decrypts them."""
+    unset: list[str] = field(default_factory=list)
+    """Secret keys the stack needs and its file leaves out: to set before deploying."""
     workspace_host: str = "dbc-00000000-0000.cloud.databricks.com"
     """The Databricks workspace host (from `databricks:host`), for realistic warehouse outputs."""
 
@@ -45,14 +52,56 @@ def project_name(root: Path) -> str:
     return _read_yaml(root / "Pulumi.yaml")["name"]
 
 
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+"""The names the Pulumi CLI takes for a stack: ASCII letters, digits, `-`, `_` and `.`, 1 to 100 of them (pulumi/pulumi
+sdk/go/common/tokens/names.go, `ParseStackName`)."""
+
+STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
+"""What a stack file holds besides comments (pulumi/pulumi sdk/go/common/workspace/project.go, `ProjectStack`). The CLI
+ignores any other top-level key, so a misspelt `confg:` would deploy the stack with none of its settings."""
+
+
 def stack_names(root: Path) -> list[str]:
-    """The stacks that have a stack file in `root`."""
-    return sorted(path.name[len("Pulumi.") : -len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+    """The stacks that have a stack file in `root`, including files the Pulumi CLI would not read as one
+    (`Pulumi.qa.yml`, `Pulumi.my stack.yaml`): those load as a `StackFileError` saying what to rename them to."""
+    files = (path for pattern in STACK_FILE_GLOBS for path in root.glob(pattern))
+    return sorted({path.name[len("Pulumi.") : -len(path.suffix)] for path in files})
+
+
+STACK_FILE_GLOBS = ("Pulumi.*.yaml", "Pulumi.*.yml")
 
 
 def stack_file_path(root: Path, stack: str) -> Path:
-    """Where a stack's file lives."""
+    """Where a stack's file lives: `Pulumi.<stack>.yaml`, the extension of `Pulumi.yaml` (pulumi/pulumi
+    sdk/go/common/workspace/paths.go, `DetectProjectStackPath`)."""
     return root / f"Pulumi.{stack}.yaml"
+
+
+def stack_name_problem(stack: str) -> Optional[str]:
+    """Why the Pulumi CLI would refuse `stack` as a stack name, or None."""
+    if STACK_NAME.fullmatch(stack):
+        return None
+    if not stack:
+        return "a stack name may not be empty"
+    if len(stack) > 100:
+        return f"a stack name has at most 100 characters ({len(stack)} here)"
+    position, bad = next((i, c) for i, c in enumerate(stack) if not STACK_NAME.fullmatch(c))
+    return f"a stack name has only ASCII letters, digits, -, _ and . ({bad!r} at position {position})"
+
+
+def stack_from_argument(text: str, root: Path) -> str:
+    """A stack as a command line names it, read as `pulumi -s` reads it (`prod`, `org/prod`,
+    `org/<project>/prod`) or as the stack file's path (`Pulumi.prod.yaml`)."""
+    name = Path(text).name
+    if re.fullmatch(r"Pulumi\.(.+)\.ya?ml", name):
+        return name[len("Pulumi.") : -len(Path(name).suffix)]
+    parts = text.split("/")
+    if len(parts) == 3 and parts[1] != project_name(root):
+        raise StackFileError(
+            f"{text!r} names project {parts[1]!r}, but {root / 'Pulumi.yaml'} is project {project_name(root)!r}: "
+            "give this project's stack, e.g. " + "/".join((parts[0], project_name(root), parts[2]))
+        )
+    return parts[-1] if len(parts) in (2, 3) else text
 
 
 def load_stack_file(root: Path, stack: str, text: Optional[str] = None) -> StackFile:
@@ -62,9 +111,18 @@ def load_stack_file(root: Path, stack: str, text: Optional[str] = None) -> Stack
     project = project_doc["name"]
     path = stack_file_path(root, stack)
     if text is None and not path.exists():
+        _refuse_unread_file(root, stack)
         known = stack_names(root)
         raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")
+    problem = stack_name_problem(stack)
+    if problem:
+        fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", stack).strip("-")[:100] or "qa"
+        raise StackFileError(
+            f"{path.name}: the Pulumi CLI cannot have a stack named {stack!r}: {problem}; rename the file, e.g. to "
+            f"{stack_file_path(root, fixed).name}"
+        )
     stack_doc = (_read_yaml(path) if text is None else _parse_yaml(text, path)) or {}
+    _check_top_level(stack_doc, path)
 
     result = StackFile(project=project, stack=stack, config={})
     for key, declaration in (project_doc.get("config") or {}).items():
@@ -73,9 +131,11 @@ def load_stack_file(root: Path, stack: str, text: Optional[str] = None) -> Stack
         if default is not None:
             result.config[full_key] = _as_text(default)
     for full_key, value in _namespaced(stack_doc.get("config") or {}, project, path).items():
-        if _has_secure(value):
+        encrypted = list(_secure_paths(value, _shown_key(full_key, project), path))
+        if encrypted:
             result.secret_keys.add(full_key)
             result.placeholders.append(full_key)
+            result.encrypted.extend(encrypted)
             value = _strip_secure(value)
         result.config[full_key] = _as_text(value)
     for key in secrets_needed(RawConfig(result.config), project):
@@ -84,10 +144,48 @@ def load_stack_file(root: Path, stack: str, text: Optional[str] = None) -> Stack
             result.config[full_key] = OFFLINE_SECRET
             result.secret_keys.add(full_key)
             result.placeholders.append(full_key)
+            result.unset.append(key)
     host = str(result.config.get("databricks:host", ""))
     if host:
         result.workspace_host = host.removeprefix("https://").removeprefix("http://").rstrip("/")
     return result
+
+
+def _refuse_unread_file(root: Path, stack: str) -> None:
+    """A stack file the Pulumi CLI never reads (`Pulumi.qa.yml`): its stack would deploy without its settings."""
+    unread = root / f"Pulumi.{stack}.yml"
+    if unread.exists():
+        raise StackFileError(
+            f"{unread.name} is never read: the Pulumi CLI reads a stack's settings from Pulumi.<stack>.yaml (the "
+            f"extension of Pulumi.yaml), so stack {stack!r} would deploy without them: rename it to "
+            f"{stack_file_path(root, stack).name}"
+        )
+
+
+def _check_top_level(stack_doc: Any, path: Path) -> None:
+    """The stack file is a mapping of the keys the CLI reads (see `STACK_FILE_KEYS`)."""
+    if not isinstance(stack_doc, dict):
+        raise StackFileError(f"{path.name}: a stack file is a mapping that starts with config: (found a list or text)")
+    for key in stack_doc:
+        if key not in STACK_FILE_KEYS:
+            close = difflib.get_close_matches(str(key), STACK_FILE_KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"a stack file holds {', '.join(STACK_FILE_KEYS)}"
+            raise StackFileError(
+                f"{path.name}: top-level key {key!r} is not read by the Pulumi CLI, so nothing under it would be "
+                f"deployed: {hint}"
+            )
+
+
+def _shown_key(full_key: str, project: str) -> str:
+    """A config key as `pulumi config set` takes it: this project's without its namespace."""
+    return full_key.removeprefix(f"{project}:")
+
+
+def set_secret_command(path: str, stack: str) -> str:
+    """The command that stores a secret at a config path (`--path` for a value inside a map: without it the CLI would
+    store the whole map as one text)."""
+    flag = " --path" if "." in path.split(":")[-1] else ""
+    return f"pulumi config set --secret{flag} {path} <value> -s {stack}"
 
 
 YAML_11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
@@ -258,12 +356,23 @@ def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _has_secure(value: Any) -> bool:
+def _secure_paths(value: Any, where: str, path: Path) -> Iterator[str]:
+    """The config paths under `where` holding a ciphertext; an empty or non-text `secure:` is refused (there is
+    nothing the CLI could decrypt)."""
     if isinstance(value, dict):
-        return set(value) == {"secure"} or any(_has_secure(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_secure(item) for item in value)
-    return False
+        if set(value) == {"secure"}:
+            if not isinstance(value["secure"], str) or not value["secure"].strip():
+                raise StackFileError(
+                    f"{path.name}: {where}: secure: holds no ciphertext ({value['secure']!r}); set the secret with "
+                    f"{set_secret_command(where, path.name[len('Pulumi.') : -len(path.suffix)])}, which writes it"
+                )
+            yield where
+            return
+        for key, item in value.items():
+            yield from _secure_paths(item, f"{where}.{key}", path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _secure_paths(item, f"{where}[{index}]", path)
 
 
 def _strip_secure(value: Any) -> Any:

@@ -46,6 +46,18 @@ def problems_from(error: ValidationError) -> list[Problem]:
             message = f"{message} (you wrote {detail['input']!r}: {LITERAL_HINTS[detail['input']]})"
         elif detail["type"] in ("int_parsing", "int_type") and str(location[-1]) in INTEGER_HINTS:
             message = f"{message} (you wrote {detail.get('input')!r}): {INTEGER_HINTS[str(location[-1])]}"
+        elif detail["type"] in SHAPE_ERRORS:
+            message = _wrong_shape(SHAPE_ERRORS[detail["type"]], location, detail.get("input"))
+        elif detail["type"] == "string_type" and isinstance(detail.get("input"), (int, float, bool)):
+            written = _as_yaml(detail["input"])
+            message = f'must be text, and YAML reads {written} as a {_kind(detail["input"])}: quote it ("{written}")'
+        elif detail["type"] == "too_long" and isinstance(detail.get("input"), (list, dict)):
+            limit, count = detail["ctx"]["max_length"], len(detail["input"])  # pydantic's actual_length may be None
+            reason = LIMIT_REASONS.get(str(location[-1]), "")
+            message = f"has {count} entries, {count - limit} too many: at most {limit}{reason}"
+        elif detail["type"] == "string_pattern_mismatch":
+            form = PATTERN_WORDS.get(detail.get("ctx", {}).get("pattern", ""), "is not in the form this setting takes")
+            message = f"{form} (you wrote {detail.get('input')!r})"
         elif (
             not _is_secret(location)
             and isinstance(detail.get("input"), (str, int, float, bool))
@@ -71,6 +83,70 @@ INTEGER_HINTS = {
     "githubInstallationId": "the number at the end of the dbt Cloud app's page in your GitHub organisation's settings",
 }
 """Where to find a number people often write as something else."""
+
+
+SHAPE_ERRORS = {
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "list_type": "list",
+}
+"""pydantic's errors for a value of the wrong shape, and the shape wanted."""
+
+FORM_EXAMPLES = {
+    ("warehouse", "keepAccessFor"): "keepAccessFor: {group:data-engineers: CAN_USE, user:ana@example.com: CAN_MANAGE}",
+    ("tokenPermissions", "keepAccessFor"): "keepAccessFor: [group:users, user:ana@example.com]",
+    ("warehouse", "tags"): "tags: {team: data-platform}",
+}
+"""The form to write where a setting of one shape sits beside a same-named one of the other (or is often mistaken)."""
+
+LIMIT_REASONS = {"tags": f" (Databricks takes fewer than {rules.MAX_TAGS + 1} custom tags on a SQL warehouse)"}
+"""Why a list or mapping is limited, where the service sets the limit."""
+
+PATTERN_WORDS = {
+    r"^https://[^/\s]+/?$": "must be your workspace URL: https:// and the workspace's host, nothing after it (e.g. "
+    "https://dbc-1234abcd-5678.cloud.databricks.com, or https://adb-1234567890123456.7.azuredatabricks.net)",
+    rules.SCHEMA_PATTERN.pattern: "may hold only letters, digits, _, spaces and ( ) { } ' \" (dbt Cloud's rule for "
+    "a schema name)",
+    r"^[0-9]+$": "must be a number, written as text (the number in the resource's dbt Cloud URL)",
+    r"^[0-9]+:[0-9]+$": "must be <project number>:<number>, both from the resource's dbt Cloud URL (e.g. 70403:123)",
+    r"^[0-9a-f]{16}$": "must be a SQL warehouse id: 16 characters of 0-9 and a-f (the end of its HTTP path)",
+    rules.UUID_PATTERN: "must be a UUID, e.g. 01234567-89ab-cdef-0123-456789abcdef (lowercase)",
+    r"^\S+$": "may not hold spaces",
+}
+"""Every `pattern=` of the settings in words (a test holds this to the models): a regex is never shown."""
+
+
+def _wrong_shape(wanted: str, location: tuple, value: Any) -> str:
+    """`must be a mapping, not a list` with the form to write, built from what was written where possible."""
+    example = FORM_EXAMPLES.get(tuple(str(part) for part in location[-2:]))
+    key = str(location[-1]) if location else "key"
+    if example is None and key == "schedule" and isinstance(value, str):
+        example = f'schedule: {{cron: "{value}"}}'
+    if example is None and wanted == "mapping" and isinstance(value, list) and value:
+        example = f"{key}: {{{', '.join(f'{item}: ...' for item in value[:2])}}}"
+    if example is None:
+        example = f"{key}: {{name: value}}" if wanted == "mapping" else f"{key}: [first, second]"
+    written = f"{_kind(value)} ({value!r})" if isinstance(value, (str, int, float, bool)) else _kind(value)
+    return f"must be a {wanted}, not {written}: write {example}"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false value"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _as_yaml(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _without_union_tags(location: tuple) -> tuple:

@@ -31,9 +31,10 @@ def check_variable(info: ValidationInfo, section: str, name: str, values: dict[s
                     "the project; set this stack's environments' values instead",
                 )
         elif key not in environments:
+            usable = list(environments) + ([rules.ENV_VAR_PROJECT_DEFAULT] if known.creates_project else [])
             report_problem(
                 info,
                 path + (key,),
-                f"{key!r} is not an environment of this stack; use "
-                f"{', '.join(list(environments) + ([rules.ENV_VAR_PROJECT_DEFAULT] if known.creates_project else []))}",
+                f"{key!r} is not an environment of this stack; "
+                + (f"use {', '.join(usable)}" if usable else "it has none (see environments)"),
             )

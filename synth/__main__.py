@@ -17,7 +17,7 @@ import pulumi
 
 from command_line import JSON, PROJECT_DIR, Command, Exit, option, parser, resolved_project_dir, run, unknown_command
 from settings import ConfigError
-from settings.files import StackFileError, project_name, stack_names
+from settings.files import StackFileError, project_name, stack_from_argument, stack_names
 from settings.schema import SCHEMA_FILE, stack_file_schema
 
 from .check import as_json as check_json, check, report
@@ -38,7 +38,7 @@ USAGE = {Exit.USAGE: "bad usage, or a stack file missing or unreadable as the Pu
 
 def _show(args: argparse.Namespace) -> int:
     root = resolved_project_dir(args)
-    _known_stack(args.stack, root)
+    args.stack = _known_stack(args.stack, root)
     try:
         rendering = render(args.stack, root)
     except (ConfigError, ContractViolation, pulumi.RunError) as error:  # RunError: a component refused an argument
@@ -52,15 +52,15 @@ def _check(args: argparse.Namespace) -> int:
     here = stack_names(root)
     if not here:
         raise StackFileError(f"no stack files (Pulumi.<stack>.yaml) in {root}")
-    for stack in args.stacks:
-        _known_stack(stack, root)
-    outcomes = check(root, args.stacks or here)
+    stacks = [_known_stack(stack, root) for stack in args.stacks]
+    outcomes = check(root, stacks or here)
     print(json.dumps(check_json(outcomes), indent=2) if args.json else report(outcomes))
     return Exit.OK if all(outcome.passed for outcome in outcomes.values()) else Exit.FAILED
 
 
 def _diff(args: argparse.Namespace) -> int:
     root = resolved_project_dir(args)
+    args.stack = stack_from_argument(args.stack, root)
     try:
         diff = diff_stack(args.stack, args.base, root)
     except (DiffError, StackFileError, ConfigError, ContractViolation) as error:
@@ -71,10 +71,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _cost(args: argparse.Namespace) -> int:
     root = resolved_project_dir(args)
-    for stack in args.stacks:
-        _known_stack(stack, root)
+    stacks = [_known_stack(stack, root) for stack in args.stacks]
     try:
-        loaded = estimates(root, args.stacks or stack_names(root))
+        loaded = estimates(root, stacks or stack_names(root))
     except ConfigError as error:
         return _fail(error, Exit.FAILED)
     print(json.dumps(cost_json(loaded), indent=2) if args.json else cost_table(loaded))
@@ -102,10 +101,12 @@ def _emit(text: str, file_name: str, root: Path, write: bool) -> int:
     return Exit.OK
 
 
-def _known_stack(stack: str, root: Path) -> None:
-    """Refuse a stack with no file, naming the stacks there (and the command meant, for a misspelt one)."""
+def _known_stack(text: str, root: Path) -> str:
+    """The stack a command line names (`prod`, `org/prod`, `Pulumi.prod.yaml`); refused when it has no file, naming
+    the stacks there (and the command meant, for a misspelt one)."""
+    stack = stack_from_argument(text, root)
     if stack in stack_names(root):
-        return
+        return stack
     here = ", ".join(stack_names(root)) or "none"
     raise StackFileError(
         f"no stack file Pulumi.{stack}.yaml in {root}; stacks here: {here} ({unknown_command(stack, COMMANDS)})"

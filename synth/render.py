@@ -46,6 +46,10 @@ class Rendering:
     """What the program logged as warnings."""
     placeholders: list[str] = field(default_factory=list)
     """Config keys that read as offline placeholders (secrets the stack file does not hold in clear text)."""
+    encrypted: list[str] = field(default_factory=list)
+    """Config paths the stack file holds encrypted (`pulumi up` decrypts them)."""
+    unset: list[str] = field(default_factory=list)
+    """Secret keys the stack needs and its file leaves out (to set before deploying)."""
 
     def resources(self, type_: Optional[str] = None) -> list[Registration]:
         """Provider resources (not components), optionally of one type token."""
@@ -103,8 +107,8 @@ def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
 
 def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) -> Rendering:
     # The program imports `settings` and `components` from the project (the current folder, or the tests'
-    # sys.path); a stack under another root is rendered by this project's code.
-    main = str(root / "__main__.py")
+    # sys.path); a project folder holding only Pulumi.yaml and stack files is rendered by this project's code.
+    main = str(root / "__main__.py" if (root / "__main__.py").is_file() else PROJECT_ROOT / "__main__.py")
     rendering = run_under_mocks(
         lambda: runpy.run_path(main, run_name="__main__"),
         stack_file.project,
@@ -115,6 +119,8 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
         stack_outputs,
     )
     rendering.placeholders = list(stack_file.placeholders)
+    rendering.encrypted = list(stack_file.encrypted)
+    rendering.unset = list(stack_file.unset)
     return rendering
 
 

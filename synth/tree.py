@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from settings.files import set_secret_command
 from settings.schedule import format_runs, next_runs
 
 from . import types
@@ -51,6 +52,8 @@ def as_json(rendering: Rendering) -> dict:
         "project": rendering.project,
         "stack": rendering.stack,
         "placeholders": rendering.placeholders,
+        "encrypted": rendering.encrypted,
+        "unset": rendering.unset,
         "warnings": rendering.warnings,
         "resources": [
             {
@@ -77,13 +80,14 @@ def as_tree(rendering: Rendering) -> str:
         f"{rendering.project} / {rendering.stack}: {len(components)} components, "
         f"{len(rendering.resources())} resources (rendered offline under mocks: ids are made up)",
     ]
-    if rendering.placeholders:
+    if rendering.encrypted:
         lines.append("")
-        lines.append("Offline placeholders (secrets this file does not hold in clear text); before deploying:")
-        lines.extend(
-            f"  pulumi config set --secret {key.split(':', 1)[1]} ... -s {rendering.stack}"
-            for key in rendering.placeholders
-        )
+        lines.append("Encrypted in the stack file (read as placeholders offline; pulumi up decrypts them):")
+        lines.extend(f"  {path}" for path in rendering.encrypted)
+    if rendering.unset:
+        lines.append("")
+        lines.append("Secrets not set yet (placeholders offline); before deploying:")
+        lines.extend(f"  {set_secret_command(key, rendering.stack)}" for key in rendering.unset)
     if rendering.warnings:
         lines.append("")
         lines.append("Warnings:")

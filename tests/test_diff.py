@@ -136,7 +136,8 @@ def test_a_code_change_renders_the_base_with_its_own_code(code_change_render):
 
 def test_a_bad_ref_is_an_error(repo, capsys):
     assert main(["diff", "prod", "--base", "no-such-ref", "--project-dir", str(repo)]) == 2
-    assert "error: git archive" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--base 'no-such-ref' is not a branch, tag or commit" in err and "git fetch" in err
 
 
 def test_a_replacement_says_which_input_forces_it(repo, capsys):

@@ -166,7 +166,7 @@ RULES = [
         "fewer than 45 tags",
         "prod",
         setting("warehouse.tags", {f"t{i}": "x" for i in range(45)}),
-        "warehouse.tags: Dictionary should have at most 44 items",
+        "warehouse.tags: has 45 entries, 1 too many: at most 44 (Databricks takes fewer than 45",
     ),
     (
         "spot policy",
@@ -244,7 +244,7 @@ RULES = [
         "schema characters",
         "prod",
         setting("environments.production.credential.schema", "ana-lytics"),
-        "environments.production.credential.schema: String should match pattern",
+        "environments.production.credential.schema: may hold only letters, digits, _, spaces",
     ),
     (
         "jobs only in deployment environments",
@@ -515,13 +515,13 @@ RULES = [
         "import ids have the provider's shape",
         "prod",
         lambda v: v.update(importIds={"jobs": {"daily-pipeline": "abc"}}),
-        "importIds.jobs.daily-pipeline: String should match pattern '^[0-9]+$'",
+        "importIds.jobs.daily-pipeline: must be a number, written as text",
     ),
     (
         "environment import ids name the project",
         "prod",
         lambda v: v.update(importIds={"environments": {"production": "654"}}),
-        "importIds.environments.production: String should match pattern",
+        "importIds.environments.production: must be <project number>:<number>",
     ),
     (
         "import ids name existing jobs",

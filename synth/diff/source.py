@@ -56,7 +56,9 @@ def diff_stack(stack: str, base: str, root: Path) -> StackDiff:
 
 def render_at(stack: str, ref: str, root: Path) -> Optional[dict]:
     """The stack's JSON rendering at `ref`, or None if the stack did not exist there."""
-    archive = _git(root, "archive", "--format=tar", ref, binary=True)
+    _known_ref(root, ref)
+    prefix = _git(root, "rev-parse", "--show-prefix").strip()  # the project folder may sit below the repository's top
+    archive = _git(root, "archive", "--format=tar", f"{ref}:{prefix}" if prefix else ref, binary=True)
     with tempfile.TemporaryDirectory() as folder:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
@@ -102,6 +104,22 @@ def _code_digest(tree: Path) -> str:
         for file in files:
             digest.update(str(file.relative_to(tree)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
+
+
+def _known_ref(root: Path, ref: str) -> None:
+    """Refuse, in words, a folder outside git or a ref git does not have (git's own errors are for git's users)."""
+    inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True)
+    if inside.returncode != 0:
+        raise DiffError(f"{root} is not in a git repository: synth diff compares a stack with a git ref")
+    found = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+        capture_output=True,
+    )
+    if found.returncode != 0:
+        raise DiffError(
+            f"--base {ref!r} is not a branch, tag or commit of this repository; a remote branch must be fetched "
+            f"first (git fetch origin; in CI, check out with fetch-depth: 0)"
+        )
 
 
 def _git(root: Path, *args: str, binary: bool = False):
