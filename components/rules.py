@@ -233,50 +233,63 @@ def job_url(host_url: str, account_id: int, project_id: int, job_id: int) -> str
     return f"{web_url(host_url)}/deploy/{account_id}/projects/{project_id}/jobs/{job_id}"
 
 
-# Unity Catalog privileges per securable, from terraform-provider-databricks `docs/resources/grants.md` ("Catalog
-# grants", "Schema grants"). The provider passes privileges through unchecked, so a privilege the securable does not
-# have fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (issue #2176; PR #2198 removed
-# CREATE_VIEW, superseded by CREATE_TABLE, which covers views).
+# Unity Catalog privileges per securable. The names are databricks-sdk's (0.162.0, `catalog.Privilege`, the enum the
+# Grants API takes; tests/test_privileges.py holds these lists to it); which securable takes which privilege is
+# Databricks' "Unity Catalog privileges reference" (docs.databricks.com/data-governance/unity-catalog/access-control/
+# privileges-reference, formerly manage-privileges/privileges), table "What privileges apply to each securable
+# object?", rows Catalog and Schema: first the privileges of the securable itself, then those granted on it for the
+# objects inside it. The provider passes privileges through unchecked, so a privilege the securable does not have
+# fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (terraform-provider-databricks issue
+# #2176; PR #2198 removed CREATE_VIEW, superseded by CREATE_TABLE, which covers views).
 CatalogPrivilege = Literal[
     "ALL_PRIVILEGES",
     "APPLY_TAG",
-    "CREATE_CONNECTION",
+    "BROWSE",
     "CREATE_SCHEMA",
-    "MANAGE",
     "USE_CATALOG",
     "CREATE_FUNCTION",
     "CREATE_TABLE",
+    "CREATE_MATERIALIZED_VIEW",
+    "CREATE_MODEL",
     "CREATE_VOLUME",
-    "EXECUTE",
-    "MODIFY",
-    "REFRESH",
-    "SELECT",
+    "EXTERNAL_USE_SCHEMA",
     "READ_VOLUME",
+    "REFRESH",
     "WRITE_VOLUME",
+    "EXECUTE",
+    "MANAGE",
+    "MODIFY",
+    "SELECT",
     "USE_SCHEMA",
 ]
-"""Privileges that can be granted on a catalog (the second half apply to everything inside it)."""
+"""Privileges that can be granted on a catalog (from CREATE_FUNCTION on, they apply to everything inside it)."""
 
 SchemaPrivilege = Literal[
     "ALL_PRIVILEGES",
     "APPLY_TAG",
     "CREATE_FUNCTION",
     "CREATE_TABLE",
+    "CREATE_MODEL",
     "CREATE_VOLUME",
+    "CREATE_MATERIALIZED_VIEW",
     "MANAGE",
+    "EXTERNAL_USE_SCHEMA",
     "USE_SCHEMA",
     "EXECUTE",
     "MODIFY",
+    "READ_VOLUME",
     "REFRESH",
     "SELECT",
-    "READ_VOLUME",
     "WRITE_VOLUME",
 ]
-"""Privileges that can be granted on a schema (no USE_CATALOG, CREATE_SCHEMA or CREATE_CONNECTION)."""
+"""Privileges that can be granted on a schema (no USE_CATALOG, CREATE_SCHEMA or BROWSE: those are a catalog's).
+dbt's materialized views need CREATE_MATERIALIZED_VIEW on their schema (or on its catalog), besides USE_SCHEMA."""
 
 PRIVILEGE_HINTS = {
     "CREATE_VIEW": 'Unity Catalog has no CREATE_VIEW privilege on catalogs or schemas ("Privilege CREATE VIEW is not '
     'applicable to this entity"): CREATE_TABLE lets dbt create views too',
+    "CREATE_CONNECTION": "CREATE_CONNECTION is granted on the metastore, not on a catalog or schema (Databricks' "
+    "Unity Catalog privileges reference); dbt needs no connection of its own",
 }
 """Why a privilege people often write is refused, and what to write instead."""
 

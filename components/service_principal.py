@@ -206,8 +206,8 @@ class DbtServicePrincipalArgs(TypedDict):
     """Unity Catalog catalog -> privileges granted on it (catalog privileges, e.g. USE_CATALOG, USE_SCHEMA,
     CREATE_SCHEMA, CREATE_TABLE, SELECT, MODIFY). Adds this principal's grants only. Default none."""
     schema_grants: NotRequired[dict[str, list[str]]]
-    """`catalog.schema` -> privileges granted on it (schema privileges: no USE_CATALOG, CREATE_SCHEMA or
-    CREATE_CONNECTION). Default none."""
+    """`catalog.schema` -> privileges granted on it (schema privileges: no USE_CATALOG, CREATE_SCHEMA or BROWSE;
+    dbt's materialized views need CREATE_MATERIALIZED_VIEW). Default none."""
     warehouse_access: NotRequired[dict[str, str]]
     """Who else keeps access to the warehouse, `group:<name>`, `user:<email>` or `servicePrincipal:<application id>`
     -> CAN_USE, CAN_MONITOR, CAN_MANAGE, CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces

@@ -92,9 +92,10 @@ class ServicePrincipalSettings(SettingsModel):
     """Azure: the Entra ID tenant id."""
     catalog_grants: dict[str, list[rules.CatalogPrivilege]] = Field(default_factory=dict)
     """Catalog -> Unity Catalog privileges on it (e.g. USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT,
-    MODIFY)."""
+    MODIFY; CREATE_MATERIALIZED_VIEW for dbt's materialized views)."""
     schema_grants: dict[str, list[rules.SchemaPrivilege]] = Field(default_factory=dict)
-    """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT)."""
+    """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT; a schema
+    of materialized views: CREATE_MATERIALIZED_VIEW)."""
     token_permissions: TokenPermissionsSettings
     """How the principal gets token usage: `viaGroup`, or `manage: true` with `keepAccessFor`."""
 
