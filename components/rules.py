@@ -370,6 +370,18 @@ def privilege_problem(securable: Literal["catalog", "schema"], privilege: str) -
     return None
 
 
+def repeated_privilege(privileges: typing.Iterable[str]) -> Optional[str]:
+    """The first privilege listed twice, or None. Databricks keeps each privilege once: the provider holds a grant's
+    privileges as a set (terraform-provider-databricks catalog/resource_grant.go:146-149, hashed by name), so a
+    repeated one is a slip, not a second grant."""
+    seen: set[str] = set()
+    for privilege in privileges:
+        if privilege in seen:
+            return privilege
+        seen.add(privilege)
+    return None
+
+
 def ci_trigger_problem(strategy: str) -> str:
     """Why a pull-request or merge job cannot run in a project whose repository is cloned with `strategy`."""
     return (

@@ -9,7 +9,14 @@ import pulumiverse_time as time
 from .fields import NotModelled, Passed, ProviderArguments, left_alone, passed
 from .package import InvalidArgument, one_of, type_token, whole_number
 from .rotation import default_rotation_days, rotation_problem
-from .rules import CLOUDS, WAREHOUSE_PERMISSION_LEVELS, access_principal_problem, privilege_problem, signs_in_itself
+from .rules import (
+    CLOUDS,
+    WAREHOUSE_PERMISSION_LEVELS,
+    access_principal_problem,
+    privilege_problem,
+    repeated_privilege,
+    signs_in_itself,
+)
 
 COMPONENT = "DbtServicePrincipal"
 
@@ -308,6 +315,9 @@ class DbtServicePrincipal(pulumi.ComponentResource):
             ("schema", "schema_grants", "schemaGrants"),
         ):
             for target, privileges in (args.get(key) or {}).items():
+                repeated = repeated_privilege(privileges)
+                if repeated:
+                    raise InvalidArgument(COMPONENT, name, f"{camel}.{target}", repeated, "listed twice: list it once")
                 for privilege in privileges:
                     problem = privilege_problem(securable, privilege)
                     if problem:

@@ -174,6 +174,23 @@ class StackSettings(SettingsModel):
                         ("servicePrincipal", path, key),
                         "ALL_PRIVILEGES is more than dbt needs; list the privileges instead",
                     )
+        connection = info.data.get("connection")
+        for key, environment in (info.data.get("environments") or {}).items():
+            credential = environment.credential
+            if environment.deployment_type != "production" or credential is None:
+                continue
+            catalog = credential.catalog or (connection.catalog if connection is not None else None)
+            if credential.run_as == "servicePrincipal" and catalog and catalog not in principal.catalog_grants:
+                # Unity Catalog grants nothing by default: without USE_CATALOG on the catalog, every object in it is
+                # out of reach (Databricks' Unity Catalog privileges reference; Grant adds only what is listed).
+                report_warning(
+                    info,
+                    ("servicePrincipal", "catalogGrants"),
+                    f"the production environment {key!r} runs as the service principal in catalog {catalog!r}, but "
+                    f"catalogGrants gives it nothing there: its runs will lack the rights to read and build. Add "
+                    f"catalogGrants: {{{catalog}: [USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT, "
+                    "MODIFY]}",
+                )
         known = references(info)
         if known is not None and not known.needing_run_as("servicePrincipal"):
             report_warning(

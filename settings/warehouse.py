@@ -6,7 +6,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components import rules
 
-from .base import SettingsModel, check_principals, report_warning
+from .base import SettingsModel, check_principals, references, report_warning
 
 
 class WarehouseSettings(SettingsModel):
@@ -40,8 +40,20 @@ class WarehouseSettings(SettingsModel):
 
     @field_validator("keep_access_for")
     @classmethod
-    def _known_principals(cls, access: dict[str, str]) -> dict[str, str]:
+    def _known_principals(cls, access: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         check_principals(list(access))
+        known = references(info)
+        if access and known is not None and not known.has_service_principal:
+            # The warehouse's access list is declared by the service principal's component, beside the principal's
+            # own CAN_USE (stack_args: warehouse.keepAccessFor -> DbtServicePrincipal.warehouse_access): without a
+            # principal there is no list, and the entries would be dropped without a word.
+            raise ValueError(
+                "names who keeps access to the warehouse beside the stack's service principal: this stack sets the "
+                "warehouse's permissions only together with servicePrincipal (its CAN_USE and these entries are one "
+                "list), and it has no servicePrincipal, so these entries would be ignored and the warehouse's access "
+                "stays as granted in Databricks. Remove keepAccessFor (and grant access in the warehouse's "
+                "Permissions in Databricks), or add a servicePrincipal section"
+            )
         return access
 
     @field_validator("auto_stop_minutes")

@@ -92,3 +92,52 @@ def test_a_schema_refuses_a_catalogs_privilege_in_the_settings_and_the_contract(
     assert "servicePrincipal.schemaGrants.shanghai_transport.marts[0]" in str(refused.value)
     found = contract.check(GRANT, "g", {"principal": "p", "schema": "c.s", "privileges": ["BROWSE"]})
     assert [violation.found for violation in found] == ["BROWSE on schema 'c.s'"]
+
+
+def test_the_component_refuses_a_privilege_listed_twice():
+    from components.package import InvalidArgument
+    from components.service_principal import DbtServicePrincipal
+
+    args = {
+        "display_name": "dbt",
+        "warehouse_id": "abc",
+        "token_usage": {"via_group": "dbt-service-principals"},
+        "schema_grants": {"main.raw": ["USE_SCHEMA", "SELECT", "SELECT"]},
+    }
+    with pytest.raises(InvalidArgument) as refused:
+        DbtServicePrincipal._check("sp", args)
+    assert "schemaGrants.main.raw" in str(refused.value) and "listed twice" in str(refused.value)
+
+
+def warnings_of(change) -> list[str]:
+    values = short_values("prod")
+    values["deploymentToken"] = "t0ken"
+    change(values)
+    return [str(w) for w in load_settings(raw_config(values)).warnings if w.path != "placeholders"]
+
+
+def test_a_production_principal_without_a_grant_on_its_catalog_is_warned_about():
+    """Unity Catalog grants nothing by default: production runs as the principal in shanghai_transport, and a stack
+    that grants it nothing there deploys fine and fails at the first run."""
+    assert warnings_of(lambda v: None) == []
+    messages = warnings_of(lambda v: v["servicePrincipal"].update(catalogGrants={}))
+    assert messages == [
+        "servicePrincipal.catalogGrants: the production environment 'production' runs as the service principal in "
+        "catalog 'shanghai_transport', but catalogGrants gives it nothing there: its runs will lack the rights to "
+        "read and build. Add catalogGrants: {shanghai_transport: [USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, "
+        "CREATE_TABLE, SELECT, MODIFY]}"
+    ]
+
+    # The connection's catalog counts when the credential names none.
+    def without_credential_catalog(values):
+        values["servicePrincipal"].update(catalogGrants={})
+        del values["environments"]["production"]["credential"]["catalog"]
+
+    assert "in catalog 'shanghai_transport'" in warnings_of(without_credential_catalog)[0]
+
+    # A staging environment running as the principal is not production: no warning for it.
+    def staging(values):
+        values["servicePrincipal"].update(catalogGrants={})
+        values["environments"]["production"]["deploymentType"] = "staging"
+
+    assert warnings_of(staging) == []

@@ -731,6 +731,29 @@ PRINCIPAL_RULES = [
         lambda v: v["servicePrincipal"]["catalogGrants"]["shanghai_transport"].append("CREATE_VIEW"),
         "servicePrincipal.catalogGrants.shanghai_transport[6]: Unity Catalog has no CREATE_VIEW privilege",
     ),
+    # catalog/resource_grant.go:146-149: a grant's privileges are a set; a repeated one is a slip, named.
+    (
+        "a catalog privilege listed twice",
+        "prod",
+        lambda v: v["servicePrincipal"]["catalogGrants"]["shanghai_transport"].append("SELECT"),
+        "servicePrincipal.catalogGrants.shanghai_transport: SELECT is listed twice: list each privilege once",
+    ),
+    (
+        "a schema privilege listed twice",
+        "prod",
+        lambda v: v["servicePrincipal"].update(
+            schemaGrants={"shanghai_transport.raw": ["USE_SCHEMA", "SELECT", "USE_SCHEMA"]}
+        ),
+        "servicePrincipal.schemaGrants.shanghai_transport.raw: USE_SCHEMA is listed twice",
+    ),
+    # The warehouse's access list is set by the service principal's component: without one it would be dropped.
+    (
+        "keepAccessFor needs a service principal",
+        "dev",
+        setting("warehouse.keepAccessFor", {"group:data-engineers": "CAN_USE"}),
+        "warehouse.keepAccessFor: names who keeps access to the warehouse beside the stack's service principal: this "
+        "stack sets the warehouse's permissions only together with servicePrincipal",
+    ),
     # docs/resources/grants.md, "Schema grants": USE_CATALOG and CREATE_SCHEMA are not privileges of a schema.
     (
         "privileges per securable",
