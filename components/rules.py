@@ -63,6 +63,43 @@ MAX_MAX_CLUSTERS = 40
 MAX_TAGS = 44
 """Databricks accepts fewer than 45 custom tags on a warehouse."""
 
+# --- Name lengths ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameLimit:
+    """The longest name a service takes, and where it says so."""
+
+    most: int
+    """Characters accepted."""
+    source: str
+    """Who says so, in words a user can look up."""
+
+
+WAREHOUSE_NAME = NameLimit(
+    99,
+    'Databricks: a SQL warehouse name "must be less than 100 characters" (databricks-sdk 0.162.0, sql.py:10061, '
+    "WarehousesAPI.create)",
+)
+UNITY_CATALOG_NAME = NameLimit(
+    255,
+    'Databricks: Unity Catalog "object names cannot exceed 255 characters" (docs.databricks.com/sql/language-manual/'
+    "sql-ref-names)",
+)
+"""Catalogs and schemas, which dbt's credential and connection name."""
+# Not limited here, as no source gives a limit: dbt Cloud's project, environment, job, connection and environment
+# variable names (dbt Labs' OpenAPI specs, openapi-v2.yaml and openapi-v3.yaml, give them no maxLength;
+# terraform-provider-dbtcloud v1.12.5 validates no length; docs.getdbt.com states none), and a Databricks service
+# principal's display name (the SCIM API documents a length for externalId only).
+
+
+def name_length_problem(name: str, limit: NameLimit) -> Optional[str]:
+    """Why a name is longer than the service takes, or None."""
+    if len(name) <= limit.most:
+        return None
+    return f"is {len(name)} characters long; at most {limit.most} are accepted ({limit.source})"
+
+
 # --- dbt Cloud --------------------------------------------------------------------------------
 
 DBT_VERSION_PATTERN = re.compile(

@@ -140,6 +140,21 @@ class StackSettings(SettingsModel):
             names.setdefault(environment.name, key)
         return environments
 
+    @field_validator("environments")
+    @classmethod
+    def _names_databricks_takes(cls, environments: dict[str, EnvironmentSettings], info: ValidationInfo):
+        # The credential's catalog and schema are Unity Catalog names: dbt creates the schema at its first run, and
+        # Databricks refuses a longer name then, not at pulumi up (the dbt Cloud provider checks no length).
+        for key, environment in environments.items():
+            credential = environment.credential
+            if credential is None:
+                continue
+            for field, name in (("schema", credential.target_schema), ("catalog", credential.catalog)):
+                problem = rules.name_length_problem(name, rules.UNITY_CATALOG_NAME) if name is not None else None
+                if problem:
+                    report_problem(info, ("environments", key, "credential", field), problem)
+        return environments
+
     @field_validator("deployment_token")
     @classmethod
     def _token_when_needed(cls, token: Optional[SecretStr], info: ValidationInfo):

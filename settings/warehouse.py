@@ -12,8 +12,8 @@ from .base import SettingsModel, check_principals, references, report_warning
 class WarehouseSettings(SettingsModel):
     """The stack's Databricks SQL warehouse, the compute dbt runs on."""
 
-    name: str = Field(min_length=1)
-    """Warehouse name shown in Databricks."""
+    name: str = Field(min_length=1, json_schema_extra={"maxLength": rules.WAREHOUSE_NAME.most})
+    """Warehouse name shown in Databricks (fewer than 100 characters)."""
     size: rules.ClusterSize
     """Cluster size; each step up doubles the DBUs per hour."""
     auto_stop_minutes: int = Field(ge=0, le=rules.MAX_INT32)
@@ -55,6 +55,14 @@ class WarehouseSettings(SettingsModel):
                 "Permissions in Databricks), or add a servicePrincipal section"
             )
         return access
+
+    @field_validator("name")
+    @classmethod
+    def _name_databricks_takes(cls, name: str) -> str:
+        problem = rules.name_length_problem(name, rules.WAREHOUSE_NAME)
+        if problem:
+            raise ValueError(problem)
+        return name
 
     @field_validator("auto_stop_minutes")
     @classmethod

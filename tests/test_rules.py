@@ -52,6 +52,33 @@ RULES = [
         setting("warehouse.autoStopMinutes", 2),
         "warehouse: autoStopMinutes must be 0 or at least 10 for serverless warehouses",
     ),
+    # Item 9: names longer than the services take, refused with the limit and its source.
+    (
+        "warehouse name fewer than 100 characters",
+        "prod",
+        setting("warehouse.name", "w" * 300),
+        'warehouse.name: is 300 characters long; at most 99 are accepted (Databricks: a SQL warehouse name "must be '
+        'less than 100 characters" (databricks-sdk 0.162.0, sql.py:10061, WarehousesAPI.create))',
+    ),
+    (
+        "credential schema a Unity Catalog name",
+        "prod",
+        setting("environments.production.credential.schema", "s" * 256),
+        "environments.production.credential.schema: is 256 characters long; at most 255 are accepted (Databricks: "
+        'Unity Catalog "object names cannot exceed 255 characters"',
+    ),
+    (
+        "credential catalog a Unity Catalog name",
+        "prod",
+        setting("environments.production.credential.catalog", "c" * 256),
+        "environments.production.credential.catalog: is 256 characters long; at most 255",
+    ),
+    (
+        "connection catalog a Unity Catalog name",
+        "dev",
+        setting("connection.catalog", "c" * 300),
+        "connection.catalog: is 300 characters long; at most 255",
+    ),
     # CreateWarehouseRequest.auto_stop_mins: "0 or >= 10", serverless included (the UI's 5 is refused by the API).
     (
         "auto-stop floor serverless is the API's",

@@ -254,6 +254,12 @@ def _grant_privileges(inputs: dict) -> Optional[str]:
 DATABRICKS: dict[str, tuple[Rule, ...]] = {
     SQL_ENDPOINT: (
         required("name", "databricks:sql/resource_sql_endpoint.go:76"),
+        custom(
+            "name",
+            "fewer than 100 characters",
+            f'{_WAREHOUSE_API}: name ("Must be less than 100 characters")',
+            lambda i: f"{len(i['name'])} characters" if present(i, "name") and len(i["name"]) >= 100 else None,
+        ),
         required("clusterSize", "databricks:sql/resource_sql_endpoint.go:64"),
         one_of("clusterSize", CLUSTER_SIZES, "databricks:sql/resource_sql_endpoint.go:17,66-67"),
         custom("autoStopMins", "0 (never) or at least 10 minutes", f"{_WAREHOUSE_API}: auto_stop_mins", _auto_stop),
