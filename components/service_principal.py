@@ -59,14 +59,17 @@ PROVIDER_ARGUMENTS = (
         databricks.OboToken,
         by_hand={
             "application_id": "the principal's",
-            "comment": "displayName and credentialRotation",
+            "comment": "displayName, credentialRotation and the rotation time (a new Rotating replaces the token)",
             "lifetime_seconds": "credentialLifetimeDays",
         },
         not_modelled={"provider_config": _OWN_WORKSPACE},
     ),
     ProviderArguments(
         databricks.Token,
-        by_hand={"comment": "displayName and credentialRotation", "lifetime_seconds": "credentialLifetimeDays"},
+        by_hand={
+            "comment": "displayName, credentialRotation and the rotation time (a new Rotating replaces the token)",
+            "lifetime_seconds": "credentialLifetimeDays",
+        },
         not_modelled={
             "creation_time": NotModelled("set by Databricks", drifts=False),
             "expiry_time": NotModelled("set by Databricks", drifts=False),
@@ -366,13 +369,23 @@ class DbtServicePrincipal(pulumi.ComponentResource):
 
     def _token(self, name: str, args: DbtServicePrincipalArgs, token_usage: pulumi.Resource) -> pulumi.Output[str]:
         lifetime_days = int(args.get("credential_lifetime_days", 90))
-        comment = f"dbt Cloud runs ({args['display_name']}), rotation {int(args.get('credential_rotation', 1))}"
-        # Recreated by `pulumi up --refresh` once its rotation time has passed (settings.rotation explains why a
+        # Recreated by `pulumi up --refresh` once its rotation time has passed (components/rotation.py explains why a
         # time trigger is needed); its new timestamp replaces the token. Never protected: rotating means replacing.
         self.rotation = time.Rotating(
             f"{name}-token-rotation",
             rotation_days=int(args.get("rotate_after_days") or default_rotation_days(lifetime_days)),
             opts=pulumi.ResourceOptions(parent=self, protect=False),
+        )
+        # The comment names the rotation time, so that the token is replaced whenever the Rotating is new, including
+        # the first `pulumi up` of a stack deployed before rotation existed. `replacement_trigger` alone would not do
+        # that: the engine replaces on a trigger only when the old state has one too ("Nulls mean there is no
+        # replacement trigger", pulumi/pulumi pkg/resource/deploy/step_generator.go `shouldTriggerReplace`), and
+        # such a stack's token has none: its preview would show a replacement that `up` does not make, and the old
+        # token would be kept until the first rotation, past its own expiry if it was made long enough ago.
+        comment = pulumi.Output.concat(
+            f"dbt Cloud runs ({args['display_name']}), rotation {int(args.get('credential_rotation', 1))}, replaced "
+            "after ",
+            self.rotation.rotation_rfc3339,
         )
         # A token cannot be changed, only replaced: a new rotation time, rotation number or lifetime makes a new
         # one. Replacement creates the new token first and deletes the old one only after the credential holds
