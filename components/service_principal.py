@@ -221,7 +221,8 @@ class DbtServicePrincipalArgs(TypedDict):
     warehouse_access: NotRequired[dict[str, str]]
     """Who else keeps access to the warehouse, `group:<name>`, `user:<email>` or `servicePrincipal:<application id>`
     -> CAN_USE, CAN_MONITOR, CAN_MANAGE, CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces
-    the existing one (admins keep theirs). Default none: only the principal (and admins)."""
+    the existing one (admins keep theirs). The identity that deploys keeps CAN_MANAGE by itself (named below it, the
+    deploy fails) and, with no IS_OWNER entry, becomes the owner. Default none: only the principal (and admins)."""
     azure_application_id: NotRequired[str]
     """Azure: the Entra ID application (client) id of the principal. Required with cloud azure."""
     azure_tenant_id: NotRequired[str]

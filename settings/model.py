@@ -341,6 +341,24 @@ class StackSettings(SettingsModel):
                     "everyone else's access on purpose"
                 ),
             )
+        elif (
+            self.import_ids.warehouse
+            and self.service_principal is not None
+            and "IS_OWNER" not in self.warehouse.keep_access_for.values()
+        ):
+            # "If a resource is changed and no owner is specified, the currently authenticated principal would become
+            # the new owner of the warehouse" (terraform-provider-databricks docs/resources/permissions.md:732): the
+            # update adds IS_OWNER for the identity it runs as whenever the list names no owner
+            # (permissions/resource_permissions.go:72-88 Update, :33-57 safePutWithOwner;
+            # permissions/permission_definitions.go:257-274 addOwnerPermissionIfNeeded).
+            report_warning(
+                info,
+                ("warehouse", "keepAccessFor"),
+                f"names no IS_OWNER of the adopted warehouse {self.import_ids.warehouse}: the Databricks provider then "
+                "makes the identity that runs pulumi up its owner, and whoever owns it today loses that. To keep "
+                "the owner, name them: keepAccessFor: {user:owner@example.com: IS_OWNER} (a user or service "
+                "principal; a group cannot own a warehouse)",
+            )
         return self
 
     @model_validator(mode="after")

@@ -36,7 +36,9 @@ class WarehouseSettings(SettingsModel):
     """Who keeps access to the warehouse besides the service principal, and at which level:
     `group:<name>`, `user:<email>` or `servicePrincipal:<application id>` -> CAN_USE, CAN_MONITOR, CAN_MANAGE,
     CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces the existing one (workspace admins
-    keep theirs): access granted in the UI and not listed here is removed on the next `pulumi up`."""
+    keep theirs): access granted in the UI and not listed here is removed on the next `pulumi up`. The identity that
+    runs `pulumi up` keeps CAN_MANAGE by itself: naming it below CAN_MANAGE fails the deploy. With no IS_OWNER entry,
+    that identity becomes the owner (of an adopted warehouse too)."""
 
     @field_validator("keep_access_for")
     @classmethod
