@@ -363,8 +363,11 @@ SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 
 DBT_VERSION_RENAMED = {"versionless": "latest"}
-"""dbt Cloud renamed the `versionless` track to `latest` and answers `latest` (terraform-provider-dbtcloud v1.12.5,
-`environment/resource.go`: "Handle versionless to latest conversion"): declare what the API returns."""
+"""`versionless` is the old name of the `latest` track. dbt Cloud answers `latest` for it, and the provider keeps the
+`versionless` that was written in its state, so no diff shows either way (terraform-provider-dbtcloud v1.12.5,
+`environment/resource.go:74-79`, `:164-169`, `:253-255`, "Handle versionless to latest conversion"); its schema says
+"While `versionless` is still supported, using `latest` is recommended" (`environment/schema.go:218`). Refused with
+that advice so that the stack file says what dbt Cloud shows and answers (as `ops adopt` and `synth diff` read it)."""
 
 
 TOKEN_SHAPES = re.compile(r"dapi[0-9a-f]{16,}|dbtc_[A-Za-z0-9_-]{12,}|dose[0-9a-f]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY")

@@ -497,12 +497,15 @@ RULES = [
         ),
         "jobs.daily-pipeline: runs on pull requests or merges, but the project's repository is cloned with deploy_key",
     ),
-    # terraform-provider-dbtcloud v1.12.5 environment/resource.go: "versionless" is read back as "latest".
+    # terraform-provider-dbtcloud v1.12.5 environment/resource.go:74-79: the API answers "latest" for "versionless",
+    # and the provider keeps "versionless" in its state (no diff); schema.go:218 recommends "latest".
     (
         "dbt version as the API returns it",
         "prod",
         setting("environments.production.dbtVersion", "versionless"),
-        "environments.production.dbtVersion: dbt Cloud renamed 'versionless' to 'latest'",
+        "environments.production.dbtVersion: 'versionless' is the old name of dbt Cloud's 'latest' track: dbt Cloud "
+        "shows and answers 'latest' (the provider keeps 'versionless' in its state, so no change would show, and "
+        "recommends 'latest'): write latest",
     ),
     (
         "slack channel name as dbt Cloud keeps it",
