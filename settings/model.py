@@ -196,8 +196,9 @@ class StackSettings(SettingsModel):
                 continue
             catalog = credential.catalog or (connection.catalog if connection is not None else None)
             if credential.run_as == "servicePrincipal" and catalog and catalog not in principal.catalog_grants:
-                # Unity Catalog grants nothing by default: without USE_CATALOG on the catalog, every object in it is
-                # out of reach (Databricks' Unity Catalog privileges reference; Grant adds only what is listed).
+                # "In Unity Catalog all users initially have no access to data" (terraform-provider-databricks
+                # docs/resources/grants.md:14), and Grant adds only what is listed: without USE_CATALOG on the
+                # catalog, nothing in it is within the runs' reach.
                 report_warning(
                     info,
                     ("servicePrincipal", "catalogGrants"),
