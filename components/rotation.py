@@ -6,8 +6,12 @@ unchanged program never renews a token before it expires. The program therefore 
 pulumiverse-time `Rotating` resource is recreated: that resource's Read removes it from the state once its rotation
 time has passed (terraform-provider-time, `time_rotating`: "the rotation checking logic is run during
 ReadResource() and the resource is removed from state"), so a `pulumi up --refresh` after that moment makes a new
-`Rotating`, whose new timestamp (`replacement_trigger` on the token) replaces the token. Pulumi creates the
-replacement first, updates the dbt Cloud credential with it, and deletes the old token last.
+`Rotating`, whose new timestamp replaces the token: it is the token's `replacement_trigger`, and it is written in the
+token's comment, a change of which replaces the token too (`replace_on_changes`). The comment is what replaces the
+token of a stack deployed before rotation existed, at its first `pulumi up` with a `Rotating`: the engine replaces on a
+trigger only when the old state holds one too (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+`shouldTriggerReplace`), and that token has none. Pulumi creates the replacement first, updates the dbt Cloud credential
+with it, and deletes the old token last.
 
 The deploy workflow runs `pulumi up --refresh` on a schedule (`.github/workflows/deploy.yml`); a token is therefore
 replaced at most one scheduled run after its rotation time. The rule below keeps a whole missed run in hand.

@@ -63,6 +63,43 @@ MAX_MAX_CLUSTERS = 40
 MAX_TAGS = 44
 """Databricks accepts fewer than 45 custom tags on a warehouse."""
 
+# --- Name lengths ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameLimit:
+    """The longest name a service takes, and where it says so."""
+
+    most: int
+    """Characters accepted."""
+    source: str
+    """Who says so, in words a user can look up."""
+
+
+WAREHOUSE_NAME = NameLimit(
+    99,
+    'Databricks: a SQL warehouse name "must be less than 100 characters" (databricks-sdk 0.162.0, sql.py:10061, '
+    "WarehousesAPI.create)",
+)
+UNITY_CATALOG_NAME = NameLimit(
+    255,
+    'Databricks: Unity Catalog "object names cannot exceed 255 characters" (docs.databricks.com/sql/language-manual/'
+    "sql-ref-names)",
+)
+"""Catalogs and schemas, which dbt's credential and connection name."""
+# Not limited here, as no source gives a limit: dbt Cloud's project, environment, job, connection and environment
+# variable names (dbt Labs' OpenAPI specs, openapi-v2.yaml and openapi-v3.yaml, give them no maxLength;
+# terraform-provider-dbtcloud v1.12.5 validates no length; docs.getdbt.com states none), and a Databricks service
+# principal's display name (the SCIM API documents a length for externalId only).
+
+
+def name_length_problem(name: str, limit: NameLimit) -> Optional[str]:
+    """Why a name is longer than the service takes, or None."""
+    if len(name) <= limit.most:
+        return None
+    return f"is {len(name)} characters long; at most {limit.most} are accepted ({limit.source})"
+
+
 # --- dbt Cloud --------------------------------------------------------------------------------
 
 DBT_VERSION_PATTERN = re.compile(
@@ -307,50 +344,63 @@ def job_url(host_url: str, account_id: int, project_id: int, job_id: int) -> str
     return f"{web_url(host_url)}/deploy/{account_id}/projects/{project_id}/jobs/{job_id}"
 
 
-# Unity Catalog privileges per securable, from terraform-provider-databricks `docs/resources/grants.md` ("Catalog
-# grants", "Schema grants"). The provider passes privileges through unchecked, so a privilege the securable does not
-# have fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (issue #2176; PR #2198 removed
-# CREATE_VIEW, superseded by CREATE_TABLE, which covers views).
+# Unity Catalog privileges per securable. The names are databricks-sdk's (0.162.0, `catalog.Privilege`, the enum the
+# Grants API takes; tests/test_privileges.py holds these lists to it); which securable takes which privilege is
+# Databricks' "Unity Catalog privileges reference" (docs.databricks.com/data-governance/unity-catalog/access-control/
+# privileges-reference, formerly manage-privileges/privileges), table "What privileges apply to each securable
+# object?", rows Catalog and Schema: first the privileges of the securable itself, then those granted on it for the
+# objects inside it. The provider passes privileges through unchecked, so a privilege the securable does not have
+# fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (terraform-provider-databricks issue
+# #2176; PR #2198 removed CREATE_VIEW, superseded by CREATE_TABLE, which covers views).
 CatalogPrivilege = Literal[
     "ALL_PRIVILEGES",
     "APPLY_TAG",
-    "CREATE_CONNECTION",
+    "BROWSE",
     "CREATE_SCHEMA",
-    "MANAGE",
     "USE_CATALOG",
     "CREATE_FUNCTION",
     "CREATE_TABLE",
+    "CREATE_MATERIALIZED_VIEW",
+    "CREATE_MODEL",
     "CREATE_VOLUME",
-    "EXECUTE",
-    "MODIFY",
-    "REFRESH",
-    "SELECT",
+    "EXTERNAL_USE_SCHEMA",
     "READ_VOLUME",
+    "REFRESH",
     "WRITE_VOLUME",
+    "EXECUTE",
+    "MANAGE",
+    "MODIFY",
+    "SELECT",
     "USE_SCHEMA",
 ]
-"""Privileges that can be granted on a catalog (the second half apply to everything inside it)."""
+"""Privileges that can be granted on a catalog (from CREATE_FUNCTION on, they apply to everything inside it)."""
 
 SchemaPrivilege = Literal[
     "ALL_PRIVILEGES",
     "APPLY_TAG",
     "CREATE_FUNCTION",
     "CREATE_TABLE",
+    "CREATE_MODEL",
     "CREATE_VOLUME",
+    "CREATE_MATERIALIZED_VIEW",
     "MANAGE",
+    "EXTERNAL_USE_SCHEMA",
     "USE_SCHEMA",
     "EXECUTE",
     "MODIFY",
+    "READ_VOLUME",
     "REFRESH",
     "SELECT",
-    "READ_VOLUME",
     "WRITE_VOLUME",
 ]
-"""Privileges that can be granted on a schema (no USE_CATALOG, CREATE_SCHEMA or CREATE_CONNECTION)."""
+"""Privileges that can be granted on a schema (no USE_CATALOG, CREATE_SCHEMA or BROWSE: those are a catalog's).
+dbt's materialized views need CREATE_MATERIALIZED_VIEW on their schema (or on its catalog), besides USE_SCHEMA."""
 
 PRIVILEGE_HINTS = {
     "CREATE_VIEW": 'Unity Catalog has no CREATE_VIEW privilege on catalogs or schemas ("Privilege CREATE VIEW is not '
     'applicable to this entity"): CREATE_TABLE lets dbt create views too',
+    "CREATE_CONNECTION": "CREATE_CONNECTION is granted on the metastore, not on a catalog or schema (Databricks' "
+    "Unity Catalog privileges reference); dbt needs no connection of its own",
 }
 """Why a privilege people often write is refused, and what to write instead."""
 
@@ -410,8 +460,11 @@ def clone_url_problem(url: str) -> Optional[str]:
 
 
 DBT_VERSION_RENAMED = {"versionless": "latest"}
-"""dbt Cloud renamed the `versionless` track to `latest` and answers `latest` (terraform-provider-dbtcloud v1.12.5,
-`environment/resource.go`: "Handle versionless to latest conversion"): declare what the API returns."""
+"""`versionless` is the old name of the `latest` track. dbt Cloud answers `latest` for it, and the provider keeps the
+`versionless` that was written in its state, so no diff shows either way (terraform-provider-dbtcloud v1.12.5,
+`environment/resource.go:74-79`, `:164-169`, `:253-255`, "Handle versionless to latest conversion"); its schema says
+"While `versionless` is still supported, using `latest` is recommended" (`environment/schema.go:218`). Refused with
+that advice so that the stack file says what dbt Cloud shows and answers (as `ops adopt` and `synth diff` read it)."""
 
 
 TOKEN_SHAPES = re.compile(r"dapi[0-9a-f]{16,}|dbtc_[A-Za-z0-9_-]{12,}|dose[0-9a-f]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY")
@@ -451,6 +504,18 @@ def privilege_problem(securable: Literal["catalog", "schema"], privilege: str) -
     allowed = typing.get_args(CatalogPrivilege if securable == "catalog" else SchemaPrivilege)
     if privilege not in allowed:
         return f"{privilege!r} cannot be granted on a {securable}: allowed are {', '.join(allowed)}"
+    return None
+
+
+def repeated_privilege(privileges: typing.Iterable[str]) -> Optional[str]:
+    """The first privilege listed twice, or None. Databricks keeps each privilege once: the provider holds a grant's
+    privileges as a set (terraform-provider-databricks catalog/resource_grant.go:146-149, hashed by name), so a
+    repeated one is a slip, not a second grant."""
+    seen: set[str] = set()
+    for privilege in privileges:
+        if privilege in seen:
+            return privilege
+        seen.add(privilege)
     return None
 
 

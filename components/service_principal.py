@@ -9,7 +9,14 @@ import pulumiverse_time as time
 from .fields import NotModelled, Passed, ProviderArguments, left_alone, passed
 from .package import InvalidArgument, one_of, type_token, whole_number
 from .rotation import default_rotation_days, rotation_problem
-from .rules import CLOUDS, WAREHOUSE_PERMISSION_LEVELS, access_principal_problem, privilege_problem, signs_in_itself
+from .rules import (
+    CLOUDS,
+    WAREHOUSE_PERMISSION_LEVELS,
+    access_principal_problem,
+    privilege_problem,
+    repeated_privilege,
+    signs_in_itself,
+)
 
 COMPONENT = "DbtServicePrincipal"
 
@@ -52,14 +59,17 @@ PROVIDER_ARGUMENTS = (
         databricks.OboToken,
         by_hand={
             "application_id": "the principal's",
-            "comment": "displayName and credentialRotation",
+            "comment": "displayName, credentialRotation and the rotation time (a new Rotating replaces the token)",
             "lifetime_seconds": "credentialLifetimeDays",
         },
         not_modelled={"provider_config": _OWN_WORKSPACE},
     ),
     ProviderArguments(
         databricks.Token,
-        by_hand={"comment": "displayName and credentialRotation", "lifetime_seconds": "credentialLifetimeDays"},
+        by_hand={
+            "comment": "displayName, credentialRotation and the rotation time (a new Rotating replaces the token)",
+            "lifetime_seconds": "credentialLifetimeDays",
+        },
         not_modelled={
             "creation_time": NotModelled("set by Databricks", drifts=False),
             "expiry_time": NotModelled("set by Databricks", drifts=False),
@@ -206,12 +216,13 @@ class DbtServicePrincipalArgs(TypedDict):
     """Unity Catalog catalog -> privileges granted on it (catalog privileges, e.g. USE_CATALOG, USE_SCHEMA,
     CREATE_SCHEMA, CREATE_TABLE, SELECT, MODIFY). Adds this principal's grants only. Default none."""
     schema_grants: NotRequired[dict[str, list[str]]]
-    """`catalog.schema` -> privileges granted on it (schema privileges: no USE_CATALOG, CREATE_SCHEMA or
-    CREATE_CONNECTION). Default none."""
+    """`catalog.schema` -> privileges granted on it (schema privileges: no USE_CATALOG, CREATE_SCHEMA or BROWSE;
+    dbt's materialized views need CREATE_MATERIALIZED_VIEW). Default none."""
     warehouse_access: NotRequired[dict[str, str]]
     """Who else keeps access to the warehouse, `group:<name>`, `user:<email>` or `servicePrincipal:<application id>`
     -> CAN_USE, CAN_MONITOR, CAN_MANAGE, CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces
-    the existing one (admins keep theirs). Default none: only the principal (and admins)."""
+    the existing one (admins keep theirs). The identity that deploys keeps CAN_MANAGE by itself (named below it, the
+    deploy fails) and, with no IS_OWNER entry, becomes the owner. Default none: only the principal (and admins)."""
     azure_application_id: NotRequired[str]
     """Azure: the Entra ID application (client) id of the principal. Required with cloud azure."""
     azure_tenant_id: NotRequired[str]
@@ -308,6 +319,9 @@ class DbtServicePrincipal(pulumi.ComponentResource):
             ("schema", "schema_grants", "schemaGrants"),
         ):
             for target, privileges in (args.get(key) or {}).items():
+                repeated = repeated_privilege(privileges)
+                if repeated:
+                    raise InvalidArgument(COMPONENT, name, f"{camel}.{target}", repeated, "listed twice: list it once")
                 for privilege in privileges:
                     problem = privilege_problem(securable, privilege)
                     if problem:
@@ -356,13 +370,23 @@ class DbtServicePrincipal(pulumi.ComponentResource):
 
     def _token(self, name: str, args: DbtServicePrincipalArgs, token_usage: pulumi.Resource) -> pulumi.Output[str]:
         lifetime_days = int(args.get("credential_lifetime_days", 90))
-        comment = f"dbt Cloud runs ({args['display_name']}), rotation {int(args.get('credential_rotation', 1))}"
-        # Recreated by `pulumi up --refresh` once its rotation time has passed (settings.rotation explains why a
+        # Recreated by `pulumi up --refresh` once its rotation time has passed (components/rotation.py explains why a
         # time trigger is needed); its new timestamp replaces the token. Never protected: rotating means replacing.
         self.rotation = time.Rotating(
             f"{name}-token-rotation",
             rotation_days=int(args.get("rotate_after_days") or default_rotation_days(lifetime_days)),
             opts=pulumi.ResourceOptions(parent=self, protect=False),
+        )
+        # The comment names the rotation time, so that the token is replaced whenever the Rotating is new, including
+        # the first `pulumi up` of a stack deployed before rotation existed. `replacement_trigger` alone would not do
+        # that: the engine replaces on a trigger only when the old state has one too ("Nulls mean there is no
+        # replacement trigger", pulumi/pulumi pkg/resource/deploy/step_generator.go `shouldTriggerReplace`), and
+        # such a stack's token has none: its preview would show a replacement that `up` does not make, and the old
+        # token would be kept until the first rotation, past its own expiry if it was made long enough ago.
+        comment = pulumi.Output.concat(
+            f"dbt Cloud runs ({args['display_name']}), rotation {int(args.get('credential_rotation', 1))}, replaced "
+            "after ",
+            self.rotation.rotation_rfc3339,
         )
         # A token cannot be changed, only replaced: a new rotation time, rotation number or lifetime makes a new
         # one. Replacement creates the new token first and deletes the old one only after the credential holds

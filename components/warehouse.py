@@ -26,7 +26,8 @@ WAREHOUSE = ProviderArguments(
     passed=WAREHOUSE_FIELDS,
     by_hand={
         "auto_stop_mins": "autoStopMinutes, always (the provider's 120 when left out)",
-        "spot_instance_policy": "spotInstancePolicy, not for serverless (which ignores it)",
+        "spot_instance_policy": "spotInstancePolicy; left out for serverless (which ignores it), where the provider "
+        "sends its default, COST_OPTIMIZED",
         "tags": "tags, as custom tags",
     },
     not_modelled={
@@ -68,8 +69,8 @@ class SqlWarehouseArgs(TypedDict):
     max_clusters: NotRequired[pulumi.Input[int]]
     """Clusters allowed when scaling up under concurrent queries, 1-40. Default 1."""
     spot_instance_policy: NotRequired[pulumi.Input[str]]
-    """COST_OPTIMIZED or RELIABILITY_OPTIMIZED, for classic and pro warehouses (serverless ignores it, so it is not
-    sent). Default COST_OPTIMIZED."""
+    """COST_OPTIMIZED or RELIABILITY_OPTIMIZED, for classic and pro warehouses (serverless ignores it: it is left out,
+    and the provider sends its own default, COST_OPTIMIZED). Default COST_OPTIMIZED."""
     tags: NotRequired[dict[str, pulumi.Input[str]]]
     """Custom tags for cost reports, key -> value, fewer than 45. Default none."""
     import_id: NotRequired[str]
@@ -124,7 +125,9 @@ class SqlWarehouse(pulumi.ComponentResource):
             **passed(WAREHOUSE_FIELDS, args),
             # Always explicit: left out, Databricks keeps an idle warehouse running for 120 minutes.
             auto_stop_mins=int(args["auto_stop_minutes"]),
-            # Spot instances are a classic/pro matter: serverless compute ignores the policy.
+            # Spot instances are a classic/pro matter: serverless compute ignores the policy. Left out, it is not
+            # absent: the provider sends its default, COST_OPTIMIZED (sql/resource_sql_endpoint.go:80), so a
+            # serverless warehouse shows COST_OPTIMIZED whatever the stack file says.
             spot_instance_policy=None if serverless else args.get("spot_instance_policy", "COST_OPTIMIZED"),
             tags=self._tags(args.get("tags") or {}),
             opts=pulumi.ResourceOptions(parent=self, import_=args.get("import_id")),

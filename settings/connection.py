@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import Field
+from pydantic import Field, field_validator
+
+from components import rules
 
 from .base import SettingsModel
 
@@ -14,5 +16,13 @@ class ConnectionSettings(SettingsModel):
 
     name: str = Field(min_length=1)
     """Connection name shown in dbt Cloud's account settings."""
-    catalog: Optional[str] = None
-    """Default Unity Catalog catalog for the connection."""
+    catalog: Optional[str] = Field(default=None, json_schema_extra={"maxLength": rules.UNITY_CATALOG_NAME.most})
+    """Default Unity Catalog catalog for the connection (at most 255 characters)."""
+
+    @field_validator("catalog")
+    @classmethod
+    def _catalog_databricks_takes(cls, catalog: Optional[str]) -> Optional[str]:
+        problem = rules.name_length_problem(catalog, rules.UNITY_CATALOG_NAME) if catalog is not None else None
+        if problem:
+            raise ValueError(problem)
+        return catalog

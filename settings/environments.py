@@ -96,8 +96,10 @@ class EnvironmentSettings(SettingsModel):
     def _accepted_dbt_version(cls, value: str) -> str:
         if value in rules.DBT_VERSION_RENAMED:
             raise ValueError(
-                f"dbt Cloud renamed {value!r} to {rules.DBT_VERSION_RENAMED[value]!r} and reads it back "
-                f"so: write {rules.DBT_VERSION_RENAMED[value]}"
+                f"{value!r} is the old name of dbt Cloud's {rules.DBT_VERSION_RENAMED[value]!r} track: dbt Cloud shows "
+                f"and answers {rules.DBT_VERSION_RENAMED[value]!r} (the provider keeps {value!r} in its state, so no "
+                f"change would show, and recommends {rules.DBT_VERSION_RENAMED[value]!r}): write "
+                f"{rules.DBT_VERSION_RENAMED[value]}"
             )
         if not rules.DBT_VERSION_PATTERN.match(value):
             hint = rules.suggest_dbt_version(value)

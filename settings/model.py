@@ -143,6 +143,21 @@ class StackSettings(SettingsModel):
             names.setdefault(environment.name, key)
         return environments
 
+    @field_validator("environments")
+    @classmethod
+    def _names_databricks_takes(cls, environments: dict[str, EnvironmentSettings], info: ValidationInfo):
+        # The credential's catalog and schema are Unity Catalog names: dbt creates the schema at its first run, and
+        # Databricks refuses a longer name then, not at pulumi up (the dbt Cloud provider checks no length).
+        for key, environment in environments.items():
+            credential = environment.credential
+            if credential is None:
+                continue
+            for field, name in (("schema", credential.target_schema), ("catalog", credential.catalog)):
+                problem = rules.name_length_problem(name, rules.UNITY_CATALOG_NAME) if name is not None else None
+                if problem:
+                    report_problem(info, ("environments", key, "credential", field), problem)
+        return environments
+
     @field_validator("deployment_token")
     @classmethod
     def _token_when_needed(cls, token: Optional[SecretStr], info: ValidationInfo):
@@ -177,6 +192,24 @@ class StackSettings(SettingsModel):
                         ("servicePrincipal", path, key),
                         "ALL_PRIVILEGES is more than dbt needs; list the privileges instead",
                     )
+        connection = info.data.get("connection")
+        for key, environment in (info.data.get("environments") or {}).items():
+            credential = environment.credential
+            if environment.deployment_type != "production" or credential is None:
+                continue
+            catalog = credential.catalog or (connection.catalog if connection is not None else None)
+            if credential.run_as == "servicePrincipal" and catalog and catalog not in principal.catalog_grants:
+                # "In Unity Catalog all users initially have no access to data" (terraform-provider-databricks
+                # docs/resources/grants.md:14), and Grant adds only what is listed: without USE_CATALOG on the
+                # catalog, nothing in it is within the runs' reach.
+                report_warning(
+                    info,
+                    ("servicePrincipal", "catalogGrants"),
+                    f"the production environment {key!r} runs as the service principal in catalog {catalog!r}, but "
+                    f"catalogGrants gives it nothing there: its runs will lack the rights to read and build. Add "
+                    f"catalogGrants: {{{catalog}: [USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT, "
+                    "MODIFY]}",
+                )
         known = references(info)
         if known is not None and not known.needing_run_as("servicePrincipal"):
             report_warning(
@@ -328,6 +361,24 @@ class StackSettings(SettingsModel):
                     "access, e.g. keepAccessFor: {group:data-engineers: CAN_USE}, or write keepAccessFor: {} to remove "
                     "everyone else's access on purpose"
                 ),
+            )
+        elif (
+            self.import_ids.warehouse
+            and self.service_principal is not None
+            and "IS_OWNER" not in self.warehouse.keep_access_for.values()
+        ):
+            # "If a resource is changed and no owner is specified, the currently authenticated principal would become
+            # the new owner of the warehouse" (terraform-provider-databricks docs/resources/permissions.md:732): the
+            # update adds IS_OWNER for the identity it runs as whenever the list names no owner
+            # (permissions/resource_permissions.go:72-88 Update, :33-57 safePutWithOwner;
+            # permissions/permission_definitions.go:257-274 addOwnerPermissionIfNeeded).
+            report_warning(
+                info,
+                ("warehouse", "keepAccessFor"),
+                f"names no IS_OWNER of the adopted warehouse {self.import_ids.warehouse}: the Databricks provider then "
+                "makes the identity that runs pulumi up its owner, and whoever owns it today loses that. To keep "
+                "the owner, name them: keepAccessFor: {user:owner@example.com: IS_OWNER} (a user or service "
+                "principal; a group cannot own a warehouse)",
             )
         return self
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated, Optional
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from components import rules
 from components.rotation import default_rotation_days, rotation_problem
@@ -71,6 +71,17 @@ class TokenPermissionsSettings(SettingsModel):
         return self
 
 
+def _each_once(privileges: list[str]) -> list[str]:
+    repeated = rules.repeated_privilege(privileges)
+    if repeated:
+        raise ValueError(f"{repeated} is listed twice: list each privilege once (Databricks keeps it once)")
+    return privileges
+
+
+CatalogPrivileges = Annotated[list[rules.CatalogPrivilege], AfterValidator(_each_once)]
+SchemaPrivileges = Annotated[list[rules.SchemaPrivilege], AfterValidator(_each_once)]
+
+
 class ServicePrincipalSettings(SettingsModel):
     """A Databricks service principal that dbt Cloud's runs use, with only the access they need."""
 
@@ -90,11 +101,12 @@ class ServicePrincipalSettings(SettingsModel):
     """Azure: the Entra ID application (client) id of the principal."""
     azure_tenant_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)
     """Azure: the Entra ID tenant id."""
-    catalog_grants: dict[str, list[rules.CatalogPrivilege]] = Field(default_factory=dict)
+    catalog_grants: dict[str, CatalogPrivileges] = Field(default_factory=dict)
     """Catalog -> Unity Catalog privileges on it (e.g. USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, CREATE_TABLE, SELECT,
-    MODIFY)."""
-    schema_grants: dict[str, list[rules.SchemaPrivilege]] = Field(default_factory=dict)
-    """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT)."""
+    MODIFY; CREATE_MATERIALIZED_VIEW for dbt's materialized views), each once."""
+    schema_grants: dict[str, SchemaPrivileges] = Field(default_factory=dict)
+    """`catalog.schema` -> privileges on that schema only (e.g. sources dbt only reads: USE_SCHEMA, SELECT; a schema
+    of materialized views: CREATE_MATERIALIZED_VIEW), each once."""
     token_permissions: TokenPermissionsSettings
     """How the principal gets token usage: `viaGroup`, or `manage: true` with `keepAccessFor`."""
 

@@ -6,14 +6,14 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components import rules
 
-from .base import SettingsModel, check_principals, report_warning
+from .base import SettingsModel, check_principals, references, report_warning
 
 
 class WarehouseSettings(SettingsModel):
     """The stack's Databricks SQL warehouse, the compute dbt runs on."""
 
-    name: str = Field(min_length=1)
-    """Warehouse name shown in Databricks."""
+    name: str = Field(min_length=1, json_schema_extra={"maxLength": rules.WAREHOUSE_NAME.most})
+    """Warehouse name shown in Databricks (fewer than 100 characters)."""
     size: rules.ClusterSize
     """Cluster size; each step up doubles the DBUs per hour."""
     auto_stop_minutes: int = Field(ge=0, le=rules.MAX_INT32)
@@ -36,13 +36,35 @@ class WarehouseSettings(SettingsModel):
     """Who keeps access to the warehouse besides the service principal, and at which level:
     `group:<name>`, `user:<email>` or `servicePrincipal:<application id>` -> CAN_USE, CAN_MONITOR, CAN_MANAGE,
     CAN_VIEW or IS_OWNER. The warehouse's permissions are one list that replaces the existing one (workspace admins
-    keep theirs): access granted in the UI and not listed here is removed on the next `pulumi up`."""
+    keep theirs): access granted in the UI and not listed here is removed on the next `pulumi up`. The identity that
+    runs `pulumi up` keeps CAN_MANAGE by itself: naming it below CAN_MANAGE fails the deploy. With no IS_OWNER entry,
+    that identity becomes the owner (of an adopted warehouse too)."""
 
     @field_validator("keep_access_for")
     @classmethod
-    def _known_principals(cls, access: dict[str, str]) -> dict[str, str]:
+    def _known_principals(cls, access: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         check_principals(list(access))
+        known = references(info)
+        if access and known is not None and not known.has_service_principal:
+            # The warehouse's access list is declared by the service principal's component, beside the principal's
+            # own CAN_USE (stack_args: warehouse.keepAccessFor -> DbtServicePrincipal.warehouse_access): without a
+            # principal there is no list, and the entries would be dropped without a word.
+            raise ValueError(
+                "names who keeps access to the warehouse beside the stack's service principal: this stack sets the "
+                "warehouse's permissions only together with servicePrincipal (its CAN_USE and these entries are one "
+                "list), and it has no servicePrincipal, so these entries would be ignored and the warehouse's access "
+                "stays as granted in Databricks. Remove keepAccessFor (and grant access in the warehouse's "
+                "Permissions in Databricks), or add a servicePrincipal section"
+            )
         return access
+
+    @field_validator("name")
+    @classmethod
+    def _name_databricks_takes(cls, name: str) -> str:
+        problem = rules.name_length_problem(name, rules.WAREHOUSE_NAME)
+        if problem:
+            raise ValueError(problem)
+        return name
 
     @field_validator("auto_stop_minutes")
     @classmethod

@@ -108,6 +108,7 @@ MISTAKES = [
     ("variable names start with DBT_", D, "DBT_TARGET_CATALOG:", "TARGET_CATALOG:"),
     ("variable name reserved", D, "DBT_TARGET_CATALOG:", "DBT_CLOUD_RUN_ID:"),
     ("cluster size one of", D, "size: 2X-Small", "size: Tiny"),
+    ("warehouse name fewer than 100 characters", D, "name: dbt-development", "name: " + "w" * 300),
     ("auto-stop 0 or at least 10", D, "autoStopMinutes: 10", "autoStopMinutes: 5"),
     ("at most 40 clusters", P, "maxClusters: 2", "maxClusters: 41"),
     ("min clusters at most max", P, "minClusters: 1", "minClusters: 3"),

@@ -289,6 +289,7 @@ CASES = [
     (types.ENV_VAR, {"name": "DBT_CLOUD_RUN_ID"}, "name", "sets itself"),
     # SqlEndpoint
     (types.SQL_ENDPOINT, {"name": REMOVE}, "name", "is required"),
+    (types.SQL_ENDPOINT, {"name": "w" * 100}, "name", "fewer than 100 characters"),
     (types.SQL_ENDPOINT, {"clusterSize": REMOVE}, "clusterSize", "is required"),
     (types.SQL_ENDPOINT, {"clusterSize": "Tiny"}, "clusterSize", "one of"),
     (types.SQL_ENDPOINT, {"autoStopMins": 5.0}, "autoStopMins", "at least 10"),

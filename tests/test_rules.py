@@ -52,6 +52,33 @@ RULES = [
         setting("warehouse.autoStopMinutes", 2),
         "warehouse: autoStopMinutes must be 0 or at least 10 for serverless warehouses",
     ),
+    # Item 9: names longer than the services take, refused with the limit and its source.
+    (
+        "warehouse name fewer than 100 characters",
+        "prod",
+        setting("warehouse.name", "w" * 300),
+        'warehouse.name: is 300 characters long; at most 99 are accepted (Databricks: a SQL warehouse name "must be '
+        'less than 100 characters" (databricks-sdk 0.162.0, sql.py:10061, WarehousesAPI.create))',
+    ),
+    (
+        "credential schema a Unity Catalog name",
+        "prod",
+        setting("environments.production.credential.schema", "s" * 256),
+        "environments.production.credential.schema: is 256 characters long; at most 255 are accepted (Databricks: "
+        'Unity Catalog "object names cannot exceed 255 characters"',
+    ),
+    (
+        "credential catalog a Unity Catalog name",
+        "prod",
+        setting("environments.production.credential.catalog", "c" * 256),
+        "environments.production.credential.catalog: is 256 characters long; at most 255",
+    ),
+    (
+        "connection catalog a Unity Catalog name",
+        "dev",
+        setting("connection.catalog", "c" * 300),
+        "connection.catalog: is 300 characters long; at most 255",
+    ),
     # CreateWarehouseRequest.auto_stop_mins: "0 or >= 10", serverless included (the UI's 5 is refused by the API).
     (
         "auto-stop floor serverless is the API's",
@@ -471,12 +498,15 @@ RULES = [
         ),
         "jobs.daily-pipeline: runs on pull requests or merges, but the project's repository is cloned with deploy_key",
     ),
-    # terraform-provider-dbtcloud v1.12.5 environment/resource.go: "versionless" is read back as "latest".
+    # terraform-provider-dbtcloud v1.12.5 environment/resource.go:74-79: the API answers "latest" for "versionless",
+    # and the provider keeps "versionless" in its state (no diff); schema.go:218 recommends "latest".
     (
         "dbt version as the API returns it",
         "prod",
         setting("environments.production.dbtVersion", "versionless"),
-        "environments.production.dbtVersion: dbt Cloud renamed 'versionless' to 'latest'",
+        "environments.production.dbtVersion: 'versionless' is the old name of dbt Cloud's 'latest' track: dbt Cloud "
+        "shows and answers 'latest' (the provider keeps 'versionless' in its state, so no change would show, and "
+        "recommends 'latest'): write latest",
     ),
     (
         "slack channel name as dbt Cloud keeps it",
@@ -731,6 +761,29 @@ PRINCIPAL_RULES = [
         "prod",
         lambda v: v["servicePrincipal"]["catalogGrants"]["shanghai_transport"].append("CREATE_VIEW"),
         "servicePrincipal.catalogGrants.shanghai_transport[6]: Unity Catalog has no CREATE_VIEW privilege",
+    ),
+    # catalog/resource_grant.go:146-149: a grant's privileges are a set; a repeated one is a slip, named.
+    (
+        "a catalog privilege listed twice",
+        "prod",
+        lambda v: v["servicePrincipal"]["catalogGrants"]["shanghai_transport"].append("SELECT"),
+        "servicePrincipal.catalogGrants.shanghai_transport: SELECT is listed twice: list each privilege once",
+    ),
+    (
+        "a schema privilege listed twice",
+        "prod",
+        lambda v: v["servicePrincipal"].update(
+            schemaGrants={"shanghai_transport.raw": ["USE_SCHEMA", "SELECT", "USE_SCHEMA"]}
+        ),
+        "servicePrincipal.schemaGrants.shanghai_transport.raw: USE_SCHEMA is listed twice",
+    ),
+    # The warehouse's access list is set by the service principal's component: without one it would be dropped.
+    (
+        "keepAccessFor needs a service principal",
+        "dev",
+        setting("warehouse.keepAccessFor", {"group:data-engineers": "CAN_USE"}),
+        "warehouse.keepAccessFor: names who keeps access to the warehouse beside the stack's service principal: this "
+        "stack sets the warehouse's permissions only together with servicePrincipal",
     ),
     # docs/resources/grants.md, "Schema grants": USE_CATALOG and CREATE_SCHEMA are not privileges of a schema.
     (

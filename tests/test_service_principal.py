@@ -51,7 +51,10 @@ def test_the_principals_token_reaches_the_production_credential_as_a_secret(prod
     inputs = plain(token.inputs)
     assert inputs["applicationId"] == principal.outputs["applicationId"]
     assert inputs["lifetimeSeconds"] == 90 * 24 * 3600
-    assert inputs["comment"] == "dbt Cloud runs (dbt Cloud - Production), rotation 1"
+    (rotation,) = prod.resources(ROTATING)
+    assert inputs["comment"] == (
+        f"dbt Cloud runs (dbt Cloud - Production), rotation 1, replaced after {rotation.outputs['rotationRfc3339']}"
+    )
     (credential,) = prod.resources(CREDENTIAL)
     assert rpc.is_rpc_secret(credential.inputs["token"])
     assert plain(credential.inputs["token"]) == token.outputs["tokenValue"]
@@ -61,7 +64,7 @@ def test_the_principals_token_reaches_the_production_credential_as_a_secret(prod
 def test_rotation_replaces_the_token_and_the_token_is_never_protected():
     rotated = prod(lambda v: v["servicePrincipal"].update(credentialRotation=2))
     (token,) = rotated[OBO_TOKEN]
-    assert plain(token.inputs)["comment"].endswith("rotation 2")
+    assert ", rotation 2, replaced after " in plain(token.inputs)["comment"]
     assert set(token.replace_on_changes) == {"comment", "lifetimeSeconds"}
     assert token.protect is False
     assert all(r.protect for r in rotated[PRINCIPAL])

@@ -58,8 +58,25 @@ def test_preview_runs_per_stack_and_comments_once_per_stack():
 def test_prod_deploys_after_dev_through_its_environment():
     jobs = load("deploy.yml")["jobs"]
     assert jobs["prod"]["needs"] == "dev" and jobs["prod"]["environment"] == "production"
-    assert "workflow_dispatch" in jobs["prod"]["if"]
+    assert "workflow_dispatch" in jobs["prod"]["if"] and "'push'" in jobs["prod"]["if"]
+    # Not on the schedule: prod's scheduled refresh is a job of its own (below), so it never runs twice.
+    assert "schedule" not in jobs["prod"]["if"]
     assert load("deploy.yml")["on"]["push"]["branches"] == ["main"]
+
+
+def test_prods_scheduled_refresh_waits_for_neither_the_tests_nor_dev():
+    """Item 34: a dev deploy (or a test) broken for weeks must not let prod's token expire."""
+    jobs = load("deploy.yml")["jobs"]
+    rotation = jobs["prod-rotation"]
+    assert rotation["if"] == "github.event_name == 'schedule'"
+    assert "needs" not in rotation
+    assert rotation["environment"] == "production"
+    assert rotation["concurrency"]["group"] == jobs["prod"]["concurrency"]["group"]  # never beside a prod deploy
+    (step,) = pulumi_steps({"jobs": {"prod-rotation": rotation}})
+    assert step["with"]["stack-name"] == "prod"
+    assert (step["with"]["command"], step["with"]["refresh"]) == ("up", True)
+    # The schedule refreshes dev too, after the tests, as before; only prod runs on its own.
+    assert "schedule" not in jobs["dev"].get("if", "") and jobs["dev"]["needs"] == "test"
 
 
 def test_drift_expects_no_changes_after_a_refresh():
@@ -81,6 +98,6 @@ def test_the_schedule_refreshes_often_enough_to_rotate_the_token():
     times = [runs.get_next(datetime) for _ in range(60)]
     longest_gap = max(b - a for a, b in zip(times, times[1:], strict=False))
     assert longest_gap <= timedelta(days=SCHEDULED_DEPLOY_EVERY_DAYS)
-    assert "schedule" in document["jobs"]["prod"]["if"]
+    assert "schedule" in document["jobs"]["prod-rotation"]["if"]
     for step in pulumi_steps(document):
         assert step["with"]["command"] == "up" and step["with"]["refresh"] is True

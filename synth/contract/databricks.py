@@ -180,6 +180,17 @@ GRANT_SECURABLES = (
 """The securable arguments of `databricks.Grant` (pulumi_databricks/grant.py `GrantArgs`): exactly one
 (databricks:catalog/resource_grant.go:151-163, AtLeastOneOf + ConflictsWith)."""
 
+_PRIVILEGES_REFERENCE = (
+    "docs.databricks.com/data-governance/unity-catalog/access-control/privileges-reference (Unity Catalog privileges "
+    'reference, "What privileges apply to each securable object?", rows Catalog and Schema)'
+)
+"""Where the catalog and schema privileges come from: Databricks' own reference, read in its copies
+docs.databricks.com/gcp/ja/data-governance/unity-catalog/access-control/privileges-reference and
+docs.azure.cn/zh-cn/databricks/data-governance/unity-catalog/access-control/privileges-reference (the same table).
+Written with spaces there and with underscores in the API: `CREATE MATERIALIZED VIEW` is `CREATE_MATERIALIZED_VIEW`.
+A later revision of the page adds privileges of features in preview (CREATE FEATURE, READ METADATA, secrets) that
+databricks-sdk 0.162.0 does not all know yet: not taken."""
+
 PRIVILEGES = {
     # databricks:docs/resources/grants.md:33
     "metastore": (
@@ -198,16 +209,21 @@ PRIVILEGES = {
         "USE_RECIPIENT",
         "USE_SHARE",
     ),
-    # databricks:docs/resources/grants.md:51 and :81. Not CREATE_VIEW: "Privilege CREATE VIEW is not applicable to
-    # this entity" (terraform-provider-databricks#2176; PR #2198 removed it, superseded by CREATE_TABLE).
+    # Databricks' "Unity Catalog privileges reference" (`_PRIVILEGES_REFERENCE`), rows Catalog and Schema: the
+    # securable's own privileges, then those it passes down to the objects inside it. Not CREATE_VIEW: "Privilege
+    # CREATE VIEW is not applicable to this entity" (terraform-provider-databricks#2176; PR #2198 removed it, superseded
+    # by CREATE_TABLE). Not CREATE_CONNECTION (grants.md:51 lists it for catalogs; the reference, for the metastore).
     "catalog": tuple(
-        "ALL_PRIVILEGES APPLY_TAG CREATE_CONNECTION CREATE_SCHEMA MANAGE USE_CATALOG CREATE_FUNCTION CREATE_TABLE "
-        "CREATE_VOLUME EXECUTE MODIFY REFRESH SELECT READ_VOLUME WRITE_VOLUME USE_SCHEMA".split()
+        "ALL_PRIVILEGES APPLY_TAG BROWSE CREATE_SCHEMA USE_CATALOG "
+        "CREATE_FUNCTION CREATE_TABLE CREATE_MATERIALIZED_VIEW CREATE_MODEL CREATE_VOLUME EXTERNAL_USE_SCHEMA "
+        "READ_VOLUME REFRESH WRITE_VOLUME EXECUTE MANAGE MODIFY SELECT USE_SCHEMA".split()
     ),
     "schema": tuple(
-        "ALL_PRIVILEGES APPLY_TAG CREATE_FUNCTION CREATE_TABLE CREATE_VOLUME MANAGE USE_SCHEMA EXECUTE MODIFY "
-        "REFRESH SELECT READ_VOLUME WRITE_VOLUME".split()
+        "ALL_PRIVILEGES APPLY_TAG CREATE_FUNCTION CREATE_TABLE CREATE_MODEL CREATE_VOLUME CREATE_MATERIALIZED_VIEW "
+        "MANAGE EXTERNAL_USE_SCHEMA USE_SCHEMA "
+        "EXECUTE MODIFY READ_VOLUME REFRESH SELECT WRITE_VOLUME".split()
     ),
+    # databricks:docs/resources/grants.md:104
     "table": ("ALL_PRIVILEGES", "APPLY_TAG", "MANAGE", "SELECT", "MODIFY"),
     # databricks:docs/resources/grants.md:176
     "volume": ("ALL_PRIVILEGES", "APPLY_TAG", "MANAGE", "READ_VOLUME", "WRITE_VOLUME"),
@@ -238,6 +254,12 @@ def _grant_privileges(inputs: dict) -> Optional[str]:
 DATABRICKS: dict[str, tuple[Rule, ...]] = {
     SQL_ENDPOINT: (
         required("name", "databricks:sql/resource_sql_endpoint.go:76"),
+        custom(
+            "name",
+            "fewer than 100 characters",
+            f'{_WAREHOUSE_API}: name ("Must be less than 100 characters")',
+            lambda i: f"{len(i['name'])} characters" if present(i, "name") and len(i["name"]) >= 100 else None,
+        ),
         required("clusterSize", "databricks:sql/resource_sql_endpoint.go:64"),
         one_of("clusterSize", CLUSTER_SIZES, "databricks:sql/resource_sql_endpoint.go:17,66-67"),
         custom("autoStopMins", "0 (never) or at least 10 minutes", f"{_WAREHOUSE_API}: auto_stop_mins", _auto_stop),
@@ -341,7 +363,8 @@ DATABRICKS: dict[str, tuple[Rule, ...]] = {
         custom(
             "privileges",
             "privileges that apply to the securable type",
-            "databricks:docs/resources/grants.md:29-33,49-51,79-81,102-104,140-142,174-176; #2176, PR #2198",
+            f"{_PRIVILEGES_REFERENCE} for catalogs and schemas; databricks:docs/resources/grants.md:29-33,102-104,"
+            "140-142,174-176 for the others; #2176, PR #2198",
             _grant_privileges,
         ),
     ),

@@ -1,8 +1,9 @@
 """What the dbt Cloud provider (and dbt Cloud's API behind it) refuses, resource by resource.
 
 Sources: terraform-provider-dbtcloud v1.12.5 (commit 9832c5dd), cited as `dbtcloud:<path>:<line>` (`_DBT` is its
-`pkg/framework/objects`); pulumi_dbtcloud 1.11.11 (the installed SDK), cited as `pulumi_dbtcloud/<file>:<line>`; and
-dbt's documentation where the provider passes a value through unchecked.
+`pkg/framework/objects`); pulumi_dbtcloud 1.11.11 (the installed SDK), cited as `pulumi_dbtcloud/<file>:<line>`; dbt
+Labs' OpenAPI specs of the API behind it (`_OPENAPI`); and dbt's documentation where the provider passes a value
+through unchecked.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ RESERVED_ENV_VARS = frozenset(
 run, "their values cannot be changed"."""
 
 _DBT = "dbtcloud:pkg/framework/objects"
+_OPENAPI = "dbt Labs' dbt-cloud-openapi-spec (commit 1f274f76) openapi-v3.yaml"
 
 
 COST_FEATURES = ("state_aware_orchestration", "dbt_state", "inherit_environment")
@@ -207,9 +209,10 @@ DBT_CLOUD: dict[str, tuple[Rule, ...]] = {
             "type",
             lambda v: v == "development",
             "credentialId",
-            "a development environment",
-            f"{_DBT}/environment/schema.go:204 (not actionable for development environments: each developer "
-            "sets their own credentials)",
+            "a development environment (which has none: dbt Cloud keeps it null, each developer sets their own)",
+            f'{_OPENAPI}:8734-8739 (EnvironmentV3.credentials_id: "Null for development environments"); '
+            f'{_DBT}/environment/schema.go:204 ("A credential is not actionable for development environments, as '
+            'users have to set their own development credentials")',
         ),
         matches("dbtVersion", DBT_VERSION_PATTERN, "dbtcloud:pkg/helper/dbt_version_validator.go:33"),
         custom(
