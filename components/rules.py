@@ -353,46 +353,17 @@ def job_url(host_url: str, account_id: int, project_id: int, job_id: int) -> str
 # fails only at apply: "Privilege CREATE VIEW is not applicable to this entity" (terraform-provider-databricks issue
 # #2176; PR #2198 removed CREATE_VIEW, superseded by CREATE_TABLE, which covers views).
 CatalogPrivilege = Literal[
-    "ALL_PRIVILEGES",
-    "APPLY_TAG",
-    "BROWSE",
-    "CREATE_SCHEMA",
-    "USE_CATALOG",
-    "CREATE_FUNCTION",
-    "CREATE_TABLE",
-    "CREATE_MATERIALIZED_VIEW",
-    "CREATE_MODEL",
-    "CREATE_VOLUME",
-    "EXTERNAL_USE_SCHEMA",
-    "READ_VOLUME",
-    "REFRESH",
-    "WRITE_VOLUME",
-    "EXECUTE",
-    "MANAGE",
-    "MODIFY",
-    "SELECT",
-    "USE_SCHEMA",
-]
+    "ALL_PRIVILEGES", "APPLY_TAG", "BROWSE", "CREATE_SCHEMA", "USE_CATALOG", "CREATE_FUNCTION", "CREATE_TABLE",
+    "CREATE_MATERIALIZED_VIEW", "CREATE_MODEL", "CREATE_VOLUME", "EXTERNAL_USE_SCHEMA", "READ_VOLUME", "REFRESH",
+    "WRITE_VOLUME", "EXECUTE", "MANAGE", "MODIFY", "SELECT", "USE_SCHEMA",
+]  # fmt: skip
 """Privileges that can be granted on a catalog (from CREATE_FUNCTION on, they apply to everything inside it)."""
 
 SchemaPrivilege = Literal[
-    "ALL_PRIVILEGES",
-    "APPLY_TAG",
-    "CREATE_FUNCTION",
-    "CREATE_TABLE",
-    "CREATE_MODEL",
-    "CREATE_VOLUME",
-    "CREATE_MATERIALIZED_VIEW",
-    "MANAGE",
-    "EXTERNAL_USE_SCHEMA",
-    "USE_SCHEMA",
-    "EXECUTE",
-    "MODIFY",
-    "READ_VOLUME",
-    "REFRESH",
-    "SELECT",
-    "WRITE_VOLUME",
-]
+    "ALL_PRIVILEGES", "APPLY_TAG", "CREATE_FUNCTION", "CREATE_TABLE", "CREATE_MODEL", "CREATE_VOLUME",
+    "CREATE_MATERIALIZED_VIEW", "MANAGE", "EXTERNAL_USE_SCHEMA", "USE_SCHEMA", "EXECUTE", "MODIFY", "READ_VOLUME",
+    "REFRESH", "SELECT", "WRITE_VOLUME",
+]  # fmt: skip
 """Privileges that can be granted on a schema (no USE_CATALOG, CREATE_SCHEMA or BROWSE: those are a catalog's).
 dbt's materialized views need CREATE_MATERIALIZED_VIEW on their schema (or on its catalog), besides USE_SCHEMA."""
 

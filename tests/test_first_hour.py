@@ -289,3 +289,19 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(capfd):
     status = run(parser("synth", "test", (command,)), ["show"], {}, crash=lambda error: Exit.INTERNAL)
     assert status == Exit.BROKEN_PIPE == 141
     assert "internal error" not in capfd.readouterr().err
+
+
+def test_the_provider_config_keys_are_the_installed_sdks():
+    """`rules.PROVIDER_CONFIG_KEYS` (what a provider's namespace may hold) is each SDK's `config/vars.py`: a provider
+    upgrade that adds or drops a key fails here, not at a user's pulumi up."""
+    import inspect
+
+    import pulumi_databricks.config.vars
+    import pulumi_dbtcloud.config.vars
+
+    from components import rules
+
+    for provider, module in (("dbtcloud", pulumi_dbtcloud.config.vars), ("databricks", pulumi_databricks.config.vars)):
+        declared = set(re.findall(r"__config__\.get\w*\('(\w+)'", inspect.getsource(module)))
+        assert len(declared) >= 9
+        assert set(rules.PROVIDER_CONFIG_KEYS[provider]) == declared, provider
