@@ -24,6 +24,7 @@ from .check import as_json as check_json, check, report
 from .contract import ContractViolation
 from .cost import cost_json, cost_table, estimates
 from .diff import DiffError, as_dict, diff_stack, format_diff
+from .reference import REFERENCE_FILE, reference_text
 from .render import render
 from .tree import as_json, as_tree
 
@@ -83,6 +84,13 @@ def _cost(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     root = resolved_project_dir(args)
     return _emit(json.dumps(stack_file_schema(project_name(root)), indent=2) + "\n", SCHEMA_FILE, root, args.write)
+
+
+def _reference(args: argparse.Namespace) -> int:
+    root = resolved_project_dir(args)
+    if args.write:
+        (root / "docs").mkdir(exist_ok=True)
+    return _emit(reference_text(project_name(root)), REFERENCE_FILE, root, args.write)
 
 
 def _package_schema(args: argparse.Namespace) -> int:
@@ -151,6 +159,13 @@ COMMANDS = (
         "schema",
         f"the JSON Schema of stack files ({SCHEMA_FILE}), generated from the settings",
         _schema,
+        (WRITE, PROJECT_DIR),
+        {Exit.OK: "printed or written", **USAGE},
+    ),
+    Command(
+        "reference",
+        f"the configuration reference ({REFERENCE_FILE}): every key of a stack file, generated from the settings",
+        _reference,
         (WRITE, PROJECT_DIR),
         {Exit.OK: "printed or written", **USAGE},
     ),
