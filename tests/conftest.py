@@ -72,7 +72,7 @@ def servers():
 @pytest.fixture
 def dbt(servers, monkeypatch):
     """A fake dbt Cloud v2/v3 API, and the environment variables that point `ops` at it."""
-    from fake_dbt_cloud import TOKEN, FakeDbtCloud
+    from fakes.dbt_cloud import TOKEN, FakeDbtCloud
 
     servers[0].clear()
     fake = FakeDbtCloud(servers[0])
@@ -85,7 +85,7 @@ def dbt(servers, monkeypatch):
 @pytest.fixture
 def databricks(servers, monkeypatch):
     """A fake Databricks workspace API, and the SDK's standard configuration pointed at it (nothing else)."""
-    from fake_dbt_cloud import DATABRICKS_TOKEN, FakeDatabricks
+    from fakes.databricks import DATABRICKS_TOKEN, FakeDatabricks
 
     servers[1].clear()
     fake = FakeDatabricks(servers[1])

@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, seed_prod
+from fakes.databricks import DATABRICKS_TOKEN
+from fakes.dbt_cloud import TOKEN, seed_prod
 
 from ops.cli import main
 
