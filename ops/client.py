@@ -3,8 +3,9 @@ it): timeouts, retries, pagination, readable errors.
 
 Envelope (spec `ResponseStatus`, `Extra`, `CustomPagination`): `{"status": {"code", "is_success", "user_message",
 "developer_message"}, "data": ..., "extra": {"pagination": {"count", "total_count"}}}`. Auth header
-`Authorization: Token <token>`. Lists take `limit` (at most 100) and `offset`. The API answers 429 with `Retry-After`
-past 5,000 requests a minute per account; the dbt Cloud provider retries 429, 500, 502, 503 and 504, as we do.
+`Authorization: Bearer <token>`, the spec's scheme (`BearerAuthentication`; dbt's docs accept `Token <token>` too).
+Lists take `limit` (at most 100) and `offset`. The API answers 429 with `Retry-After` past 5,000 requests a minute
+per account; the dbt Cloud provider retries 429, 500, 502, 503 and 504, as we do.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class DbtCloudClient:
         self._http = httpx.Client(
             base_url=self.host_url,
             headers={
-                "Authorization": f"Token {token}",
+                "Authorization": f"Bearer {token}",
                 "Accept": "application/json",
                 "User-Agent": "dbtcloud-databricks-ops",
             },
@@ -105,9 +106,12 @@ class DbtCloudClient:
         return self._envelope(self._request("GET", self._path_in(path, api), params=params, idempotent=True))["data"]
 
     def post(self, path: str, body: Optional[dict[str, Any]] = None, idempotent: bool = False) -> Any:
-        """`data` of a POST. Unless `idempotent`, a 5xx is not retried: the request may have been carried out
-        (a trigger retried after a gateway timeout could start a second run); a 429 or a refused connection is."""
-        return self._envelope(self._request("POST", self._path_in(path, "v2"), json=body or {}, idempotent=idempotent))[
+        """`data` of a POST, with `body` as JSON, or no body at all when None (the spec declares none for cancel and
+        retry: a request-validating server refuses one with 415). Unless `idempotent`, a 5xx is not retried: the
+        request may have been carried out (a trigger retried after a gateway timeout could start a second run); a
+        429 or a refused connection is."""
+        content = {} if body is None else {"json": body}
+        return self._envelope(self._request("POST", self._path_in(path, "v2"), idempotent=idempotent, **content))[
             "data"
         ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import _thread
 import json
+import re
 import socket
 import struct
 import threading
@@ -20,6 +21,7 @@ from fakes.databricks import DATABRICKS_TOKEN
 from fakes.dbt_cloud import TOKEN, seed_prod
 
 from ops.cli import main
+from ops.commands import DEFAULT_CAUSE
 
 QUICK = ["--retry-backoff", "0.01"]
 """Quick retries, for commands that make requests without polling."""
@@ -125,6 +127,28 @@ def test_a_timeout_cancels_the_run(dbt, prod, capsys):
     assert "timed out after 00:00:00; cancelling run" in out
     assert len(dbt.requests_to("POST", rf"/runs/{run_id}/cancel/")) == 1
     assert dbt.runs[run_id].cancelled and f"run {run_id} is now cancelled: Cancelled by user" in out
+
+
+def test_requests_carry_the_specs_bearer_auth_and_cancel_and_retry_no_body(dbt, prod, capsys):
+    # The spec declares `Authorization: Bearer <token>` (BearerAuthentication) for every operation, a JSON body
+    # for a trigger and none for cancel and retry (a request-validating server answers 415 to one).
+    failed = dbt.add_run(4001, "error")
+    failed.position = len(failed.phases) - 1
+    assert ops(capsys, "retry", str(failed.id), *FAST)[0] == 0
+    busy = dbt.add_run(4001, "forever")
+    assert ops(capsys, "run", "prod", "daily-pipeline", "--if-running", "cancel", *FAST)[0] == 0
+    assert busy.cancelled
+    assert dbt.received and {received.authorization for received in dbt.received} == {f"Bearer {TOKEN}"}
+    posts = {re.sub(r"\d+", "N", received.path): received for received in dbt.received if received.method == "POST"}
+    assert set(posts) == {
+        "/api/vN/accounts/N/runs/N/retry/",
+        "/api/vN/accounts/N/runs/N/cancel/",
+        "/api/vN/accounts/N/jobs/N/run/",
+    }
+    for path in ("/api/vN/accounts/N/runs/N/retry/", "/api/vN/accounts/N/runs/N/cancel/"):
+        assert posts[path].body == b"" and posts[path].content_type == "", path
+    trigger = posts["/api/vN/accounts/N/jobs/N/run/"]
+    assert trigger.content_type == "application/json" and json.loads(trigger.body) == {"cause": DEFAULT_CAUSE}
 
 
 def test_a_timeout_with_no_cancel_leaves_the_run(dbt, prod, capsys):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import parse_qs
 
@@ -23,6 +24,17 @@ from .projects import ProjectsApi
 from .runs import FakeRun, RunsApi
 
 __all__ = ["ACCOUNT_ID", "TOKEN", "FakeDbtCloud", "seed_prod"]
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request as the fake received it, headers and body included."""
+
+    method: str
+    path: str
+    authorization: str
+    content_type: str
+    body: bytes
 
 
 class FakeDbtCloud(RunsApi, ProjectsApi):
@@ -56,6 +68,9 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         self.notifications_forbidden = False
         self.failures: list[tuple[str, str, int, dict[str, str]]] = []
         self.requests: list[tuple[float, str, str, dict[str, list[str]]]] = []
+        """(time, method, path, query) of every request received."""
+        self.received: list[Received] = []
+        """What came with each request: its auth header and body."""
         self.lock = threading.Lock()
         self._next_run_id = 70_000_000
         self.clock = time.monotonic
@@ -88,6 +103,15 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         query = parse_qs(request.query_string.decode())
         with self.lock:
             self.requests.append((self.clock(), request.method, request.path, query))
+            self.received.append(
+                Received(
+                    request.method,
+                    request.path,
+                    request.headers.get("Authorization", ""),
+                    request.mimetype,
+                    request.get_data(),
+                )
+            )
         auth = request.headers.get("Authorization", "")
         if auth not in (f"Token {self.token}", f"Bearer {self.token}"):
             return self._status(401, "Invalid token.")
