@@ -71,15 +71,25 @@ def servers():
 
 @pytest.fixture
 def dbt(servers, monkeypatch):
-    """A fake dbt Cloud v2/v3 API, and the environment variables that point `ops` at it."""
+    """A fake dbt Cloud v2/v3 API, and the environment variables that point `ops` at it. Every request it receives
+    and every answer it gives is checked against dbt Labs' OpenAPI specs (`fakes/spec.py`): the test fails if one
+    breaks them (it skips, saying where they must be, where the specs are absent)."""
+    from fakes import spec
     from fakes.dbt_cloud import TOKEN, FakeDbtCloud
 
+    spec.require_specs()
     servers[0].clear()
-    fake = FakeDbtCloud(servers[0])
+    fake = FakeDbtCloud(servers[0], contract=spec.Contract())
     monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
     monkeypatch.setenv("DBT_CLOUD_ACCOUNT_ID", str(fake.account_id))
     monkeypatch.setenv("DBT_CLOUD_HOST_URL", fake.host_url)
-    return fake
+    yield fake
+    if fake.contract.violations:
+        pytest.fail(
+            f"{len(fake.contract.violations)} exchanges with the fake dbt Cloud broke dbt Labs' OpenAPI spec:\n"
+            + fake.contract.report(),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

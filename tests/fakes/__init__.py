@@ -4,5 +4,7 @@
   (token, envelope, pagination), `runs.py` (v2 jobs and runs) and `projects.py` (what `ops adopt` reads: v3
   projects, environments, connections, repositories, credentials, variables; v2 notifications; `seed_hand_made`);
 - `logs.py`: dbt's console output in run steps' logs;
-- `databricks.py`: the Databricks workspace API the SDK calls (`FakeDatabricks`).
+- `databricks.py`: the Databricks workspace API the SDK calls (`FakeDatabricks`);
+- `spec.py`: dbt Labs' OpenAPI specs as the contract every request to and answer of the fake dbt Cloud is checked
+  against (`Contract`), with the known differences between the specs and the service it waives.
 """

@@ -13,15 +13,19 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import parse_qs
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from .envelope import ACCOUNT_ID, TOKEN, matches
+from .envelope import ACCOUNT_ID, BASE_TIME, TOKEN, iso, matches
 from .projects import ProjectsApi
 from .runs import FakeRun, RunsApi
+
+if TYPE_CHECKING:
+    from .spec import Contract
 
 __all__ = ["ACCOUNT_ID", "TOKEN", "FakeDbtCloud", "seed_prod"]
 
@@ -40,19 +44,54 @@ class Received:
 class FakeDbtCloud(RunsApi, ProjectsApi):
     """A dbt Cloud account behind a real HTTP server: projects, environments, jobs and runs that progress."""
 
-    def __init__(self, server: HTTPServer, account_id: int = ACCOUNT_ID, token: str = TOKEN):
+    def __init__(
+        self,
+        server: HTTPServer,
+        account_id: int = ACCOUNT_ID,
+        token: str = TOKEN,
+        contract: Optional["Contract"] = None,
+    ):
         self.server = server
+        self.contract = contract
+        """With dbt Labs' specs (`spec.Contract`): every request and answer is checked against them."""
         self.account_id = account_id
         self.token = token
-        self.account = {
+        self.account = {  # `AccountResponse`: a Team-plan account, not locked
             "id": account_id,
             "name": "Shanghai Transport",
             "plan": "team",
+            "state": 1,
             "locked": False,
             "lock_reason": None,
-            "state": 1,
+            "lock_cause": None,
+            "unlocked_at": None,
+            "pending_cancel": False,
             "run_slots": 5,
             "developer_seats": 5,
+            "it_seats": 1,
+            "explorer_seats": 0,
+            "analyst_seats": 0,
+            "read_only_seats": 0,
+            "billing_email_address": "billing@example.com",
+            "pod_memory_request_mebibytes": 600,
+            "develop_pod_memory_request_mebibytes": 0,
+            "run_duration_limit_seconds": 86400,
+            "queue_limit": 50,
+            "enterprise_login_slug": None,
+            "business_critical": False,
+            "starter_repo_url": None,
+            "git_auth_level": "team",
+            "identifier": f"act_{account_id}",
+            "trial_end_date": None,
+            "static_subdomain": "ab123",
+            "vanity_subdomain": None,
+            "run_locked_until": None,
+            "copilot_locked_until": None,
+            "agent_credit_locked": False,
+            "account_migration_events": [],
+            "groups": [],
+            "created_at": iso(BASE_TIME - timedelta(days=400)),
+            "updated_at": iso(BASE_TIME),
         }
         self.projects: list[dict[str, Any]] = []
         self.environments: list[dict[str, Any]] = []
@@ -100,6 +139,8 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
     # -- the API ------------------------------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        """Every request: recorded, checked against the spec (refused as a request-validating server would refuse
+        it), answered, and the answer checked against the spec too."""
         query = parse_qs(request.query_string.decode())
         with self.lock:
             self.requests.append((self.clock(), request.method, request.path, query))
@@ -112,6 +153,16 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
                     request.get_data(),
                 )
             )
+        if self.contract is None:
+            return self._answer(request, query)
+        refusal = self.contract.check_request(request)
+        if refusal is not None:
+            return self._status(refusal.status, f"Request refused by the API's spec: {refusal.message}")
+        response = self._answer(request, query)
+        self.contract.check_response(request, response)
+        return response
+
+    def _answer(self, request: Request, query: dict[str, list[str]]) -> Response:
         auth = request.headers.get("Authorization", "")
         if auth not in (f"Token {self.token}", f"Bearer {self.token}"):
             return self._status(401, "Invalid token.")

@@ -30,6 +30,7 @@ class ProjectsApi(Envelope):
     notifications: list[dict[str, Any]]
     variables: dict[int, dict[str, dict[str, str]]]
     notifications_forbidden: bool
+    web_url: str
 
     def add_project(self, name: str, project_id: int = 270542) -> dict[str, Any]:
         project = {
@@ -88,6 +89,7 @@ class ProjectsApi(Envelope):
             "private_link_endpoint_id": None,
             "is_ssh_tunnel_enabled": False,
             "oauth_configuration_id": None,
+            "oauth_redirect_uri": f"{self.web_url}/complete/databricks",
             "created_at": iso(BASE_TIME),
             "updated_at": iso(BASE_TIME),
             "config": {"host": host, "http_path": http_path, "catalog": catalog, "client_id": None},
@@ -97,6 +99,7 @@ class ProjectsApi(Envelope):
 
     def add_repository(self, project_id: int, repository_id: int, remote_url: str, **fields: Any) -> dict[str, Any]:
         """A `RepositoryV3Response` (plus `remote_url`, which the provider reads), linked to its project."""
+        full_name = remote_url.split(":")[-1].removesuffix(".git")
         repository = {
             "id": repository_id,
             "account_id": self.account_id,
@@ -110,7 +113,11 @@ class ProjectsApi(Envelope):
             "deploy_key_id": None,
             "state": 1,
             "remote_backend": "github",
-            "full_name": remote_url.split(":")[-1].removesuffix(".git"),
+            "full_name": full_name,
+            "github_repo": full_name,
+            "name": full_name.rsplit("/", 1)[-1],
+            "web_url": f"https://github.com/{full_name}",
+            "is_private_link_enabled": False,
             "created_at": iso(BASE_TIME),
             "updated_at": iso(BASE_TIME),
             **fields,
@@ -159,6 +166,8 @@ class ProjectsApi(Envelope):
             "on_failure": [],
             "on_cancel": [],
             "on_warning": [],
+            "created_at": iso(BASE_TIME),
+            "updated_at": iso(BASE_TIME),
             **fields,
         }
         self.notifications.append(notification)

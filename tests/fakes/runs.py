@@ -167,6 +167,12 @@ class RunsApi(Envelope):
             "compare_changes_flags": "--select state:modified",
             "cost_optimization_features": [],
             "lifecycle_webhooks": False,
+            "lifecycle_webhooks_url": None,
+            "raw_dbt_version": "latest",
+            "is_deferrable": False,
+            "run_failure_count": 0,
+            "created_at": iso(BASE_TIME),
+            "updated_at": iso(BASE_TIME),
             **fields,
         }
         self.jobs.append(job)
@@ -357,5 +363,27 @@ class RunsApi(Envelope):
                 for index, (name, step_status, logs) in enumerate(phase.steps, start=1)
             ]
         if "job" in related:
-            data["job"] = self._job(run.job_id)
+            data["job"] = internal_job(self._job(run.job_id))
         return data
+
+
+INTERNAL_JOB_FIELDS = frozenset(
+    "account_id project_id environment_id name dbt_version deferring_environment_id deferring_job_definition_id "
+    "description execute_steps execution generate_docs job_type lifecycle_webhooks run_compare_changes "
+    "compare_changes_flags run_generate_sources run_lint errors_on_lint_failure cost_optimization_features settings "
+    "state triggers_on_draft_pr triggers".split()
+)
+
+
+def internal_job(job: dict[str, Any]) -> dict[str, Any]:
+    """A job as a run includes it (`include_related=["job"]`: `InternalJobDefinition`, its schedule's date and time
+    as their type names)."""
+    schedule = job.get("schedule") or {}
+    internal = {key: value for key, value in job.items() if key in INTERNAL_JOB_FIELDS}
+    internal["id"] = job["id"]
+    internal["schedule"] = {
+        "cron": schedule.get("cron"),
+        "date": (schedule.get("date") or {}).get("type"),
+        "time": (schedule.get("time") or {}).get("type"),
+    }
+    return internal
