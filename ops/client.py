@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -181,8 +182,8 @@ class DbtCloudClient:
                 and attempt <= self.options.max_retries
                 and (idempotent or response.status_code == 429)
             ):
-                wait = self._wait_for(response, attempt)
-                self._tell(f"HTTP {response.status_code} for {method} {self._path(response)}", wait, attempt)
+                wait, note = self._wait_for(response, attempt)
+                self._tell(f"HTTP {response.status_code} for {method} {self._path(response)}{note}", wait, attempt)
                 self._sleep(wait)
                 continue
             if response.is_success:
@@ -195,20 +196,17 @@ class DbtCloudClient:
                 self._redact(f"dbt Cloud API: {what}; retry {attempt} of {self.options.max_retries} in {wait:.1f} s")
             )
 
-    def _wait_for(self, response: httpx.Response, attempt: int) -> float:
-        """`Retry-After` (seconds or an HTTP date) when given, else exponential backoff; capped."""
+    def _wait_for(self, response: httpx.Response, attempt: int) -> tuple[float, str]:
+        """`Retry-After` (seconds or an HTTP date) when given and readable, else exponential backoff; capped. The
+        second value says why when a `Retry-After` was not used."""
         header = response.headers.get("Retry-After")
-        wait = None
-        if header:
-            try:
-                wait = float(header)
-            except ValueError:
-                parsed = email.utils.parsedate_to_datetime(header) if header else None
-                if parsed is not None:
-                    wait = parsed.timestamp() - time.time()
+        wait = retry_after_seconds(header) if header else None
+        note = ""
+        if header and wait is None:
+            note = f" (Retry-After {header[:40]!r} is neither seconds nor an HTTP date: backing off instead)"
         if wait is None:
             wait = self._backoff(attempt)
-        return max(0.0, min(wait, self.options.max_wait))
+        return max(0.0, min(wait, self.options.max_wait)), note
 
     def _backoff(self, attempt: int) -> float:
         base = self.options.backoff * 2 ** (attempt - 1)
@@ -253,3 +251,22 @@ class DbtCloudClient:
     def _redact(self, text: str) -> str:
         """Remove the token from a message, should a server or library ever echo it."""
         return text.replace(self._token, "***") if self._token else text
+
+
+def retry_after_seconds(header: str, now: Callable[[], float] = lambda: time.time()) -> Optional[float]:
+    """Seconds a `Retry-After` header asks to wait (a number of seconds, or an HTTP date), or None when it is
+    neither (`soon`, `inf`, a date that does not parse)."""
+    text = header.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = None
+    if seconds is not None:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now())

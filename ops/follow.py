@@ -46,12 +46,13 @@ class FollowResult:
 
 
 def exit_for(run: Run) -> Exit:
+    """Success only for status 10; a run whose outcome the answers do not give is not a success either."""
     return {SUCCESS: Exit.OK, ERROR: Exit.FAILED, CANCELLED: Exit.CANCELLED}.get(run.status, Exit.FAILED)
 
 
 def progress_line(run: Run, elapsed: float) -> Text:
     """`run 123 running 00:01:05 · Invoke dbt with `dbt run` · models 7/16 · tests 0/100`."""
-    text = Text(f"run {run.id} ")
+    text = Text(f"{run.label} ")
     text.append(run.word, style=_style(run))
     text.append(f" {format_duration(elapsed)}")
     step = run.current_step
@@ -144,7 +145,7 @@ def follow(
 
 def report_end(run: Run, console: Console) -> None:
     """The outcome: duration and counts; for an error the failed step and its log's tail."""
-    line = Text.assemble(f"run {run.id} ", (run.word, _style(run)))
+    line = Text.assemble(f"{run.label} ", (run.word, _style(run)))
     if run.duration is not None:
         line.append(f" in {format_duration(run.duration)}")
         if run.queued_duration:
@@ -166,6 +167,11 @@ def report_end(run: Run, console: Console) -> None:
                 console.print("  (the step has no log)")
     elif run.status == CANCELLED:
         console.print(f"cancelled: {run.status_message or 'no reason given'}; a cancelled run is not a success")
+    elif run.status not in (SUCCESS, ERROR, CANCELLED):
+        console.print(
+            f"dbt Cloud's answers do not say how {run.label} ended (no status): not counted as a success; "
+            "see its page in dbt Cloud"
+        )
     if run.href:
         console.print(f"details: {run.href}")
 

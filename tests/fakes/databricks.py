@@ -35,6 +35,7 @@ class FakeDatabricks:
         self.serverless_enabled = True
         self.warehouses = [self.warehouse("0123456789abcdef", "dbt-production", "Small")]
         self.requests: list[str] = []
+        self.failures: list[tuple[str, int, dict[str, Any]]] = []
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.handle)
 
     @property
@@ -70,8 +71,22 @@ class FakeDatabricks:
             **fields,
         }
 
+    def fail_next(self, path_contains: str, status: int, body: dict[str, Any]) -> None:
+        """The next request whose path contains `path_contains` gets `status` and `body` (an error shape of the
+        workspace's: `{"error_code", "message"}`, or the SCIM API's `{"schemas", "detail", "status"}`)."""
+        self.failures.append((path_contains, status, body))
+
+    @staticmethod
+    def scim_error(status: int, detail: str) -> dict[str, Any]:
+        """The SCIM API's error body (RFC 7644 3.12): no `scimType` for most errors."""
+        return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": detail, "status": str(status)}
+
     def handle(self, request: Request) -> Response:
         self.requests.append(f"{request.method} {request.path}")
+        for index, (contains, status, body) in enumerate(self.failures):
+            if contains in request.path:
+                del self.failures[index]
+                return Response(json.dumps(body), status=status, content_type="application/json")
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return _db_error(401, "UNAUTHENTICATED", "Invalid access token.")
         path = request.path

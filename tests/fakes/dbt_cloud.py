@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import parse_qs
 
 from pytest_httpserver import HTTPServer
@@ -106,6 +106,13 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         self.next_scenario: dict[int, str] = {}
         self.notifications_forbidden = False
         self.failures: list[tuple[str, str, int, dict[str, str]]] = []
+        self.hangs: list[tuple[str, str, float]] = []
+        self.released = threading.Event()
+        self.list_quirks: set[str] = set()
+        self.pages_served = 0
+        self.run_answer_edit: Optional[Callable[[dict[str, Any]], dict[str, Any]]] = None
+        """Applied to every run the fake answers with (a test's odd but spec-valid answers: no `id`, a duration
+        `inf:00:00`)."""
         self.requests: list[tuple[float, str, str, dict[str, list[str]]]] = []
         """(time, method, path, query) of every request received."""
         self.received: list[Received] = []
@@ -132,6 +139,14 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         """The next `times` matching requests get `status` (e.g. 429 with Retry-After, 500)."""
         for _ in range(times):
             self.failures.append((method, path_contains, status, headers or {}))
+
+    def hang(self, method: str, path_contains: str, seconds: float = 10.0) -> None:
+        """The next matching request gets no answer for `seconds` (real time; `release` ends every hang): a slow
+        connection. The server answers other requests meanwhile."""
+        self.hangs.append((method, path_contains, seconds))
+
+    def release(self) -> None:
+        self.released.set()
 
     def requests_to(self, method: str, pattern: str) -> list[tuple[float, str, str, dict[str, list[str]]]]:
         return [entry for entry in self.requests if entry[1] == method and re.search(pattern, entry[2])]
@@ -163,6 +178,11 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         return response
 
     def _answer(self, request: Request, query: dict[str, list[str]]) -> Response:
+        for index, (method, contains, seconds) in enumerate(self.hangs):
+            if method == request.method and contains in request.path:
+                del self.hangs[index]
+                self.released.wait(seconds)
+                break
         auth = request.headers.get("Authorization", "")
         if auth not in (f"Token {self.token}", f"Bearer {self.token}"):
             return self._status(401, "Invalid token.")

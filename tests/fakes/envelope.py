@@ -43,6 +43,10 @@ class Envelope:
 
     account_id: int
     lock: Any
+    list_quirks: set[str]
+    """How lists misbehave, for the tests of a client that must not trust them: `ignore_offset` (every page is the
+    first), `ignore_limit` (100 items a page whatever `limit` asks), `total_count_1e9` (a total of 10**9)."""
+    pages_served: int
 
     def _list(self, items_for: Callable[[dict[str, list[str]]], list[Any]]):
         def handler(query, request) -> Response:
@@ -58,13 +62,21 @@ class Envelope:
         offset = int(query.get("offset", ["0"])[0])
         if limit > 100 or limit < 1 or offset < 0:
             return self._status(400, "limit must be between 1 and 100, offset 0 or more.")
+        if "ignore_offset" in self.list_quirks:
+            offset = 0
+            self.pages_served += 1
+            if self.pages_served > 50:  # a client that never stops: fail its test rather than loop for ever
+                return self._status(400, "The test's fake gave up: more than 50 pages asked of a list that repeats.")
+        if "ignore_limit" in self.list_quirks:
+            limit = 100
         page = [render(item) for item in items[offset : offset + limit]]
+        total = 10**9 if "total_count_1e9" in self.list_quirks else len(items)
         return self._ok(
             page,
             extra={
                 "filters": {k: v[0] for k, v in query.items() if k not in ("limit", "offset")},
                 "order_by": order_by,
-                "pagination": {"count": len(page), "total_count": len(items)},
+                "pagination": {"count": len(page), "total_count": total},
             },
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from werkzeug import Response
 
@@ -125,6 +125,7 @@ class RunsApi(Envelope):
     runs: dict[int, FakeRun]
     next_scenario: dict[int, str]
     web_url: str
+    run_answer_edit: Optional[Callable[[dict[str, Any]], dict[str, Any]]]
 
     def add_job(
         self, project_id: int, environment_id: int, name: str, job_id: int, generate_docs: bool = False, **fields: Any
@@ -247,8 +248,8 @@ class RunsApi(Envelope):
     def _retry(self, query, request, run_id: int) -> Response:
         run = self.runs[run_id]
         body = self.run_json(run, set(), advance=False)
-        if not body["can_retry"]:
-            return self._status(400, f"Run {run_id} cannot be retried: {body['retry_not_supported_reason']}.")
+        if not body.get("can_retry"):
+            return self._status(400, f"Run {run_id} cannot be retried: {body.get('retry_not_supported_reason')}.")
         new = self.add_run(
             run.job_id,
             self.next_scenario.get(run.job_id, "success"),
@@ -364,7 +365,7 @@ class RunsApi(Envelope):
             ]
         if "job" in related:
             data["job"] = internal_job(self._job(run.job_id))
-        return data
+        return self.run_answer_edit(data) if self.run_answer_edit is not None else data
 
 
 INTERNAL_JOB_FIELDS = frozenset(
