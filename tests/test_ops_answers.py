@@ -139,6 +139,23 @@ def test_a_run_answer_without_a_status_ends_by_its_flags(dbt, prod, capsys):
     assert status == 3 and f"run {run.id} cancelled" in out and "not a success" in out
 
 
+def test_a_trigger_whose_answer_names_no_run_id(dbt, prod, capsys):
+    dbt.run_answer_edit = lambda data: {key: value for key, value in data.items() if key != "id"}
+    status, out, err = ops(capsys, "run", "prod", "daily-pipeline", "--wait", *FAST)
+    assert status == 5
+    assert "dbt Cloud started a run of 'Daily Pipeline - Production' (4001) but its answer names no run id" in err
+    assert "python -m ops history prod daily-pipeline" in err
+    assert len(dbt.requests_to("POST", r"/jobs/4001/run/")) == 1  # not started twice
+
+
+def test_a_retry_whose_answer_names_no_run_id(dbt, prod, capsys):
+    failed = dbt.add_run(4001, "error")
+    failed.position = len(failed.phases) - 1
+    dbt.run_answer_edit = lambda data: data if data["id"] == failed.id else {k: v for k, v in data.items() if k != "id"}
+    status, _, err = ops(capsys, "retry", str(failed.id), "--wait", *FAST)
+    assert status == 5 and f"dbt Cloud retried run {failed.id} but its answer names no new run id" in err
+
+
 def test_the_history_of_runs_without_ids(dbt, prod, capsys):
     dbt.add_history(4001, 5)
     dbt.run_answer_edit = lambda data: {key: value for key, value in data.items() if key != "id"}
@@ -152,3 +169,12 @@ def test_the_history_of_runs_without_ids(dbt, prod, capsys):
         status == 0
         and sum(bool(re.match(r"│\s+-\s+│ (success|error|cancelled)", line)) for line in out.splitlines()) == 5
     )
+
+
+def test_a_retry_after_that_is_neither_seconds_nor_a_date(dbt, prod, capsys, clock):
+    run = dbt.add_run(4001, "no-counts")
+    dbt.fail_next("GET", f"/runs/{run.id}/", 429, headers={"Retry-After": "soon"})
+    status, _, err = ops(capsys, "follow", str(run.id), *FAST)
+    assert status == 0
+    assert "HTTP 429" in err and "(Retry-After 'soon' is neither seconds nor an HTTP date: backing off instead)" in err
+    assert clock.sleeps[0] < 0.1  # the backoff (--retry-backoff 0.01), not a guess
