@@ -54,6 +54,8 @@ def cmd_run(args: argparse.Namespace) -> Exit:
     with client, client.limit(args.timeout):
         job_id, job_label = _job(args, settings, client)
         active = [run for run in endpoints.job_runs(client, job_id, limit=100) if not run.finished]
+        bound_all, by = _if_running_bound(args, client)  # for all the active runs together
+        waiting_since = client.clock()
         for run in sorted(active, key=lambda run: run.id or 0):
             where = f": {run.href}" if run.href else ""
             if args.if_running == "fail":
@@ -71,7 +73,7 @@ def cmd_run(args: argparse.Namespace) -> Exit:
                 cancelled = endpoints.cancel_run(client, run.id)
                 out.print(f"cancelled run {run.id} (was {run.word}), now {cancelled.word} (--if-running cancel)")
                 continue
-            bound, by = _if_running_bound(args, client)
+            bound = None if bound_all is None else max(0.001, bound_all - (client.clock() - waiting_since))
             out.print(
                 f"run {run.id} of {job_label} is {run.word}; waiting for it to end first (--if-running wait)"
                 + (f", at most {format_duration(bound)} ({by})" if bound is not None else "")

@@ -88,6 +88,17 @@ def test_run_without_wait_waits_for_the_jobs_active_run_at_most_an_hour(dbt, pro
     assert not dbt.requests_to("POST", r"/jobs/4001/run/") and not busy.cancelled
 
 
+def test_the_hour_bounds_the_wait_for_all_the_active_runs_together(dbt, prod, capsys, clock):
+    first = dbt.add_run(4001, "success", ends_at=clock.monotonic() + 3000)  # ends after 50 minutes
+    second = dbt.add_run(4001, "forever")
+    started = clock.monotonic()
+    status, out, _ = ops(capsys, "run", "prod", "daily-pipeline", "--max-poll", "120", *QUICK)
+    assert status == 4 and 3600 <= clock.monotonic() - started < 3600 + 60  # not an hour more for the second
+    assert f"run {first.id} success" in out
+    assert out.index(f"run {first.id} success") < out.index(f"run {second.id} of 'Daily Pipeline - Production'")
+    assert "at most 00:0" in out.split(f"run {second.id} of", 1)[1]  # what remained of the hour
+
+
 def test_timeout_without_wait_bounds_the_wait_for_the_active_run(dbt, prod, capsys, clock):
     busy = dbt.add_run(4001, "forever")
     started = clock.monotonic()
