@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fake_dbt_cloud import TOKEN, FakeDbtCloud, seed_prod  # noqa: E402
+from fakes.dbt_cloud import TOKEN, FakeDbtCloud, seed_prod  # noqa: E402
 from pytest_httpserver import HTTPServer  # noqa: E402
 from rich.console import Console  # noqa: E402
 

@@ -39,8 +39,9 @@ TIMEOUT = option(
     "--timeout",
     type=positive(float),
     metavar="SECONDS",
-    help="stop waiting after this long, retries and slow answers included (exit 4); the run is cancelled unless "
-    "--no-cancel",
+    help="bound the whole command: requests, retries, Retry-After waits and slow answers included (exit 4 when it "
+    "passes); a followed run is then cancelled unless --no-cancel (with up to 10 s more for the cancel). For run "
+    "without --wait it bounds the wait for the job's active run (--if-running wait), which is otherwise 1 hour",
 )
 NO_CANCEL = option(
     "--no-cancel", action="store_true", help="on Ctrl-C or --timeout, leave the run running instead of cancelling it"
@@ -118,12 +119,16 @@ RUN_ENDS = {
     Exit.OK: "the run succeeded (dbt Cloud status 10)",
     Exit.FAILED: "the run ended in error (20)",
     **USAGE,
-    Exit.CANCELLED: "the run was cancelled (30), also when Ctrl-C or --timeout cancelled it",
-    Exit.TIMED_OUT: "--timeout passed first; the run is cancelled unless --no-cancel",
+    Exit.CANCELLED: "the run was cancelled (30), also when Ctrl-C cancelled it",
+    Exit.TIMED_OUT: "--timeout passed first; the run is cancelled unless --no-cancel (5 if the cancel fails)",
     **API,
     Exit.INTERRUPTED: "Ctrl-C with --no-cancel: stopped following, the run goes on",
 }
 STARTED = {Exit.OK: "without --wait: the run was started (with --wait, as follow)"}
+MAY_HAVE_STARTED = {
+    Exit.API: "an API was unreachable or refused the request (its HTTP status and message are shown); when a "
+    "start got a 5xx or no answer, the message says the run may have started all the same and how to check"
+}
 
 COMMANDS = (
     Command(
@@ -131,7 +136,15 @@ COMMANDS = (
         "trigger a job's run and print its URL; with --wait follow it to the end",
         commands.cmd_run,
         (STACK, JOB, JOB_ID, WAIT, *FOLLOWING, CAUSE, IF_RUNNING, *REQUESTS, PROJECT_DIR),
-        {**RUN_ENDS, **STARTED, Exit.FAILED: "the run ended in error (20), or --if-running fail found one running"},
+        {
+            **RUN_ENDS,
+            **STARTED,
+            **MAY_HAVE_STARTED,
+            Exit.FAILED: "the run ended in error (20), or --if-running fail found one running",
+            Exit.TIMED_OUT: "--timeout passed first (with --wait the run is cancelled unless --no-cancel, 5 if the "
+            "cancel fails); without --wait, the job's active run had not ended within --timeout or 1 hour, and "
+            "nothing was started",
+        },
     ),
     Command(
         "follow",
@@ -145,7 +158,12 @@ COMMANDS = (
         "retry a failed run from its failed step (never a cancelled or successful run)",
         commands.cmd_retry,
         (RUN_ID, STACK_FOR_ACCOUNT, WAIT, *FOLLOWING, *REQUESTS, PROJECT_DIR),
-        {**RUN_ENDS, **STARTED, Exit.FAILED: "the new run ended in error, or the run cannot be retried"},
+        {
+            **RUN_ENDS,
+            **STARTED,
+            **MAY_HAVE_STARTED,
+            Exit.FAILED: "the new run ended in error, or the run cannot be retried",
+        },
     ),
     Command(
         "history",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
@@ -15,8 +14,9 @@ from command_line import resolved_project_dir
 
 from . import account, endpoints
 from .client import ClientOptions, DbtCloudClient
-from .errors import ApiError, Exit, OpsError, UsageError
+from .errors import ApiError, DeadlineExceeded, Exit, OpsError, UsageError
 from .follow import PollSchedule, follow
+from .runs import format_duration
 
 
 def console(stderr: bool = False) -> Console:
@@ -32,10 +32,10 @@ DEFAULT_CAUSE = "Triggered with python -m ops run"
 
 
 def _wait_options(args: argparse.Namespace) -> None:
-    """--timeout and --no-cancel say how to wait: without --wait there is no wait."""
-    for given, flag in ((args.timeout is not None, "--timeout"), (args.no_cancel, "--no-cancel")):
-        if given and not args.wait:
-            raise UsageError(f"{flag} applies to --wait: add --wait")
+    """--no-cancel says what becomes of a followed run: without --wait no run is followed. (--timeout bounds the
+    whole command, with or without --wait.)"""
+    if args.no_cancel and not args.wait:
+        raise UsageError("--no-cancel applies to --wait: add --wait")
 
 
 def _one_job(args: argparse.Namespace) -> None:
@@ -51,41 +51,96 @@ def cmd_run(args: argparse.Namespace) -> Exit:
     _wait_options(args)
     _one_job(args)
     settings, client = _stack_client(args)
-    with client:
+    with client, client.limit(args.timeout):
         job_id, job_label = _job(args, settings, client)
-        started = time.monotonic()
         active = [run for run in endpoints.job_runs(client, job_id, limit=100) if not run.finished]
-        for run in sorted(active, key=lambda run: run.id):
+        bound_all, by = _if_running_bound(args, client)  # for all the active runs together
+        waiting_since = client.clock()
+        for run in sorted(active, key=lambda run: run.id or 0):
             where = f": {run.href}" if run.href else ""
             if args.if_running == "fail":
                 raise OpsError(
-                    f"run {run.id} of {job_label} is already {run.word}{where}; not starting another "
+                    f"{run.label} of {job_label} is already {run.word}{where}; not starting another "
                     "(--if-running wait or cancel)"
                 )
+            if run.id is None:
+                out.print(
+                    f"{run.label} of {job_label} is {run.word}, but dbt Cloud's answer names no id to "
+                    f"{'cancel' if args.if_running == 'cancel' else 'wait for'}: going on without"
+                )
+                continue
             if args.if_running == "cancel":
                 cancelled = endpoints.cancel_run(client, run.id)
                 out.print(f"cancelled run {run.id} (was {run.word}), now {cancelled.word} (--if-running cancel)")
                 continue
-            out.print(f"run {run.id} of {job_label} is {run.word}; waiting for it to end first (--if-running wait)")
-            result = follow(
-                client, run.id, out, _remaining(args.timeout, started), cancel=False, schedule=_schedule(args)
+            bound = None if bound_all is None else max(0.001, bound_all - (client.clock() - waiting_since))
+            out.print(
+                f"run {run.id} of {job_label} is {run.word}; waiting for it to end first (--if-running wait)"
+                + (f", at most {format_duration(bound)} ({by})" if bound is not None else "")
             )
+            result = follow(client, run.id, out, bound, cancel=False, schedule=_schedule(args))
             if result.exit in (Exit.TIMED_OUT, Exit.INTERRUPTED):
-                out.print(f"{job_label} was not started")
+                out.print(
+                    f"{job_label} was not started"
+                    + ("" if result.exit == Exit.INTERRUPTED else f": run {run.id} had not ended within {by}")
+                )
                 return result.exit
-        run = endpoints.trigger_run(client, job_id, args.cause)
+        try:
+            run = endpoints.trigger_run(client, job_id, args.cause)
+        except (ApiError, DeadlineExceeded) as error:
+            raise _maybe_started(error, f"a run of {job_label}", _history_command(args, job_id)) from None
+        if run.id is None:
+            raise ApiError(
+                f"dbt Cloud started a run of {job_label} but its answer names no run id, so it cannot be followed: "
+                f"see the job's runs in dbt Cloud ({run.href or client.web_url}) or "
+                f"{_history_command(args, job_id)}",
+                200,
+            )
         out.print(f"started run {run.id} of {job_label}: {run.href or client.web_url}")
         if not args.wait:
             return Exit.OK
-        return follow(
-            client, run.id, out, _remaining(args.timeout, started), cancel=not args.no_cancel, schedule=_schedule(args)
-        ).exit
+        return follow(client, run.id, out, client.remaining(), cancel=not args.no_cancel, schedule=_schedule(args)).exit
+
+
+IF_RUNNING_WAIT = 3600.0
+"""How long `run` without --wait and --timeout waits for the job's active run to end (--if-running wait)."""
+
+
+def _if_running_bound(args: argparse.Namespace, client: DbtCloudClient) -> tuple[Optional[float], str]:
+    """How long to wait for another run of the job, and what sets that bound: --timeout (what remains of it);
+    without --wait, `IF_RUNNING_WAIT`, so that a command that returns once the run is queued never waits unbounded;
+    with --wait and no --timeout, nothing (the run itself is followed as long as it takes)."""
+    if args.timeout is not None:
+        return client.remaining(), f"--timeout {format_duration(args.timeout)}"
+    if not args.wait:
+        return IF_RUNNING_WAIT, f"{format_duration(IF_RUNNING_WAIT)} without --wait; --timeout SECONDS to change"
+    return None, "no --timeout"
+
+
+def _history_command(args: argparse.Namespace, job_id: int) -> str:
+    stack = getattr(args, "stack", None)
+    if stack is None:
+        return "python -m ops history STACK JOB"
+    return f"python -m ops history {stack} {args.job if getattr(args, 'job', None) else f'--job-id {job_id}'}"
+
+
+def _maybe_started(error: Exception, what: str, history: str) -> Exception:
+    """A trigger (or retry) whose answer was lost or a 5xx: say that `what` may have started all the same."""
+    if not getattr(error, "maybe_done", False):
+        return error
+    warning = (
+        f"\n  {what} may have started all the same (the request reached dbt Cloud): look at the job's runs in "
+        f"dbt Cloud or run {history} before starting another"
+    )
+    if isinstance(error, DeadlineExceeded):
+        return DeadlineExceeded(f"{error}{warning}")
+    return ApiError(f"{error}{warning}", getattr(error, "status", None))
 
 
 def cmd_follow(args: argparse.Namespace) -> Exit:
     out = console()
     client = _client(args)
-    with client:
+    with client, client.limit(args.timeout):
         return follow(client, args.run_id, out, args.timeout, cancel=not args.no_cancel, schedule=_schedule(args)).exit
 
 
@@ -93,7 +148,7 @@ def cmd_retry(args: argparse.Namespace) -> Exit:
     out = console()
     _wait_options(args)
     client = _client(args)
-    with client:
+    with client, client.limit(args.timeout):
         run = endpoints.get_run(client, args.run_id, steps=False)
         if run.status != 20:
             # Never rerun what did not fail: a cancelled run was stopped on purpose, a successful one is done.
@@ -106,11 +161,21 @@ def cmd_retry(args: argparse.Namespace) -> Exit:
                 f"dbt Cloud cannot retry run {run.id} from its failed step: "
                 f"{_retry_reason(run.retry_not_supported_reason)}"
             )
-        new = endpoints.retry_run(client, run.id)
+        history = _history_command(args, run.job_id or 0) if run.job_id else "python -m ops history STACK JOB"
+        try:
+            new = endpoints.retry_run(client, run.id)
+        except (ApiError, DeadlineExceeded) as error:
+            raise _maybe_started(error, f"a retry of run {run.id}", history) from None
+        if new.id is None:
+            raise ApiError(
+                f"dbt Cloud retried run {run.id} but its answer names no new run id, so it cannot be followed: see "
+                f"the job's runs in dbt Cloud ({new.href or run.href or client.web_url}) or {history}",
+                200,
+            )
         out.print(f"retrying run {run.id} from its failed step as run {new.id}: {new.href or client.web_url}")
         if not args.wait:
             return Exit.OK
-        return follow(client, new.id, out, args.timeout, cancel=not args.no_cancel, schedule=_schedule(args)).exit
+        return follow(client, new.id, out, client.remaining(), cancel=not args.no_cancel, schedule=_schedule(args)).exit
 
 
 RETRY_REASONS = {
@@ -245,6 +310,7 @@ def _options(args: argparse.Namespace) -> ClientOptions:
         connect_timeout=min(10.0, args.request_timeout),
         backoff=args.retry_backoff,
         on_retry=lambda message: err.print(message, style="dim"),
+        on_warning=lambda message: err.print(f"warning: {message}", style="yellow"),
     )
 
 
@@ -274,10 +340,6 @@ def _job(args: argparse.Namespace, settings: Any, client: DbtCloudClient) -> tup
 
 def _job_name(args: argparse.Namespace, settings: Any) -> Optional[str]:
     return account.job_name(settings, args.stack, args.job) if args.job else None
-
-
-def _remaining(timeout: Optional[float], started: float) -> Optional[float]:
-    return None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
 
 
 def _since(text: Optional[str]) -> Optional[datetime]:

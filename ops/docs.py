@@ -76,17 +76,17 @@ def show_docs(
         when = parse_time(last.finished_at)
         stamp = when.strftime("%Y-%m-%d %H:%M UTC") if when else "?"
         if last.has_docs_generated:
-            console.print(f"  last run {last.id} ({last.word}, {stamp}) generated docs")
+            console.print(f"  last {last.label} ({last.word}, {stamp}) generated docs")
         else:
             console.print(
-                f"  last run {last.id} ({last.word}, {stamp}) did NOT generate docs"
+                f"  last {last.label} ({last.word}, {stamp}) did NOT generate docs"
                 + ("; it failed before the docs step" if last.status == 20 else "")
             )
             older = next((run for run in finished if run.has_docs_generated), None)
             if older is not None:
                 when = parse_time(older.finished_at)
                 console.print(
-                    f"  the Catalog shows the docs of run {older.id} "
+                    f"  the Catalog shows the docs of {older.label} "
                     f"({when.strftime('%Y-%m-%d %H:%M UTC') if when else '?'})"
                 )
             else:

@@ -24,10 +24,36 @@ class UsageError(OpsError):
 
 
 class ApiError(OpsError):
-    """The API could not be reached or refused a request (exit 5)."""
+    """The API could not be reached or refused a request (exit 5). `maybe_done`: the request (a POST that is not
+    retried) may have been carried out all the same: a 5xx or a lost answer after it was sent."""
 
     exit = Exit.API
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, maybe_done: bool = False):
         super().__init__(message)
         self.status = status
+        self.maybe_done = maybe_done
+
+
+class DeadlineExceeded(OpsError):
+    """`--timeout` passed during a request, or before a retry the API asked for could be made (exit 4).
+    `maybe_done` as for `ApiError`: the request was sent and its answer not awaited."""
+
+    exit = Exit.TIMED_OUT
+
+    def __init__(self, message: str, maybe_done: bool = False):
+        super().__init__(message)
+        self.maybe_done = maybe_done
+
+
+def sdk_message(error: BaseException) -> str:
+    """The first line of a Databricks SDK error, readable: without the `None ` the SDK puts before a SCIM error's
+    detail when it has no `scimType`, without the configuration dump it appends (`... Config: host=...`), and the
+    error code or type when it has no message at all."""
+    text = (str(error).strip().splitlines() or [""])[0].split(" Config: ")[0].strip()
+    while text.startswith("None "):
+        text = text[len("None ") :].strip()
+    if text in ("", "None"):
+        code = getattr(error, "error_code", None)
+        text = f"{type(error).__name__}{f' ({code})' if code else ''} with no message"
+    return text

@@ -7,7 +7,6 @@ run is complete but is not a success.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
@@ -17,10 +16,12 @@ from rich.text import Text
 
 from . import endpoints
 from .client import DbtCloudClient
-from .errors import Exit
-from .runs import CANCELLED, ERROR, SUCCESS, Counts, Run, format_duration
+from .errors import ApiError, DeadlineExceeded, Exit
+from .runs import CANCELLED, ERROR, SUCCESS, UNKNOWN, Counts, Run, format_duration
 
 LOG_TAIL_LINES = 30
+CANCEL_GRACE = 10.0
+"""Seconds a cancel gets after --timeout passed or Ctrl-C (its requests and retries included)."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,13 @@ class FollowResult:
 
 
 def exit_for(run: Run) -> Exit:
+    """Success only for status 10; a run whose outcome the answers do not give is not a success either."""
     return {SUCCESS: Exit.OK, ERROR: Exit.FAILED, CANCELLED: Exit.CANCELLED}.get(run.status, Exit.FAILED)
 
 
 def progress_line(run: Run, elapsed: float) -> Text:
     """`run 123 running 00:01:05 · Invoke dbt with `dbt run` · models 7/16 · tests 0/100`."""
-    text = Text(f"run {run.id} ")
+    text = Text(f"{run.label} ")
     text.append(run.word, style=_style(run))
     text.append(f" {format_duration(elapsed)}")
     step = run.current_step
@@ -89,23 +91,29 @@ def follow(
     timeout: Optional[float] = None,
     cancel: bool = True,
     schedule: PollSchedule = PollSchedule(),
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    clock: Optional[Callable[[], float]] = None,
+    sleep: Optional[Callable[[float], None]] = None,
 ) -> FollowResult:
     """Poll run `run_id` until it ends, the timeout passes, or Ctrl-C; print what happens.
+
+    `timeout` bounds everything, the client's requests, retries and waits included (`client.limit`); when it
+    passes the run is cancelled (with `CANCEL_GRACE` seconds more for that) unless `cancel` is False.
 
     On a terminal the progress line is redrawn in place; elsewhere (CI logs) it is printed when it changes, at
     most once per longest poll interval, so that a long wait still shows signs of life without flooding the log.
     """
+    clock = clock or client.clock
+    sleep = sleep or client.sleep
     started = clock()
     last_progress, last_progress_at = "", float("-inf")
     deadline = started + timeout if timeout else None
+    timed_out = f"timed out after {format_duration(timeout)}" if timeout else "timed out"
     last_status: Optional[int] = None
     run: Optional[Run] = None
     intervals = schedule.intervals()
     live = Live(console=console, transient=True, refresh_per_second=4, auto_refresh=console.is_terminal)
     try:
-        with live:
+        with live, client.limit(timeout):
             while True:
                 run = endpoints.get_run(client, run_id)
                 elapsed = clock() - started
@@ -114,7 +122,7 @@ def follow(
                     intervals = schedule.intervals()
                     message = f": {run.status_message}" if run.status_message and run.finished else ""
                     console.print(
-                        Text.assemble(f"[{format_duration(elapsed)}] run {run.id} ", (run.word, _style(run)), message)
+                        Text.assemble(f"[{format_duration(elapsed)}] run {run_id} ", (run.word, _style(run)), message)
                     )
                 if run.finished:
                     break
@@ -129,22 +137,22 @@ def follow(
                 if deadline is not None:
                     remaining = deadline - clock()
                     if remaining <= 0:
-                        return _stop(
-                            client, run, console, cancel, Exit.TIMED_OUT, f"timed out after {format_duration(timeout)}"
-                        )
+                        return _stop(client, run_id, run, console, cancel, Exit.TIMED_OUT, timed_out)
                     wait = min(wait, remaining)
                 sleep(wait)
+                if deadline is not None and clock() >= deadline:
+                    return _stop(client, run_id, run, console, cancel, Exit.TIMED_OUT, timed_out)
+    except DeadlineExceeded as error:
+        return _stop(client, run_id, run, console, cancel, Exit.TIMED_OUT, f"{timed_out} ({error})")
     except KeyboardInterrupt:
-        if run is None:
-            run = endpoints.get_run(client, run_id, steps=False)
-        return _stop(client, run, console, cancel, Exit.CANCELLED, "interrupted (Ctrl-C)")
+        return _stop(client, run_id, run, console, cancel, Exit.CANCELLED, "interrupted (Ctrl-C)")
     report_end(run, console)
     return FollowResult(run, exit_for(run))
 
 
 def report_end(run: Run, console: Console) -> None:
     """The outcome: duration and counts; for an error the failed step and its log's tail."""
-    line = Text.assemble(f"run {run.id} ", (run.word, _style(run)))
+    line = Text.assemble(f"{run.label} ", (run.word, _style(run)))
     if run.duration is not None:
         line.append(f" in {format_duration(run.duration)}")
         if run.queued_duration:
@@ -166,24 +174,44 @@ def report_end(run: Run, console: Console) -> None:
                 console.print("  (the step has no log)")
     elif run.status == CANCELLED:
         console.print(f"cancelled: {run.status_message or 'no reason given'}; a cancelled run is not a success")
+    elif run.status not in (SUCCESS, ERROR, CANCELLED):
+        console.print(
+            f"dbt Cloud's answers do not say how {run.label} ended (no status): not counted as a success; "
+            "see its page in dbt Cloud"
+        )
     if run.href:
         console.print(f"details: {run.href}")
 
 
-def _stop(client: DbtCloudClient, run: Run, console: Console, cancel: bool, exit: Exit, why: str) -> FollowResult:
-    """End following early: cancel the run (or say it goes on) and return `exit`."""
+def _stop(
+    client: DbtCloudClient, run_id: int, run: Optional[Run], console: Console, cancel: bool, exit: Exit, why: str
+) -> FollowResult:
+    """End following early: cancel the run (or say it goes on) and return `exit`. The cancel has `CANCEL_GRACE`
+    seconds of its own (the timeout has passed already); if it fails the run may go on, and the message says where."""
+    where = (run.href if run is not None else None) or client.web_url
+    state = run.word if run is not None else "going on"
+    if run is None:
+        run = Run(id=run_id, status=UNKNOWN)
     if not cancel:
-        console.print(f"{why}; run {run.id} is still {run.word}, not cancelled: {run.href or ''}")
+        console.print(f"{why}; run {run_id} is still {state}, not cancelled: {where}")
         return FollowResult(run, Exit.INTERRUPTED if exit == Exit.CANCELLED else exit)
-    console.print(f"{why}; cancelling run {run.id} ...")
-    cancelled = endpoints.cancel_run(client, run.id)
-    console.print(
-        f"run {cancelled.id} is now {cancelled.word}"
-        + (f": {cancelled.status_message}" if cancelled.status_message else "")
-    )
-    if cancelled.status == SUCCESS or cancelled.status == ERROR:
-        # It ended before the cancel arrived: report what it really did.
-        report_end(endpoints.get_run(client, run.id), console)
+    console.print(f"{why}; cancelling run {run_id} ...")
+    try:
+        with client.limit(CANCEL_GRACE, replace=True):
+            cancelled = endpoints.cancel_run(client, run_id)
+            console.print(
+                f"run {run_id} is now {cancelled.word}"
+                + (f": {cancelled.status_message}" if cancelled.status_message else "")
+            )
+            if cancelled.status == SUCCESS or cancelled.status == ERROR:
+                # It ended before the cancel arrived: report what it really did.
+                report_end(endpoints.get_run(client, run_id), console)
+    except (ApiError, DeadlineExceeded) as error:
+        raise ApiError(
+            f"{why}; cancelling run {run_id} failed, so it may still be running (cancel it in dbt Cloud: "
+            f"{where}): {error}",
+            getattr(error, "status", None),
+        ) from None
     return FollowResult(cancelled, exit)
 
 

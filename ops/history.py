@@ -26,8 +26,12 @@ def fetch(
         if since is not None and created is not None and created < since:
             break  # newest first: everything after is older still
         runs.append(run)
+        if limit is not None and len(runs) >= limit:
+            break  # never more than asked, whatever the pages hold
     for index in range(min(detail, len(runs))):
-        runs[index] = endpoints.get_run(client, runs[index].id)
+        run_id = runs[index].id
+        if run_id is not None:  # a run the list names no id of cannot be read alone
+            runs[index] = endpoints.get_run(client, run_id)
     return runs
 
 
@@ -162,7 +166,7 @@ def table(runs: Iterable[Run], title: str) -> Table:
         tests = f"{counts.tests.passed}/{counts.tests.total}" if counts and counts.tests.known else ""
         started = parse_time(run.started_at)
         grid.add_row(
-            str(run.id),
+            str(run.id) if run.id is not None else "-",
             run.word,
             (run.cause or "")[:40],
             started.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if started else "-",

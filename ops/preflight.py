@@ -17,7 +17,7 @@ from rich.text import Text
 
 from . import account, endpoints
 from .client import DbtCloudClient
-from .errors import ApiError, Exit
+from .errors import ApiError, Exit, sdk_message
 
 if TYPE_CHECKING:
     from settings import StackSettings
@@ -27,6 +27,19 @@ RETRY_SECONDS = 10
 NO_API_PLANS = frozenset({"developer", "developer_2022", "free", "cancelled", "cancelled_2022", "cancelled_2025"})
 """Plans (spec `PlanEnum`) without the Administrative API: the Developer plan has none (docs.getdbt.com,
 "dbt APIs overview"), and a cancelled account none either."""
+LOCK_CAUSES = {
+    "trial_expired": ("the trial has ended", "choose a plan (Account settings -> Billing) to unlock the account"),
+    "cancelled": ("the account was cancelled", "reactivate the subscription (Account settings -> Billing)"),
+    "unpaid": ("an invoice is unpaid", "settle the unpaid invoice (Account settings -> Billing)"),
+    "provisioned_team_annual": (
+        "the annual Team plan is being provisioned",
+        "wait for dbt Labs to finish provisioning, or ask support@getdbt.com",
+    ),
+    "migrated": ("the account was migrated", "use the account it moved to (DBT_CLOUD_ACCOUNT_ID and its region)"),
+    "workshop": ("a workshop account", "workshop accounts are locked after the workshop: use your own account"),
+    "other": (None, "ask an account admin or support@getdbt.com why the account is locked, and to unlock it"),
+}
+"""Spec `LockCauseEnum`: what each says, and the way out (never a plan change: a locked account's plan is not why)."""
 
 
 @dataclass
@@ -66,17 +79,26 @@ def dbt_cloud_checks(
         )
         return [Check("dbt Cloud token", False, _first_line(error), fix, unreachable=error.status is None)]
     plan = str(account.get("plan") or "unknown")
-    if plan in NO_API_PLANS or account.get("locked"):
-        reason = (
-            f"account {client.account_id} is locked ({account.get('lock_reason')})"
-            if account.get("locked")
-            else f"plan {plan!r} has no API access"
-        )
+    if account.get("locked") is True:
+        # A locked account has no API whatever its plan: say why it is locked and how to unlock it, not to change plan.
+        cause = account.get("lock_cause")
+        reason = account.get("lock_reason") or LOCK_CAUSES.get(str(cause), (None, ""))[0] or "no reason given"
         checks.append(
             Check(
                 "dbt Cloud token",
                 False,
-                reason,
+                f"account {client.account_id} ({account.get('name')}) is locked: {reason}"
+                + (f" ({cause})" if cause else ""),
+                LOCK_CAUSES.get(str(cause), LOCK_CAUSES["other"])[1],
+            )
+        )
+        return checks
+    if plan in NO_API_PLANS:
+        checks.append(
+            Check(
+                "dbt Cloud token",
+                False,
+                f"plan {plan!r} has no API access",
                 "the Administrative API needs a Starter, Enterprise or Enterprise+ plan",
             )
         )
@@ -223,7 +245,7 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
             Check(
                 "Databricks token",
                 False,
-                _first_line(error),
+                sdk_message(error),
                 "export DATABRICKS_HOST (https://...) and DATABRICKS_TOKEN (or a profile in ~/.databrickscfg) "
                 "for a token that is valid and unexpired",
             )
@@ -278,7 +300,7 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
                 )
             )
         except DatabricksError as error:
-            checks.append(Check(f"catalog {catalog}", False, _first_line(error), "check the token's USE CATALOG"))
+            checks.append(Check(f"catalog {catalog}", False, sdk_message(error), "check the token's USE CATALOG"))
     warehouse = settings.warehouse
     if warehouse.serverless:
         try:
@@ -293,7 +315,7 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
                 )
             )
         except DatabricksError as error:
-            checks.append(Check("serverless SQL", False, _first_line(error), "check the workspace's SQL settings"))
+            checks.append(Check("serverless SQL", False, sdk_message(error), "check the workspace's SQL settings"))
     try:
         wanted = settings.import_ids.warehouse
         found = [w for w in workspace.warehouses.list() if (w.id == wanted if wanted else w.name == warehouse.name)]
@@ -311,7 +333,7 @@ def databricks_checks(settings: "StackSettings", workspace_factory: Callable[[],
             )
     except DatabricksError as error:
         checks.append(
-            Check(f"warehouse {warehouse.name}", False, _first_line(error), "the token needs to list SQL warehouses")
+            Check(f"warehouse {warehouse.name}", False, sdk_message(error), "the token needs to list SQL warehouses")
         )
     return checks
 

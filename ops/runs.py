@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 STATUS_WORDS = {1: "queued", 2: "starting", 3: "running", 10: "success", 20: "error", 30: "cancelled"}
 """Run status codes (spec: `status__in` "1: Queued, 2: Starting, 3: Running, 10: Success, 20: Error, 30: Cancelled")."""
 SUCCESS, ERROR, CANCELLED = 10, 20, 30
+UNKNOWN = 0
+"""A run whose answer says neither its `status` nor how it stands (`is_success`, `is_running`, ...)."""
 FINISHED = frozenset({SUCCESS, ERROR, CANCELLED})
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -28,16 +30,22 @@ DBT_COMMAND = re.compile(
 )
 
 
-def parse_duration(text: Optional[str]) -> Optional[int]:
-    """Seconds in an API duration `"HH:MM:SS"` (hours may exceed 24: `"24:00:36"` is 86,436 s)."""
-    if not text:
+DURATION = re.compile(r"^(?:(\d+) days?, )?(\d+):(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
+"""`HH:MM:SS` (hours past 24 allowed), with fractions of a second, or Python's `1 day, 0:00:36`."""
+
+
+def parse_duration(text: Any) -> Optional[int]:
+    """Seconds in an API duration `"HH:MM:SS"` (hours may exceed 24: `"24:00:36"` is 86,436 s; `"1 day, 0:00:36"`
+    too), or None for anything else (`"inf:00:00"`, `"soon"`, a number, null)."""
+    if not isinstance(text, str):
         return None
-    parts = text.strip().split(":")
-    try:
-        hours, minutes, seconds = (int(float(part)) for part in parts) if len(parts) == 3 else (0, *map(int, parts))
-    except ValueError:
+    match = DURATION.match(text.strip())
+    if not match:
         return None
-    return hours * 3600 + minutes * 60 + seconds
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    if minutes >= 60 or seconds >= 60:
+        return None
+    return days * 86400 + hours * 3600 + minutes * 60 + seconds
 
 
 def format_duration(seconds: Optional[float]) -> str:
@@ -48,14 +56,16 @@ def format_duration(seconds: Optional[float]) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
-def parse_time(text: Optional[str]) -> Optional[datetime]:
-    """An API timestamp (`2026-11-25 02:00:04.123456+00:00` or ISO 8601) as an aware datetime."""
-    if not text:
+def parse_time(text: Any) -> Optional[datetime]:
+    """An API timestamp (`2026-11-25 02:00:04.123456+00:00` or ISO 8601) as an aware datetime (UTC when the text
+    names no zone), or None when there is none or it does not read."""
+    if not isinstance(text, str) or not text:
         return None
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def strip_ansi(text: str) -> str:
@@ -196,9 +206,11 @@ class Step:
 
 @dataclass
 class Run:
-    """One run, from `GET .../runs/{id}/` (or an item of `GET .../runs/`)."""
+    """One run, from `GET .../runs/{id}/` (or an item of `GET .../runs/`). Every field is optional in the spec
+    (`RunResponse` requires only `created_at` and `updated_at`) and the service writes null for what it lacks: a
+    missing or odd value reads as unknown (`id` None, `status` 0 when neither it nor the `is_*` flags say)."""
 
-    id: int
+    id: Optional[int]
     status: int
     job_id: Optional[int] = None
     status_humanized: str = ""
@@ -221,50 +233,59 @@ class Run:
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> "Run":
-        trigger = data.get("trigger") or {}
-        steps_data = data.get("run_steps")
+        trigger = data.get("trigger") if isinstance(data.get("trigger"), dict) else {}
+        steps_data = data.get("run_steps") if isinstance(data.get("run_steps"), list) else None
         return cls(
-            id=int(data["id"]),
-            status=int(data["status"]),
-            job_id=data.get("job_definition_id") or data.get("job_id"),
-            status_humanized=data.get("status_humanized") or "",
-            status_message=data.get("status_message"),
-            href=data.get("href"),
-            cause=trigger.get("cause"),
-            created_at=data.get("created_at"),
-            started_at=data.get("started_at"),
-            finished_at=data.get("finished_at"),
+            id=_integer(data.get("id")),
+            status=_status(data),
+            job_id=_integer(data.get("job_definition_id")) or _integer(data.get("job_id")),
+            status_humanized=_text(data.get("status_humanized")) or "",
+            status_message=_text(data.get("status_message")),
+            href=_text(data.get("href")),
+            cause=_text(trigger.get("cause")),
+            created_at=_text(data.get("created_at")),
+            started_at=_text(data.get("started_at")),
+            finished_at=_text(data.get("finished_at")),
             duration=parse_duration(data.get("duration")),
             queued_duration=parse_duration(data.get("queued_duration")),
             run_duration=parse_duration(data.get("run_duration")),
-            in_progress=bool(data.get("in_progress")),
-            is_complete=bool(data.get("is_complete")),
-            can_retry=bool(data.get("can_retry")),
-            retry_not_supported_reason=data.get("retry_not_supported_reason"),
-            has_docs_generated=bool(data.get("has_docs_generated")),
+            in_progress=data.get("in_progress") is True,
+            is_complete=data.get("is_complete") is True,
+            can_retry=data.get("can_retry") is True,
+            retry_not_supported_reason=_text(data.get("retry_not_supported_reason")),
+            has_docs_generated=data.get("has_docs_generated") is True,
             steps=[
                 Step(
-                    index=int(step.get("index") or number),
-                    name=step.get("name") or f"step {number}",
-                    status=int(step.get("status") or 0),
-                    logs=step.get("logs") or "",
-                    started_at=step.get("started_at"),
-                    finished_at=step.get("finished_at"),
+                    index=_integer(step.get("index")) or number,
+                    name=_text(step.get("name")) or f"step {number}",
+                    status=_integer(step.get("status")) or 0,
+                    logs=_text(step.get("logs")) or "",
+                    started_at=_text(step.get("started_at")),
+                    finished_at=_text(step.get("finished_at")),
                 )
                 for number, step in enumerate(steps_data or [], start=1)
+                if isinstance(step, dict)
             ],
             steps_known=steps_data is not None,
         )
 
     @property
+    def label(self) -> str:
+        """`run 123`, or `a run` when the answer named no id."""
+        return f"run {self.id}" if self.id is not None else "a run (its id not given)"
+
+    @property
     def word(self) -> str:
-        """`queued`, `starting`, `running`, `success`, `error` or `cancelled`."""
+        """`queued`, `starting`, `running`, `success`, `error` or `cancelled` (`unknown` when not said)."""
+        if self.status == UNKNOWN:
+            return "complete (outcome not given)" if self.is_complete else "unknown"
         return STATUS_WORDS.get(self.status, f"status {self.status}")
 
     @property
     def finished(self) -> bool:
-        # The status code decides, not `is_complete` alone: a cancelled run is complete but not a success.
-        return self.status in FINISHED
+        # The status code decides, not `is_complete` alone: a cancelled run is complete but not a success. Only
+        # when the answer gives no status is `is_complete` all there is.
+        return self.status in FINISHED or (self.status == UNKNOWN and self.is_complete)
 
     @property
     def current_step(self) -> Optional[Step]:
@@ -286,3 +307,29 @@ class Run:
             total.models = total.models + counts.models
             total.tests = total.tests + counts.tests
         return total
+
+
+def _integer(value: Any) -> Optional[int]:
+    """An integer field (`7`, `"7"`), or None for null, text, fractions, booleans and the like."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _text(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) else None
+
+
+def _status(data: dict[str, Any]) -> int:
+    """The run's status code; without one, what the `is_*` flags say; else `UNKNOWN`."""
+    status = _integer(data.get("status"))
+    if status is not None:
+        return status
+    for flag, code in (("is_cancelled", CANCELLED), ("is_error", ERROR), ("is_success", SUCCESS), ("is_running", 3)):
+        if data.get(flag) is True:
+            return code
+    return UNKNOWN

@@ -58,10 +58,11 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session")
 def servers():
     """Two HTTP servers on 127.0.0.1 for the whole session (stopping one takes half a second): the fake dbt Cloud
-    API and the fake Databricks workspace API of the online commands' tests; each test gets fresh fakes."""
+    API and the fake Databricks workspace API of the online commands' tests; each test gets fresh fakes. Each
+    request is served in a thread of its own, so that one left hanging (a slow connection) does not hold the rest."""
     from pytest_httpserver import HTTPServer
 
-    started = [HTTPServer(host="127.0.0.1", port=0) for _ in range(2)]
+    started = [HTTPServer(host="127.0.0.1", port=0, threaded=True) for _ in range(2)]
     for server in started:
         server.start()
     yield started
@@ -69,23 +70,80 @@ def servers():
         server.stop()
 
 
-@pytest.fixture
-def dbt(servers, monkeypatch):
-    """A fake dbt Cloud v2/v3 API, and the environment variables that point `ops` at it."""
-    from fake_dbt_cloud import TOKEN, FakeDbtCloud
+class FakeClock:
+    """The standard library's `time.monotonic` and `time.sleep` for a test: a sleep returns at once and moves the
+    clock on instead, so that polls, retries and `Retry-After` waits take no real time while the clock still
+    counts the real time that passes (a request that hangs). `interrupt_after(s)`: the sleep that reaches `s`
+    seconds from now raises KeyboardInterrupt, as Ctrl-C during a wait does. Past `LIMIT` fake seconds of sleep a
+    test fails (a wait with no bound would otherwise loop for ever on a clock that never makes it wait)."""
 
+    LIMIT = 4 * 3600.0
+    """Fake seconds a test may sleep in all: a command that would wait for ever fails its test instead."""
+
+    def __init__(self, real_monotonic):
+        self._real = real_monotonic
+        self.skipped = 0.0
+        self.sleeps: list[float] = []
+        self._interrupt_at: float | None = None
+
+    def monotonic(self) -> float:
+        return self._real() + self.skipped
+
+    def sleep(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        self.sleeps.append(seconds)
+        self.skipped += seconds
+        if self.skipped > self.LIMIT:
+            raise AssertionError(f"the test slept {self.skipped:.0f} s of fake time: a wait without a bound?")
+        if self._interrupt_at is not None and self.monotonic() >= self._interrupt_at:
+            self._interrupt_at = None
+            raise KeyboardInterrupt
+
+    def interrupt_after(self, seconds: float) -> None:
+        self._interrupt_at = self.monotonic() + seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    """A fake clock in place of `time.monotonic` and `time.sleep` (every thread's: the fake servers' too)."""
+    import time
+
+    fake = FakeClock(time.monotonic)
+    monkeypatch.setattr(time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
+    return fake
+
+
+@pytest.fixture
+def dbt(servers, monkeypatch, clock):
+    """A fake dbt Cloud v2/v3 API, and the environment variables that point `ops` at it, on the fake `clock` (the
+    commands' polls, retries and waits take no real time). Every request it receives
+    and every answer it gives is checked against dbt Labs' OpenAPI specs (`fakes/spec.py`): the test fails if one
+    breaks them (it skips, saying where they must be, where the specs are absent)."""
+    from fakes import spec
+    from fakes.dbt_cloud import TOKEN, FakeDbtCloud
+
+    spec.require_specs()
     servers[0].clear()
-    fake = FakeDbtCloud(servers[0])
+    fake = FakeDbtCloud(servers[0], contract=spec.Contract())
     monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
     monkeypatch.setenv("DBT_CLOUD_ACCOUNT_ID", str(fake.account_id))
     monkeypatch.setenv("DBT_CLOUD_HOST_URL", fake.host_url)
-    return fake
+    yield fake
+    fake.release()
+    if fake.contract.violations:
+        pytest.fail(
+            f"{len(fake.contract.violations)} exchanges with the fake dbt Cloud broke dbt Labs' OpenAPI spec:\n"
+            + fake.contract.report(),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
 def databricks(servers, monkeypatch):
     """A fake Databricks workspace API, and the SDK's standard configuration pointed at it (nothing else)."""
-    from fake_dbt_cloud import DATABRICKS_TOKEN, FakeDatabricks
+    from fakes.databricks import DATABRICKS_TOKEN, FakeDatabricks
 
     servers[1].clear()
     fake = FakeDatabricks(servers[1])

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fake_dbt_cloud import DATABRICKS_TOKEN, TOKEN, WORKSPACE_HOST, seed_hand_made
+from fakes.databricks import DATABRICKS_TOKEN
+from fakes.dbt_cloud import TOKEN
+from fakes.projects import WORKSPACE_HOST, seed_hand_made
 
 from ops.cli import main
 from settings import RawConfig, load_settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fake_dbt_cloud import RUN_STEP, TEST_STEP, dbt_test_log, run_log
+from fakes.logs import RUN_STEP, TEST_STEP, dbt_test_log, run_log
 
 from ops.follow import PollSchedule
 from ops.history import percentile, summarise

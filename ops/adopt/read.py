@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ..client import DbtCloudClient
-from ..errors import ApiError, OpsError, UsageError
+from ..errors import ApiError, OpsError, UsageError, sdk_message
 
 ACTIVE = 1
 """`state` of a live entity (2 is deleted)."""
@@ -186,14 +186,8 @@ def read_warehouse(client: Any, warehouse_id: str) -> dict[str, Any]:
     except DatabricksError as error:
         raise ApiError(
             f"Databricks refused reading warehouse {warehouse_id} at {host}: "
-            f"{_first_sentence(error)}; check DATABRICKS_TOKEN "
+            f"{sdk_message(error)}; check DATABRICKS_TOKEN "
             "(or a profile in ~/.databrickscfg)"
         ) from None
     except (OSError, ValueError) as error:
         raise ApiError(f"Databricks unreachable at {host} ({error}); check DATABRICKS_HOST and the network") from None
-
-
-def _first_sentence(error: Exception) -> str:
-    """The SDK's message without the configuration dump it appends (`... Config: host=..., token=***, ...`)."""
-    text = (str(error).splitlines() or [""])[0].split(" Config: ")[0].strip()
-    return text or type(error).__name__
