@@ -45,10 +45,10 @@ def load_stack(stack: str, root: Path) -> "StackSettings":
     invalid config is a usage error (exit 2)."""
     # Imported here: `follow` and `retry` need no stack, and `settings` costs a few hundred milliseconds.
     import settings
-    from settings.files import StackFileError
+    from settings.files import StackFileError, stack_from_argument
 
     try:
-        return settings.load_stack(root, stack).settings
+        return settings.load_stack(root, stack_from_argument(stack, root)).settings
     except StackFileError as error:
         raise UsageError(f"stack {stack!r}: {error}") from None
     except settings.ConfigError as error:

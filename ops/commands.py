@@ -215,7 +215,7 @@ def cmd_history(args: argparse.Namespace) -> Exit:
         }
         print(json.dumps(document, indent=2))
     else:
-        out.print(history.table(runs, f"{job_label}: {len(runs)} runs, newest first"))
+        out.print(history.table(runs, f"{job_label}: {len(runs)} runs, newest first", out.width))
         history.print_summary(summary, out)
         if args.plot:
             out.print(f"plot written to {args.plot}")
@@ -265,11 +265,14 @@ def cmd_adopt(args: argparse.Namespace) -> Exit:
     import os
     import re
 
-    from .adopt.command import STACK_NAME, run, workspace_factory
+    from settings.files import stack_name_problem
+
+    from .adopt.command import run, workspace_factory
     from .adopt.write import read_existing
 
-    if not re.match(STACK_NAME, args.stack):
-        raise UsageError(f"--stack {args.stack!r}: a stack name is letters, digits, '-', '_' and '.'")
+    problem = stack_name_problem(args.stack)
+    if problem:
+        raise UsageError(f"--stack {args.stack!r}: the Pulumi CLI cannot have a stack named so: {problem}")
     if args.warehouse_id is not None and not re.fullmatch(r"[0-9a-f]{16}", args.warehouse_id):
         raise UsageError(
             f"--warehouse-id {args.warehouse_id!r}: a SQL warehouse id is 16 hexadecimal characters "

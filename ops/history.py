@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -142,40 +143,55 @@ def run_record(run: Run) -> dict[str, Any]:
     }
 
 
-def table(runs: Iterable[Run], title: str) -> Table:
+def table(runs: Iterable[Run], title: str, width: int = 80) -> Table:
+    """The runs, one line each. It fits 80 columns: light rules, shared padding, and everything but the cause on one
+    line (a run id or a date broken over two lines cannot be copied); the cause, last, gets what room is left, cut
+    short with an ellipsis (`--json` has it whole)."""
     grid = Table(
         title=title,
         title_justify="left",
-        caption="models: built / total; tests: passed / total (from the step logs of the runs read in detail)",
+        caption="models: built / total; tests: passed / total\n(from the step logs of the runs read in detail)",
         caption_justify="left",
+        box=box.SIMPLE_HEAD,  # its column rule is one space: no other padding
+        padding=0,
     )
-    for column, justify in (
-        ("run", "right"),
-        ("status", "left"),
-        ("cause", "left"),
-        ("started (UTC)", "left"),
-        ("queued", "right"),
-        ("duration", "right"),
-        ("models", "right"),
-        ("tests", "right"),
-    ):
-        grid.add_column(column, justify=justify, overflow="fold")
-    for run in runs:
-        counts = run.counts if run.steps_known else None
-        models = f"{counts.models.passed}/{counts.models.total}" if counts and counts.models.known else ""
-        tests = f"{counts.tests.passed}/{counts.tests.total}" if counts and counts.tests.known else ""
-        started = parse_time(run.started_at)
-        grid.add_row(
+    rows = [
+        (
             str(run.id) if run.id is not None else "-",
             run.word,
-            (run.cause or "")[:40],
-            started.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if started else "-",
+            _started(run),
             format_duration(run.queued_duration),
             format_duration(run.run_duration),
-            models,
-            tests,
+            *_counts(run),
+            run.cause or "",
         )
+        for run in runs
+    ]
+    fixed = ("run", "status", "started (UTC)", "queued", "duration", "models", "tests")
+    used = 0
+    for index, column in enumerate(fixed):
+        widest = max([len(row[index]) for row in rows] + [len(column)])
+        justify = "left" if column in ("status", "started (UTC)") else "right"
+        grid.add_column(column, justify=justify, no_wrap=True, min_width=widest)
+        used += widest + 1  # and the one-space rule after it
+    room = max(len("cause"), width - used - 3)  # the box's edges, and a console never fills its last column
+    grid.add_column("cause", justify="left", no_wrap=True, overflow="ellipsis", max_width=room)
+    for row in rows:
+        grid.add_row(*row)
     return grid
+
+
+def _started(run: Run) -> str:
+    started = parse_time(run.started_at)
+    return started.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if started else "-"
+
+
+def _counts(run: Run) -> tuple[str, str]:
+    """Models built / total and tests passed / total, where the run's step logs were read."""
+    counts = run.counts if run.steps_known else None
+    models = f"{counts.models.passed}/{counts.models.total}" if counts and counts.models.known else ""
+    tests = f"{counts.tests.passed}/{counts.tests.total}" if counts and counts.tests.known else ""
+    return models, tests
 
 
 def print_summary(summary: Summary, console: Console) -> None:
@@ -192,7 +208,7 @@ def print_summary(summary: Summary, console: Console) -> None:
     )
     trend = ""
     if summary.trend is not None:
-        trend = f"; trend {summary.trend:+.0%} ({'slower' if summary.trend > 0 else 'faster'}, newer half vs older)"
+        trend = f"; newer half {abs(summary.trend):.0%} {'slower' if summary.trend > 0 else 'faster'}"
     console.print(
         f"run duration: p50 {format_duration(summary.p50_seconds)}, p95 {format_duration(summary.p95_seconds)}{trend}"
     )

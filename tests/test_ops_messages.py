@@ -99,7 +99,7 @@ def test_history_limit_shows_at_most_that_many_runs(dbt, prod, capsys):
         assert status == 0 and len(json.loads(out)["runs"]) == 5, quirks
         status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--limit", "5", *QUICK)
         assert status == 0 and "5 runs, newest first" in out and "runs: 5 (" in out, quirks
-        assert sum(line.startswith("│ 70") for line in out.splitlines()) == 5
+        assert sum(line.lstrip().startswith("70") for line in out.splitlines()) == 5
 
 
 # -- the Databricks SDK's errors ---------------------------------------------------------------------------------
@@ -135,3 +135,25 @@ def test_adopt_reads_databricks_errors_without_none(dbt, databricks, capsys, tmp
         capsys, "adopt", "--project-id", "270542", "--stack", "prod", "--project-dir", str(tmp_path), *QUICK
     )
     assert status == 5 and "None" not in err and ": request failed.; check DATABRICKS_TOKEN" in err, err
+
+
+def test_history_keeps_run_ids_whole_at_80_columns(dbt, prod, capsys, monkeypatch):
+    """Issue 17, item 25: at 80 columns the cause gives way, never a run id, a date or a duration."""
+    monkeypatch.setenv("COLUMNS", "80")
+    dbt.add_history(4001, 12)
+    status, out, _ = ops(capsys, "history", "prod", "daily-pipeline", "--limit", "12", *QUICK)
+    assert status == 0
+    rows = [line for line in out.splitlines() if line.lstrip()[:1].isdigit()]
+    assert [line for line in out.splitlines() if len(line) > 80] == []
+    for run in list(dbt.runs.values())[-12:]:
+        assert any(row.split()[:1] == [str(run.id)] for row in rows), (run.id, out)
+
+
+def test_a_stack_named_as_pulumi_names_it(dbt, prod, capsys):
+    """Issue 17, item 20: `org/<project>/prod` is the stack `prod`, as for `pulumi -s`; a bad --stack for adopt is
+    refused by the CLI's own rule."""
+    dbt.add_history(4001, 2)
+    status, out, _ = ops(capsys, "history", "organization/dbtcloud-databricks/prod", "daily-pipeline", *QUICK)
+    assert status == 0 and "2 runs, newest first" in out
+    status, _, err = ops(capsys, "adopt", "--project-id", "1", "--stack", "my stack")
+    assert status == 2 and "(' ' at position 2)" in err

@@ -16,8 +16,6 @@ from .read import read
 from .verify import compare, render_stack, summary
 from .write import read_existing, text
 
-STACK_NAME = r"^[A-Za-z0-9_.-]+$"
-
 
 def run(
     client: DbtCloudClient,
