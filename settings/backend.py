@@ -1,7 +1,7 @@
 """Stack references as this project's state backend reads them.
 
-The project keeps its state in a DIY ("self-managed") backend: `backend.url: file://~` in Pulumi.yaml, or
-the s3://, azblob:// and gs:// buckets teams point PULUMI_BACKEND_URL at (README), which are DIY backends
+The project keeps its state in a DIY ("self-managed") backend: `backend.url: file://~` in Pulumi.yaml, or the
+s3://, azblob:// and gs:// buckets teams point PULUMI_BACKEND_URL at (docs/deploy.md, "Steps"), which are DIY backends
 too. A DIY backend parses a stack reference as `<stack>`, `<org>/<stack>` or `<org>/<project>/<stack>` and
 refuses any organisation but the literal `organization` ("organization name must be 'organization'":
 pulumi/pulumi pkg/backend/diy/store.go, `projectReferenceStore.ParseReference`). Stack names are 1-100

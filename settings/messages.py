@@ -69,8 +69,8 @@ def problems_from(error: ValidationError) -> list[Problem]:
 
 
 MISSING_HINTS = {
-    "tokenPermissions": ": viaGroup: <a group with token usage>, or manage: true with keepAccessFor (README, "
-    '"Who holds which credential")',
+    "tokenPermissions": ": viaGroup: <a group with token usage>, or manage: true with keepAccessFor "
+    '(docs/credentials.md, "Who holds which credential")',
 }
 """What to write where a required key is missing and its choices are not obvious."""
 

@@ -391,7 +391,7 @@ class StackSettings(SettingsModel):
             report_warning(
                 info,
                 ("placeholders",),
-                "the examples' values are still in " + ", ".join(left) + ' (README: "Before the first deploy")',
+                "the examples' values are still in " + ", ".join(left) + ' (docs/deploy.md, "Before the first deploy")',
             )
         return self
 

@@ -94,7 +94,7 @@ class ServicePrincipalSettings(SettingsModel):
     """The token expires after this many days."""
     rotate_after_days: Optional[int] = Field(default=None, ge=1, le=rules.MAX_INT64 // 86400)
     """Replace the token when it is this many days old (default: two thirds of its lifetime). The deploy workflow's
-    weekly `pulumi up --refresh` does it; see README, "Token rotation"."""
+    weekly `pulumi up --refresh` does it; see docs/credentials.md, "Token rotation"."""
     credential_rotation: int = Field(default=1, ge=1, le=rules.MAX_INT32)
     """Raise by one to replace the token now (after a leak)."""
     azure_application_id: Optional[str] = Field(default=None, pattern=rules.UUID_PATTERN)

@@ -1,7 +1,7 @@
 """`synth STACK`, `synth check` and the program (as `pulumi up` runs it) read stack files as the Pulumi CLI does.
 
-Each case is tried three ways: rendering (`python -m synth STACK --root ...`), checking (`python -m synth check
---root ...`) and the program itself, run under mocks on the config exactly as the CLI would hand it over
+Each case is tried three ways: rendering (`python -m synth STACK --project-dir ...`), checking (`python -m synth check
+--project-dir ...`) and the program itself, run under mocks on the config exactly as the CLI would hand it over
 (`tests/program.py`). The CLI source each case mirrors is cited in the test's docstring.
 """
 

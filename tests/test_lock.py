@@ -1,7 +1,7 @@
 """The locks hold what their declared dependencies ask for: each `.in` file's requirements pinned at a version it
 allows, every pin with its hashes, no package index named anywhere, and the locks that are installed beside the
 program's (CI's tools, the build backend) or that install the same code elsewhere (the component package, the policy
-pack) at the program's versions. Offline: the files are only read (`./lock` recompiles them; README, "Steps")."""
+pack) at the program's versions. Offline: the files are only read (`./lock` recompiles them, as the README says)."""
 
 from __future__ import annotations
 

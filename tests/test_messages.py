@@ -134,19 +134,6 @@ def test_a_clear_text_secret_variable_gets_the_command_that_works(project, capsy
     assert "not-so-secret" not in printed
 
 
-def test_every_readme_section_a_stack_file_points_to_exists():
-    import re
-
-    from stack_config import ROOT, STACKS
-
-    headings = {
-        line.lstrip("#").strip() for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("#")
-    }
-    for stack in STACKS:
-        for section in re.findall(r'README: "([^"]+)"', (ROOT / f"Pulumi.{stack}.yaml").read_text()):
-            assert any(heading.startswith(section) for heading in headings), (stack, section)
-
-
 def test_a_misspelt_namespace_is_reported_not_silently_dropped(project, capsys):
     """The CLI hands `dbtcloud-databricsk:notifications` over under that namespace, and nothing reads it: the whole
     section would be gone without a word."""
