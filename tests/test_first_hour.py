@@ -305,3 +305,13 @@ def test_the_provider_config_keys_are_the_installed_sdks():
         declared = set(re.findall(r"__config__\.get\w*\('(\w+)'", inspect.getsource(module)))
         assert len(declared) >= 9
         assert set(rules.PROVIDER_CONFIG_KEYS[provider]) == declared, provider
+
+
+def test_no_docstring_says_dbt_cloud_clones_over_https():
+    """Item 5: the remote URL is an SSH clone URL whatever the strategy (the API refuses HTTPS:
+    terraform-provider-dbtcloud issue 528); the settings, the component and both schemas say so, nothing otherwise."""
+    files = ["settings/project.py", "components/project.py", "components/schema.json", "stack-config.schema.json"]
+    for name in files:
+        text = (PROJECT_ROOT / name).read_text()
+        assert "HTTPS URL otherwise" not in text and "the HTTPS URL" not in text, name
+    assert "SSH clone URL" in (PROJECT_ROOT / "stack-config.schema.json").read_text()

@@ -8,6 +8,38 @@ from stack_config import REMOVE, setting
 
 JOB_RULES = [
     (
+        "slack channel names as Slack has them",
+        "prod",
+        setting("notifications.data-alerts-slack.slackChannelName", "#Data Alerts"),
+        "notifications.data-alerts-slack.slackChannelName: '#Data Alerts' cannot be a Slack channel: Slack names are "
+        "lowercase letters, digits, hyphens and underscores, at most 80 (try '#data-alerts')",
+    ),
+    (
+        "a remote URL that is a clone URL",
+        "prod",
+        setting("project.repository.remoteUrl", "acme/dw"),
+        "project.repository: remoteUrl: 'acme/dw' is not a clone URL: write the SSH one, like "
+        "git@github.com:org/repo.git",
+    ),
+    (
+        "steps without shell syntax: &&",
+        "prod",
+        setting(f"{daily}.steps", ["dbt run && dbt test"]),
+        "jobs.daily-pipeline.steps: 'dbt run && dbt test' is shell syntax: dbt Cloud runs each step as one dbt command",
+    ),
+    (
+        "steps without shell syntax: a pipe",
+        "prod",
+        setting(f"{daily}.steps", ["dbt run | tee run.log"]),
+        "jobs.daily-pipeline.steps: 'dbt run | tee run.log' is shell syntax",
+    ),
+    (
+        "steps without shell syntax: ;",
+        "prod",
+        setting(f"{daily}.steps", ["dbt seed; dbt run"]),
+        "jobs.daily-pipeline.steps: 'dbt seed; dbt run' is shell syntax",
+    ),
+    (
         "jobs only in deployment environments",
         "dev",
         setting("jobs.test-run.environment", "development"),
