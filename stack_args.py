@@ -198,18 +198,27 @@ def _job(job: JobSettings, threads: int, import_id: Optional[str]) -> dict:
 
 
 def notifications(settings: StackSettings, job_ids: Mapping[str, pulumi.Input[int]]) -> JobNotificationsArgs:
+    ids = settings.import_ids.notifications
     return JobNotificationsArgs(
-        notifications={key: _notification(n) for key, n in settings.notifications.items()}, job_ids=dict(job_ids)
+        notifications={key: _notification(n, ids.get(key)) for key, n in settings.notifications.items()},
+        job_ids=dict(job_ids),
     )
 
 
-def _notification(n: NotificationSettings) -> dict:
-    return {key: list(value) if isinstance(value, list) else value for key, value in by_name(Notification, n).items()}
+def _notification(n: NotificationSettings, import_id: Optional[str]) -> dict:
+    return {
+        **{key: list(value) if isinstance(value, list) else value for key, value in by_name(Notification, n).items()},
+        **given(import_id=import_id),
+    }
 
 
 def webhooks(settings: StackSettings, job_ids: Mapping[str, pulumi.Input[int]]) -> JobWebhooksArgs:
+    ids = settings.import_ids.webhooks
     return JobWebhooksArgs(
-        webhooks={key: Webhook(**by_name(Webhook, webhook)) for key, webhook in settings.webhooks.items()},
+        webhooks={
+            key: Webhook(**by_name(Webhook, webhook), **given(import_id=ids.get(key)))
+            for key, webhook in settings.webhooks.items()
+        },
         job_ids=dict(job_ids),
     )
 

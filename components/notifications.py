@@ -71,6 +71,8 @@ class Notification(TypedDict):
     """msTeams only: the setting's name in dbt Cloud. Default: the notification's key."""
     description: NotRequired[pulumi.Input[str]]
     """msTeams only: what the setting is for. Default none."""
+    import_id: NotRequired[str]
+    """msTeams only: the number of an existing Teams notification setting to adopt (import). Default: create one."""
     on_success: NotRequired[list[str]]
     """Keys (in `jobIds`) of the jobs whose successful runs are reported. Default none."""
     on_failure: NotRequired[list[str]]
@@ -115,8 +117,8 @@ class JobNotifications(pulumi.ComponentResource):
             one_of(COMPONENT, name, f"{where}.type", kind, NOTIFICATION_KINDS)
             setting = NOTIFICATION_KINDS[kind].code is None  # a NotificationSetting: no user, a name of its own
             required = {*NOTIFICATION_KINDS[kind].fields, *(() if setting else ("user_id",))}
-            allowed = required | ({"name", "description"} if setting else set())
-            for field in (*EVERY_FIELD, "user_id", "name", "description"):
+            allowed = required | ({"name", "description", "import_id"} if setting else set())
+            for field in (*EVERY_FIELD, "user_id", "name", "description", "import_id"):
                 given = notification.get(field) is not None
                 if (given and field not in allowed) or (not given and field in required):
                     raise InvalidArgument(
@@ -163,7 +165,7 @@ class JobNotifications(pulumi.ComponentResource):
                     for event in EVENTS
                     for job_id in ids(event) or []
                 ],
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, import_=notification.get("import_id")),
             )
         return dbtcloud.PartialNotification(
             f"{name}-{key}",

@@ -38,6 +38,8 @@ class Webhook(TypedDict):
     """Keys (in `jobIds`) of the jobs whose runs are sent. Default: every job of the account."""
     description: NotRequired[pulumi.Input[str]]
     """What the webhook is for. Default none."""
+    import_id: NotRequired[str]
+    """The id (`wsu_...`) of an existing webhook to adopt (import). Default: create one."""
 
 
 class JobWebhooksArgs(TypedDict):
@@ -94,5 +96,5 @@ class JobWebhooks(pulumi.ComponentResource):
             **passed(WEBHOOK_FIELDS, webhook),
             event_types=[EVENTS[event] for event in webhook["events"]],
             job_ids=jobs or None,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=webhook.get("import_id")),
         )

@@ -102,6 +102,12 @@ PROJECT_ID = option(
 STACK_TO_WRITE = option("--stack", required=True, help="the stack to write (Pulumi.<stack>.yaml)")
 WAREHOUSE_ID = option("--warehouse-id", help="the SQL warehouse (default: the one the project's connection names)")
 WRITE = option("--write", action="store_true", help="write Pulumi.<stack>.yaml (default: print it)")
+ACCOUNT_WEBHOOKS = option(
+    "--account-webhooks",
+    action="store_true",
+    help="also adopt the webhooks that name no job (dbt Cloud sends them every job of the account): they are the "
+    "account's, so adopt them in one stack only",
+)
 FORCE = option(
     "--force",
     action="store_true",
@@ -191,7 +197,7 @@ COMMANDS = (
         "write a stack file from a dbt Cloud project and Databricks warehouse made by hand, with importIds, and "
         "check it offline against the account",
         commands.cmd_adopt,
-        (PROJECT_ID, STACK_TO_WRITE, WAREHOUSE_ID, WRITE, FORCE, *REQUESTS, PROJECT_DIR),
+        (PROJECT_ID, STACK_TO_WRITE, WAREHOUSE_ID, WRITE, FORCE, ACCOUNT_WEBHOOKS, *REQUESTS, PROJECT_DIR),
         {
             Exit.OK: "written (or printed) and 0 differences",
             Exit.FAILED: "the setup cannot be held as it is, or the self-check found differences",

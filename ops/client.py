@@ -70,7 +70,8 @@ class ClientOptions:
 
 
 class DbtCloudClient:
-    """One account's API (paths under `/v2/accounts/{id}` by default, `/v3/accounts/{id}` with `api="v3"`). The token
+    """One account's API (paths under `/v2/accounts/{id}` by default, `/v3/accounts/{id}` with `api="v3"`,
+    `/private/accounts/{id}` with `api="private"`). The token
     lives only in the request headers: never in messages or `repr`."""
 
     def __init__(
@@ -217,8 +218,10 @@ class DbtCloudClient:
     # -- machinery ---------------------------------------------------------------------------------------------
 
     def _path_in(self, path: str, api: str) -> str:
-        """`/runs/` -> `/v2/accounts/{id}/runs/` (relative to the API base, which ends in `/api`)."""
-        if api not in ("v2", "v3"):
+        """`/runs/` -> `/v2/accounts/{id}/runs/` (relative to the API base, which ends in `/api`). `private` is the
+        unversioned API dbt Labs' provider reads Teams notification settings through (`/private/accounts/{id}/...`,
+        terraform-provider-dbtcloud pkg/dbt_cloud/notification_setting.go), absent from dbt Labs' OpenAPI specs."""
+        if api not in ("v2", "v3", "private"):
             raise ValueError(f"unknown dbt Cloud API version {api!r}")
         return f"{self.host_url}/{api}/accounts/{self.account_id}{path}"
 

@@ -300,6 +300,7 @@ def cmd_adopt(args: argparse.Namespace) -> Exit:
             workspace_factory(args.request_timeout),
             out,
             err,
+            args.account_webhooks,
         )
 
 

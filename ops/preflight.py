@@ -1,7 +1,8 @@
 """`ops preflight STACK`: online checks before the first deploy or when something fails, one line each with the fix.
 
 dbt Cloud through the v2 API (`GET /accounts/{id}/` for the token and plan, `/notifications/` for account-admin
-rights, `/projects/`, `/environments/`, `/jobs/` for names already taken); Databricks through `databricks-sdk`
+rights, `/projects/`, `/environments/`, `/jobs/` for names already taken; webhooks, Microsoft Teams and model
+notifications as `preflight_alerts` says); Databricks through `databricks-sdk`
 with its standard configuration (`DATABRICKS_HOST`, `DATABRICKS_TOKEN`, profiles): `current_user.me()`,
 `catalogs.get()`, `warehouses.get_workspace_warehouse_config()` and `warehouses.list()`.
 """
@@ -18,6 +19,7 @@ from rich.text import Text
 from . import account, endpoints
 from .client import DbtCloudClient
 from .errors import ApiError, Exit, sdk_message
+from .preflight_alerts import alert_checks
 
 if TYPE_CHECKING:
     from settings import StackSettings
@@ -50,13 +52,16 @@ class Check:
     fix: str = ""
     unreachable: bool = False
     """The API did not answer at all (exit 5 rather than 1)."""
+    warn: bool = False
+    """Cannot be checked online: WARN, with what to verify by hand (`fix`); it fails nothing."""
 
     def line(self) -> Text:
-        text = Text.assemble(
-            ("PASS" if self.ok else "FAIL", "bold green" if self.ok else "bold red"), f"  {self.name}: {self.detail}"
+        status, style = (
+            ("WARN", "bold yellow") if self.warn else ("PASS", "bold green") if self.ok else ("FAIL", "bold red")
         )
+        text = Text.assemble((status, style), f"  {self.name}: {self.detail}")
         if not self.ok and self.fix:
-            text.append(f"\n      fix: {self.fix}")
+            text.append(f"\n      {'verify' if self.warn else 'fix'}: {self.fix}")
         return text
 
 
@@ -110,7 +115,7 @@ def dbt_cloud_checks(
             f"valid for account {client.account_id} ({account.get('name')}, plan {plan}) with API access",
         )
     )
-    if settings.notifications:
+    if any(notification.type != "msTeams" for notification in settings.notifications.values()):
         try:
             endpoints.notifications(client)
             checks.append(
@@ -130,6 +135,7 @@ def dbt_cloud_checks(
                     "token: use a token of an Account Admin (or give the user that role)",
                 )
             )
+    checks.extend(alert_checks(client, settings, plan))
     checks.extend(_name_checks(client, settings, root, deployed))
     return checks
 
@@ -352,8 +358,10 @@ def _catalogs(settings: "StackSettings") -> set[str]:
 def report(checks: list[Check], console: Console) -> Exit:
     for check in checks:
         console.print(check.line())
-    failed = sum(1 for check in checks if not check.ok)
-    console.print(f"{len(checks) - failed} of {len(checks)} checks passed")
+    failed = sum(1 for check in checks if not check.ok and not check.warn)
+    warned = sum(1 for check in checks if check.warn)
+    passed = len(checks) - failed - warned
+    console.print(f"{passed} of {len(checks)} checks passed" + (f", {warned} to verify by hand" if warned else ""))
     if any(check.unreachable for check in checks):
         return Exit.API
     return Exit.OK if failed == 0 else Exit.FAILED

@@ -10,6 +10,7 @@ from .base import References, SettingsModel, check_reference, references
 
 NUMBER = r"^[0-9]+$"
 IN_PROJECT = r"^[0-9]+:[0-9]+$"
+NO_SPACES = r"^\S+$"
 
 
 class ImportIdsSettings(SettingsModel):
@@ -34,6 +35,11 @@ class ImportIdsSettings(SettingsModel):
     """Deployment environment key -> `<project id>:<credential id>` of its Databricks credential."""
     jobs: dict[str, Annotated[str, Field(pattern=NUMBER)]] = Field(default_factory=dict)
     """Job key -> the job's number (`.../jobs/<id>`)."""
+    notifications: dict[str, Annotated[str, Field(pattern=NUMBER)]] = Field(default_factory=dict)
+    """msTeams notification key -> the number of its Teams notification setting (the other kinds are partial
+    notifications, which take over nothing and need no import)."""
+    webhooks: dict[str, Annotated[str, Field(pattern=NO_SPACES)]] = Field(default_factory=dict)
+    """Webhook key -> the webhook's id as dbt Cloud shows it (`wsu_...`)."""
 
     @field_validator("environments", "credentials")
     @classmethod
@@ -45,6 +51,18 @@ class ImportIdsSettings(SettingsModel):
     @classmethod
     def _known_jobs(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         check_reference(info, References.job_problem, list(ids))
+        return ids
+
+    @field_validator("notifications")
+    @classmethod
+    def _known_teams_notifications(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        check_reference(info, References.teams_problem, list(ids))
+        return ids
+
+    @field_validator("webhooks")
+    @classmethod
+    def _known_webhooks(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        check_reference(info, References.webhook_problem, list(ids))
         return ids
 
     @model_validator(mode="after")

@@ -61,6 +61,10 @@ class References:
     """Deployment environment key -> its credential's `runAs` as written."""
     catalogs: frozenset[str] = frozenset()
     """Catalogs the stack's connection and credentials name."""
+    teams_notifications: frozenset[str] = frozenset()
+    """Keys of the `msTeams` notifications."""
+    webhooks: frozenset[str] = frozenset()
+    """Webhook keys."""
 
     @classmethod
     def from_document(cls, document: dict) -> "References":
@@ -75,6 +79,7 @@ class References:
             if mapping(env).get("type") == "deployment"
         }
         catalogs = {credential.get("catalog") for credential in credentials.values()}
+        notifications = mapping(document.get("notifications"))
         catalogs.add(mapping(document.get("connection")).get("catalog"))
         return cls(
             environment_types={
@@ -87,6 +92,8 @@ class References:
             has_service_principal=bool(document.get("servicePrincipal")),
             token_sources={key: credential.get("runAs", "deploymentToken") for key, credential in credentials.items()},
             catalogs=frozenset(c for c in catalogs if isinstance(c, str)),
+            teams_notifications=frozenset(k for k, n in notifications.items() if mapping(n).get("type") == "msTeams"),
+            webhooks=frozenset(mapping(document.get("webhooks"))),
         )
 
     def needing_run_as(self, source: str) -> list[str]:
@@ -131,6 +138,23 @@ class References:
             f"{', '.join(map(repr, unknown))} {'is not a job' if len(unknown) == 1 else 'are not jobs'} of this "
             f"stack; jobs: {listing(self.jobs)}"
         )
+
+    def teams_problem(self, keys: list[str]) -> Optional[str]:
+        """Why import ids name notifications that are not Teams notifications of this stack, or None."""
+        unknown = [key for key in keys if key not in self.teams_notifications]
+        if not unknown:
+            return None
+        return (
+            f"{', '.join(map(repr, unknown))}: not among this stack's msTeams notifications: "
+            f"{listing(self.teams_notifications)} (the other kinds are partial notifications: they need no import)"
+        )
+
+    def webhook_problem(self, keys: list[str]) -> Optional[str]:
+        """Why import ids name webhooks that do not exist, or None."""
+        unknown = [key for key in keys if key not in self.webhooks]
+        if not unknown:
+            return None
+        return f"{', '.join(map(repr, unknown))}: not among this stack's webhooks: {listing(self.webhooks)}"
 
 
 def new_context(document: dict) -> dict[str, Any]:

@@ -186,7 +186,7 @@ def test_the_guides_hand_made_setup_is_written_whole_and_checks_with_0_differenc
 
     settings = settings_of(folder)
     assert settings.project.name == "Shanghai Transport DW" and settings.project.creates_project
-    assert settings.import_ids.model_dump(exclude_none=True) == {
+    assert settings.import_ids.model_dump(exclude_none=True, exclude_defaults=True) == {
         "project": "270542",
         "repository": "270542:345678",
         "connection": "456789",

@@ -7,10 +7,13 @@ from helpers import (
     CREDENTIAL,
     ENVIRONMENT,
     JOB,
+    NOTIFICATION,
+    NOTIFICATION_SETTING,
     PROJECT,
     PROJECT_REPOSITORY,
     REPOSITORY,
     SQL_ENDPOINT,
+    WEBHOOK,
     plain,
 )
 from program import declare
@@ -78,3 +81,49 @@ def test_the_tree_shows_what_is_adopted(tmp_path, capsys):
     )
     assert main(["adopt", "--project-dir", str(tmp_path)]) == 0
     assert "dbtcloud:Job jobs-daily-pipeline  [adopts existing 40006]" in capsys.readouterr().out
+
+
+TEAMS = {
+    "type": "msTeams",
+    "teamsTeamId": "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+    "teamsChannelId": "19:a1b2c3d4e5f6a7b8c9d0@thread.tacv2",
+    "onFailure": ["daily-pipeline"],
+}
+WEBHOOK_SETTINGS = {"name": "Incidents", "url": "https://hooks.example.com/dbt", "events": ["errored"]}
+
+
+def with_alerts(import_ids: dict):
+    values = short_values("prod")
+    values["notifications"]["teams-alerts"] = TEAMS
+    values.update(webhooks={"incidents": WEBHOOK_SETTINGS}, deploymentToken="t", importIds=import_ids)
+    return declare(raw_config(values))
+
+
+def test_a_teams_setting_and_a_webhook_are_imported_with_their_ids():
+    error, registrations = with_alerts({"notifications": {"teams-alerts": "7001"}, "webhooks": {"incidents": "wsu_1"}})
+    assert error is None
+    found = {r.type: r for r in registrations if r.type in (NOTIFICATION_SETTING, WEBHOOK)}
+    assert (found[NOTIFICATION_SETTING].import_id, found[WEBHOOK].import_id) == ("7001", "wsu_1")
+    # The partial notifications take over nothing, so they have no import id to take.
+    assert all(r.import_id == "" for r in registrations if r.type == NOTIFICATION)
+
+
+def test_import_ids_of_notifications_and_webhooks_name_what_the_stack_has():
+    problems = {
+        str(problem)
+        for ids in (
+            {"notifications": {"data-team-email": "7001"}},
+            {"webhooks": {"pagerduty": "wsu_1"}},
+            {"webhooks": {"incidents": "wsu 1"}},
+            {"notifications": {"teams-alerts": "wsu_1"}},
+        )
+        for problem in with_alerts(ids)[0].problems
+    }
+    assert problems == {
+        "importIds.notifications: 'data-team-email': not among this stack's msTeams notifications: teams-alerts (the "
+        "other kinds are partial notifications: they need no import)",
+        "importIds.webhooks: 'pagerduty': not among this stack's webhooks: incidents",
+        "importIds.webhooks.incidents: may not hold spaces (you wrote 'wsu 1')",
+        "importIds.notifications.teams-alerts: must be a number, written as text (the number in the resource's dbt "
+        "Cloud URL) (you wrote 'wsu_1')",
+    }

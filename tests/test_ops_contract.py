@@ -110,6 +110,7 @@ def test_the_waived_differences_are_named_and_still_true_of_the_specs():
         "null where the service has no value",
         "related objects on request",
         "error answers",
+        "endpoints outside the spec",
     }
     for difference in spec.KNOWN_DIFFERENCES.values():
         assert difference.what and len(difference.why) > 60
@@ -127,6 +128,32 @@ def test_the_waived_differences_are_named_and_still_true_of_the_specs():
     token = _werkzeug_request("GET", "/api/v2/accounts/1/runs/1/", {"Authorization": f"Token {TOKEN}"})
     refusal = spec.Contract().check_request(token)
     assert refusal is not None and refusal.status == 401
+
+
+def test_the_endpoints_outside_the_spec_are_named_absent_from_it_and_alone_allowed():
+    from fakes import outside_spec
+
+    spec.require_specs()
+    assert outside_spec.stale({version: set(spec.raw(version)["paths"]) for version in ("v2", "v3")}) == []
+    assert outside_spec.stale({"v3": {"/api/v3/accounts/{account_id}/environments/{id}/model-notifications/"}})
+    for endpoint in outside_spec.ENDPOINTS:
+        assert len(endpoint.why) > 60 and "provider" in endpoint.why
+    # Another private path, another method, a body, a parameter, the `Token` scheme: each refused.
+    for method, path, headers, status in (
+        ("GET", "/api/private/accounts/1/features/", BEARER, 404),
+        ("POST", "/api/private/accounts/1/notification-settings/", BEARER, 405),
+        ("GET", "/api/private/accounts/1/notification-settings/7/", {"Authorization": f"Token {TOKEN}"}, 401),
+    ):
+        refusal = spec.Contract().check_request(_werkzeug_request(method, path, headers))
+        assert refusal is not None and refusal.status == status, (method, path)
+    listed = _werkzeug_request("GET", "/api/private/accounts/1/notification-settings/?limit=1&name=x", BEARER)
+    assert spec.Contract().check_request(listed).status == 400
+    assert (
+        spec.Contract().check_request(
+            _werkzeug_request("GET", "/api/private/accounts/1/notification-settings/?limit=1&offset=0", BEARER)
+        )
+        is None
+    )
 
 
 def test_without_the_specs_the_tests_that_need_them_skip(monkeypatch, tmp_path):

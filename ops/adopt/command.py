@@ -28,6 +28,7 @@ def run(
     workspace: Callable[[Optional[str]], Any],
     out: Console,
     err: Console,
+    account_webhooks: bool = False,
 ) -> Exit:
     from settings.files import project_name
 
@@ -44,7 +45,7 @@ def run(
         raise UsageError(f"project {project_id} has no connection: none of its environments names one")
     host_url = client.host_url if client.host_url.startswith("https://") else None
     existing = read_existing(path)
-    adoption = adopt(live, namespace, host_url, existing)
+    adoption = adopt(live, namespace, host_url, existing, account_webhooks)
     document = text(stack, adoption, project_id, client.account_id, existing)
 
     report = err if not write else out
@@ -73,6 +74,8 @@ def run(
         report.print(f"left out ({len(adoption.left_out)}): what the account has that the stack's config cannot hold")
         for item in adoption.left_out:
             report.print(f"  {item.line()}")
+    for note in adoption.notes:
+        report.print(f"note: {note}")
     blocking = [item for item in adoption.left_out if item.changes_preview]
     for warning in warnings:
         report.print(f"warning: {warning}")

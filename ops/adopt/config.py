@@ -7,9 +7,7 @@ would show a change.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from components import rules
@@ -21,6 +19,8 @@ from components.notifications import EVENTS
 from components.project import PROJECT, PROJECT_FIELDS, REPOSITORY, REPOSITORY_FIELDS
 from components.warehouse import WAREHOUSE, WAREHOUSE_FIELDS
 
+from .alerts import AlertSections
+from .keys import slug, unique
 from .read import Live
 
 RUN_STATUSES = {10: "success", 20: "error", 30: "canceled"}
@@ -66,58 +66,62 @@ class Adoption:
     environment_keys: dict[int, str]
     notification_keys: dict[int, str]
     notes: list[str]
-
-
-def slug(name: str, fallback: str) -> str:
-    """A key from a name: ASCII letters and digits joined by hyphens (`Täglicher Lauf` -> `taglicher-lauf`)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_name.lower())
-    return "-".join(words) or fallback
-
-
-def unique(key: str, taken: set[str]) -> str:
-    candidate, number = key, 2
-    while candidate in taken:
-        candidate, number = f"{key}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
+    webhook_keys: dict[str, str] = field(default_factory=dict)
+    """Webhook id -> key, for the webhooks the file holds."""
+    teams_keys: dict[int, str] = field(default_factory=dict)
+    """Teams notification setting id -> its key in `notifications`."""
+    model_notification_environments: set[int] = field(default_factory=set)
+    """The environments whose model notifications the file holds."""
 
 
 def adopt(
-    live: Live, project_namespace: str, host_url: Optional[str], existing: Optional[dict[str, Any]] = None
+    live: Live,
+    project_namespace: str,
+    host_url: Optional[str],
+    existing: Optional[dict[str, Any]] = None,
+    account_webhooks: bool = False,
 ) -> Adoption:
     """The stack config for `live`. `host_url` is what to write as `dbtcloud:hostUrl` (None: leave it out).
-    `existing` is the config of a stack file written before: the keys its `importIds` give environments and jobs
-    are kept (renamed in dbt Cloud or by hand in the file, a job keeps its key, and the stack its history)."""
-    builder = _Builder(live, project_namespace, known_keys(existing or {}, project_namespace))
+    `existing` is the config of a stack file written before: the keys its `importIds` give environments, jobs,
+    webhooks and Teams notifications are kept (renamed in dbt Cloud or by hand in the file, a job keeps its key, and
+    the stack its history). `account_webhooks`: adopt the webhooks that name no job (every job of the account) too."""
+    builder = _Builder(live, project_namespace, known_keys(existing or {}, project_namespace), account_webhooks)
     return builder.build(host_url)
 
 
-def known_keys(existing: dict[str, Any], namespace: str) -> dict[str, dict[int, str]]:
-    """`importIds` of an existing stack file -> {"environments": {id: key}, "jobs": {id: key}}."""
+def known_keys(existing: dict[str, Any], namespace: str) -> dict[str, dict[Any, str]]:
+    """`importIds` of an existing stack file -> {"environments": {id: key}, "jobs": ..., "notifications": ...,
+    "webhooks": {webhook id (text): key}}."""
     ids = existing.get(f"{namespace}:importIds") or existing.get("importIds") or {}
-    found: dict[str, dict[int, str]] = {"environments": {}, "jobs": {}}
+    found: dict[str, dict[Any, str]] = {"environments": {}, "jobs": {}, "notifications": {}, "webhooks": {}}
     if not isinstance(ids, dict):
         return found
     for section in found:
-        for key, value in (ids.get(section) or {}).items():
+        given = ids.get(section)
+        for key, value in (given if isinstance(given, dict) else {}).items():
             number = str(value).split(":")[-1]
-            if number.isdigit():
+            if section == "webhooks":
+                found[section][str(value)] = str(key)
+            elif number.isdigit():
                 found[section][int(number)] = str(key)
     return found
 
 
-class _Builder:
-    def __init__(self, live: Live, namespace: str, known: dict[str, dict[int, str]]):
+class _Builder(AlertSections):
+    def __init__(self, live: Live, namespace: str, known: dict[str, dict[Any, str]], account_webhooks: bool = False):
         self.live = live
         self.known = known
         self.ns = namespace
+        self.account_webhooks = account_webhooks
         self.left_out: list[LeftOut] = []
         self.secrets: list[str] = []
-        self.notes: list[str] = []
+        self.notes: list[str] = list(live.alerts.notes)
         self.environment_keys: dict[int, str] = {}
         self.job_keys: dict[int, str] = {}
         self.notification_keys: dict[int, str] = {}
+        self.webhook_keys: dict[str, str] = {}
+        self.teams_keys: dict[int, str] = {}
+        self.model_notification_environments: set[int] = set()
 
     def skip(self, where: str, value: Any, why: str, changes_preview: bool = True) -> None:
         self.left_out.append(LeftOut(where, value, why, changes_preview))
@@ -148,6 +152,9 @@ class _Builder:
         notifications = self.notifications()
         if notifications:
             config[f"{self.ns}:notifications"] = notifications
+        webhooks = self.webhooks()
+        if webhooks:
+            config[f"{self.ns}:webhooks"] = webhooks
         variables = self.variables()
         if variables:
             config[f"{self.ns}:environmentVariables"] = variables
@@ -160,6 +167,9 @@ class _Builder:
             self.environment_keys,
             self.notification_keys,
             self.notes,
+            self.webhook_keys,
+            self.teams_keys,
+            self.model_notification_environments,
         )
 
     # -- sections ----------------------------------------------------------------------------------------------
@@ -239,6 +249,9 @@ class _Builder:
                 )
                 self.secrets.append("deploymentToken <Databricks token the deployment environments run with>")
             self.not_in_the_model(f"environments.{key}", ENVIRONMENT, environment)
+            notifications = self.model_notifications(key, environment)
+            if notifications:
+                section["modelNotifications"] = notifications
             sections[key] = section
         self.secrets = sorted(set(self.secrets))
         return sections
@@ -354,7 +367,7 @@ class _Builder:
         return section
 
     def notifications(self) -> dict[str, Any]:
-        taken: set[str] = set()
+        taken: set[str] = set(self.known["notifications"].values())  # the keys adopted Teams settings keep
         sections: dict[str, Any] = {}
         order = list(self.job_keys)
         for notification in sorted(self.live.notifications, key=lambda n: n["id"]):
@@ -379,6 +392,7 @@ class _Builder:
                 if keys:
                     section[camel(event)] = keys
             sections[key] = section
+        sections.update(self.teams(taken))
         return sections
 
     def variables(self) -> dict[str, Any]:
@@ -430,6 +444,10 @@ class _Builder:
             ids["credentials"] = dict(sorted(credentials.items(), key=lambda item: order.index(item[0])))
         if self.job_keys:
             ids["jobs"] = {key: str(job_id) for job_id, key in self.job_keys.items()}
+        if self.teams_keys:
+            ids["notifications"] = {key: str(setting) for setting, key in self.teams_keys.items()}
+        if self.webhook_keys:
+            ids["webhooks"] = {key: hook for hook, key in self.webhook_keys.items()}
         return ids
 
 

@@ -4,7 +4,8 @@ terraform-provider-dbtcloud, pkg/dbt_cloud/*.go: projects, repositories, account
 credentials and environment variables through v3 (`/v3/accounts/{account}/projects/{id}/`,
 `.../projects/{p}/repositories/{r}/`, `/connections/{id}/`, `.../projects/{p}/environments/`,
 `.../projects/{p}/credentials/{c}/`, `.../projects/{p}/environment-variables/environment/`); jobs and notifications
-through v2 (`/jobs/?project_id=`, `/notifications/`). The warehouse through `databricks-sdk`
+through v2 (`/jobs/?project_id=`, `/notifications/`); webhooks, Teams notification settings and model notifications as
+`read_alerts` says. The warehouse through `databricks-sdk`
 (`warehouses.get`). Only what belongs to the named project is kept: other projects' environments, jobs, connections
 and the notifications that name none of its jobs are left alone.
 """
@@ -17,6 +18,7 @@ from typing import Any, Callable, Optional
 
 from ..client import DbtCloudClient
 from ..errors import ApiError, OpsError, UsageError, sdk_message
+from .read_alerts import Alerts, read_alerts
 
 ACTIVE = 1
 """`state` of a live entity (2 is deleted)."""
@@ -42,6 +44,8 @@ class Live:
     warehouse: Optional[dict[str, Any]]
     connection_ids: list[int] = field(default_factory=list)
     """Every connection the project's environments use (the stack holds one)."""
+    alerts: Alerts = field(default_factory=Alerts)
+    """Webhooks, Teams notification settings and model notifications (`read_alerts`)."""
 
     @property
     def project_id(self) -> int:
@@ -91,6 +95,7 @@ def read(
         n for n in client.paginate("/notifications/") if n.get("state", ACTIVE) == ACTIVE and _named_jobs(n) & job_ids
     ]
     variables = _variables(client.get(f"/projects/{project_id}/environment-variables/environment/", api="v3"))
+    alerts = read_alerts(client, environments, job_ids)
     warehouse = _warehouse(warehouse_id, connection, workspace)
     return Live(
         client.account_id,
@@ -105,6 +110,7 @@ def read(
         variables,
         warehouse,
         connection_ids,
+        alerts,
     )
 
 

@@ -22,6 +22,7 @@ from components.rules import RECIPIENT_FIELDS
 
 from .config import RUN_STATUSES, Adoption
 from .read import Live
+from .read_alerts import numbers
 
 ENVIRONMENT_FALLBACKS = ("DBT_CLOUD_ACCOUNT_ID", "DBT_CLOUD_HOST_URL", "DATABRICKS_HOST")
 """What the program reads when the stack file is silent (`settings.load.environ_for_account`)."""
@@ -32,10 +33,11 @@ def provider_defaults() -> dict[str, dict[str, Any]]:
     inputs made by hand from the providers' schemas (terraform-provider-dbtcloud pkg/framework/objects/job/schema.go:
     num_threads 1, schedule_type every_day; environment/schema.go: use_custom_branch false;
     terraform-provider-databricks sql/resource_sql_endpoint.go: auto_stop_mins 120, spot policy COST_OPTIMIZED)."""
-    from components.environments import ENVIRONMENT
+    from components.environments import ENVIRONMENT, MODEL_NOTIFICATIONS
     from components.fields import provider_defaults as table_defaults
     from components.jobs import JOB
     from components.warehouse import WAREHOUSE
+    from components.webhooks import WEBHOOK
 
     return {
         "job": {
@@ -49,6 +51,9 @@ def provider_defaults() -> dict[str, dict[str, Any]]:
         "environment": {**table_defaults(ENVIRONMENT), "useCustomBranch": False},
         "warehouse": {**table_defaults(WAREHOUSE), "autoStopMins": 120, "spotInstancePolicy": "COST_OPTIMIZED"},
         "notification": {camel(provider): [] for provider in EVENTS.values()},
+        # webhook/schema.go: job_ids optional (none: every job); model_notifications/schema.go: each event false.
+        "webhook": {**table_defaults(WEBHOOK), "jobIds": []},
+        "modelNotifications": table_defaults(MODEL_NOTIFICATIONS),
     }
 
 
@@ -172,6 +177,7 @@ def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tupl
             f"notifications.{adoption.notification_keys[int(n['id'])]}",
             {"userId": n["user_id"], "notificationType": n["type"], **recipient, **events},
         )
+    found.update(alert_resources(live, adoption))
     names = {e["name"] for e in live.environments} | {"project"}
     for name, values in live.variables.items():
         if name.startswith("DBT_ENV_SECRET"):
@@ -182,6 +188,60 @@ def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tupl
                 "name": name,
                 "projectId": p,
                 "environmentValues": {where: value for where, value in values.items() if where in names},
+            },
+        )
+    return found
+
+
+def alert_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+    """The adopted webhooks, Teams notification settings and model notifications, as `live_resources`: the inputs
+    the program must declare, in the order the provider compares lists in (rules, job ids, event types)."""
+    from components.environments import MODEL_NOTIFICATIONS
+    from components.notifications import SETTING
+    from components.webhooks import WEBHOOK
+    from synth import types
+
+    found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    for hook in live.alerts.webhooks:
+        key = adoption.webhook_keys.get(str(hook["id"]))
+        if key is not None:
+            found[(types.WEBHOOK, str(hook["id"]))] = (
+                f"webhooks.{key}",
+                {
+                    **expected_inputs(WEBHOOK, hook),
+                    "eventTypes": list(hook.get("event_types") or []),
+                    "jobIds": numbers(hook.get("job_ids")),
+                },
+            )
+    for setting in live.alerts.teams:
+        key = adoption.teams_keys.get(int(setting["id"]))
+        if key is not None:
+            found[(types.NOTIFICATION_SETTING, str(setting["id"]))] = (
+                f"notifications.{key}",
+                {
+                    **expected_inputs(SETTING, setting),
+                    "name": setting.get("name"),
+                    "channels": [
+                        {
+                            "channelType": channel.get("channel_type"),
+                            "teamsTeamId": channel.get("teams_team_id"),
+                            "teamsChannelId": channel.get("teams_channel_id"),
+                        }
+                        for channel in setting.get("channels") or []
+                    ],
+                    "rules": [
+                        {"triggerOn": rule.get("trigger_on"), "jobId": rule.get("job_id")}
+                        for rule in setting.get("rules") or []
+                    ],
+                },
+            )
+    for environment_id in sorted(adoption.model_notification_environments):
+        found[(types.MODEL_NOTIFICATIONS, str(environment_id))] = (
+            f"environments.{adoption.environment_keys[environment_id]}.modelNotifications",
+            {
+                **expected_inputs(MODEL_NOTIFICATIONS, live.alerts.model_notifications[environment_id]),
+                "environmentId": str(environment_id),
+                "enabled": True,
             },
         )
     return found
@@ -235,6 +295,8 @@ DEFAULTS_BY_TYPE = {
     "environment": "environment",
     "sqlEndpoint": "warehouse",
     "partialNotification": "notification",
+    "webhook": "webhook",
+    "modelNotifications": "modelNotifications",
 }
 
 
@@ -254,6 +316,8 @@ def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Differ
             declared[(registration.type, _recipient(inputs))] = inputs
         elif registration.type == types.ENV_VAR:
             declared[(registration.type, inputs.get("name"))] = inputs
+        elif registration.type == types.MODEL_NOTIFICATIONS:  # one per environment: it needs no import
+            declared[(registration.type, str(inputs.get("environmentId")))] = inputs
     differences: list[Difference] = []
     for identity, (label, live_inputs) in expected.items():
         inputs = declared.get(identity)
@@ -267,7 +331,8 @@ def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Differ
                 differences.append(Difference(label, name, given, value))
     adopted = {identity for identity in declared if identity[0] not in (types.NOTIFICATION, types.ENV_VAR)}
     for identity in sorted(adopted - set(expected)):
-        differences.append(Difference(identity[1], "(resource)", "declared with an import id", "not in the account"))
+        how = "declared" if identity[0] == types.MODEL_NOTIFICATIONS else "declared with an import id"
+        differences.append(Difference(identity[1], "(resource)", how, "not in the account"))
     return differences, len(expected)
 
 

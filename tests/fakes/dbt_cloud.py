@@ -2,7 +2,9 @@
 progress, fail, get cancelled or never end, with 429 and 5xx answers on demand and pagination.
 
 Answers are shaped from dbt Labs' published specs (`dbt-labs/dbt-cloud-openapi-spec`, `openapi-v2.yaml` and
-`openapi-v3.yaml`); the runs and jobs are in `runs.py`, the resources `ops adopt` reads in `projects.py`.
+`openapi-v3.yaml`); the runs and jobs are in `runs.py`, the resources `ops adopt` reads in `projects.py`, webhooks,
+Teams notification settings and model notifications in `alerts.py` (the last two through endpoints the specs lack,
+shaped as dbt Labs' provider reads them: `outside_spec.py`).
 
 Used by tests/test_ops*.py and tests/test_adopt.py (through pytest-httpserver's server) and by bench/ops_bench.py.
 """
@@ -20,6 +22,7 @@ from urllib.parse import parse_qs
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from .alerts import AlertsApi
 from .envelope import ACCOUNT_ID, BASE_TIME, TOKEN, iso, matches
 from .projects import ProjectsApi
 from .runs import FakeRun, RunsApi
@@ -41,7 +44,7 @@ class Received:
     body: bytes
 
 
-class FakeDbtCloud(RunsApi, ProjectsApi):
+class FakeDbtCloud(RunsApi, ProjectsApi, AlertsApi):
     """A dbt Cloud account behind a real HTTP server: projects, environments, jobs and runs that progress."""
 
     def __init__(
@@ -103,6 +106,10 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         self.notifications: list[dict[str, Any]] = []
         self.variables: dict[int, dict[str, dict[str, str]]] = {}
         """Project id -> variable name -> {`project` or environment name: value}."""
+        self.webhooks: list[dict[str, Any]] = []
+        self.notification_settings: list[dict[str, Any]] = []
+        self.model_notifications: dict[int, dict[str, Any]] = {}
+        self.alert_quirks: set[str] = set()
         self.next_scenario: dict[int, str] = {}
         self.notifications_forbidden = False
         self.failures: list[tuple[str, str, int, dict[str, str]]] = []
@@ -121,7 +128,7 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         self._next_run_id = 70_000_000
         self.clock = time.monotonic
         """What stamps `requests` (the benchmark swaps in its simulated clock)."""
-        server.expect_request(re.compile(r"^/api/v[23]/.*")).respond_with_handler(self.handle)
+        server.expect_request(re.compile(r"^/api/(v[23]|private)/.*")).respond_with_handler(self.handle)
 
     # -- set-up helpers -----------------------------------------------------------------------------------------
 
@@ -200,7 +207,10 @@ class FakeDbtCloud(RunsApi, ProjectsApi):
         if not request.path.startswith(prefix + "/"):
             return self._status(404, "Not found.")
         path = request.path[len(prefix) :]
-        route = self._route(request.method, path) if version == "v2" else self._route_v3(request.method, path)
+        route = self._route(request.method, path) if version == "v2" else None
+        if version == "v3":
+            route = self._route_v3(request.method, path)
+        route = route or self._route_alerts(version, request.method, path)
         if route is None:
             return self._status(404, "Not found.")
         handler, params = route

@@ -56,8 +56,15 @@ class Envelope:
         return handler
 
     def _page(
-        self, items: list[Any], query: dict[str, list[str]], order_by: str = "id", render=lambda item: item
+        self,
+        items: list[Any],
+        query: dict[str, list[str]],
+        order_by: str = "id",
+        render=lambda item: item,
+        numbered_filters: bool = False,
     ) -> Response:
+        """One page of `items`; `numbered_filters`: `extra.filters` holds `limit` and `offset` (as v3's
+        `PaginationExtra` requires)."""
         limit = int(query.get("limit", ["100"])[0])
         offset = int(query.get("offset", ["0"])[0])
         if limit > 100 or limit < 1 or offset < 0:
@@ -71,10 +78,13 @@ class Envelope:
             limit = 100
         page = [render(item) for item in items[offset : offset + limit]]
         total = 10**9 if "total_count_1e9" in self.list_quirks else len(items)
+        filters: dict[str, Any] = {k: v[0] for k, v in query.items() if k not in ("limit", "offset")}
+        if numbered_filters:
+            filters.update(limit=limit, offset=offset)
         return self._ok(
             page,
             extra={
-                "filters": {k: v[0] for k, v in query.items() if k not in ("limit", "offset")},
+                "filters": filters,
                 "order_by": order_by,
                 "pagination": {"count": len(page), "total_count": total},
             },

@@ -11,8 +11,10 @@ The specs are read from `../shared/reference/dbt-cloud-openapi/` beside the repo
 are absent the tests that need them skip, saying where they must be (`.ci/run` fails first in CI).
 
 Where the spec and the real service are known to differ, `KNOWN_DIFFERENCES` names each difference and why it is
-waived; nothing else is. Deliberately NOT waived: the spec declares only HTTP bearer auth (`Authorization: Bearer`)
-while dbt's docs also accept `Token <token>`: `ops` sends `Bearer`, which both accept, so a `Token` request is
+waived; nothing else is. The endpoints `ops` calls that the specs lack are one such difference, each named with why
+and checked against the shape dbt Labs' provider parses (`outside_spec.py`). Deliberately NOT waived: the spec
+declares only HTTP bearer auth (`Authorization: Bearer`) while dbt's docs also accept `Token <token>`: `ops` sends
+`Bearer`, which both accept, so a `Token` request is
 refused (401) like any other the spec refuses (without a contract, as in bench/ops_bench.py, the fake accepts
 either, as the service does).
 """
@@ -302,6 +304,14 @@ def _operation(version: str, method: str, path: str) -> Any:
     return APICallPathFinder(load(version).spec).find(method.lower(), SERVER + path)
 
 
+KNOWN_DIFFERENCES["endpoints outside the spec"] = Difference(
+    "the requests `outside_spec.ENDPOINTS` lists, to paths neither spec declares (v3 model notifications, the "
+    "private API's Teams notification settings)",
+    "dbt Labs' provider manages those resources through them; each is checked against the shape the provider parses "
+    "instead, and no other path outside the specs is taken",
+)
+
+
 def _request_refusal(request: Request) -> Optional[Refusal]:
     from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
     from openapi_core.validation.request.exceptions import (
@@ -310,6 +320,12 @@ def _request_refusal(request: Request) -> Optional[Refusal]:
         SecurityValidationError,
     )
 
+    from . import outside_spec
+
+    outside = outside_spec.find(request.path)
+    if outside is not None:
+        refused = outside_spec.request_refusal(outside, request)
+        return None if refused is None else Refusal(*refused)
     version = _version(request.path)
     if version is None:
         return Refusal(404, "not a path of the dbt Cloud API (/api/v2/ or /api/v3/)")
@@ -353,8 +369,11 @@ KNOWN_DIFFERENCES["error answers"] = Difference(
 
 
 def _response_problems(request: Request, response: Response) -> list[str]:
+    from . import outside_spec
+
+    outside = outside_spec.find(request.path)
     version = _version(request.path)
-    if version is None:
+    if version is None and outside is None:
         return [f"an answer outside the API ({request.path})"]
     if response.mimetype != "application/json":
         return [f"content type {response.mimetype!r}, not application/json"]
@@ -363,7 +382,9 @@ def _response_problems(request: Request, response: Response) -> list[str]:
     except ValueError:
         return ["not JSON"]
     if response.status_code >= 400:
-        return _error_envelope_problems(version, body, response.status_code)
+        return _error_envelope_problems(version or "v2", body, response.status_code)
+    if outside is not None:
+        return outside_spec.response_problems(outside, response.status_code, body)
     return [
         _detail(error)
         for error in load(version).iter_response_errors(_OpenApiRequest(request), _OpenApiResponse(response))
