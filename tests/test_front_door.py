@@ -15,7 +15,7 @@ from synth.reference import REFERENCE_FILE, reference_text
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *sorted((ROOT / "docs").glob("*.md"))]
 POINTERS = re.compile(r'(README|docs/[a-z0-9-]+\.md)(?::|,)? "([^"]+)"')
-"""`(docs/credentials.md, "Token rotation")`, `(README: "Run the tests")`: a page and a section, as messages and
+"""`(docs/credentials.md, "Token rotation")`, `(README: "Deploy")`: a page and a section, as messages and
 comments name them."""
 
 
