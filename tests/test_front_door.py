@@ -66,8 +66,8 @@ def test_every_link_of_the_docs_leads_somewhere(page):
 
 
 def test_every_section_named_anywhere_exists():
-    """Messages, stack files, workflows and docstrings name sections as a page and a title in quotes: each is a heading of
-    that page (its title or the start of it)."""
+    """Messages, stack files, workflows and docstrings name sections as a page and a title in quotes: each is a
+    heading of that page (its title or the start of it)."""
     found = 0
     for path in committed_files():
         if path.suffix not in (".py", ".yaml", ".yml", ".json", ".md", "") or "venv" in path.parts:
