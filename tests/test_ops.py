@@ -8,47 +8,22 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import struct
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from fakes.databricks import DATABRICKS_TOKEN
 from fakes.dbt_cloud import TOKEN, seed_prod
+from ops_cli import FAST, QUICK, free_port, lines_with, ops
 
 from ops.cli import main
 from ops.commands import DEFAULT_CAUSE
-
-QUICK = ["--retry-backoff", "0.01"]
-"""Quick retries, for commands that make requests without polling."""
-FAST = ["--poll", "0.01", "--max-poll", "0.05", *QUICK]
-"""Quick polls too, for the commands that follow runs."""
 
 
 @pytest.fixture
 def prod(dbt):
     return seed_prod(dbt)
-
-
-def free_port() -> int:
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def ops(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main([*argv])
-    captured = capsys.readouterr()
-    for text in (captured.out, captured.err):
-        assert TOKEN not in text and DATABRICKS_TOKEN not in text
-    return status, captured.out, captured.err
-
-
-def lines_with(text: str, word: str) -> list[str]:
-    return [line for line in text.splitlines() if word in line]
 
 
 # -- run and follow --------------------------------------------------------------------------------------------
@@ -454,55 +429,6 @@ def test_docs_when_the_last_run_made_none(dbt, prod, capsys):
 # -- preflight -------------------------------------------------------------------------------------------------
 
 
-def test_preflight_passes_before_the_first_deploy(dbt, databricks, capsys):
-    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
-    assert status == 0, out
-    assert "PASS  dbt Cloud token: valid for account 12345 (Shanghai Transport, plan team) with API access" in out
-    assert "PASS  dbt Cloud rights:" in out
-    assert "PASS  dbt Cloud project: 'Shanghai Transport DW' is free to create" in out
-    assert "PASS  Databricks token: valid, signed in as platform@example.com" in out
-    assert "PASS  Databricks rights: workspace admin" in out
-    assert "PASS  catalog shanghai_transport: exists" in out
-    assert "PASS  serverless SQL: enabled" in out
-    assert "PASS  warehouse dbt-production: stopped (id 0123456789abcdef)" in out
-    assert "FAIL" not in out
-    assert "GET /api/2.0/preview/scim/v2/Me" in databricks.requests
-
-
-def test_preflight_fails_with_fixes(dbt, prod, databricks, capsys):
-    dbt.notifications_forbidden = True
-    databricks.catalogs = set()
-    databricks.serverless_enabled = False
-    databricks.user["groups"] = [{"display": "users", "value": "2"}]
-    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
-    assert status == 1
-    fails = lines_with(out, "FAIL")
-    assert any("dbt Cloud rights" in line for line in fails)
-    assert any("dbt Cloud project: 'Shanghai Transport DW' already exists (id 270542)" in line for line in fails)
-    assert any("dbt Cloud jobs: already exist: 'Daily Pipeline - Production' (id 4001)" in line for line in fails)
-    assert any("Databricks rights" in line for line in fails)
-    assert any("catalog shanghai_transport: does not exist" in line for line in fails)
-    assert any("serverless SQL: disabled" in line for line in fails)
-    assert 'importIds.project: "270542"' in out and "CREATE CATALOG shanghai_transport" in out
-    assert out.count("fix: ") == len(fails)
-
-
-def test_preflight_with_bad_tokens(dbt, databricks, capsys, monkeypatch):
-    monkeypatch.setenv("DBT_CLOUD_TOKEN", "dbtc_revoked_" + "y" * 16)
-    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi_revoked_" + "z" * 16)
-    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
-    assert status == 1
-    assert "FAIL  dbt Cloud token: dbt Cloud refused GET" in out and "HTTP 401" in out
-    assert "FAIL  Databricks token:" in out and "Invalid access token" in out
-    assert "dbtc_revoked_" not in out and "dapi_revoked_" not in out
-
-
-def test_preflight_on_the_developer_plan(dbt, databricks, capsys):
-    dbt.account["plan"] = "developer"
-    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
-    assert status == 1 and "FAIL  dbt Cloud token: plan 'developer' has no API access" in out
-
-
 def test_ops_is_not_imported_by_the_program_and_imports_no_provider_sdk():
     program = (Path(__file__).resolve().parent.parent / "__main__.py").read_text()
     assert "import ops" not in program and "from ops" not in program
@@ -541,31 +467,6 @@ def test_the_deploy_workflows_smoke_test_is_opt_in_and_bounded():
     assert step["env"] == {"DBT_CLOUD_TOKEN": "${{ secrets.DBT_CLOUD_TOKEN }}"}
 
 
-def test_preflight_after_deploying_expects_what_the_stack_made(dbt, prod, databricks, capsys):
-    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *QUICK)
-    assert status == 0, out
-    assert "PASS  dbt Cloud project: found 'Shanghai Transport DW' (id 270542)" in out
-    assert "PASS  dbt Cloud environments: all 1 deployed" in out and "PASS  dbt Cloud jobs: all 2 deployed" in out
-    dbt.jobs.pop()  # marts-quality deleted in the UI
-    dbt.add_job(270542, 302, "Daily Pipeline - Production", 4003)  # and a copy made by hand
-    status, out, _ = ops(capsys, "preflight", "prod", "--deployed", *QUICK)
-    assert status == 1
-    assert (
-        "FAIL  dbt Cloud jobs: missing: 'Marts Data Quality - Production'; more than one: "
-        "'Daily Pipeline - Production' (4001, 4003)"
-    ) in out
-
-
-def test_preflight_of_the_dev_stack_finds_prods_project(dbt, prod, databricks, capsys):
-    databricks.catalogs.add("shanghai_transport_dev")
-    status, out, _ = ops(capsys, "preflight", "dev", *QUICK)
-    assert "PASS  dbt Cloud project: adopts 'Shanghai Transport DW' (id 270542)" in out  # through fromStack: prod
-    assert "FAIL  dbt Cloud environments: already exist: 'Development' (id 301)" in out
-    assert "PASS  dbt Cloud jobs: 2 free or adopted" in out
-    assert "warehouse dbt-development: not created yet" in out
-    assert status == 1
-
-
 def test_404_and_403_name_what_to_check(dbt, prod, capsys):
     status, _, err = ops(capsys, "follow", "999", *FAST)
     assert status == 5
@@ -575,11 +476,3 @@ def test_404_and_403_name_what_to_check(dbt, prod, capsys):
     status, _, err = ops(capsys, "history", "prod", "daily-pipeline", *QUICK)
     assert status == 5 and "HTTP 403" in err and "You do not have permission" in err
     assert "has permission for this in account 12345" in err and "Developer plan has none" in err
-
-
-def test_preflight_with_dbt_cloud_unreachable_exits_5(dbt, databricks, capsys, monkeypatch):
-    monkeypatch.setenv("DBT_CLOUD_HOST_URL", f"http://127.0.0.1:{free_port()}/api")
-    status, out, _ = ops(capsys, "preflight", "prod", *QUICK)
-    assert status == 5
-    assert "FAIL  dbt Cloud token: dbt Cloud API unreachable at http://127.0.0.1:" in out
-    assert "PASS  Databricks token" in out  # the other checks still ran

@@ -14,28 +14,20 @@ import pytest
 from fakes import spec
 from fakes.dbt_cloud import seed_prod
 from fakes.logs import RUN_STEP
+from ops_cli import FAST, QUICK, ops
 from rich.console import Console
 
 from ops import history
-from ops.cli import main
 from ops.client import retry_after_seconds
 from ops.follow import exit_for, progress_line, report_end
 from ops.runs import UNKNOWN, Run, parse_duration
 
-QUICK = ["--retry-backoff", "0.01"]
-FAST = ["--poll", "0.01", "--max-poll", "0.05", *QUICK]
 STAMP = "2026-11-25 02:00:00.000000+00:00"
 
 
 @pytest.fixture
 def prod(dbt):
     return seed_prod(dbt)
-
-
-def ops(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main([*argv])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def every_view_of(run: Run) -> str:

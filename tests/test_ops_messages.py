@@ -7,22 +7,12 @@ import json
 
 import pytest
 from fakes.dbt_cloud import seed_prod
-
-from ops.cli import main
-
-QUICK = ["--retry-backoff", "0.01"]
-FAST = ["--poll", "0.01", "--max-poll", "0.05", *QUICK]
+from ops_cli import FAST, QUICK, ops
 
 
 @pytest.fixture
 def prod(dbt):
     return seed_prod(dbt)
-
-
-def ops(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main([*argv])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 # -- a trigger that may have started a run ------------------------------------------------------------------------

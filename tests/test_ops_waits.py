@@ -10,23 +10,15 @@ import time
 
 import pytest
 from fakes.dbt_cloud import seed_prod
+from ops_cli import FAST, QUICK, ops
 
 from ops.cli import main
 from ops.client import DbtCloudClient
-
-QUICK = ["--retry-backoff", "0.01"]
-FAST = ["--poll", "0.01", "--max-poll", "0.05", *QUICK]
 
 
 @pytest.fixture
 def prod(dbt):
     return seed_prod(dbt)
-
-
-def ops(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main([*argv])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 # -- --timeout bounds everything -------------------------------------------------------------------------------

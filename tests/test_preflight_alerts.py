@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from fakes.alerts import TEAMS_CHANNEL, TEAMS_TEAM
 from fakes.dbt_cloud import TOKEN
+from ops_cli import QUICK
 from stack_config import append, edit
 
 from ops.cli import main
 
-QUICK = ["--retry-backoff", "0.01"]
 PROD_TRACK = "      dbtVersion: latest\n"
 TEAMS = (
     "    teams-alerts:\n      type: msTeams\n"
