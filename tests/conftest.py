@@ -186,6 +186,14 @@ def project(tmp_path) -> Path:
 
 
 @pytest.fixture
+def folder(tmp_path) -> Path:
+    """A project folder with no stack files yet (where `ops adopt` writes one)."""
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
 def repo(tmp_path) -> Path:
     """A throw-away git repository holding the project, committed once (for `synth diff`)."""
     from repo_copy import project_repo

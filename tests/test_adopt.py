@@ -29,14 +29,6 @@ TOKEN_LIKE = "dbtc" + "_abcdefghijklmnopqrstu"
 
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    """A project folder with no stack files yet."""
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    return tmp_path
-
-
-@pytest.fixture
 def hand_made(dbt, databricks) -> dict:
     return seed_hand_made(dbt, databricks)
 

@@ -4,7 +4,6 @@ a webhook and model notifications, against the fake dbt Cloud (their endpoints, 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ NS = "dbtcloud-databricks"
 ZERO = "0 differences"
 HMAC = "whsec-"
 """How the fake's webhook signing secrets begin: never printed, never written."""
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    return tmp_path
 
 
 @pytest.fixture
