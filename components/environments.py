@@ -33,9 +33,11 @@ ENVIRONMENT = ProviderArguments(
     not_modelled={
         "enable_dbt_state": NotModelled("dbt state for the environment's jobs", False, drifts=False),
         "enable_model_query_history": NotModelled("model query history", False),
-        "extended_attributes_id": NotModelled("extended attributes"),
+        "extended_attributes_id": NotModelled("extended attributes", drifts=False),  # UseStateForUnknown
         "is_active": NotModelled("false deletes the environment", True, drifts=False),
-        "primary_profile_id": NotModelled("connection profiles (the environment names its connection)"),
+        "primary_profile_id": NotModelled(
+            "connection profiles (the environment names its connection)", drifts=False
+        ),  # UseStateWhenConfigSet (environment/schema.go:277-289)
     },
 )
 

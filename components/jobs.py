@@ -64,7 +64,7 @@ JOB = ProviderArguments(
             "deferral to a job (jobs defer to an environment: deferTo)", api="deferring_job_definition_id"
         ),
         "dbt_version": NotModelled("a job's own dbt version (jobs use their environment's)"),
-        "is_active": NotModelled("false deletes the job", True, drifts=False),
+        "is_active": NotModelled("false deletes the job", True),  # sent: Default true (job/schema.go:505-510)
         "force_node_selection": NotModelled("deprecated for cost_optimization_features", drifts=False),
     },
 )
@@ -297,9 +297,12 @@ class DbtJobs(pulumi.ComponentResource):
             schedule_cron=schedule,
             # dbt Cloud infers scheduled/other from the triggers; only ci and merge are worth stating.
             job_type=("ci" if pull_request else "merge" if merge else None) if on else None,
+            # Always stated, none as []: the provider keeps the account's features when the plan leaves them unknown
+            # (terraform-provider-dbtcloud job/schema.go:482-490, Optional+Computed; resource.go:982-990), so a
+            # removed costOptimization would stay on in dbt Cloud.
             cost_optimization_features=[COST_OPTIMIZATION_FEATURES[job["cost_optimization"]]]
             if job.get("cost_optimization")
-            else None,
+            else [],
             num_threads=job.get("threads", DEFAULT_THREADS),
             # The top-level `timeout_seconds` is deprecated in favour of `execution.timeout_seconds`.
             execution=dbtcloud.JobExecutionArgs(timeout_seconds=int(timeout) * 60) if timeout is not None else None,

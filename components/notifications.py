@@ -29,7 +29,7 @@ NOTIFICATION = ProviderArguments(
         **{field: f"the recipient, for the kinds that take it ({field})" for field in RECIPIENT_FIELDS},
         **{provider: f"{event}, as job numbers" for event, provider in EVENTS.items()},
     },
-    not_modelled={"state": NotModelled("2 deletes the notification", 1, drifts=False)},
+    not_modelled={"state": NotModelled("2 deletes the notification", 1)},  # sent: Default 1 (schema.go:87-91)
 )
 SETTING_FIELDS = {"description": Passed("description")}
 """A Teams `Notification`'s arguments handed to its `NotificationSetting` as they are."""

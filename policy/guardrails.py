@@ -41,9 +41,10 @@ DEFAULTS = {
 
 
 def _shared_rules() -> Any:
-    """`components/rules.py`, the rules every layer of this repository reads. The pack runs from its own folder in its
-    own virtualenv; the rules need nothing but the standard library, so they are loaded by their path."""
-    path = Path(__file__).resolve().parent.parent / "components" / "rules.py"
+    """`components/rules/common.py`, the rules both providers share, which every layer of this repository reads. The
+    pack runs from its own folder in its own virtualenv; the rules need nothing but the standard library, so they are
+    loaded by their path."""
+    path = Path(__file__).resolve().parent.parent / "components" / "rules" / "common.py"
     spec = importlib.util.spec_from_file_location("dbt_platform_rules", path)
     rules = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(rules)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Optional
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
-from pydantic.alias_generators import to_camel
 
 from components import rules
 
@@ -65,8 +64,9 @@ class JobSettings(SettingsModel):
     """Key of the environment whose state this job defers to (CI jobs: `production`)."""
     threads: Optional[int] = Field(default=None, ge=1, le=rules.MAX_INT64)
     """dbt threads; defaults to the environment's `threads`, then 4."""
-    timeout_minutes: Optional[int] = Field(default=None, gt=0, le=rules.MAX_RUN_MINUTES)
-    """Cancel a run after this many minutes (at most 1,440: dbt Cloud ends every run after 24 hours anyway)."""
+    timeout_minutes: Optional[int] = Field(default=None, gt=0, le=rules.MAX_INT32 // 60)
+    """Cancel a run after this many minutes (more than 1,440 applies only where the account's run limit was raised:
+    dbt Cloud ends every run after 24 hours by default)."""
     generate_docs: bool = False
     """Generate dbt docs after the run (the docs dbt Cloud serves)."""
     source_freshness: bool = False
@@ -140,20 +140,9 @@ class JobSettings(SettingsModel):
 
     @model_validator(mode="after")
     def _ci_settings_on_ci_jobs(self) -> "JobSettings":
-        for key in ("compare_changes", "sql_lint", "trigger_on_draft_pull_requests"):
-            if getattr(self, key) and not self.run_on_pull_request:
-                raise ValueError(
-                    f"{to_camel(key)} is for pull-request jobs (runOnPullRequest: true): dbt Cloud runs it on the "
-                    "changes of a pull request"
-                )
-        if self.compare_changes and not self.defer_to:
-            raise ValueError(
-                "compareChanges compares with the environment the job defers to: set deferTo (e.g. production); "
-                "Advanced CI must also be switched on in dbt Cloud (Account settings -> Advanced CI)"
-            )
-        for key, needs in (("compare_changes_flags", "compare_changes"), ("fail_on_lint_errors", "sql_lint")):
-            if getattr(self, key) is not None and not getattr(self, needs):
-                raise ValueError(f"{to_camel(key)} goes with {to_camel(needs)}: true")
+        problem = rules.pull_request_settings_problem(self.model_dump())
+        if problem:
+            raise ValueError(problem)
         if self.cost_optimization:
             problem = rules.cost_optimization_problem(
                 self.cost_optimization, self.run_on_pull_request or self.run_on_merge, None

@@ -258,6 +258,19 @@ class StackSettings(SettingsModel):
                     f"{format_runs(next_runs(job.schedule.cron, 3))}. Did you mean a fixed minute, "
                     "like '0 2 * * *'?",
                 )
+            if job.timeout_minutes and job.timeout_minutes > rules.MAX_RUN_MINUTES:
+                report_warning(
+                    info,
+                    path + ("timeoutMinutes",),
+                    f"dbt Cloud ends every run after the account's run limit, 24 hours unless raised: a timeout of "
+                    f"{job.timeout_minutes} minutes applies only where the limit is higher",
+                )
+            for field, written, needs in (
+                ("compare_changes_flags", "compareChangesFlags", "compareChanges"),
+                ("fail_on_lint_errors", "failOnLintErrors", "sqlLint"),
+            ):
+                if getattr(job, field) is not None and not getattr(job, rules.SWITCHES[field]):
+                    report_warning(info, path + (written,), f"has no effect without {needs}: true (kept as written)")
             if job.threads and job.threads > rules.SENSIBLE_MAX_THREADS:
                 report_warning(
                     info,

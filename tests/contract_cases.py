@@ -202,6 +202,12 @@ CASES = [
         "costOptimizationFeatures",
         "dbt_state and inherit_environment alone",
     ),
+    (
+        types.JOB,
+        {"jobType": "ci", "costOptimizationFeatures": ["inherit_environment"]},
+        "costOptimizationFeatures",
+        "on a pull-request or merge job",
+    ),
     (types.JOB, {"dbtVersion": "1.7"}, "dbtVersion", "matches"),
     (
         types.JOB,

@@ -91,6 +91,12 @@ def test_job_settings_reach_the_provider_under_its_names(renderings):
     assert manual["costOptimizationFeatures"] == ["state_aware_orchestration"]
 
 
+def test_a_job_without_cost_optimization_states_none(renderings):
+    """`costOptimizationFeatures` is always declared, `[]` for none: the provider keeps the account's features when
+    the plan leaves them unknown (Optional+Computed), so removing costOptimization must turn it off."""
+    assert inputs_of(renderings["prod"], JOB, "jobs-marts-quality")["costOptimizationFeatures"] == []
+
+
 def test_a_paused_job_keeps_its_settings_with_every_trigger_off(renderings, capsys, every_key):
     marts = inputs_of(renderings["prod"], JOB, "jobs-marts-quality")
     assert marts["triggers"] == {

@@ -28,10 +28,9 @@ def test_a_timeout_bounds_retry_after_waits(dbt, prod, capsys, clock):
     # The API asks to wait an hour; --timeout 20 ends the command within 20 s, and the run is cancelled.
     run = dbt.add_run(4001, "forever")
     dbt.fail_next("GET", f"/runs/{run.id}/", 429, times=10, headers={"Retry-After": "3600"})
-    started = clock.monotonic()
     status, out, _ = ops(capsys, "follow", str(run.id), "--timeout", "20", *QUICK)
     assert status == 4
-    assert clock.monotonic() - started < 20 and sum(clock.sleeps) < 20
+    assert sum(clock.sleeps) < 20  # the waits made, in fake time (real time on a busy machine varies)
     assert "timed out after 00:00:20 (HTTP 429 for GET" in out
     assert "the retry would come after --timeout passes (60.0 s to wait" in out  # Retry-After capped at 60 s
     assert run.cancelled and f"run {run.id} is now cancelled" in out
@@ -40,9 +39,8 @@ def test_a_timeout_bounds_retry_after_waits(dbt, prod, capsys, clock):
 def test_a_timeout_bounds_the_retries_of_a_failing_api(dbt, prod, capsys, clock):
     run = dbt.add_run(4001, "forever")
     dbt.fail_next("GET", f"/runs/{run.id}/", 503, times=10)
-    started = clock.monotonic()
     status, out, _ = ops(capsys, "follow", str(run.id), "--timeout", "5", "--retry-backoff", "2")
-    assert status == 4 and clock.monotonic() - started < 5  # 2 + 4 s of backoff fit, the next 8 s do not
+    assert status == 4 and sum(clock.sleeps) < 5  # the waits made (fake time): the next backoff did not fit
     assert "retry would come after --timeout passes" in out and run.cancelled
 
 

@@ -157,7 +157,7 @@ def test_the_notification_policy_leaves_other_stacks_alone():
 
 
 def test_the_pack_reads_the_token_shapes_from_the_shared_rules():
-    """The pack runs apart from this code (its own folder and virtualenv) and loads `components/rules.py` by its path:
+    """The pack runs apart from this code (its own folder and virtualenv) and loads `components/rules/` by its path:
     the pattern it refuses is the one `synth check` and the program refuse."""
     from components.rules import TOKEN_SHAPES
 

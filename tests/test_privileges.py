@@ -2,7 +2,7 @@
 
 The names are databricks-sdk's (`databricks.sdk.service.catalog.Privilege`, the enum the Grants API takes); which
 securable takes which is Databricks' "Unity Catalog privileges reference", copied independently into the contract
-(`synth/contract/databricks.py`, `PRIVILEGES`). The project's lists (`components/rules.py`) must be exactly the
+(`synth/contract/databricks.py`, `PRIVILEGES`). The project's lists (`components/rules/`) must be exactly the
 reference's privileges the SDK knows, so that a privilege dbt needs (CREATE_MATERIALIZED_VIEW) is never refused and
 one the securable lacks (CREATE_VIEW) never reaches `pulumi up`.
 """

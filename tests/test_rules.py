@@ -75,10 +75,10 @@ RULES = [
     ),
     # Issue 12: numbers bounded by what the APIs accept, values that YAML reads otherwise, tokens in plain text.
     (
-        "job timeout within dbt Cloud's run limit",
+        "job timeout within what the API takes",
         "prod",
         setting(f"{daily}.timeoutMinutes", 99999999999999999999),
-        "jobs.daily-pipeline.timeoutMinutes: Input should be less than or equal to 1440",
+        "jobs.daily-pipeline.timeoutMinutes: Input should be less than or equal to 35791394",
     ),
     (
         "auto-stop within the API's integer",
@@ -340,6 +340,25 @@ def test_warnings_do_not_stop_the_run():
     assert messages[2].startswith("jobs.daily-pipeline.threads: 100 threads is more than")
     error, declared = declare(raw_config(changed("prod", warn)))
     assert error is None and declared
+
+
+def test_settings_the_provider_takes_but_that_do_nothing_are_warned_about():
+    """A timeout past the default run limit (an account may have raised it), and the switches' companions without
+    their switch (the provider takes each alone: `ops adopt` writes them as dbt Cloud keeps them)."""
+
+    def doubtful(values):
+        values["jobs"]["daily-pipeline"]["timeoutMinutes"] = 2000
+        values["jobs"]["daily-pipeline"]["compareChangesFlags"] = "--select state:modified+"
+        values["jobs"]["daily-pipeline"]["failOnLintErrors"] = False
+
+    messages = [str(w) for w in load_settings(raw_config(changed("prod", doubtful))).warnings]
+    assert "jobs.daily-pipeline.timeoutMinutes: dbt Cloud ends every run after the account's run limit, 24 hours " in (
+        " ".join(messages)
+    )
+    assert "jobs.daily-pipeline.compareChangesFlags: has no effect without compareChanges: true (kept as written)" in (
+        messages
+    )
+    assert "jobs.daily-pipeline.failOnLintErrors: has no effect without sqlLint: true (kept as written)" in messages
 
 
 def test_config_error_is_a_pulumi_run_error():

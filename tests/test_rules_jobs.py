@@ -8,6 +8,13 @@ from stack_config import REMOVE, setting
 
 JOB_RULES = [
     (
+        "only dbtState on pull-request jobs",
+        "dev",
+        setting("jobs.pull-requests.costOptimization", "inheritEnvironment"),
+        "jobs.pull-requests: inheritEnvironment is not supported on pull-request or merge jobs (the provider would "
+        "drop it without a word); dbtState is",
+    ),
+    (
         "slack channel names as Slack has them",
         "prod",
         setting("notifications.data-alerts-slack.slackChannelName", "#Data Alerts"),

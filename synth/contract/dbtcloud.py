@@ -113,6 +113,17 @@ def _cost_features(inputs: dict) -> Optional[str]:
     return f"{features!r}" if alone and len(features) > 1 else None
 
 
+def _dropped_on_ci_or_merge(inputs: dict) -> Optional[str]:
+    features = get(inputs, "costOptimizationFeatures")
+    if features is MISSING or not features or list(features) == ["dbt_state"]:
+        return None
+    triggers = inputs.get("triggers") or {}
+    ci = triggers.get("githubWebhook") or triggers.get("gitProviderWebhook") or triggers.get("onMerge")
+    return (
+        f"{list(features)!r} on a pull-request or merge job" if inputs.get("jobType") in ("ci", "merge") or ci else None
+    )
+
+
 def _only_with_strategy(path: str, strategy: str) -> Check:
     def broken(inputs: dict) -> Optional[str]:
         actual = inputs.get("gitCloneStrategy") or "deploy_key"  # repository/schema.go:52, the default
@@ -318,9 +329,15 @@ DBT_CLOUD: dict[str, tuple[Rule, ...]] = {
             "costOptimizationFeatures",
             "features among state_aware_orchestration, dbt_state, inherit_environment; dbt_state and "
             "inherit_environment alone",
-            f"pulumi_dbtcloud/job.py (Job.cost_optimization_features); {_DBT}/job/validators/"
-            "cost_optimization_features_validator.go:89-97",
+            "pulumi_dbtcloud/job.py (Job.cost_optimization_features: all three, dbt_state and inherit_environment "
+            f"alone); {_DBT}/job/validators/cost_optimization_features_validator.go:89-97 (v1.12.5: the first two)",
             _cost_features,
+        ),
+        custom(
+            "costOptimizationFeatures",
+            "on a pull-request or merge job, dbt_state alone or nothing (anything else is dropped without a word)",
+            f"{_DBT}/job/resource.go:996-1012 (filterCostOptimizationFeaturesForCIOrMerge), :1126-1135",
+            _dropped_on_ci_or_merge,
         ),
         matches("dbtVersion", DBT_VERSION_PATTERN, f"{_DBT}/job/schema.go:469; pkg/helper/dbt_version_validator.go:33"),
         custom(
