@@ -15,6 +15,7 @@ from .rules import (
     ci_trigger_problem,
     cost_optimization_problem,
     job_url,
+    pull_request_settings_problem,
 )
 
 COMPONENT = "DbtJobs"
@@ -234,6 +235,9 @@ class DbtJobs(pulumi.ComponentResource):
                     True,
                     "excludes scheduleCron, runOnPullRequest and runAfter: dbt Cloud refuses both",
                 )
+            found = pull_request_settings_problem(job)
+            if found:
+                raise InvalidArgument(COMPONENT, name, f"{where}.{found[0]}", True, found[1])
             if job.get("cost_optimization") is not None:
                 one_of(
                     COMPONENT, name, f"{where}.costOptimization", job["cost_optimization"], COST_OPTIMIZATION_FEATURES

@@ -52,8 +52,9 @@ class GitRepository(TypedDict):
     """The project's git repository."""
 
     remote_url: pulumi.Input[str]
-    """The SSH clone URL (`git@github.com:org/repo.git`, or `ssh://...`), whatever the clone strategy: dbt Cloud never
-    clones over HTTPS."""
+    """Where dbt Cloud clones from: the SSH clone URL (`git@github.com:org/repo.git`) for deploy_key and github_app,
+    the project's path (`my-group/my-project`) for GitLab's deploy_token, the repository's URL
+    (`https://dev.azure.com/org/project/_git/repo`) for Azure DevOps."""
     git_clone_strategy: NotRequired[str]
     """deploy_key (SSH with a key dbt Cloud makes; no pull-request events, so no CI jobs), github_app (the dbt Cloud
     GitHub app), deploy_token (GitLab) or azure_active_directory_app (Azure DevOps). Changing it replaces the
@@ -133,8 +134,8 @@ class DbtProject(pulumi.ComponentResource):
         strategy = repository.get("git_clone_strategy", "deploy_key")
         one_of("DbtProject", name, "repository.gitCloneStrategy", strategy, GIT_CLONE_STRATEGIES)
         url = repository.get("remote_url")
-        if isinstance(url, str) and clone_url_problem(url):
-            raise InvalidArgument("DbtProject", name, "repository.remoteUrl", url, clone_url_problem(url))
+        if isinstance(url, str) and clone_url_problem(url, strategy):
+            raise InvalidArgument("DbtProject", name, "repository.remoteUrl", url, clone_url_problem(url, strategy))
         problem = repository_ids_problem(strategy, repository)
         if problem:
             argument, why = problem

@@ -140,9 +140,9 @@ class JobSettings(SettingsModel):
 
     @model_validator(mode="after")
     def _ci_settings_on_ci_jobs(self) -> "JobSettings":
-        problem = rules.pull_request_settings_problem(self.model_dump())
-        if problem:
-            raise ValueError(problem)
+        found = rules.pull_request_settings_problem(self.model_dump())
+        if found:
+            raise ValueError(found[1])
         if self.cost_optimization:
             problem = rules.cost_optimization_problem(
                 self.cost_optimization, self.run_on_pull_request or self.run_on_merge, None

@@ -115,18 +115,11 @@ class _SlackNotification(_Notification):
     @field_validator("slack_channel_name")
     @classmethod
     def _as_dbt_cloud_keeps_it(cls, name: str) -> str:
-        # The provider reads the name back from the API as part of the recipient's identity (a change replaces the
-        # notification); its docs and examples write it with "#": so does this project.
-        if not name.startswith("#"):
-            raise ValueError(
-                f"write it with its '#', quoted: \"#{name}\" (dbt Cloud keeps it so; without it every "
-                "preview shows a change)"
-            )
-        if not rules.SLACK_CHANNEL_NAME_PATTERN.match(name):
-            raise ValueError(
-                f"{name!r} cannot be a Slack channel: Slack names are lowercase letters, digits, hyphens and "
-                f"underscores, at most 80 (try {('#' + '-'.join(name[1:].lower().split()))[:81]!r})"
-            )
+        # Written as the account holds it: the provider reads the name back as part of the recipient's identity (a
+        # change replaces the notification); the dbt Cloud UI and the provider's examples write it with "#".
+        problem = rules.slack_channel_name_problem(name)
+        if problem:
+            raise ValueError(problem)
         return name
 
 
@@ -156,8 +149,9 @@ class TeamsNotification(_Events):
     """The channel's id, like 19:abc...@thread.tacv2 (Teams: the channel's "Get link to channel")."""
     name: Optional[str] = Field(default=None, min_length=1, max_length=1024)
     """The setting's name in dbt Cloud (default: the notification's key)."""
-    description: Optional[str] = None
-    """What the setting is for."""
+    description: Optional[str] = Field(default=None, min_length=1)
+    """What the setting is for (left out rather than empty: the provider reads an empty one back as none, and would
+    fail the apply, notification_setting/resource.go:150-160)."""
 
 
 NotificationSettings = Annotated[

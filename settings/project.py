@@ -17,8 +17,9 @@ class RepositorySettings(SettingsModel):
     """The git repository holding the dbt project."""
 
     remote_url: str = Field(min_length=1)
-    """The SSH clone URL (`git@github.com:org/repo.git`, or `ssh://...`), whatever the clone strategy: dbt Cloud
-    never clones over HTTPS."""
+    """Where dbt Cloud clones from: the SSH clone URL (`git@github.com:org/repo.git`) for `deploy_key` and
+    `github_app`, the project's path (`my-group/my-project`) for GitLab's `deploy_token`, the repository's URL
+    (`https://dev.azure.com/org/project/_git/repo`) for Azure DevOps."""
     git_clone_strategy: rules.GitCloneStrategy = "deploy_key"
     """`deploy_key` (any host; add the exported public key to the repository), `github_app`,
     `deploy_token` (GitLab) or `azure_active_directory_app` (Azure DevOps)."""
@@ -43,7 +44,7 @@ class RepositorySettings(SettingsModel):
         if problem:
             argument, why = problem
             raise ValueError(f"{to_camel(argument)} {why}")
-        problem = rules.clone_url_problem(self.remote_url)
+        problem = rules.clone_url_problem(self.remote_url, self.git_clone_strategy)
         if problem:
             raise ValueError(f"remoteUrl: {problem}")
         return self

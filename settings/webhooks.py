@@ -33,7 +33,8 @@ class WebhookSettings(SettingsModel):
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname:
             raise ValueError(
-                "must be an https URL, like https://hooks.example.com/dbt (dbt Cloud posts run details to it)"
+                "must be an https URL, like https://hooks.example.com/dbt: this project's rule, not dbt Cloud's (it "
+                "posts run details and their signature there, which plain http would show to anyone on the way)"
             )
         return url
 

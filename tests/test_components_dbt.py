@@ -289,6 +289,24 @@ def test_a_ci_or_merge_job_needs_a_native_git_integration(trigger):
             "jobs.a.runOnMerge",
             "dbt Cloud refuses both",
         ),
+        (
+            {"a": {"name": "A", "environment": "s", "steps": ["dbt build"], "sql_lint": True}},
+            "jobs.a.sqlLint",
+            "is for pull-request jobs",
+        ),
+        (
+            {
+                "a": {
+                    "name": "A",
+                    "environment": "s",
+                    "steps": ["dbt build"],
+                    "run_on_pull_request": True,
+                    "compare_changes": True,
+                }
+            },
+            "jobs.a.compareChanges",
+            "set deferTo",
+        ),
     ],
 )
 def test_jobs_refuse_what_dbt_cloud_refuses(jobs, key, message):

@@ -307,11 +307,31 @@ def test_the_provider_config_keys_are_the_installed_sdks():
         assert set(rules.PROVIDER_CONFIG_KEYS[provider]) == declared, provider
 
 
-def test_no_docstring_says_dbt_cloud_clones_over_https():
-    """Item 5: the remote URL is an SSH clone URL whatever the strategy (the API refuses HTTPS:
-    terraform-provider-dbtcloud issue 528); the settings, the component and both schemas say so, nothing otherwise."""
-    files = ["settings/project.py", "components/project.py", "components/schema.json", "stack-config.schema.json"]
-    for name in files:
+def test_the_repository_address_takes_the_form_of_its_clone_strategy():
+    """Item 5, as the provider takes `remote_url` (repository/schema.go:44, docs/resources/repository.md): SSH for a
+    deploy key and the GitHub app, `group/project` for GitLab, the HTTPS URL for Azure DevOps; the settings, the
+    component and both schemas say so."""
+    from components.rules import clone_url_problem
+
+    assert clone_url_problem("git@github.com:acme/dw.git", "github_app") is None
+    assert "HTTPS address, and github_app clones over SSH" in clone_url_problem(
+        "https://github.com/acme/dw", "github_app"
+    )
+    assert "not a repository address deploy_key takes" in clone_url_problem("acme/dw", "deploy_key")
+    assert clone_url_problem("my-group/sub/my-project", "deploy_token") is None
+    assert clone_url_problem("https://dev.azure.com/o/p/_git/r", "azure_active_directory_app") is None
+    assert "my-group/my-project" in clone_url_problem("https://gitlab.com/g/p", "deploy_token")
+    for name in ("settings/project.py", "components/project.py", "components/schema.json", "stack-config.schema.json"):
         text = (PROJECT_ROOT / name).read_text()
-        assert "HTTPS URL otherwise" not in text and "the HTTPS URL" not in text, name
-    assert "SSH clone URL" in (PROJECT_ROOT / "stack-config.schema.json").read_text()
+        assert "whatever the clone strategy" not in text and "my-group/my-project" in text, name
+
+
+def test_slack_channel_names_as_slack_has_them():
+    """Item 4: capitals, spaces, ASCII signs and more than 80 characters are refused; the `#` is optional, and names in
+    other scripts, which Slack workspaces use, pass."""
+    from components.rules import slack_channel_name_problem
+
+    for fine in ("#data-alerts", "data_alerts", "#データ-alerts", "#" + "a" * 80):
+        assert slack_channel_name_problem(fine) is None, fine
+    for wrong in ("#Data-Alerts", "#data alerts", "#data.alerts", "#" + "a" * 81, "#"):
+        assert "cannot be a Slack channel" in slack_channel_name_problem(wrong), wrong

@@ -25,8 +25,19 @@ JOB_RULES = [
         "a remote URL that is a clone URL",
         "prod",
         setting("project.repository.remoteUrl", "acme/dw"),
-        "project.repository: remoteUrl: 'acme/dw' is not a clone URL: write the SSH one, like "
-        "git@github.com:org/repo.git",
+        "project.repository: remoteUrl: 'acme/dw' is not a repository address github_app takes: write the SSH clone "
+        "URL, like git@github.com:org/repo.git",
+    ),
+    (
+        "a GitLab project by its path",
+        "prod",
+        lambda v: (
+            v["project"]["repository"].update(gitCloneStrategy="deploy_token", remoteUrl="https://gitlab.com/g/p.git"),
+            v["project"]["repository"].pop("githubInstallationId"),
+            v["project"]["repository"].update(gitlabProjectId=5),
+        ),
+        "project.repository: remoteUrl: 'https://gitlab.com/g/p.git' is not a repository address deploy_token takes: "
+        "write the GitLab project's path, like my-group/my-project",
     ),
     (
         "steps without shell syntax: &&",
@@ -234,7 +245,8 @@ JOB_RULES = [
             v["project"]["repository"].update(gitCloneStrategy="deploy_key", remoteUrl="https://github.com/o/r.git"),
             v["project"]["repository"].pop("githubInstallationId"),
         ),
-        "project.repository: remoteUrl: 'https://github.com/o/r.git' is an HTTPS address: dbt Cloud clones over SSH",
+        "project.repository: remoteUrl: 'https://github.com/o/r.git' is an HTTPS address, and deploy_key clones "
+        "over SSH",
     ),
     (
         "github app needs its installation",
@@ -282,10 +294,11 @@ JOB_RULES = [
         "recommends 'latest'): write latest",
     ),
     (
-        "slack channel name as dbt Cloud keeps it",
+        "slack channel names without spaces",
         "prod",
-        setting("notifications.data-alerts-slack.slackChannelName", "data-alerts"),
-        "notifications.data-alerts-slack.slackChannelName: write it with its '#'",
+        setting("notifications.data-alerts-slack.slackChannelName", "#data alerts!"),
+        "notifications.data-alerts-slack.slackChannelName: '#data alerts!' cannot be a Slack channel: Slack names are "
+        "lowercase letters, digits, hyphens and underscores, at most 80 (try '#data-alerts')",
     ),
     (
         "slack app needs its channel",

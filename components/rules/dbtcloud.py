@@ -66,18 +66,18 @@ SWITCHES = {"compare_changes_flags": "compare_changes", "fail_on_lint_errors": "
 """A job's settings that only act with another one on (the provider takes each alone, with its default)."""
 
 
-def pull_request_settings_problem(job: typing.Mapping[str, object]) -> Optional[str]:
-    """Why a job's pull-request settings cannot be as given (keys as the components take them), or None. Compare
-    changes needs the environment it compares with: the provider's `run_compare_changes` needs
+def pull_request_settings_problem(job: typing.Mapping[str, object]) -> Optional[tuple[str, str]]:
+    """The setting a job's pull-request settings cannot have as given (keys as the components take them), and why;
+    or None. Compare changes needs the environment it compares with: the provider's `run_compare_changes` needs
     `deferring_environment_id` (terraform-provider-dbtcloud job/schema.go:437)."""
     for key, word in PULL_REQUEST_ONLY.items():
         if job.get(key) and not job.get("run_on_pull_request"):
-            return (
+            return word, (
                 f"{word} is for pull-request jobs (runOnPullRequest: true): dbt Cloud runs it on the changes of a "
                 "pull request"
             )
     if job.get("compare_changes") and not job.get("defer_to"):
-        return (
+        return "compareChanges", (
             "compareChanges compares with the environment the job defers to: set deferTo (e.g. production); "
             "Advanced CI must also be switched on in dbt Cloud (Account settings -> Advanced CI)"
         )
@@ -262,29 +262,62 @@ def job_url(host_url: str, account_id: int, project_id: int, job_id: int) -> str
 
 
 SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
-SLACK_CHANNEL_NAME_PATTERN = re.compile(r"^#[a-z0-9_-]{1,80}$")
-"""A Slack channel name, with its `#`: "Channel names may only contain lowercase letters, numbers, hyphens, and
-underscores, and must be 80 characters or less" (api.slack.com/methods/conversations.create, `name`)."""
 
-CLONE_URL_PATTERN = re.compile(r"^([A-Za-z0-9._~-]+@[^\s:/]+:[^\s]+|(ssh|git)://[^\s]+)$")
-"""A repository's clone URL as dbt Cloud takes it: SCP-style (`git@github.com:org/repo.git`) or `ssh://`/`git://`,
-never HTTPS, whatever the clone strategy (terraform-provider-dbtcloud issue 528: "remote_url must be a valid SSH or git
-URL"; docs.getdbt.com, "Import a project by git URL": "Do not use `https://...`")."""
+
+def slack_channel_name_problem(name: str) -> Optional[str]:
+    """Why `name` cannot be a Slack channel's, or None. Slack: "Channel names may only contain lowercase letters,
+    numbers, hyphens, and underscores, and must be 80 characters or less" (api.slack.com/methods/conversations.create,
+    `name`); workspaces may also name channels in other scripts, so only capitals, spaces, other ASCII signs and the
+    length are refused. The leading `#`, as the dbt Cloud UI writes it, is optional."""
+    bare = name.removeprefix("#")
+    if 0 < len(bare) <= 80 and not any(
+        c.isupper() or c.isspace() or (c.isascii() and not (c.isalnum() or c in "-_")) for c in bare
+    ):
+        return None
+    suggestion = "#" + "-".join(re.sub(r"[^\w\s-]", "", bare).lower().split())[:80]
+    return (
+        f"{name!r} cannot be a Slack channel: Slack names are lowercase letters, digits, hyphens and underscores, "
+        f"at most 80 (try {suggestion!r})"
+    )
+
 
 SHELL_SYNTAX = re.compile(r"&&|\|\||[;|`]|\$\(|>|<")
 """Shell syntax in a job step: dbt Cloud runs each step as one dbt command, never through a shell."""
 
+SSH_URL = re.compile(r"^([A-Za-z0-9._~-]+@[^\s:/]+:[^\s]+|(ssh|git)://[^\s]+)$")
+"""An SSH or git clone URL: SCP-style (`git@github.com:org/repo.git`), `ssh://` or `git://`."""
 
-def clone_url_problem(url: str) -> Optional[str]:
-    """Why dbt Cloud cannot clone from `url`, or None."""
-    if CLONE_URL_PATTERN.match(url):
+GITLAB_PATH = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")
+"""A GitLab project's path, `<group>/<project>` (subgroups between)."""
+
+HTTPS_URL = re.compile(r"^https://[^\s/]+/[^\s]+$")
+
+CLONE_URL_FORMS = {
+    "deploy_key": ((SSH_URL,), "the SSH clone URL, like git@github.com:org/repo.git"),
+    "github_app": ((SSH_URL,), "the SSH clone URL, like git@github.com:org/repo.git"),
+    "deploy_token": ((GITLAB_PATH, SSH_URL), "the GitLab project's path, like my-group/my-project"),
+    "azure_active_directory_app": (
+        (HTTPS_URL, SSH_URL),
+        "the repository's URL in Azure DevOps, like https://dev.azure.com/org/project/_git/repo",
+    ),
+}
+"""What `remote_url` is for each clone strategy (terraform-provider-dbtcloud v1.12.5 `repository/schema.go:44`: "Git URL
+for the repository or <Group>/<Project> for Gitlab"; `docs/resources/repository.md:62-66` writes `<gitlab-group>/
+<gitlab-project>` for deploy_token and takes an Azure DevOps repository's HTTPS URL from its data source,
+`docs/data-sources/azure_dev_ops_repository.md:40`; a deploy key and the GitHub app clone over SSH, `git@...`)."""
+
+
+def clone_url_problem(url: str, strategy: str = "deploy_key") -> Optional[str]:
+    """Why dbt Cloud cannot clone `url` with `strategy`, or None."""
+    forms, wanted = CLONE_URL_FORMS.get(strategy, CLONE_URL_FORMS["deploy_key"])
+    if any(form.match(url) for form in forms):
         return None
-    if url.startswith(("http://", "https://")):
+    if url.startswith(("http://", "https://")) and strategy in ("deploy_key", "github_app"):
         return (
-            f"{url!r} is an HTTPS address: dbt Cloud clones over SSH, so write the SSH clone URL, like "
-            "git@github.com:org/repo.git (the repository's Code -> Clone -> SSH), whatever the clone strategy"
+            f"{url!r} is an HTTPS address, and {strategy} clones over SSH: write {wanted} (the repository's Code -> "
+            "Clone -> SSH)"
         )
-    return f"{url!r} is not a clone URL: write the SSH one, like git@github.com:org/repo.git"
+    return f"{url!r} is not a repository address {strategy} takes: write {wanted}"
 
 
 DBT_VERSION_RENAMED = {"versionless": "latest"}

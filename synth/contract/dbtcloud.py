@@ -208,7 +208,12 @@ DBT_CLOUD: dict[str, tuple[Rule, ...]] = {
         required("name", f"{_DBT}/environment/schema.go:210-212 (left out, the SDK auto-names it)"),
         required("type", f"{_DBT}/environment/schema.go:223-224"),
         one_of("type", ("development", "deployment"), f"{_DBT}/environment/schema.go:229-231"),
-        one_of("deploymentType", ("production", "staging"), f"{_DBT}/environment/schema.go:249-251"),
+        one_of(
+            "deploymentType",
+            ("production", "staging"),
+            f"{_DBT}/environment/schema.go:249-251 (its description: \"can only be 'production', 'staging' or left "
+            'empty"; no validator: the API refuses the rest)',
+        ),
         forbids(
             "type",
             lambda v: v == "development",

@@ -59,7 +59,8 @@ ALERTS: dict[str, tuple[Rule, ...]] = {
         custom(
             "notificationType",
             "types 2 and 5 (Slack) need slack_channel_id and slack_channel_name",
-            f"{_DBT}/partial_notification/resource.go:59-66; pulumi_dbtcloud/partial_notification.py:37",
+            "pulumi_dbtcloud/partial_notification.py:37 (types 2 and 5 require both); "
+            f"{_DBT}/partial_notification/resource.go:59-66 (type 2 with neither, refused at plan)",
             lambda i: (
                 f"{i['notificationType']} without "
                 + " and ".join(k for k in ("slackChannelId", "slackChannelName") if not present(i, k))
