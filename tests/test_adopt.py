@@ -274,6 +274,16 @@ def test_a_setup_the_config_model_refuses_is_reported_with_its_problems(hand_mad
     assert status == 1 and out == "" and "Pulumi.prod.yaml not printed" in err
 
 
+def test_a_repository_without_its_address_is_said_plainly(hand_made, dbt, folder, capsys):
+    """`remote_url` is outside dbt Labs' spec (RepositoryV3Response), though the service sends it: if it ever is not
+    there, adopt says what to write instead of a bare "is required"."""
+    for repository in dbt.repositories:
+        repository.pop("remote_url")
+    status, out, err = adopt(capsys, folder, "--project-id", "270542", "--write")
+    assert status != 0 and "holds no remote_url (the address it clones from)" in out + err
+    assert not (folder / "Pulumi.prod.yaml").exists()
+
+
 # -- names -----------------------------------------------------------------------------------------------------
 
 

@@ -243,3 +243,12 @@ def test_the_diff_says_paused(repo, capsys):
     status, printed = run_synth(capsys, "diff", "prod", "--base", "HEAD", "--project-dir", str(repo))
     assert status == 1, printed
     assert "paused: every trigger off, its settings kept" in printed
+
+
+def test_the_diff_says_a_ci_jobs_dropped_deferral_stays_in_dbt_cloud(repo, capsys):
+    """The provider keeps the API's deferral of a pull-request or merge job when none is declared (job/resource.go
+    :780-784): the diff says to remove it in dbt Cloud too."""
+    edit(repo, "dev", "      deferTo: production\n", "")
+    status, printed = run_synth(capsys, "diff", "dev", "--base", "HEAD", "--project-dir", str(repo))
+    assert status == 1, printed
+    assert "note: the provider keeps a pull-request or merge job's deferral when none is declared" in printed

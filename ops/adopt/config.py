@@ -178,6 +178,12 @@ class _Builder(AlertSections):
         project, repository = self.live.project, self.live.repository
         if repository is None:
             raise ValueError("the project has no repository")
+        if not repository.get("remote_url"):
+            # Outside dbt Labs' spec (RepositoryV3Response), though the service sends it and the provider reads it.
+            raise ValueError(
+                f"dbt Cloud's answer for the project's repository {repository.get('id')} holds no remote_url (the "
+                "address it clones from): write project.repository.remoteUrl by hand, from the project's settings"
+            )
         section = read_back(PROJECT_FIELDS, project)
         self.not_in_the_model("project", PROJECT, project)
         # The strategy is written even when it is the default: how dbt Cloud clones is worth reading.

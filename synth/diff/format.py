@@ -115,10 +115,21 @@ def _job_lines(r: ResourceDiff, diff: StackDiff, names: dict[int, str]) -> list[
             lines.append(f"      schedule: {_schedule(change.before)} -> {_schedule(change.after)}")
         else:
             lines.append(f"      {_change_text(change, names)}")
+        if change.path == "deferringEnvironmentId" and change.after is None and _ci_or_merge(r.after["inputs"]):
+            # terraform-provider-dbtcloud job/resource.go:780-784, :936-942: for CI and merge jobs the provider keeps
+            # the API's deferral when the plan has none.
+            lines.append(
+                "      note: the provider keeps a pull-request or merge job's deferral when none is declared: remove "
+                "it in dbt Cloud too (the job's settings, Advanced settings -> Defer to)"
+            )
     before, after = diff.notified["before"].get(number, []), diff.notified["after"].get(number, [])
     if before != after:
         lines.append(f"      notifies: {'; '.join(before) or 'nobody'} -> {'; '.join(after) or 'nobody'}")
     return lines
+
+
+def _ci_or_merge(inputs: dict) -> bool:
+    return inputs.get("jobType") in ("ci", "merge")
 
 
 def _job_card(inputs: dict, names: dict[int, str], paused: bool = False) -> list[str]:

@@ -312,6 +312,27 @@ KNOWN_DIFFERENCES["endpoints outside the spec"] = Difference(
 )
 
 
+KNOWN_DIFFERENCES["properties outside the spec"] = Difference(
+    "the properties `BEYOND_SPEC` lists, which ops reads from answers whose schema does not declare them",
+    "the service sends them and dbt Labs' provider reads them (terraform-provider-dbtcloud pkg/dbt_cloud/repository.go"
+    ":15-27): a repository's address and its clone strategy's ids; `ops adopt` says so plainly when one is missing",
+)
+
+BEYOND_SPEC: dict[str, dict[str, frozenset[str]]] = {
+    "v3": {
+        "RepositoryV3Response": frozenset(
+            {
+                "remote_url",
+                "gitlab_project_id",
+                "azure_active_directory_project_id",
+                "azure_active_directory_repository_id",
+            }
+        )
+    }
+}
+"""Properties the service sends beyond a schema of the spec, and ops reads."""
+
+
 def _request_refusal(request: Request) -> Optional[Refusal]:
     from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
     from openapi_core.validation.request.exceptions import (
