@@ -8,9 +8,9 @@ through `report_problem`, so that every problem of a stack file is found in one 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Annotated, Any, Callable, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
 from pydantic.alias_generators import to_camel
 
 from components import rules
@@ -22,6 +22,22 @@ class SettingsModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, use_attribute_docstrings=True
     )
+
+
+def _as_pulumi_takes_it(value: Any) -> Any:
+    """A yes/no setting is true or false: a YAML boolean, or the text "true" or "false" (how the Pulumi CLI passes a
+    scalar). pydantic alone would also take 1, "yes", "on" or "True"; the CLI reads `yes` and `on` as text (YAML 1.2),
+    and refuses anything but a boolean for a key Pulumi.yaml declares boolean (pulumi/pulumi
+    sdk/go/common/workspace/project.go, `ValidateConfigValue`): the same stack file must not pass here."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError(f"must be true or false (you wrote {value!r})")
+
+
+Flag = Annotated[bool, BeforeValidator(_as_pulumi_takes_it)]
+"""A yes/no setting: `true` or `false`, nothing YAML or pydantic would also read as one."""
 
 
 def report_problem(info: ValidationInfo, path: tuple, message: str) -> None:

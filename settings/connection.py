@@ -22,7 +22,7 @@ class ConnectionSettings(SettingsModel):
     @field_validator("catalog")
     @classmethod
     def _catalog_databricks_takes(cls, catalog: Optional[str]) -> Optional[str]:
-        problem = rules.name_length_problem(catalog, rules.UNITY_CATALOG_NAME) if catalog is not None else None
+        problem = rules.unity_catalog_name_problem(catalog) if catalog is not None else None
         if problem:
             raise ValueError(problem)
         return catalog

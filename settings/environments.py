@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components import rules
 
-from .base import SettingsModel, references
+from .base import Flag, SettingsModel, references
 
 
 class CredentialSettings(SettingsModel):
@@ -35,13 +35,13 @@ class ModelNotificationsSettings(SettingsModel):
     """Emails to the owners of the models a deployment environment's runs build, from the dbt project's `groups`
     (docs.getdbt.com, "Model notifications"; the account setting must be switched on by an account admin)."""
 
-    on_failure: Optional[bool] = None
+    on_failure: Optional[Flag] = None
     """When a model fails."""
-    on_warning: Optional[bool] = None
+    on_warning: Optional[Flag] = None
     """When a model's tests warn."""
-    on_skipped: Optional[bool] = None
+    on_skipped: Optional[Flag] = None
     """When a model is skipped."""
-    on_success: Optional[bool] = None
+    on_success: Optional[Flag] = None
     """When a model builds."""
 
     @model_validator(mode="after")

@@ -246,21 +246,52 @@ def _parse_key(key: Any, project: str, path: Path) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark, as editors on Windows write, is fine
     except FileNotFoundError:
+        if path.is_symlink():
+            raise StackFileError(f"{path.name} is a link to a file that does not exist") from None
         raise StackFileError(f"{path.name} not found in {path.parent}") from None
+    except IsADirectoryError:
+        raise StackFileError(f"{path.name} is a folder, not a file: move it out of the project's folder") from None
+    except PermissionError:
+        raise StackFileError(f"{path.name} cannot be read (permission denied)") from None
+    except UnicodeDecodeError as error:
+        raise StackFileError(
+            f"{path.name} is not UTF-8 text (byte {error.start}): save it as UTF-8, as the Pulumi CLI reads it"
+        ) from None
     return _parse_yaml(text, path)
 
 
+class CliYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML as the Pulumi CLI reads it (Go's yaml.v3, YAML 1.2): only true and false (any case of the first letter, or
+    all capitals) are booleans; `yes`, `no`, `on` and `off` are text. libyaml's parser when PyYAML has it (the wheels
+    do): ten times faster on large stacks."""
+
+    yaml_implicit_resolvers = {
+        first: [resolver for resolver in resolvers if resolver[0] != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+CliYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+MAX_NODES = 1_000_000
+"""More nodes than any stack file has once its aliases are expanded: past it, a few lines of aliases would take the
+machine's memory. Go's yaml.v3 refuses such a document too ("document contains excessive aliasing", decode.go)."""
+
+
 def _parse_yaml(text: str, path: Path) -> Any:
-    # libyaml's loader when PyYAML has it (the wheels do): ten times faster on large stacks. The document is
-    # composed into nodes first (what `yaml.load` does anyway) so that duplicate keys can be found on the way.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    # The document is composed into nodes first (what `yaml.load` does anyway) so that duplicate keys and aliases
+    # can be checked on the way.
+    loader = CliYamlLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         _refuse_duplicate_keys(node, path)
+        _refuse_alias_bombs(node, path)
         return loader.construct_document(node)
     except yaml.YAMLError as error:
         raise StackFileError(yaml_error_message(path, text, error)) from None
@@ -280,6 +311,8 @@ YAML_HINTS = (
     ("while scanning a quoted scalar", "a quote is not closed"),
     ("found unexpected end of stream", "a quote or bracket is not closed"),
     ("found undefined alias", "a value starting with * must be quoted"),
+    ("while scanning an alias", "a value starting with * must be quoted (a cron like */15 * * * *: quote it)"),
+    ("while scanning an anchor", "a value starting with & must be quoted"),
 )
 """The likely fix for the parser's commonest complaints."""
 
@@ -295,6 +328,8 @@ def yaml_error_message(path: Path, text: str, error: yaml.YAMLError) -> str:
     lines = text.splitlines()
     shown = lines[mark.line] if mark.line < len(lines) else ""
     hint = next((fix for fragment, fix in YAML_HINTS if fragment in problem), None)
+    if "did not find expected key" in problem and re.search(r"""\S\s*[{"']|["'}]\s*\S""", shown.split(": ", 1)[-1]):
+        hint = "a value with quotes or braces part-way (or text after a closing quote) must be quoted as a whole"
     return (
         f"{path.name}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}\n"
         f"    {shown}\n    {' ' * mark.column}^" + (f"\n  likely: {hint}" if hint else "")
@@ -331,6 +366,29 @@ def _refuse_duplicate_keys(root: yaml.Node, path: Path) -> None:
                     )
                 keys[key.value] = key
         pending.extend(reversed([value for _, value in node.value]))
+
+
+def _refuse_alias_bombs(root: yaml.Node, path: Path) -> None:
+    """Refuse a document whose aliases expand to more than `MAX_NODES` nodes (each node's size counted once)."""
+    sizes: dict[int, int] = {}
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while pending:
+        node, children_done = pending.pop()
+        if id(node) in sizes:
+            continue
+        children = (
+            [] if node.id == "scalar" else node.value if node.id == "sequence" else [n for kv in node.value for n in kv]
+        )
+        if children_done or not children:
+            sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            if sizes[id(node)] > MAX_NODES:
+                raise StackFileError(
+                    f"{path.name}: its aliases (*name) expand to more than {MAX_NODES:,} values: the Pulumi CLI "
+                    "refuses such a document (excessive aliasing); write the values out"
+                )
+            continue
+        pending.append((node, True))
+        pending.extend((child, False) for child in children if id(child) not in sizes)
 
 
 def _key_path(root: yaml.Node, target: yaml.Node) -> str:

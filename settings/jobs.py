@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components import rules
 
-from .base import References, SettingsModel, check_reference
+from .base import Flag, References, SettingsModel, check_reference
 from .schedule import cron_problem
 
 
@@ -54,9 +54,9 @@ class JobSettings(SettingsModel):
     """dbt commands, in order (dbt Cloud runs `dbt deps` before them itself)."""
     schedule: Optional[ScheduleSettings] = None
     """Run on a schedule."""
-    run_on_pull_request: bool = False
+    run_on_pull_request: Flag = False
     """Run on every pull request (a CI job)."""
-    run_on_merge: bool = False
+    run_on_merge: Flag = False
     """Run when a pull request merges (excludes the other triggers)."""
     run_after: Optional[RunAfterSettings] = None
     """Run when another job finishes."""
@@ -67,27 +67,27 @@ class JobSettings(SettingsModel):
     timeout_minutes: Optional[int] = Field(default=None, gt=0, le=rules.MAX_INT32 // 60)
     """Cancel a run after this many minutes (more than 1,440 applies only where the account's run limit was raised:
     dbt Cloud ends every run after 24 hours by default)."""
-    generate_docs: bool = False
+    generate_docs: Flag = False
     """Generate dbt docs after the run (the docs dbt Cloud serves)."""
-    source_freshness: bool = False
+    source_freshness: Flag = False
     """Check source freshness before the steps (a failure does not stop them)."""
     target_name: Optional[str] = None
     """The `target.name` dbt sees (default `default`)."""
-    compare_changes: Optional[bool] = None
+    compare_changes: Optional[Flag] = None
     """Pull-request jobs: Advanced CI's compare changes, what the change does to the data of the models it builds,
     against the environment it defers to (needs deferTo, and Advanced CI switched on in the account settings)."""
     compare_changes_flags: Optional[str] = Field(default=None, min_length=1)
     """With compareChanges: which models to compare, as dbt selection flags (default `--select state:modified`)."""
-    sql_lint: Optional[bool] = None
+    sql_lint: Optional[Flag] = None
     """Pull-request jobs: lint the SQL of the changed files before building (default false)."""
-    fail_on_lint_errors: Optional[bool] = None
+    fail_on_lint_errors: Optional[Flag] = None
     """With sqlLint: fail the run on lint errors (default true; false only reports them)."""
-    trigger_on_draft_pull_requests: Optional[bool] = None
+    trigger_on_draft_pull_requests: Optional[Flag] = None
     """Pull-request jobs: run on draft pull requests too (default false)."""
     cost_optimization: Optional[rules.CostOptimization] = None
     """One cost optimization: stateAwareOrchestration (dbt Fusion: builds only what changed; not on pull-request or
     merge jobs), dbtState, or inheritEnvironment (the environment's dbt State setting). Default none."""
-    paused: Optional[bool] = None
+    paused: Optional[Flag] = None
     """Turn every trigger off and keep the job, its schedule and its settings as they are: how dbt Cloud deactivates
     a job (default false)."""
     models_per_run: int = Field(default=0, ge=0, le=rules.MAX_INT32)
@@ -121,8 +121,9 @@ class JobSettings(SettingsModel):
         shell = [step for step in steps if rules.SHELL_SYNTAX.search(step)]
         if shell:
             raise ValueError(
-                f"{shell[0]!r} is shell syntax: dbt Cloud runs each step as one dbt command, with no shell; write one "
-                "step per command (steps: [dbt run, dbt test]), and dbt's own selectors for the rest"
+                f"{shell[0]!r} is shell syntax (&&, ;, |, a # comment, a $VARIABLE or a line break): dbt Cloud runs "
+                "each step as one dbt command, with no shell; write one step per command (steps: [dbt run, dbt "
+                "test]), dbt's own selectors for the rest, and a comment beside the step in YAML"
             )
         bad = [step for step in steps if not rules.DEPS_STEP_PATTERN.match(step) and not rules.STEP_PATTERN.match(step)]
         if bad:

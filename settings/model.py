@@ -13,7 +13,7 @@ from components.rules import ci_trigger_problem
 
 from .account import AccountSettings
 from .adoption import ImportIdsSettings
-from .base import SettingsModel, new_context, references, report_problem, report_warning
+from .base import Flag, SettingsModel, new_context, references, report_problem, report_warning
 from .connection import ConnectionSettings
 from .cost import CostSettings
 from .environments import EnvironmentSettings
@@ -45,7 +45,7 @@ class StackSettings(SettingsModel):
     """The dbt Cloud account (`dbtcloud:accountId`, `dbtcloud:hostUrl`)."""
     databricks_host: Optional[str] = Field(default=None, pattern=r"^https://[^/\s]+/?$")
     """The workspace URL (`databricks:host`, or DATABRICKS_HOST), which the Databricks provider reads too."""
-    protect: bool = False
+    protect: Flag = False
     """Protect the stack's stateful resources from deletion (set in production)."""
     project: ProjectSettings
     """The dbt Cloud project: created here or adopted."""
@@ -153,7 +153,7 @@ class StackSettings(SettingsModel):
             if credential is None:
                 continue
             for field, name in (("schema", credential.target_schema), ("catalog", credential.catalog)):
-                problem = rules.name_length_problem(name, rules.UNITY_CATALOG_NAME) if name is not None else None
+                problem = rules.unity_catalog_name_problem(name) if name is not None else None
                 if problem:
                     report_problem(info, ("environments", key, "credential", field), problem)
         return environments

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 from components import rules
 from components.rotation import default_rotation_days, rotation_problem
 
-from .base import References, SettingsModel, check_principals, check_reference, listing
+from .base import Flag, References, SettingsModel, check_principals, check_reference, listing
 
 
 class TokenPermissionsSettings(SettingsModel):
@@ -23,7 +23,7 @@ class TokenPermissionsSettings(SettingsModel):
       workspace that replaces the existing one, so everyone else who must keep using tokens has to be named.
     """
 
-    manage: bool = False
+    manage: Flag = False
     """This stack sets the workspace's token permissions (replacing what is there)."""
     keep_access_for: list[str] = Field(default_factory=list)
     """With manage: who else keeps token access: `group:<name>`, `user:<email>`, `servicePrincipal:<application id>`."""

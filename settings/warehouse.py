@@ -6,7 +6,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components import rules
 
-from .base import SettingsModel, check_principals, references, report_warning
+from .base import Flag, SettingsModel, check_principals, references, report_warning
 
 
 class WarehouseSettings(SettingsModel):
@@ -18,9 +18,9 @@ class WarehouseSettings(SettingsModel):
     """Cluster size; each step up doubles the DBUs per hour."""
     auto_stop_minutes: int = Field(ge=0, le=rules.MAX_INT32)
     """Idle minutes before the warehouse stops. Required: Databricks would use 120 when left out."""
-    allow_never_stop: bool = False
+    allow_never_stop: Flag = False
     """Must be true to set `autoStopMinutes: 0` (the warehouse then runs, and bills, around the clock)."""
-    serverless: bool = True
+    serverless: Flag = True
     """Serverless compute (needs `warehouseType: PRO`); starts in seconds, so a short auto-stop costs nothing."""
     warehouse_type: rules.WarehouseType = "PRO"
     """`PRO` or `CLASSIC`."""

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import pulumi
 
 from settings import ConfigError, LoadedSettings, Problem, load_folder
-from settings.files import StackFileError, ambiguous_words, stack_names
+from settings.files import StackFileError, stack_names
 
 from .contract import ContractViolation
 from .render import render
@@ -44,14 +44,6 @@ def check(root: Path, stacks: list[str]) -> dict[str, Outcome]:
         if isinstance(verdict, StackFileError):
             outcome.problems.append(Problem("file", str(verdict)))
             continue
-        outcome.problems.extend(
-            Problem(
-                f"line {line}",
-                f"{word!r} is read as a boolean by some YAML readers and as text by others: write true or false "
-                f"for a yes/no setting, or quote it ('{word}') where text is meant",
-            )
-            for line, word in ambiguous_words(root, stack)
-        )
         if isinstance(verdict, ConfigError):
             outcome.problems.extend(verdict.problems)
             continue

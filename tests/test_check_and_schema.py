@@ -7,6 +7,7 @@ import json
 import jsonschema
 import pytest
 import yaml
+from helpers import run_synth
 
 from settings.schema import SCHEMA_FILE, stack_file_schema
 from synth.__main__ import main
@@ -32,11 +33,17 @@ def test_check_reports_each_stacks_problems_and_fails(project):
     assert "prod: ok" in output
 
 
-def test_check_flags_yaml_words_that_readers_disagree_on(project):
+def test_yes_and_on_are_text_as_for_the_pulumi_cli(project, capsys):
+    """The CLI reads YAML 1.2 (Go's yaml.v3): `yes` and `on` are text, and a yes/no setting refuses them; read the
+    same way here, `synth check` and `synth STACK` refuse them alike (PyYAML alone would read them as true)."""
     text = (project / "Pulumi.prod.yaml").read_text().replace("generateDocs: true", "generateDocs: yes")
-    (project / "Pulumi.prod.yaml").write_text(text)
+    (project / "Pulumi.prod.yaml").write_text(text.replace("protect: true", "protect: on"))
     outcomes = check(project, ["prod"])
-    assert any("'yes' is read as a boolean by some YAML readers" in str(p) for p in outcomes["prod"].problems)
+    messages = [str(p) for p in outcomes["prod"].problems]
+    assert "jobs.daily-pipeline.generateDocs: must be true or false (you wrote 'yes')" in messages
+    assert "protect: must be true or false (you wrote 'on')" in messages
+    status, printed = run_synth(capsys, "prod", "--project-dir", str(project))
+    assert status == 1 and "protect: must be true or false (you wrote 'on')" in printed
 
 
 def test_check_holds_each_stack_to_the_others_as_its_pulumi_up_does(project):

@@ -43,13 +43,32 @@ JOB_RULES = [
         "steps without shell syntax: &&",
         "prod",
         setting(f"{daily}.steps", ["dbt run && dbt test"]),
-        "jobs.daily-pipeline.steps: 'dbt run && dbt test' is shell syntax: dbt Cloud runs each step as one dbt command",
+        "jobs.daily-pipeline.steps: 'dbt run && dbt test' is shell syntax (&&, ;, |, a # comment, a $VARIABLE or a "
+        "line break): dbt Cloud runs each step as one dbt command",
     ),
     (
         "steps without shell syntax: a pipe",
         "prod",
         setting(f"{daily}.steps", ["dbt run | tee run.log"]),
         "jobs.daily-pipeline.steps: 'dbt run | tee run.log' is shell syntax",
+    ),
+    (
+        "steps without a comment",
+        "prod",
+        setting(f"{daily}.steps", ["dbt build --select tag:nightly # nightly"]),
+        "jobs.daily-pipeline.steps: 'dbt build --select tag:nightly # nightly' is shell syntax",
+    ),
+    (
+        "steps without variables",
+        "prod",
+        setting(f"{daily}.steps", ["dbt build --select $DBT_SELECTOR"]),
+        "jobs.daily-pipeline.steps: 'dbt build --select $DBT_SELECTOR' is shell syntax",
+    ),
+    (
+        "one command per step",
+        "prod",
+        setting(f"{daily}.steps", ["dbt build\ndbt test"]),
+        "jobs.daily-pipeline.steps: 'dbt build\\ndbt test' is shell syntax",
     ),
     (
         "steps without shell syntax: ;",

@@ -69,6 +69,26 @@ def name_length_problem(name: str, limit: NameLimit) -> Optional[str]:
     return f"is {len(name)} characters long; at most {limit.most} are accepted ({limit.source})"
 
 
+UNITY_CATALOG_FORBIDDEN = {".": "a period", " ": "a space", "/": "a slash"}
+"""Characters no Unity Catalog name may hold, "even with back ticks", besides ASCII control characters and DELETE
+(docs.databricks.com/sql/language-manual/sql-ref-names: "The following special characters are not allowed")."""
+
+
+def unity_catalog_name_problem(name: str) -> Optional[str]:
+    """Why Databricks refuses `name` for a catalog or schema, or None."""
+    for character in name:
+        what = UNITY_CATALOG_FORBIDDEN.get(character)
+        if what is None and (ord(character) < 0x20 or ord(character) == 0x7F):
+            what = "a control character"
+        if what is not None:
+            fixed = "".join("_" if c in UNITY_CATALOG_FORBIDDEN or ord(c) < 0x20 or ord(c) == 0x7F else c for c in name)
+            return (
+                f"{name!r} holds {what}, which Unity Catalog names may not (docs.databricks.com/sql/language-manual/"
+                f"sql-ref-names); use _ or - instead, e.g. {fixed!r}"
+            )
+    return name_length_problem(name, UNITY_CATALOG_NAME)
+
+
 WarehouseType = Literal["PRO", "CLASSIC"]
 SpotInstancePolicy = Literal["COST_OPTIMIZED", "RELIABILITY_OPTIMIZED"]
 TokenSource = Literal["deploymentToken", "servicePrincipal"]

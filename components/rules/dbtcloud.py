@@ -281,8 +281,9 @@ def slack_channel_name_problem(name: str) -> Optional[str]:
     )
 
 
-SHELL_SYNTAX = re.compile(r"&&|\|\||[;|`]|\$\(|>|<")
-"""Shell syntax in a job step: dbt Cloud runs each step as one dbt command, never through a shell."""
+SHELL_SYNTAX = re.compile(r"&&|\|\||[;|`]|\$\(|>|<|\n|(^|\s)#|\$\{?[A-Za-z_]")
+"""Shell syntax in a job step: dbt Cloud runs each step as one dbt command, never through a shell, so `&&`, `;`, `|`,
+redirections, a `# comment`, `$VARIABLES` and line breaks reach dbt as they are (a comment's words as selectors)."""
 
 SSH_URL = re.compile(r"^([A-Za-z0-9._~-]+@[^\s:/]+:[^\s]+|(ssh|git)://[^\s]+)$")
 """An SSH or git clone URL: SCP-style (`git@github.com:org/repo.git`), `ssh://` or `git://`."""
