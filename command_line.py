@@ -51,13 +51,23 @@ CODE_ROOT = Path(__file__).resolve().parent
 """The project folder this code lives in."""
 
 
+class ProjectDirError(Exception):
+    """No project folder can be found for a command: bad usage (exit 2)."""
+
+
 def find_project_dir(start: Optional[Path] = None) -> Path:
     """The project folder: the nearest folder holding `Pulumi.yaml` from `start` (default: the working folder) up,
-    as the Pulumi CLI finds its project; outside any project, the one this code belongs to."""
+    as the Pulumi CLI finds its project; outside any project, the one this code belongs to. A folder of stack files
+    with no `Pulumi.yaml` is refused: another project's files must not be read in their place."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "Pulumi.yaml").is_file():
             return folder
+    if any(here.glob("Pulumi.*.yaml")):
+        raise ProjectDirError(
+            f"{here} holds stack files but no Pulumi.yaml, nor does any folder above it: run from the project's "
+            "folder, or give it with --project-dir"
+        )
     return CODE_ROOT
 
 
@@ -167,6 +177,9 @@ def run(
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return Exit.INTERRUPTED
+    except ProjectDirError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return Exit.USAGE
     except BrokenPipeError:
         # Python's advice (library docs, signal, "Note on SIGPIPE"): point stdout at devnull, or the flush at exit
         # fails again and prints a traceback.

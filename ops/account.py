@@ -81,6 +81,12 @@ def account_for(stack_settings: Optional["StackSettings"], environ: Mapping[str,
             "DBT_CLOUD_TOKEN is not set: export a dbt Cloud personal access token "
             "(Account settings -> API tokens -> Personal tokens)"
         )
+    if not token.isascii() or not token.isprintable() or " " in token:
+        # It goes into an HTTP header, which takes ASCII only; a token never holds anything else.
+        raise UsageError(
+            "DBT_CLOUD_TOKEN holds characters no dbt Cloud token has (spaces, accents or control characters): copy "
+            "the token again (it is shown once, when made)"
+        )
     return Account(account_id, host_url.rstrip("/"), token)
 
 

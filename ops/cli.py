@@ -4,6 +4,7 @@ each does is in `commands.py`."""
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any, Callable, Optional
 
 from rich.text import Text
@@ -14,17 +15,25 @@ from . import commands
 from .errors import OpsError
 
 
-def positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
-    """An argument type for numbers greater than 0."""
+def positive(kind: Callable[[str], Any], zero: bool = False) -> Callable[[str], Any]:
+    """An argument type for finite numbers greater than 0 (or at least 0): `nan` and `inf` would turn a bound off."""
 
     def parse_positive(text: str) -> Any:
         value = kind(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+        if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(
+                f"must be a number {'of 0 or more' if zero else 'greater than 0'}, got {text}"
+            )
         return value
 
     parse_positive.__name__ = kind.__name__
     return parse_positive
+
+
+def _cause(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty: dbt Cloud requires a cause")
+    return text
 
 
 # -- options, each declared once ---------------------------------------------------------------------------------
@@ -70,7 +79,9 @@ RETRY_BACKOFF = option(
     metavar="SECONDS",
     help="first wait before retrying a 5xx without Retry-After, doubled each retry (default 1)",
 )
-CAUSE = option("--cause", default=commands.DEFAULT_CAUSE, help="the run's trigger cause shown in dbt Cloud")
+CAUSE = option(
+    "--cause", type=_cause, default=commands.DEFAULT_CAUSE, help="the run's trigger cause shown in dbt Cloud"
+)
 IF_RUNNING = option(
     "--if-running",
     choices=("wait", "cancel", "fail"),
@@ -82,7 +93,7 @@ LIMIT = option("--limit", type=positive(int), default=100, help="newest N runs (
 SINCE = option("--since", metavar="DATE", help="only runs created since DATE (YYYY-MM-DD, UTC)")
 DETAIL = option(
     "--detail",
-    type=int,
+    type=positive(int, zero=True),
     default=10,
     metavar="N",
     help="read the steps of the newest N runs for model and test counts (default 10; one request each)",

@@ -70,4 +70,13 @@ class ImportIdsSettings(SettingsModel):
         known = references(info)
         if known is not None and not known.creates_project and (self.project or self.repository):
             raise ValueError("project and repository belong to the stack that creates the project")
+        for section in ("environments", "credentials", "jobs", "notifications", "webhooks"):
+            seen: dict[str, str] = {}
+            for key, existing in getattr(self, section).items():
+                if existing in seen:
+                    raise ValueError(
+                        f"{section}: {seen[existing]} and {key} both adopt {existing}: one resource in dbt Cloud is "
+                        "adopted by one key (the second pulumi up would fight the first over it)"
+                    )
+                seen[existing] = key
         return self

@@ -36,6 +36,9 @@ def _as_pulumi_takes_it(value: Any) -> Any:
     raise ValueError(f"must be true or false (you wrote {value!r})")
 
 
+CREDENTIAL_IN_VALUE = "credential_in_value"
+"""The kind of error whose value holds a credential: its message never repeats the value (settings.messages)."""
+
 Flag = Annotated[bool, BeforeValidator(_as_pulumi_takes_it)]
 """A yes/no setting: `true` or `false`, nothing YAML or pydantic would also read as one."""
 

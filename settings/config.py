@@ -148,6 +148,14 @@ def _misspelt_namespace(full_key: str, project_name: str) -> list[Problem]:
     if namespace in KNOWN_NAMESPACES or ":" not in full_key:
         return []
     close = difflib.get_close_matches(namespace, [project_name, *KNOWN_NAMESPACES], n=1, cutoff=0.8)
+    if not close and name in top_level_keys():
+        return [
+            Problem(
+                full_key,
+                f"is read by nothing: Pulumi.yaml names the project {project_name!r}, so this project's settings are "
+                f"{project_name}:{name} (or just {name}); rename the namespace, or the project back",
+            )
+        ]
     if not close:
         return []
     return [

@@ -251,32 +251,29 @@ def cost_warnings(settings: StackSettings, estimate: StackCost) -> list[tuple[tu
 
 
 def _runs_per_month(settings: StackSettings, year: int) -> dict[str, Optional[float]]:
-    """Runs per month by job; a chained job runs at most as often as the job it waits for."""
+    """Runs per month by job: each trigger's runs added up (a job on a schedule and on pull requests runs for both);
+    a chained job runs at most as often as the job it waits for."""
     runs: dict[str, Optional[float]] = {}
     for key, job in settings.jobs_in_dependency_order():
         if job.paused:
             runs[key] = 0.0
-        elif job.schedule is not None:
-            runs[key] = runs_per_month(job.schedule.cron, year)
-        elif job.run_after is not None:
-            runs[key] = runs[job.run_after.job]
-        elif job.run_on_pull_request:
-            runs[key] = float(settings.cost.pull_request_runs_per_month)
-        elif job.run_on_merge:
-            runs[key] = float(settings.cost.merges_per_month)
-        else:
-            runs[key] = None
+            continue
+        counted = [
+            runs_per_month(job.schedule.cron, year) if job.schedule is not None else None,
+            runs[job.run_after.job] if job.run_after is not None else None,
+            float(settings.cost.pull_request_runs_per_month) if job.run_on_pull_request else None,
+            float(settings.cost.merges_per_month) if job.run_on_merge else None,
+        ]
+        known = [count for count in counted if count is not None]
+        runs[key] = sum(known) if known else None
     return runs
 
 
 def _assumed(settings: StackSettings, key: str) -> bool:
     """Whether a job's runs (or those of the job it runs after) come from the pull-request and merge assumptions."""
     job = settings.jobs[key]
-    if job.schedule is not None:
-        return False
-    if job.run_after is not None:
-        return _assumed(settings, job.run_after.job)
-    return job.run_on_pull_request or job.run_on_merge
+    chained = job.run_after is not None and _assumed(settings, job.run_after.job)
+    return job.run_on_pull_request or job.run_on_merge or chained
 
 
 def _passes(job) -> int:

@@ -110,7 +110,7 @@ def load_stack_file(root: Path, stack: str, text: Optional[str] = None) -> Stack
     project_doc = _read_yaml(root / "Pulumi.yaml")
     project = project_doc["name"]
     path = stack_file_path(root, stack)
-    if text is None and not path.exists():
+    if text is None and not path.exists() and not path.is_symlink():
         _refuse_unread_file(root, stack)
         known = stack_names(root)
         raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")

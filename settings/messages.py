@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from components import rules
 
 from .account import ACCOUNT_KEYS
+from .base import CREDENTIAL_IN_VALUE
 from .errors import Problem
 from .model import PROVIDER_FIELDS, SECRET_KEYS, StackSettings
 
@@ -58,6 +59,8 @@ def problems_from(error: ValidationError) -> list[Problem]:
         elif detail["type"] == "string_pattern_mismatch":
             form = PATTERN_WORDS.get(detail.get("ctx", {}).get("pattern", ""), "is not in the form this setting takes")
             message = f"{form} (you wrote {detail.get('input')!r})"
+        elif detail["type"] == CREDENTIAL_IN_VALUE:
+            pass  # the value holds a credential: never repeated
         elif (
             not _is_secret(location)
             and isinstance(detail.get("input"), (str, int, float, bool))
@@ -113,6 +116,8 @@ PATTERN_WORDS = {
     r"^[0-9a-f]{16}$": "must be a SQL warehouse id: 16 characters of 0-9 and a-f (the end of its HTTP path)",
     rules.UUID_PATTERN: "must be a UUID, e.g. 01234567-89ab-cdef-0123-456789abcdef (lowercase)",
     r"^\S+$": "may not hold spaces",
+    rules.TEAMS_ID_PATTERN: "must be the id itself, decoded (like 19:abc123@thread.tacv2): no spaces, slashes or "
+    "%-escapes, which a link copied from Teams holds",
 }
 """Every `pattern=` of the settings in words (a test holds this to the models): a regex is never shown."""
 

@@ -143,9 +143,9 @@ class TeamsNotification(_Events):
 
     type: Literal["msTeams"]
     """`msTeams`."""
-    teams_team_id: str = Field(min_length=1, pattern=r"^\S+$")
+    teams_team_id: str = Field(min_length=1, pattern=rules.TEAMS_ID_PATTERN)
     """The Teams team's id (Teams: the team's "Get link to team", its `groupId`)."""
-    teams_channel_id: str = Field(min_length=1, pattern=r"^\S+$")
+    teams_channel_id: str = Field(min_length=1, pattern=rules.TEAMS_ID_PATTERN)
     """The channel's id, like 19:abc...@thread.tacv2 (Teams: the channel's "Get link to channel")."""
     name: Optional[str] = Field(default=None, min_length=1, max_length=1024)
     """The setting's name in dbt Cloud (default: the notification's key)."""

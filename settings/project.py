@@ -63,6 +63,7 @@ class ProjectSettings(SettingsModel):
     """Project description."""
     dbt_project_subdirectory: Optional[str] = None
     """Folder of `dbt_project.yml` inside the repository, e.g. `data_warehouse/dbt`."""
+
     repository: Optional[RepositorySettings] = None
     """The git repository (required when this stack creates the project)."""
     from_stack: Optional[str] = None
@@ -71,6 +72,18 @@ class ProjectSettings(SettingsModel):
     """Adopt a project made by hand: its number in dbt Cloud URLs (`.../projects/<id>`)."""
     environment_ids: dict[str, Annotated[int, Field(gt=0, le=rules.MAX_INT64)]] = Field(default_factory=dict)
     """With `id`: ids of environments this stack does not own but names (e.g. `production` for deferral)."""
+
+    @field_validator("dbt_project_subdirectory")
+    @classmethod
+    def _a_folder(cls, folder: Optional[str]) -> Optional[str]:
+        if folder is not None and folder.rstrip("/").endswith((".yml", ".yaml")):
+            parent = folder.rstrip("/").rsplit("/", 1)[0] if "/" in folder.rstrip("/") else ""
+            raise ValueError(
+                f"is the folder that holds dbt_project.yml, not the file: write {parent!r}"
+                if parent
+                else "is the folder that holds dbt_project.yml, not the file: leave it out when that is the top"
+            )
+        return folder
 
     @field_validator("from_stack")
     @classmethod

@@ -7,8 +7,11 @@ from typing import Literal, Optional
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
-from .base import References, SettingsModel, check_reference, report_warning
+from components import rules
+
+from .base import CREDENTIAL_IN_VALUE, References, SettingsModel, check_reference, report_warning
 
 WebhookEvent = Literal["started", "completed", "errored"]
 
@@ -31,10 +34,17 @@ class WebhookSettings(SettingsModel):
     @classmethod
     def _https(cls, url: str) -> str:
         parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.hostname:
+        if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url):
             raise ValueError(
-                "must be an https URL, like https://hooks.example.com/dbt: this project's rule, not dbt Cloud's (it "
-                "posts run details and their signature there, which plain http would show to anyone on the way)"
+                "must be an https URL without spaces, like https://hooks.example.com/dbt: this project's rule, not dbt "
+                "Cloud's (it posts run details and their signature there, which plain http would show to anyone)"
+            )
+        if rules.credential_in_url(url):
+            raise PydanticCustomError(  # its own kind: the value is never repeated in the message
+                CREDENTIAL_IN_VALUE,
+                "holds a credential (a password, a token in the query or a Slack incoming-webhook path), which a "
+                "stack file would commit in clear text: give the endpoint a URL without one, and check the requests "
+                "it gets by their signature (the webhookSigningSecrets stack output)",
             )
         return url
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pulumi
 
 from command_line import JSON, PROJECT_DIR, Command, Exit, option, parser, resolved_project_dir, run, unknown_command
-from settings import ConfigError
+from settings import ConfigError, load_stack
 from settings.files import StackFileError, project_name, stack_from_argument, stack_names
 from settings.schema import SCHEMA_FILE, stack_file_schema
 
@@ -44,6 +44,14 @@ def _show(args: argparse.Namespace) -> int:
         rendering = render(args.stack, root)
     except (ConfigError, ContractViolation, pulumi.RunError) as error:  # RunError: a component refused an argument
         return _fail(error, Exit.FAILED)
+    except StackFileError:
+        # The stack it takes its project from could not be rendered (missing, in a circle, invalid): when that is this
+        # stack's own mistake (a fromStack the rules across stacks refuse), say so as `check` does.
+        try:
+            load_stack(root, args.stack)
+        except ConfigError as error:
+            return _fail(error, Exit.FAILED)
+        raise
     print(json.dumps(as_json(rendering), indent=2) if args.json else as_tree(rendering))
     return Exit.OK
 

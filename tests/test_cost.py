@@ -56,6 +56,17 @@ def test_a_chained_job_runs_as_often_as_the_job_it_waits_for():
     assert runs["marts-quality"] == runs["daily-pipeline"] == pytest.approx(365 / 12)
 
 
+def test_a_job_with_two_triggers_runs_for_both():
+    """A pull-request job that also runs on a schedule: both are counted, and the pull-request runs are an
+    assumption (marked so)."""
+    values = short_values("dev")
+    values["deploymentToken"] = "t0ken"
+    values["jobs"]["pull-requests"]["schedule"] = {"cron": "0 2 * * *"}
+    cost = load_settings(raw_config(values)).cost
+    ci = next(job for job in cost.jobs if job.key == "pull-requests")
+    assert ci.runs_per_month == pytest.approx(365 / 12 + 40) and ci.assumed
+
+
 def test_warehouse_hours_are_runs_times_timeout_plus_auto_stop():
     _, cost = estimate()
     runs = 365 / 12

@@ -264,7 +264,9 @@ def _patterns(model: type[BaseModel], seen: set) -> set[str]:
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 found |= _patterns(annotation, seen)
             pending.extend(typing.get_args(annotation))
-            found |= {getattr(item, "pattern", None) for item in getattr(annotation, "__metadata__", ())} - {None}
+            for item in getattr(annotation, "__metadata__", ()):
+                inner = getattr(item, "metadata", [item])  # a Field(...) holds its constraints in `metadata`
+                found |= {getattr(constraint, "pattern", None) for constraint in inner} - {None}
     return found
 
 

@@ -198,8 +198,10 @@ def test_checking_a_stack_that_has_no_file_is_bad_usage(capsys):
 def test_a_from_stack_without_a_file_names_the_key(project, capsys):
     edit(project, "dev", "fromStack: organization/dbtcloud-databricks/prod", "fromStack: production")
     status, printed = run_synth(capsys, "dev", "--project-dir", str(project))
-    assert status == 2
-    assert "dev: project.fromStack 'production' names stack 'production', which has no stack file here" in printed
+    assert status == 1, "a stack's own mistake, as synth check says it (issue 17: check and show agree)"
+    assert "project.fromStack: 'production': there is no stack 'production' here (stacks: dev, prod)" in printed
+    checked, check_printed = run_synth(capsys, "check", "dev", "--project-dir", str(project))
+    assert checked == 1 and "there is no stack 'production' here" in check_printed
 
 
 def test_reordered_recipients_are_not_a_change(repo, capsys):

@@ -147,3 +147,18 @@ def test_a_stack_named_as_pulumi_names_it(dbt, prod, capsys):
     assert status == 0 and "2 runs, newest first" in out
     status, _, err = ops(capsys, "adopt", "--project-id", "1", "--stack", "my stack")
     assert status == 2 and "(' ' at position 2)" in err
+
+
+def test_options_and_tokens_that_would_turn_a_bound_off_or_crash_are_usage_errors(capsys, monkeypatch):
+    """`--timeout nan` would never pass, `--detail -3` and `--cause ''` mean nothing, and a token with characters no
+    token has cannot go into an HTTP header: each is refused before any request, in words."""
+    for argv, said in (
+        (["follow", "5", "--timeout", "nan"], "--timeout: must be a number greater than 0, got nan"),
+        (["history", "prod", "daily-pipeline", "--detail", "-3"], "--detail: must be a number of 0 or more, got -3"),
+        (["run", "prod", "daily-pipeline", "--cause", " "], "--cause: must not be empty"),
+    ):
+        status, _, err = ops(capsys, *argv)
+        assert status == 2 and said in err
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", "tökén")
+    status, _, err = ops(capsys, "follow", "5", "--stack", "prod")
+    assert status == 2 and "DBT_CLOUD_TOKEN holds characters no dbt Cloud token has" in err

@@ -4,6 +4,7 @@ examples' placeholder values, git and email forms. The policy pack loads this fi
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 PROVIDER_CONFIG_KEYS = {
     "dbtcloud": (
@@ -25,6 +26,22 @@ PROVIDER_CONFIG_KEYS = {
 them to the installed SDKs), besides `version`, which the engine itself sets. The bridge refuses any other key under a
 provider's namespace at `pulumi up` ("could not validate provider configuration: Invalid or unknown key", pulumi-
 terraform-bridge pkg/tfbridge/provider.go, `CheckConfig`): offline we name the key it was meant to be."""
+
+SECRET_QUERY_NAMES = re.compile(r"(?i)token|key|secret|sig|password|passwd|auth|code|credential")
+SECRET_URL_PATHS = ("hooks.slack.com/services/", "webhook.office.com/webhookb2/", "/IncomingWebhook/")
+"""Endpoints whose address is itself the credential: Slack's incoming webhooks, Microsoft Teams' (Office 365)."""
+
+
+def credential_in_url(url: str) -> bool:
+    """Whether a URL carries a credential: a password, a secret-named query parameter, or an address that is one."""
+    parts = urlsplit(url)
+    return bool(
+        parts.password
+        or parts.username
+        or any(SECRET_QUERY_NAMES.search(name) for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+        or any(marker in url for marker in SECRET_URL_PATHS)
+    )
+
 
 EXAMPLE_VALUES = frozenset(
     {

@@ -262,6 +262,9 @@ def job_url(host_url: str, account_id: int, project_id: int, job_id: int) -> str
 
 
 SLACK_CHANNEL_ID_PATTERN = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+TEAMS_ID_PATTERN = r"^[^\s/%]+$"
+"""A Microsoft Teams team or channel id as dbt Cloud takes it: the id itself (`19:abc...@thread.tacv2`), decoded, not
+the link it is copied from (`https://teams.microsoft.com/l/channel/19%3a...`)."""
 
 
 def slack_channel_name_problem(name: str) -> Optional[str]:
