@@ -44,13 +44,17 @@ JOB_ID = option("--job-id", type=positive(int), help="the job's dbt Cloud id ins
 RUN_ID = option("run_id", type=positive(int), help="the run's id (.../runs/<id>)")
 STACK_FOR_ACCOUNT = option("--stack", help="read account and region from this stack (else DBT_CLOUD_ACCOUNT_ID)")
 WAIT = option("--wait", action="store_true", help="follow the run to its end (exit status from it)")
-TIMEOUT = option(
+_TIMEOUT_HELP = (
+    "bound the whole command: requests, retries, Retry-After waits and slow answers included (exit 4 when it passes); "
+    "a followed run is then cancelled unless --no-cancel (with up to 10 s more for the cancel)"
+)
+TIMEOUT = option("--timeout", type=positive(float), metavar="SECONDS", help=_TIMEOUT_HELP)
+RUN_TIMEOUT = option(
     "--timeout",
     type=positive(float),
     metavar="SECONDS",
-    help="bound the whole command: requests, retries, Retry-After waits and slow answers included (exit 4 when it "
-    "passes); a followed run is then cancelled unless --no-cancel (with up to 10 s more for the cancel). For run "
-    "without --wait it bounds the wait for the job's active run (--if-running wait), which is otherwise 1 hour",
+    help=_TIMEOUT_HELP + ". Without --wait it bounds the wait for the job's active run (--if-running wait), which is "
+    "otherwise 1 hour",
 )
 NO_CANCEL = option(
     "--no-cancel", action="store_true", help="on Ctrl-C or --timeout, leave the run running instead of cancelling it"
@@ -127,6 +131,7 @@ FORCE = option(
 
 REQUESTS = (REQUEST_TIMEOUT, RETRY_BACKOFF)
 FOLLOWING = (TIMEOUT, NO_CANCEL, POLL, MAX_POLL)
+RUN_FOLLOWING = (RUN_TIMEOUT, NO_CANCEL, POLL, MAX_POLL)
 
 # -- exit statuses, in each command's words --------------------------------------------------------------------
 
@@ -152,7 +157,7 @@ COMMANDS = (
         "run",
         "trigger a job's run and print its URL; with --wait follow it to the end",
         commands.cmd_run,
-        (STACK, JOB, JOB_ID, WAIT, *FOLLOWING, CAUSE, IF_RUNNING, *REQUESTS, PROJECT_DIR),
+        (STACK, JOB, JOB_ID, WAIT, *RUN_FOLLOWING, CAUSE, IF_RUNNING, *REQUESTS, PROJECT_DIR),
         {
             **RUN_ENDS,
             **STARTED,

@@ -143,7 +143,11 @@ COMMANDS = (
         "under the providers' rules",
         _check,
         (STACKS, JSON, PROJECT_DIR),
-        {**INVALID, **USAGE},
+        {
+            Exit.OK: "the stacks are valid",
+            Exit.FAILED: "a stack is invalid or its file unreadable: its problems are printed (the others are checked)",
+            Exit.USAGE: "bad usage, or no Pulumi.yaml or stack files to check",
+        },
     ),
     Command(
         "diff",
