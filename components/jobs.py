@@ -184,8 +184,10 @@ class DbtJobs(pulumi.ComponentResource):
             self.job_ids[key] = job.job_id
         host_url = args.get("host_url", DEFAULT_HOST_URL)
         account_id = int(args["account_id"])
-        # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
-        self.summary = pulumi.Output.all(args["project_id"], pulumi.Output.all(**self.job_ids)).apply(
+        # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks. With no jobs,
+        # Output.all() would resolve to a list, not a mapping.
+        job_ids = pulumi.Output.all(**self.job_ids) if self.job_ids else pulumi.Output.from_input({})
+        self.summary = pulumi.Output.all(args["project_id"], job_ids).apply(
             lambda resolved: {
                 key: {
                     "id": job_id,

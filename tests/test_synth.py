@@ -6,6 +6,7 @@ import json
 import textwrap
 
 import pytest
+from helpers import JOB
 
 from settings.files import OFFLINE_SECRET, StackFileError, load_stack_file
 from synth.__main__ import main
@@ -156,3 +157,14 @@ def test_an_azure_principal_needs_its_client_secret_offline_too(project):
     assert "dbtcloud-databricks:servicePrincipalSecret" in stack_file.secret_keys
     assert "dbtcloud-databricks:deploymentToken" not in stack_file.placeholders  # prod runs as the principal
     assert "dbtcloud-databricks:servicePrincipalSecret" not in load_stack_file(project, "dev").placeholders
+
+
+def test_a_stack_without_jobs_renders_with_no_job_pages(project):
+    """A stack may declare no jobs (yet): the jobs output is then empty, not an internal error."""
+    path = project / "Pulumi.prod.yaml"
+    text = path.read_text()
+    start, end = text.index("  dbtcloud-databricks:jobs:"), text.index("  dbtcloud-databricks:cost:")
+    path.write_text(text[:start] + text[end:])
+    rendering = render("prod", project)
+    assert rendering.outputs["jobs"] == {}
+    assert rendering.resources(JOB) == []
