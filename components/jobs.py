@@ -217,13 +217,10 @@ class DbtJobs(pulumi.ComponentResource):
             if not job.get("steps"):
                 raise InvalidArgument(COMPONENT, name, f"{where}.steps", job.get("steps"), "at least one dbt command")
             if job.get("run_after") is not None:
-                one_of(
-                    COMPONENT,
-                    name,
-                    f"{where}.runAfter.job",
-                    job["run_after"].get("job"),
-                    [other for other in jobs if other != key],
-                )
+                after = job["run_after"].get("job")
+                # The other jobs are listed for a refusal only: listing them for every chained job is quadratic.
+                if not (isinstance(after, str) and after != key and after in jobs):
+                    one_of(COMPONENT, name, f"{where}.runAfter.job", after, [other for other in jobs if other != key])
                 for status in job["run_after"].get("statuses", ["success"]):
                     one_of(COMPONENT, name, f"{where}.runAfter.statuses", status, RUN_STATUSES)
             if job.get("run_on_merge") and (
@@ -253,9 +250,10 @@ class DbtJobs(pulumi.ComponentResource):
                         COMPONENT, name, "gitCloneStrategy", strategy, f"job {key!r} {ci_trigger_problem(strategy)}"
                     )
         order: list[str] = []
+        placed: set[str] = set()  # `order` as a set: looked up once per job
 
         def visit(key: str, chain: tuple[str, ...]) -> None:
-            if key in order:
+            if key in placed:
                 return
             if key in chain:
                 raise InvalidArgument(
@@ -269,6 +267,7 @@ class DbtJobs(pulumi.ComponentResource):
             if after is not None:
                 visit(after["job"], (*chain, key))
             order.append(key)
+            placed.add(key)
 
         for key in jobs:
             visit(key, ())

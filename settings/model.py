@@ -421,7 +421,7 @@ class StackSettings(SettingsModel):
 
     def jobs_in_dependency_order(self) -> list[tuple[str, JobSettings]]:
         """Jobs ordered so that a job comes after the job it runs after."""
-        ordered: list[str] = []
+        ordered: dict[str, None] = {}  # insertion-ordered, and looked up in constant time
 
         def visit(key: str) -> None:
             if key in ordered:
@@ -429,7 +429,7 @@ class StackSettings(SettingsModel):
             run_after = self.jobs[key].run_after
             if run_after is not None:
                 visit(run_after.job)
-            ordered.append(key)
+            ordered[key] = None
 
         for key in self.jobs:
             visit(key)
