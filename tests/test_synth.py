@@ -168,3 +168,23 @@ def test_a_stack_without_jobs_renders_with_no_job_pages(project):
     rendering = render("prod", project)
     assert rendering.outputs["jobs"] == {}
     assert rendering.resources(JOB) == []
+
+
+def test_a_rendering_leaves_the_sdks_stack_traces_as_they_were():
+    """The offline runner skips the SDK's per-resource stack walk while the mocks answer, and only then: a program
+    run by the Pulumi CLI in the same process (the component package's provider) still reports where it made each
+    resource, whether the rendering passed or failed."""
+    from pulumi.runtime import resource as sdk_resource
+
+    from synth.render import run_under_mocks
+
+    walk = sdk_resource._get_stack_trace
+    run_under_mocks(lambda: None, "demo", "s", {})
+    assert sdk_resource._get_stack_trace is walk
+
+    def refused() -> None:
+        raise RuntimeError("the program fails")
+
+    with pytest.raises(RuntimeError, match="the program fails"):
+        run_under_mocks(refused, "demo", "s", {})
+    assert sdk_resource._get_stack_trace is walk
