@@ -74,9 +74,13 @@ class Rendering:
         return {r.urn: r for r in self.registrations}
 
 
-def render(stack: str, root: Path = PROJECT_ROOT) -> Rendering:
-    """Render `stack`; a stack that adopts another's project gets that stack's outputs by rendering it first."""
-    return _render(stack, root, chain=())
+def render(stack: str, root: Path = PROJECT_ROOT, rendered: Optional[dict[str, Rendering]] = None) -> Rendering:
+    """Render `stack`; a stack that adopts another's project gets that stack's outputs by rendering it first.
+
+    `rendered` holds the stacks of `root` rendered already, and gets each stack this call renders: a caller that
+    renders several stacks of one folder (`synth check`) renders each once, not the owner again for each stack that
+    takes its project from it."""
+    return _render(stack, root, (), {} if rendered is None else rendered)
 
 
 def local_stack_name(reference: str, project: str) -> str:
@@ -90,7 +94,9 @@ def local_stack_name(reference: str, project: str) -> str:
     return parts[-1]
 
 
-def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
+def _render(stack: str, root: Path, chain: tuple[str, ...], rendered: dict[str, Rendering]) -> Rendering:
+    if stack in rendered:
+        return rendered[stack]
     if stack in chain:
         raise StackFileError(f"stacks reference each other in a circle: {' -> '.join(chain + (stack,))}")
     stack_file = load_stack_file(root, stack)
@@ -103,9 +109,10 @@ def _render(stack: str, root: Path, chain: tuple[str, ...]) -> Rendering:
                 f"{stack}: project.fromStack {reference!r} names stack {owner_stack!r}, which has no stack file here "
                 f"(Pulumi.{owner_stack}.yaml); stacks here: {', '.join(stack_names(root))}"
             )
-        owner = _render(owner_stack, root, chain + (stack,))
+        owner = _render(owner_stack, root, chain + (stack,), rendered)
         stack_outputs[reference] = owner.outputs
-    return _execute(stack_file, root, stack_outputs)
+    rendered[stack] = _execute(stack_file, root, stack_outputs)
+    return rendered[stack]
 
 
 def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) -> Rendering:

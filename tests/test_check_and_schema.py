@@ -14,11 +14,22 @@ from synth.check import check, report
 from synth.render import PROJECT_ROOT
 
 
-def test_the_committed_stack_files_pass_check(capsys):
+def test_the_committed_stack_files_pass_check(capsys, monkeypatch):
+    import synth.render
+
+    executed = []
+    execute = synth.render._execute
+    monkeypatch.setattr(
+        synth.render,
+        "_execute",
+        lambda stack_file, *args: executed.append(stack_file.stack) or execute(stack_file, *args),
+    )
     assert main(["check"]) == 0
     lines = capsys.readouterr().out.splitlines()
     # The only warnings: the examples' PLACEHOLDER values, which are the user's to replace.
     assert [line for line in lines if not line.startswith("  warning: placeholders: ")] == ["dev: ok", "prod: ok"]
+    # Each stack's program ran once: prod, which dev takes its project from, is not rendered again for itself.
+    assert sorted(executed) == ["dev", "prod"]
 
 
 def test_check_reports_each_stacks_problems_and_fails(project):
