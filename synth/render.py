@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 import pulumi
-from pulumi.runtime import resource as sdk_resource
-from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -29,6 +27,7 @@ from settings.files import StackFile, StackFileError, load_stack_file, stack_fil
 
 from .contract import ContractViolation
 from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
+from .sdk_shortcuts import shortcuts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,14 +166,10 @@ def run_under_mocks(
     loop.set_default_executor(_MOCKS_THREAD)
     collecting = gc.isenabled()
     gc.disable()
-    # The SDK walks the whole Python stack for every resource, turning each frame's file into a URI, to tell the
-    # engine where the program made it; the mocks never read it, and under pytest (sixty frames deep) it was a third
-    # of a rendering's time. Each registration gets an empty stack trace instead, while the mocks answer.
-    stack_trace = sdk_resource._get_stack_trace
-    sdk_resource._get_stack_trace = source_pb2.StackTrace
     try:
-        _sync_await(run_pulumi_func(program))
-        outputs, secret_outputs = _resolve_outputs(pulumi.runtime.get_root_resource().outputs)
+        with shortcuts():
+            _sync_await(run_pulumi_func(program))
+            outputs, secret_outputs = _resolve_outputs(pulumi.runtime.get_root_resource().outputs)
     except Exception:
         _settle_after_failure(asyncio.get_event_loop())
         # A refused registration fails every resource and output that depends on it, each error wrapping the
@@ -183,7 +178,6 @@ def run_under_mocks(
             raise ContractViolation(monitor.violations, stack) from None
         raise
     finally:
-        sdk_resource._get_stack_trace = stack_trace
         if collecting:
             gc.enable()
     if monitor.violations:  # refused, even if the program caught what the SDK raised

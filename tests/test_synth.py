@@ -170,21 +170,44 @@ def test_a_stack_without_jobs_renders_with_no_job_pages(project):
     assert rendering.resources(JOB) == []
 
 
-def test_a_rendering_leaves_the_sdks_stack_traces_as_they_were():
-    """The offline runner skips the SDK's per-resource stack walk while the mocks answer, and only then: a program
-    run by the Pulumi CLI in the same process (the component package's provider) still reports where it made each
-    resource, whether the rendering passed or failed."""
-    from pulumi.runtime import resource as sdk_resource
+def test_a_rendering_leaves_the_sdk_as_it_was():
+    """The offline runner's shortcuts through the SDK (`synth.sdk_shortcuts`) last while the mocks answer, and only
+    then: a program run by the Pulumi CLI in the same process (the component package's provider) still reports where
+    it made each resource, whether the rendering passed or failed."""
+    from pulumi.runtime import resource as sdk_resource, rpc
 
     from synth.render import run_under_mocks
 
-    walk = sdk_resource._get_stack_trace
+    sdk = (sdk_resource._get_stack_trace, rpc.contains_unknowns)
     run_under_mocks(lambda: None, "demo", "s", {})
-    assert sdk_resource._get_stack_trace is walk
+    assert (sdk_resource._get_stack_trace, rpc.contains_unknowns) == sdk
 
     def refused() -> None:
         raise RuntimeError("the program fails")
 
     with pytest.raises(RuntimeError, match="the program fails"):
         run_under_mocks(refused, "demo", "s", {})
-    assert sdk_resource._get_stack_trace is walk
+    assert (sdk_resource._get_stack_trace, rpc.contains_unknowns) == sdk
+
+
+def test_the_shortcut_finds_unknowns_where_the_sdk_does():
+    from pulumi.output import UNKNOWN
+    from pulumi.runtime import rpc
+
+    from synth.sdk_shortcuts import contains_unknowns
+
+    looped: dict = {"a": 1}
+    looped["self"] = looped
+    values = [
+        None,
+        "text",
+        UNKNOWN,
+        [1, [2, {"x": UNKNOWN}]],
+        {"a": [1, 2], "b": {"c": "d"}},
+        {"a": [1, 2], "b": {"c": UNKNOWN}},
+        looped,
+        [looped, {"deep": [[[UNKNOWN]]]}],
+        ("a tuple is not looked into", UNKNOWN),
+    ]
+    assert [contains_unknowns(value) for value in values] == [rpc.contains_unknowns(value) for value in values]
+    assert [contains_unknowns(value) for value in values] == [False, False, True, True, False, True, False, True, False]
