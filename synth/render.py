@@ -118,8 +118,14 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
     # The program imports `settings` and `components` from the project (the current folder, or the tests'
     # sys.path); a project folder holding only Pulumi.yaml and stack files is rendered by this project's code.
     main = str(root / "__main__.py" if (root / "__main__.py").is_file() else PROJECT_ROOT / "__main__.py")
+
+    def program() -> None:
+        # Returns nothing: run_path returns the program's globals (its settings among them), which the SDK would keep
+        # until the last registration is answered, at the rendering's peak of memory.
+        runpy.run_path(main, run_name="__main__")
+
     rendering = run_under_mocks(
-        lambda: runpy.run_path(main, run_name="__main__"),
+        program,
         stack_file.project,
         stack_file.stack,
         stack_file.config,
