@@ -184,6 +184,7 @@ class DbtJobs(pulumi.ComponentResource):
             self.job_ids[key] = job.job_id
         host_url = args.get("host_url", DEFAULT_HOST_URL)
         account_id = int(args["account_id"])
+        paused = {key for key, job in args["jobs"].items() if job.get("paused")}  # not the jobs: kept until resolved
         # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks. With no jobs,
         # Output.all() would resolve to a list, not a mapping.
         job_ids = pulumi.Output.all(**self.job_ids) if self.job_ids else pulumi.Output.from_input({})
@@ -192,7 +193,7 @@ class DbtJobs(pulumi.ComponentResource):
                 key: {
                     "id": job_id,
                     "url": job_url(host_url, account_id, resolved[0], job_id),
-                    **({"paused": True} if args["jobs"][key].get("paused") else {}),
+                    **({"paused": True} if key in paused else {}),
                 }
                 for key, job_id in resolved[1].items()
             }
