@@ -20,9 +20,9 @@ figure means:
   printed tree on synth's side, the SDK's registrations and the mocks on bare's. (bare minus the floor would not
   do: bare never imports pulumi_databricks, so that difference misses about a second of import.) Target: at most 2.
 - memory per job: (peak RSS of synth on a 5,000-job stack - peak RSS of the floor) / 5,000. Target: 150 KB at most.
-  The peak is not the same from run to run: the mocks answer on a thread of their own, and how far the program's
-  registrations run ahead of them moves it (by about 50 MB on the 2-core development machine); hence the median and
-  the range.
+  The peak is not the same from run to run: on the shared 2-core development machine it sat at one of two levels
+  about 50 MB apart with the same code (the SDK's tasks and the mocks' thread run as the machine schedules them);
+  hence the median, and each run's figure beside it.
 - suite: `python -m pytest -q` as one process. Target: at most 5x the floor.
 """
 
