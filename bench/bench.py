@@ -22,7 +22,8 @@ figure means:
 - memory per job: (peak RSS of synth on a 5,000-job stack - peak RSS of the floor) / 5,000. Target: 150 KB at most.
   The peak is not the same from run to run: on the shared 2-core development machine it sat at one of two levels
   about 50 MB apart with the same code (the SDK's tasks and the mocks' thread run as the machine schedules them);
-  hence the median, and each run's figure beside it.
+  hence the median, and each run's figure beside it. For reference, the same measure of the SDK alone: (peak RSS of
+  bare(5,000) - peak RSS of bare(0)) / 5,000.
 - suite: `python -m pytest -q` as one process. Target: at most 5x the floor.
 """
 
@@ -104,6 +105,8 @@ def main() -> int:
         synth_none, _ = timed(synth(0), args.runs)
         synth_jobs, _ = timed(synth(args.jobs), args.runs)
         many_seconds, many_rss = timed(synth(args.memory_jobs), args.runs)
+        _, bare_none_rss = timed([PYTHON, bare, "0"], args.runs)
+        _, bare_many_rss = timed([PYTHON, bare, str(args.memory_jobs)], args.runs)
         suite, _ = timed([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"], args.runs)
 
     rows = [
@@ -135,6 +138,8 @@ def main() -> int:
         f"{floor_kb / 1024:.0f} MB) / {args.memory_jobs} = {per_job:.1f} KB per job (runs: {spread})  "
         f"{_verdict(per_job <= 150)} (target: at most 150 KB)"
     )
+    sdk_per_job = (statistics.median(bare_many_rss) - statistics.median(bare_none_rss)) / args.memory_jobs
+    print(f"  the SDK alone (bare {args.memory_jobs} - bare 0) / {args.memory_jobs}: {sdk_per_job:.1f} KB per job")
     print(f"suite: {suite:.2f} s = {suite / floor:.2f}x the floor  {_verdict(suite <= 5 * floor)} (target: at most 5x)")
     print(f"synth prod: {prod / floor:.2f}x the floor  {_verdict(prod <= 1.3 * floor)} (target: within 1.3x)")
     return 0
