@@ -185,13 +185,16 @@ class DbtJobs(pulumi.ComponentResource):
             self.job_ids[key] = job.job_id
         host_url = args.get("host_url", DEFAULT_HOST_URL)
         account_id = int(args["account_id"])
-        # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks.
-        self.summary = pulumi.Output.all(args["project_id"], pulumi.Output.all(**self.job_ids)).apply(
+        paused = {key for key, job in args["jobs"].items() if job.get("paused")}  # not the jobs: kept until resolved
+        # One output for all jobs, not one per job: each Output costs the SDK a handful of tasks. With no jobs,
+        # Output.all() would resolve to a list, not a mapping.
+        job_ids = pulumi.Output.all(**self.job_ids) if self.job_ids else pulumi.Output.from_input({})
+        self.summary = pulumi.Output.all(args["project_id"], job_ids).apply(
             lambda resolved: {
                 key: {
                     "id": job_id,
                     "url": job_url(host_url, account_id, resolved[0], job_id),
-                    **({"paused": True} if args["jobs"][key].get("paused") else {}),
+                    **({"paused": True} if key in paused else {}),
                 }
                 for key, job_id in resolved[1].items()
             }
@@ -216,13 +219,10 @@ class DbtJobs(pulumi.ComponentResource):
             if not job.get("steps"):
                 raise InvalidArgument(COMPONENT, name, f"{where}.steps", job.get("steps"), "at least one dbt command")
             if job.get("run_after") is not None:
-                one_of(
-                    COMPONENT,
-                    name,
-                    f"{where}.runAfter.job",
-                    job["run_after"].get("job"),
-                    [other for other in jobs if other != key],
-                )
+                after = job["run_after"].get("job")
+                # The other jobs are listed for a refusal only: listing them for every chained job is quadratic.
+                if not (isinstance(after, str) and after != key and after in jobs):
+                    one_of(COMPONENT, name, f"{where}.runAfter.job", after, [other for other in jobs if other != key])
                 for status in job["run_after"].get("statuses", ["success"]):
                     one_of(COMPONENT, name, f"{where}.runAfter.statuses", status, RUN_STATUSES)
             if job.get("run_on_merge") and (
@@ -255,9 +255,10 @@ class DbtJobs(pulumi.ComponentResource):
                         COMPONENT, name, "gitCloneStrategy", strategy, f"job {key!r} {ci_trigger_problem(strategy)}"
                     )
         order: list[str] = []
+        placed: set[str] = set()  # `order` as a set: looked up once per job
 
         def visit(key: str, chain: tuple[str, ...]) -> None:
-            if key in order:
+            if key in placed:
                 return
             if key in chain:
                 raise InvalidArgument(
@@ -271,6 +272,7 @@ class DbtJobs(pulumi.ComponentResource):
             if after is not None:
                 visit(after["job"], (*chain, key))
             order.append(key)
+            placed.add(key)
 
         for key in jobs:
             visit(key, ())

@@ -16,7 +16,7 @@ instead, its stacks would give each component `aliases=[pulumi.Alias(type_="dbtp
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Collection, Optional
 
 import pulumi
 from pulumi.provider.experimental import host
@@ -45,10 +45,14 @@ class InvalidArgument(pulumi.RunError, ValueError):
         super().__init__(f"{component} {name!r}: {key} = {value!r}: {allowed}")
 
 
-def one_of(component: str, name: str, key: str, value: Any, allowed: Iterable[Any]) -> None:
-    """Refuse `value` unless it is one of `allowed`."""
-    allowed = tuple(allowed)
-    if value not in allowed:
+def one_of(component: str, name: str, key: str, value: Any, allowed: Collection[Any]) -> None:
+    """Refuse `value` unless it is one of `allowed` (a mapping: one of its keys). Looked up in `allowed` itself, not in
+    a copy: a notification naming each of 5,000 jobs would copy the 5,000 keys for each."""
+    try:
+        known = value in allowed
+    except TypeError:  # unhashable (a list), so no key of a mapping
+        known = False
+    if not known:
         raise InvalidArgument(component, name, key, value, f"must be one of {', '.join(map(str, allowed))}")
 
 

@@ -434,18 +434,17 @@ class StackSettings(SettingsModel):
 
     def jobs_in_dependency_order(self) -> list[tuple[str, JobSettings]]:
         """Jobs ordered so that a job comes after the job it runs after."""
-        ordered: list[str] = []
-
-        def visit(key: str) -> None:
-            if key in ordered:
-                return
-            run_after = self.jobs[key].run_after
-            if run_after is not None:
-                visit(run_after.job)
-            ordered.append(key)
-
+        ordered: dict[str, None] = {}  # insertion-ordered, and looked up in constant time
+        # A loop, not a recursive closure: a closure that calls itself is a reference cycle, which would keep these
+        # settings alive for as long as the garbage collector is paused (a whole `synth` command).
         for key in self.jobs:
-            visit(key)
+            chain: list[str] = []  # the jobs `key` waits for, each after the one it runs after
+            waiting: Optional[str] = key
+            while waiting is not None and waiting not in ordered and waiting not in chain:
+                chain.append(waiting)
+                run_after = self.jobs[waiting].run_after
+                waiting = run_after.job if run_after is not None else None
+            ordered.update(dict.fromkeys(reversed(chain)))
         return [(key, self.jobs[key]) for key in ordered]
 
     def job_threads(self) -> dict[str, int]:

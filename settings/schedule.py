@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Optional
 
 from cron_descriptor import Options, get_description
@@ -14,8 +15,10 @@ CRON_FIELDS = ("minute", "hour", "day of month", "month", "day of week")
 NEVER_CHECK_FROM = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
+@lru_cache(maxsize=None)
 def cron_problem(expression: str) -> Optional[str]:
-    """Why `expression` is not a 5-field cron schedule dbt Cloud accepts, or None when it is."""
+    """Why `expression` is not a 5-field cron schedule dbt Cloud accepts, or None when it is. Cached: stacks repeat
+    their schedules, and croniter takes a millisecond to read one."""
     fields = expression.split()
     if len(fields) != len(CRON_FIELDS):
         return (
@@ -23,12 +26,12 @@ def cron_problem(expression: str) -> Optional[str]:
             "for example '0 2 * * *' runs at 02:00 UTC every day"
         )
     try:
-        croniter(expression)
+        # Eight years cover every calendar a date can need (29 February included).
+        schedule = croniter(expression, NEVER_CHECK_FROM, max_years_between_matches=8)
     except (CroniterError, ValueError, KeyError) as error:
         return f"is not a valid cron schedule ({error}); for example '0 2 * * *' runs at 02:00 UTC every day"
     try:
-        # Eight years cover every calendar a date can need (29 February included).
-        croniter(expression, NEVER_CHECK_FROM, max_years_between_matches=8).get_next(datetime)
+        schedule.get_next(datetime)
     except CroniterBadDateError:
         return (
             f"never fires: no date has day of month {fields[2]!r} in month {fields[3]!r} (like 30 February); "

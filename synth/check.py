@@ -18,7 +18,7 @@ from settings import ConfigError, LoadedSettings, Problem, load_folder
 from settings.files import StackFileError, stack_names
 
 from .contract import ContractViolation
-from .render import render
+from .render import Rendering, render
 
 
 @dataclass
@@ -38,6 +38,7 @@ def check(root: Path, stacks: list[str]) -> dict[str, Outcome]:
     are, the stack that creates the project, say)."""
     verdicts = load_folder(root)
     outcomes: dict[str, Outcome] = {}
+    rendered: dict[str, Rendering] = {}  # each stack rendered once, even the owner of another's project
     for stack in stacks:
         verdict = verdicts[stack]
         outcome = outcomes[stack] = Outcome()
@@ -52,7 +53,7 @@ def check(root: Path, stacks: list[str]) -> dict[str, Outcome]:
         if owner:
             outcome.warnings.append(Problem("project.fromStack", f"not rendered: stack {owner!r} has problems"))
         elif not outcome.problems:
-            outcome.problems.extend(_rendering_problems(stack, root))
+            outcome.problems.extend(_rendering_problems(stack, root, rendered))
     return outcomes
 
 
@@ -63,10 +64,10 @@ def _owner_with_problems(verdict: LoadedSettings, verdicts: dict[str, Any]) -> O
     return owner if owner and not isinstance(verdicts.get(owner), LoadedSettings) else None
 
 
-def _rendering_problems(stack: str, root: Path) -> list[Problem]:
+def _rendering_problems(stack: str, root: Path, rendered: dict[str, Rendering]) -> list[Problem]:
     """What the program, run under the contract mocks, refuses: a provider rule, a component's own check."""
     try:
-        render(stack, root)
+        render(stack, root, rendered)
     except ContractViolation as violation:
         return [
             Problem(f"resource {v.name}", f"{v.input}: {v.found}; {v.rule} [{v.source}]") for v in violation.violations

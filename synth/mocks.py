@@ -339,7 +339,7 @@ class RecordingMonitor(MockMonitor):
                     registration.id,
                     registration.custom,
                     inputs,
-                    plain(registration.outputs),
+                    registration.outputs,  # plain already (the mocks' own answer): not copied for each resource
                     waits_for,
                 ),
                 parent=registration.parent,

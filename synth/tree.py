@@ -6,7 +6,9 @@ so that a reader sees, say, the job's `environmentId` point at the right environ
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Callable
 
 from settings.files import set_secret_command
 from settings.schedule import format_runs, next_runs
@@ -94,17 +96,21 @@ def as_tree(rendering: Rendering) -> str:
         lines.extend(f"  {warning}" for warning in rendering.warnings)
     names = _numbers_to_names(rendering)
     paused = paused_jobs(rendering.outputs)
+    children_of: dict[str, list] = {}
+    for resource in rendering.resources():
+        children_of.setdefault(resource.parent, []).append(resource)
+    runs_of = _next_runs_of()
     for component in components:
         lines.append("")
         lines.append(f"{component.type.split(':')[-1]} {component.name}{_flags(component)}")
-        children = sorted((r for r in rendering.resources() if r.parent == component.urn), key=lambda r: r.name)
+        children = sorted(children_of.get(component.urn, []), key=lambda r: r.name)
         for index, child in enumerate(children):
             last = index == len(children) - 1
             lines.append(f"{'└──' if last else '├──'} {_short_type(child.type)} {child.name}{_flags(child)}")
             prefix = "    " if last else "│   "
             lines.extend(
                 prefix + "    " + line
-                for line in _inputs(child.type, masked(child.inputs), names, own_number(child) in paused)
+                for line in _inputs(child.type, masked(child.inputs), names, runs_of, own_number(child) in paused)
             )
     lines.append("")
     lines.append("Outputs:")
@@ -140,13 +146,22 @@ def _numbers_to_names(rendering: Rendering) -> dict[int, str]:
     return {own_number(r): r.name for r in rendering.resources() if own_number(r) is not None}
 
 
-def _inputs(type_: str, inputs: dict, names: dict[int, str], paused: bool = False) -> list[str]:
+def _next_runs_of() -> Callable[[str], str]:
+    """A schedule's next three runs, as text: from one moment for the whole tree, each schedule read once (croniter
+    takes milliseconds, and many jobs share a schedule)."""
+    now = datetime.now(timezone.utc)
+    return lru_cache(maxsize=None)(lambda cron: format_runs(next_runs(cron, 3, now)))
+
+
+def _inputs(
+    type_: str, inputs: dict, names: dict[int, str], runs_of: Callable[[str], str], paused: bool = False
+) -> list[str]:
     lines = _value_lines(inputs, "", names)
     cron = inputs.get("scheduleCron")
     if type_ == types.JOB and paused:
         lines.append("(paused: every trigger is off, so nothing starts it but a person; its settings are kept)")
     elif type_ == types.JOB and isinstance(cron, str):
-        lines.append(f"(schedule is UTC; next runs: {format_runs(next_runs(cron, 3))})")
+        lines.append(f"(schedule is UTC; next runs: {runs_of(cron)})")
     if type_ == types.WEBHOOK and not inputs.get("jobIds"):
         lines.append("(no jobIds: dbt Cloud sends the runs of every job of the account, other projects' too)")
     return lines

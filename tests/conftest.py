@@ -203,8 +203,10 @@ def repo(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def renderings() -> dict[str, Rendering]:
-    """Every committed stack file rendered through `__main__.py` under the provider mocks."""
-    return {stack: render(stack) for stack in STACKS}
+    """Every committed stack file rendered through `__main__.py` under the provider mocks (each once: dev takes its
+    project from prod's rendering)."""
+    rendered: dict[str, Rendering] = {}
+    return {stack: render(stack, rendered=rendered) for stack in STACKS}
 
 
 @pytest.fixture(scope="session")

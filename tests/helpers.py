@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from synth.mocks import plain  # noqa: F401  (re-exported for the tests)
@@ -51,3 +56,21 @@ def run_synth(capsys, *argv: str) -> tuple[int, str]:
     status = main(list(argv))
     out = capsys.readouterr()
     return status, out.out + out.err
+
+
+@functools.cache
+def modules_after_imports() -> dict[str, list[str]]:
+    """What a fresh interpreter has loaded after importing the shared rules, then the settings: what must stay out of
+    each is checked by test_package and test_settings, from one process for both (a process costs a fifth of a
+    second). The rules come first, so that what the settings load is not counted for them."""
+    probe = (
+        "import json, sys; sys.path.insert(0, '.'); loaded = {}; "
+        "import components.rules, components.fields, components.rotation; "
+        "loaded['components.rules'] = sorted(sys.modules); "
+        "import settings, settings.load, settings.across, settings.schema; "
+        "loaded['settings'] = sorted(sys.modules); "
+        "print(json.dumps(loaded))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)

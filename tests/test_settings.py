@@ -155,18 +155,7 @@ def test_stack_settings_validate_on_their_own_with_every_rule():
 
 
 def test_settings_import_nothing_from_pulumi():
-    import subprocess
-    import sys
+    from helpers import modules_after_imports
 
-    code = (
-        "import sys; sys.path.insert(0, '.'); import settings, settings.load, settings.across, settings.schema; "
-        "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent),
-    ).stdout
-    assert out.strip() == "[]"
+    loaded = modules_after_imports()["settings"]
+    assert [m for m in loaded if m == "pulumi" or m.startswith("pulumi.")] == []

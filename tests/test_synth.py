@@ -6,6 +6,7 @@ import json
 import textwrap
 
 import pytest
+from helpers import JOB
 
 from settings.files import OFFLINE_SECRET, StackFileError, load_stack_file
 from synth.__main__ import main
@@ -156,3 +157,57 @@ def test_an_azure_principal_needs_its_client_secret_offline_too(project):
     assert "dbtcloud-databricks:servicePrincipalSecret" in stack_file.secret_keys
     assert "dbtcloud-databricks:deploymentToken" not in stack_file.placeholders  # prod runs as the principal
     assert "dbtcloud-databricks:servicePrincipalSecret" not in load_stack_file(project, "dev").placeholders
+
+
+def test_a_stack_without_jobs_renders_with_no_job_pages(project):
+    """A stack may declare no jobs (yet): the jobs output is then empty, not an internal error."""
+    path = project / "Pulumi.prod.yaml"
+    text = path.read_text()
+    start, end = text.index("  dbtcloud-databricks:jobs:"), text.index("  dbtcloud-databricks:cost:")
+    path.write_text(text[:start] + text[end:])
+    rendering = render("prod", project)
+    assert rendering.outputs["jobs"] == {}
+    assert rendering.resources(JOB) == []
+
+
+def test_a_rendering_leaves_the_sdk_as_it_was():
+    """The offline runner's shortcuts through the SDK (`synth.sdk_shortcuts`) last while the mocks answer, and only
+    then: a program run by the Pulumi CLI in the same process (the component package's provider) still reports where
+    it made each resource, whether the rendering passed or failed."""
+    from pulumi.runtime import resource as sdk_resource, rpc
+
+    from synth.render import run_under_mocks
+
+    sdk = (sdk_resource._get_stack_trace, rpc.contains_unknowns)
+    run_under_mocks(lambda: None, "demo", "s", {})
+    assert (sdk_resource._get_stack_trace, rpc.contains_unknowns) == sdk
+
+    def refused() -> None:
+        raise RuntimeError("the program fails")
+
+    with pytest.raises(RuntimeError, match="the program fails"):
+        run_under_mocks(refused, "demo", "s", {})
+    assert (sdk_resource._get_stack_trace, rpc.contains_unknowns) == sdk
+
+
+def test_the_shortcut_finds_unknowns_where_the_sdk_does():
+    from pulumi.output import UNKNOWN
+    from pulumi.runtime import rpc
+
+    from synth.sdk_shortcuts import contains_unknowns
+
+    looped: dict = {"a": 1}
+    looped["self"] = looped
+    values = [
+        None,
+        "text",
+        UNKNOWN,
+        [1, [2, {"x": UNKNOWN}]],
+        {"a": [1, 2], "b": {"c": "d"}},
+        {"a": [1, 2], "b": {"c": UNKNOWN}},
+        looped,
+        [looped, {"deep": [[[UNKNOWN]]]}],
+        ("a tuple is not looked into", UNKNOWN),
+    ]
+    assert [contains_unknowns(value) for value in values] == [rpc.contains_unknowns(value) for value in values]
+    assert [contains_unknowns(value) for value in values] == [False, False, True, True, False, True, False, True, False]

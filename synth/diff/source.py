@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -71,7 +72,7 @@ def render_at(stack: str, ref: str, root: Path) -> Optional[dict]:
 def render_tree(stack: str, tree: Path, label: str = "") -> dict:
     """Render `stack` with the code of `tree`: in this process when that is the code already loaded (a
     change to stack files only), otherwise in a process of its own started in `tree`."""
-    if _code_digest(tree) == _code_digest(PROJECT_ROOT):
+    if _code_digest(tree) == _loaded_code_digest():
         try:
             return as_json(render(stack, tree))
         except (ConfigError, ContractViolation, StackFileError) as error:
@@ -87,6 +88,12 @@ def render_tree(stack: str, tree: Path, label: str = "") -> dict:
     if result.returncode != 0:
         raise DiffError(f"{label or stack} does not render: {result.stderr.strip()}")
     return json.loads(result.stdout)
+
+
+@lru_cache(maxsize=1)
+def _loaded_code_digest() -> str:
+    """The fingerprint of the code this process loaded: read once, as the code was (a diff renders twice)."""
+    return _code_digest(PROJECT_ROOT)
 
 
 def _code_digest(tree: Path) -> str:
