@@ -196,3 +196,14 @@ def _werkzeug_response(status: int, body: bytes):
     from werkzeug import Response
 
     return Response(body, status=status, content_type="application/json")
+
+
+def test_a_request_the_spec_refuses_is_refused_and_recorded_each_time_it_is_sent(checked):
+    # The spec's verdicts are remembered per session (fakes/spec.py): a repeat gets the same verdict, and is recorded.
+    url = f"{base(checked)}/runs/"
+    answers = [httpx.get(url, params={"limit": "ten"}, headers=BEARER) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [400, 400, 400]
+    assert len(checked.contract.violations) == 3
+    assert all("limit" in violation for violation in checked.contract.violations)
+    assert httpx.get(url, params={"limit": 10}, headers=BEARER).status_code == 200  # only that request's verdict
+    assert len(checked.contract.violations) == 3

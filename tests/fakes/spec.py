@@ -246,7 +246,7 @@ class Contract:
 
     def check_request(self, request: Request) -> Optional[Refusal]:
         """None if the spec accepts the request, else how a validating server refuses it (also recorded)."""
-        refusal = _request_refusal(request)
+        refusal = _remembered(("request", *_request_key(request)), lambda: _request_refusal(request))
         with self._lock:
             self.exchanges += 1
             if refusal is not None:
@@ -254,7 +254,8 @@ class Contract:
         return refusal
 
     def check_response(self, request: Request, response: Response) -> None:
-        problems = _response_problems(request, response)
+        key = ("response", *_request_key(request), response.status_code, response.mimetype, response.get_data())
+        problems = _remembered(key, lambda: _response_problems(request, response))
         if problems:
             with self._lock:
                 self.violations.extend(
@@ -264,6 +265,28 @@ class Contract:
 
     def report(self) -> str:
         return "\n".join(f"  - {violation}" for violation in self.violations)
+
+
+_VERDICTS: dict[tuple, Any] = {}
+_VERDICTS_LOCK = threading.Lock()
+
+
+def _request_key(request: Request) -> tuple:
+    """Everything a verdict on the request reads: method, path and query, every header, the body."""
+    return (request.method, request.full_path, tuple(request.headers.items()), request.get_data())
+
+
+def _remembered(key: tuple, verdict: Any) -> Any:
+    """The spec's verdict on an exchange, worked out once per session: a verdict depends on nothing but the bytes
+    exchanged, and most exchanges repeat (the same poll, the same page), while openapi-core takes milliseconds to
+    validate each (1,025 requests, 116 of them different, in a run of the suite)."""
+    with _VERDICTS_LOCK:
+        if key in _VERDICTS:
+            return _VERDICTS[key]
+    result = verdict()
+    with _VERDICTS_LOCK:
+        _VERDICTS[key] = result
+    return result
 
 
 def _shown(request: Request) -> str:
