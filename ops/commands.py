@@ -16,7 +16,7 @@ from . import account, endpoints
 from .client import ClientOptions, DbtCloudClient
 from .errors import ApiError, DeadlineExceeded, Exit, OpsError, UsageError
 from .follow import PollSchedule, follow
-from .runs import format_duration
+from .runs import Run, format_duration
 
 
 def console(stderr: bool = False) -> Console:
@@ -89,17 +89,28 @@ def cmd_run(args: argparse.Namespace) -> Exit:
             run = endpoints.trigger_run(client, job_id, args.cause)
         except (ApiError, DeadlineExceeded) as error:
             raise _maybe_started(error, f"a run of {job_label}", _history_command(args, job_id)) from None
-        if run.id is None:
-            raise ApiError(
-                f"dbt Cloud started a run of {job_label} but its answer names no run id, so it cannot be followed: "
-                f"see the job's runs in dbt Cloud ({run.href or client.web_url}) or "
-                f"{_history_command(args, job_id)}",
-                200,
-            )
-        out.print(f"started run {run.id} of {job_label}: {run.href or client.web_url}")
-        if not args.wait:
-            return Exit.OK
-        return follow(client, run.id, out, client.remaining(), cancel=not args.no_cancel, schedule=_schedule(args)).exit
+        return _then_follow(
+            client,
+            args,
+            out,
+            run,
+            f"dbt Cloud started a run of {job_label} but its answer names no run id",
+            f"see the job's runs in dbt Cloud ({run.href or client.web_url}) or {_history_command(args, job_id)}",
+            f"started run {run.id} of {job_label}: {run.href or client.web_url}",
+        )
+
+
+def _then_follow(
+    client: DbtCloudClient, args: argparse.Namespace, out: Console, run: Run, no_id: str, instead: str, started: str
+) -> Exit:
+    """After a run was started (`run`, `retry`): say so, then, with --wait, follow it to its end. An answer that names
+    no run cannot be followed: say where to look `instead`."""
+    if run.id is None:
+        raise ApiError(f"{no_id}, so it cannot be followed: {instead}", 200)
+    out.print(started)
+    if not args.wait:
+        return Exit.OK
+    return follow(client, run.id, out, client.remaining(), cancel=not args.no_cancel, schedule=_schedule(args)).exit
 
 
 IF_RUNNING_WAIT = 3600.0
@@ -166,16 +177,15 @@ def cmd_retry(args: argparse.Namespace) -> Exit:
             new = endpoints.retry_run(client, run.id)
         except (ApiError, DeadlineExceeded) as error:
             raise _maybe_started(error, f"a retry of run {run.id}", history) from None
-        if new.id is None:
-            raise ApiError(
-                f"dbt Cloud retried run {run.id} but its answer names no new run id, so it cannot be followed: see "
-                f"the job's runs in dbt Cloud ({new.href or run.href or client.web_url}) or {history}",
-                200,
-            )
-        out.print(f"retrying run {run.id} from its failed step as run {new.id}: {new.href or client.web_url}")
-        if not args.wait:
-            return Exit.OK
-        return follow(client, new.id, out, client.remaining(), cancel=not args.no_cancel, schedule=_schedule(args)).exit
+        return _then_follow(
+            client,
+            args,
+            out,
+            new,
+            f"dbt Cloud retried run {run.id} but its answer names no new run id",
+            f"see the job's runs in dbt Cloud ({new.href or run.href or client.web_url}) or {history}",
+            f"retrying run {run.id} from its failed step as run {new.id}: {new.href or client.web_url}",
+        )
 
 
 RETRY_REASONS = {

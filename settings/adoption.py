@@ -12,6 +12,15 @@ NUMBER = r"^[0-9]+$"
 IN_PROJECT = r"^[0-9]+:[0-9]+$"
 NO_SPACES = r"^\S+$"
 
+_KEYS_OF = {
+    "environments": References.unknown_environments,
+    "credentials": References.unknown_environments,
+    "jobs": References.job_problem,
+    "notifications": References.teams_problem,
+    "webhooks": References.webhook_problem,
+}
+"""Each section of ids -> the check that its keys name what the stack declares."""
+
 
 class ImportIdsSettings(SettingsModel):
     """Existing resources to adopt rather than create (Pulumi `import`), by their provider ids.
@@ -41,28 +50,10 @@ class ImportIdsSettings(SettingsModel):
     webhooks: dict[str, Annotated[str, Field(pattern=NO_SPACES)]] = Field(default_factory=dict)
     """Webhook key -> the webhook's id as dbt Cloud shows it (`wsu_...`)."""
 
-    @field_validator("environments", "credentials")
+    @field_validator("environments", "credentials", "jobs", "notifications", "webhooks")
     @classmethod
-    def _known_environments(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        check_reference(info, References.unknown_environments, list(ids))
-        return ids
-
-    @field_validator("jobs")
-    @classmethod
-    def _known_jobs(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        check_reference(info, References.job_problem, list(ids))
-        return ids
-
-    @field_validator("notifications")
-    @classmethod
-    def _known_teams_notifications(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        check_reference(info, References.teams_problem, list(ids))
-        return ids
-
-    @field_validator("webhooks")
-    @classmethod
-    def _known_webhooks(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        check_reference(info, References.webhook_problem, list(ids))
+    def _known_keys(cls, ids: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        check_reference(info, _KEYS_OF[info.field_name], list(ids))
         return ids
 
     @model_validator(mode="after")
@@ -70,7 +61,7 @@ class ImportIdsSettings(SettingsModel):
         known = references(info)
         if known is not None and not known.creates_project and (self.project or self.repository):
             raise ValueError("project and repository belong to the stack that creates the project")
-        for section in ("environments", "credentials", "jobs", "notifications", "webhooks"):
+        for section in _KEYS_OF:
             seen: dict[str, str] = {}
             for key, existing in getattr(self, section).items():
                 if existing in seen:

@@ -12,6 +12,23 @@ from settings.files import load_stack_file
 ROOT = Path(__file__).resolve().parent.parent
 
 STACKS = ("prod", "dev")
+
+PROD_EMAIL_NOTIFICATION = """\
+    data-team-email:
+      type: userEmail
+      userId: 100001                     # PLACEHOLDER: dbt Cloud user id of the recipient
+      onFailure: [daily-pipeline, marts-quality]
+"""
+PROD_SLACK_NOTIFICATION = """\
+    data-alerts-slack:
+      type: slack
+      userId: 100001                     # PLACEHOLDER: dbt Cloud user id of whoever connected Slack
+      slackChannelId: C0000000000        # PLACEHOLDER: channel id (Slack: channel details, bottom)
+      slackChannelName: "#data-alerts"
+      onFailure: [daily-pipeline, marts-quality]
+      onCancel: [daily-pipeline]
+"""
+"""The committed prod stack's two notifications, as written there (for tests that edit them)."""
 """The committed stacks."""
 
 

@@ -21,6 +21,16 @@ def environment(rendering, name):
     return match
 
 
+def job_inputs(rendering, name):
+    (match,) = [r for r in rendering.resources(JOB) if r.inputs["name"] == name]
+    return plain(match.inputs)
+
+
+def triggers(pull_request=False, schedule=False, merge=False):
+    """A job's triggers as the provider takes them (both pull-request flags together)."""
+    return {"githubWebhook": pull_request, "gitProviderWebhook": pull_request, "schedule": schedule, "onMerge": merge}
+
+
 def test_dev_adopts_the_project_prod_creates(dev, prod):
     assert dev.resources(PROJECT) == []
     reference = only(dev, STACK_REFERENCE)
@@ -57,28 +67,16 @@ def test_staging_is_a_deployment_environment_with_a_credential(dev):
 
 
 def test_test_run_job_is_manual_and_runs_in_staging(dev):
-    (test_run,) = [r for r in dev.resources(JOB) if r.inputs["name"] == "Development - Test Run"]
-    inputs = plain(test_run.inputs)
-    assert inputs["triggers"] == {
-        "githubWebhook": False,
-        "gitProviderWebhook": False,
-        "schedule": False,
-        "onMerge": False,
-    }
+    inputs = job_inputs(dev, "Development - Test Run")
+    assert inputs["triggers"] == triggers()
     assert inputs["environmentId"] == environment(dev, "Staging").outputs["environmentId"]
     assert inputs["numThreads"] == 4  # Staging's threads
     assert "scheduleCron" not in inputs
 
 
 def test_ci_job_runs_on_pull_requests_and_defers_to_production(dev, prod):
-    (ci,) = [r for r in dev.resources(JOB) if r.inputs["name"] == "CI - Pull Requests"]
-    inputs = plain(ci.inputs)
-    assert inputs["triggers"] == {
-        "githubWebhook": True,
-        "gitProviderWebhook": True,
-        "schedule": False,
-        "onMerge": False,
-    }
+    inputs = job_inputs(dev, "CI - Pull Requests")
+    assert inputs["triggers"] == triggers(pull_request=True)
     assert inputs["jobType"] == "ci"
     assert inputs["deferringEnvironmentId"] == prod.outputs["environmentIds"]["production"]
     assert inputs["executeSteps"] == ["dbt build --select state:modified+"]

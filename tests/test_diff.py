@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from repo_copy import commit
-from stack_config import edit
+from stack_config import PROD_SLACK_NOTIFICATION, edit
 
 from synth.__main__ import main
 from synth.diff import compare, diff_stack, format_diff, render_tree
@@ -59,19 +59,7 @@ def test_an_added_job_shows_its_steps_trigger_and_who_is_notified(repo):
 
 
 def test_a_removed_notification_is_listed_with_what_it_sent(repo):
-    edit(
-        repo,
-        "prod",
-        """    data-alerts-slack:
-      type: slack
-      userId: 100001                     # PLACEHOLDER: dbt Cloud user id of whoever connected Slack
-      slackChannelId: C0000000000        # PLACEHOLDER: channel id (Slack: channel details, bottom)
-      slackChannelName: "#data-alerts"
-      onFailure: [daily-pipeline, marts-quality]
-      onCancel: [daily-pipeline]
-""",
-        "",
-    )
+    edit(repo, "prod", PROD_SLACK_NOTIFICATION, "")
     text = format_diff(diff_stack("prod", "HEAD", repo))
     assert "  - PartialNotification notifications-data-alerts-slack" in text
     assert (

@@ -10,7 +10,7 @@ import pytest
 from fakes.alerts import TEAMS_CHANNEL, TEAMS_TEAM
 from fakes.dbt_cloud import TOKEN
 from ops_cli import QUICK
-from stack_config import append, edit
+from stack_config import PROD_EMAIL_NOTIFICATION, PROD_SLACK_NOTIFICATION, append, edit
 
 from ops.cli import main
 
@@ -23,20 +23,7 @@ WEBHOOKS = (
     "  dbtcloud-databricks:webhooks:\n    incidents:\n      name: Production incidents\n"
     "      url: https://hooks.example.com/dbt\n      events: [errored]\n      jobs: [daily-pipeline]\n"
 )
-NOTIFICATIONS = """\
-    data-team-email:
-      type: userEmail
-      userId: 100001                     # PLACEHOLDER: dbt Cloud user id of the recipient
-      onFailure: [daily-pipeline, marts-quality]
-    data-alerts-slack:
-      type: slack
-      userId: 100001                     # PLACEHOLDER: dbt Cloud user id of whoever connected Slack
-      slackChannelId: C0000000000        # PLACEHOLDER: channel id (Slack: channel details, bottom)
-      slackChannelName: "#data-alerts"
-      onFailure: [daily-pipeline, marts-quality]
-      onCancel: [daily-pipeline]
-"""
-"""The committed prod stack's notifications, as written."""
+NOTIFICATIONS = PROD_EMAIL_NOTIFICATION + PROD_SLACK_NOTIFICATION
 
 
 def with_alerts(project: Path, track: str = "latest") -> Path:

@@ -146,18 +146,15 @@ class _Builder(AlertSections):
         config[f"{self.ns}:warehouse"] = self.warehouse()
         config[f"{self.ns}:connection"] = self.connection()
         config[f"{self.ns}:environments"] = self.environments()
-        jobs = self.jobs()
-        if jobs:
-            config[f"{self.ns}:jobs"] = jobs
-        notifications = self.notifications()
-        if notifications:
-            config[f"{self.ns}:notifications"] = notifications
-        webhooks = self.webhooks()
-        if webhooks:
-            config[f"{self.ns}:webhooks"] = webhooks
-        variables = self.variables()
-        if variables:
-            config[f"{self.ns}:environmentVariables"] = variables
+        # Sections the account may have nothing of: written only when it has something.
+        for key, section in (
+            ("jobs", self.jobs()),
+            ("notifications", self.notifications()),
+            ("webhooks", self.webhooks()),
+            ("environmentVariables", self.variables()),
+        ):
+            if section:
+                config[f"{self.ns}:{key}"] = section
         config[f"{self.ns}:importIds"] = self.import_ids()
         return Adoption(
             config,

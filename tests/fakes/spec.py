@@ -172,21 +172,21 @@ KNOWN_DIFFERENCES["related objects on request"] = Difference(
     "only when the resource is fetched alone (v3 `ProjectResponse.default_version`, per the spec)",
 )
 
+PROJECT_RELATED = frozenset(
+    "connection repository environments group_permissions docs_job freshness_job fusion_readiness "
+    "default_version".split()
+)
+"""A project's related objects (both versions' `ProjectResponse`)."""
+
 RELATED_ONLY: dict[str, dict[str, frozenset[str]]] = {
     "v2": {
-        "ProjectResponse": frozenset(
-            "connection repository environments group_permissions docs_job freshness_job fusion_readiness "
-            "default_version".split()
-        ),
+        "ProjectResponse": PROJECT_RELATED,
         "EnvironmentV2Response": frozenset("connection repository jobs custom_environment_variables".split()),
         "HumanReadableJobDefinitionResponse": frozenset("account project environment fusion_readiness".split()),
         "JobNotificationSettingsResponse": frozenset(["user"]),
     },
     "v3": {
-        "ProjectResponse": frozenset(
-            "connection repository environments group_permissions docs_job freshness_job fusion_readiness "
-            "default_version".split()
-        ),
+        "ProjectResponse": PROJECT_RELATED,
         "EnvironmentV3Response": frozenset("project credentials fusion_readiness".split()),
         "RepositoryV3Response": frozenset("deploy_key gitlab git_provider".split()),
     },
