@@ -207,3 +207,8 @@ def test_a_request_the_spec_refuses_is_refused_and_recorded_each_time_it_is_sent
     assert all("limit" in violation for violation in checked.contract.violations)
     assert httpx.get(url, params={"limit": 10}, headers=BEARER).status_code == 200  # only that request's verdict
     assert len(checked.contract.violations) == 3
+    # The same path and query told apart by a header: the spec's auth scheme accepted, the other refused, each time.
+    for _ in range(2):
+        assert httpx.get(url, params={"limit": 10}, headers={"Authorization": f"Token {TOKEN}"}).status_code == 401
+        assert httpx.get(url, params={"limit": 10}, headers=BEARER).status_code == 200
+    assert len(checked.contract.violations) == 5 and "auth" in checked.contract.violations[-1]

@@ -228,7 +228,7 @@ def _apply_waivers(document: dict[str, Any], version: str) -> None:
 # -- checking --------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Refusal:
     """What a request-validating server answers to a request the spec refuses."""
 
@@ -255,7 +255,7 @@ class Contract:
 
     def check_response(self, request: Request, response: Response) -> None:
         key = ("response", *_request_key(request), response.status_code, response.mimetype, response.get_data())
-        problems = _remembered(key, lambda: _response_problems(request, response))
+        problems = _remembered(key, lambda: tuple(_response_problems(request, response)))
         if problems:
             with self._lock:
                 self.violations.extend(
