@@ -51,6 +51,22 @@ CODE_ROOT = Path(__file__).resolve().parent
 """The project folder this code lives in."""
 
 
+def require_installed(command: str, modules: Sequence[str]) -> None:
+    """Exit 2 saying what to run when a package `python -m COMMAND` needs is not installed in this Python: started
+    with the system's python rather than the project's virtualenv, it would end in an import traceback."""
+    import importlib.util
+
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        print(
+            f"python -m {command}: this Python ({sys.executable}) lacks {', '.join(missing)}: run it with the "
+            f"project's virtualenv, venv/bin/python -m {command} (./install requirements.txt makes it), or "
+            "source venv/bin/activate first",
+            file=sys.stderr,
+        )
+        sys.exit(Exit.USAGE)
+
+
 class ProjectDirError(Exception):
     """No project folder can be found for a command: bad usage (exit 2)."""
 

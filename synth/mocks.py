@@ -22,7 +22,7 @@ from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from . import contract, types
+from . import contract, type_tokens as types
 from .contract import ContractViolation, Known, Subject, World, plain  # noqa: F401  (plain: re-exported)
 
 STACK_REFERENCE = types.STACK_REFERENCE

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from settings.files import set_secret_command
 from settings.schedule import format_runs, next_runs
 
-from . import types
+from . import type_tokens as types
 from .render import Rendering
 from .values import SECRET_MASK, masked
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from synth import contract, types
+from synth import contract, type_tokens as types
 
 APP_ID = "8a5d2f7e-1b2c-4d3e-9f00-123456789abc"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from synth.mocks import plain  # noqa: F401  (re-exported for the tests)
-from synth.types import (  # noqa: F401  (one table of type tokens, re-exported for the tests)
+from synth.type_tokens import (  # noqa: F401  (one table of type tokens, re-exported for the tests)
     CREDENTIAL,
     ENV_VAR,
     ENVIRONMENT,

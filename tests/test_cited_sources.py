@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from components import rules
 from components.warehouse import WAREHOUSE
 from settings.environments import EnvironmentSettings
-from synth import contract, types
+from synth import contract, type_tokens as types
 from synth.contract.rotating import ROTATIONS
 
 

@@ -115,8 +115,8 @@ def test_the_estimate_is_a_stack_output(prod):
     assert prod.outputs["cost"]["plan"] == "starter"
 
 
-def test_cost_command_prints_a_table_per_stack_and_the_account(capsys):
-    assert main(["cost"]) == 0
+def test_cost_command_prints_a_table_per_stack_and_the_account(project, capsys):
+    assert main(["cost", "--project-dir", str(project)]) == 0  # the committed stacks, without any of the user's
     out = capsys.readouterr().out
     assert "prod: plan starter, warehouse Small (12 DBU/h at $0.70/DBU)" in out
     assert "daily-pipeline           0 2 * * *" in out

@@ -97,3 +97,21 @@ def test_the_commands_run_from_any_folder_of_the_repository():
     )
     assert found.returncode == 0, found.stderr
     assert Path(found.stdout.strip()).parent == ROOT / "synth"
+
+
+@pytest.mark.parametrize("folder", ["synth", "ops", "settings"])
+def test_the_commands_run_from_inside_their_own_folders(folder):
+    """A folder of the code comes first on sys.path when a command runs there: none of its modules may hide one of
+    Python's (a `synth/types.py` did; tests/test_layout.py holds the names)."""
+    for command in ("synth", "ops"):
+        helped = subprocess.run([sys.executable, "-m", command, "--help"], cwd=ROOT / folder, capture_output=True)
+        assert helped.returncode == 0, helped.stderr.decode()
+
+
+@pytest.mark.parametrize("command", ["synth", "ops"])
+def test_a_python_without_the_projects_packages_is_told_what_to_run(command):
+    # -S: no site-packages, as with the system's python rather than the virtualenv's.
+    started = subprocess.run([sys.executable, "-S", "-m", command, "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert started.returncode == 2
+    assert f"run it with the project's virtualenv, venv/bin/python -m {command}" in started.stderr
+    assert "Traceback" not in started.stderr

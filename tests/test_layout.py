@@ -21,3 +21,14 @@ def test_no_source_file_is_over_500_lines():
         if (count := len((ROOT / name).read_text(encoding="utf-8", errors="replace").splitlines())) > 500
     }
     assert long == {}
+
+
+def test_no_module_is_named_like_one_of_the_standard_library():
+    # `python -m synth` run from a folder puts that folder first on sys.path: a `synth/types.py` hid Python's own
+    # `types` there, and every command failed in `synth/`.
+    import sys
+
+    listed = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    modules = {Path(name).stem for name in listed.split()} | {Path(name).parent.name for name in listed.split()}
+    assert len(modules) > 50
+    assert sorted(modules & set(sys.stdlib_module_names)) == []

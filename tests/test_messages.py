@@ -190,9 +190,9 @@ def test_json_before_the_stack_name_still_means_show(capsys):
     assert status == 0 and '"stack": "prod"' in printed
 
 
-def test_checking_a_stack_that_has_no_file_is_bad_usage(capsys):
-    status, printed = run_synth(capsys, "check", "qa")
-    assert status == 2 and "no stack file Pulumi.qa.yaml in " in printed and "stacks here: dev, prod" in printed
+def test_checking_a_stack_that_has_no_file_is_bad_usage(project, capsys):
+    status, printed = run_synth(capsys, "check", "staging", "--project-dir", str(project))
+    assert status == 2 and "no stack file Pulumi.staging.yaml in " in printed and "stacks here: dev, prod" in printed
 
 
 def test_a_from_stack_without_a_file_names_the_key(project, capsys):

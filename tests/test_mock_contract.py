@@ -15,7 +15,7 @@ import pulumi_dbtcloud as dbtcloud
 import pytest
 from contract_cases import CASES, VALID, _case_id, _rule, changed
 
-from synth import contract, types
+from synth import contract, type_tokens as types
 from synth.contract import ContractViolation
 from synth.render import run_under_mocks
 

@@ -16,7 +16,7 @@ from program import MAIN
 from stack_config import raw_config, short_values
 
 from settings import PROJECT_NAME
-from synth import contract, types
+from synth import contract, type_tokens as types
 from synth.contract import ContractViolation
 from synth.render import render, run_under_mocks
 

@@ -94,7 +94,7 @@ def live_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tupl
     from components.environments import CREDENTIAL, ENVIRONMENT
     from components.project import PROJECT, REPOSITORY
     from components.warehouse import WAREHOUSE
-    from synth import types
+    from synth import type_tokens as types
 
     p = live.project_id
     found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
@@ -199,7 +199,7 @@ def alert_resources(live: Live, adoption: Adoption) -> dict[tuple[str, str], tup
     from components.environments import MODEL_NOTIFICATIONS
     from components.notifications import SETTING
     from components.webhooks import WEBHOOK
-    from synth import types
+    from synth import type_tokens as types
 
     found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     for hook in live.alerts.webhooks:
@@ -302,7 +302,7 @@ DEFAULTS_BY_TYPE = {
 
 def compare(rendering: Any, live: Live, adoption: Adoption) -> tuple[list[Difference], int]:
     """Every difference between the rendering's adopted resources and the account, and how many were compared."""
-    from synth import types
+    from synth import type_tokens as types
     from synth.tree import masked
 
     expected = live_resources(live, adoption)

@@ -16,7 +16,7 @@ Two kinds of rules, one module per provider:
 
 from __future__ import annotations
 
-from ..types import STACK_REFERENCE  # noqa: F401  (re-exported)
+from ..type_tokens import STACK_REFERENCE  # noqa: F401  (re-exported)
 from ..values import plain
 from .context import CONTEXT_RULES, ContextRule, Known, Subject, World, check_in_context, provider_urn  # noqa: F401
 from .databricks import DATABRICKS, grant_securable  # noqa: F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from ..types import (
+from ..type_tokens import (
     ENVIRONMENT,
     GROUP_MEMBER,
     JOB,

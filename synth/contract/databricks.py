@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..types import GRANT, GROUP_MEMBER, OBO_TOKEN, PERMISSIONS, SERVICE_PRINCIPAL, SQL_ENDPOINT, TOKEN
+from ..type_tokens import GRANT, GROUP_MEMBER, OBO_TOKEN, PERMISSIONS, SERVICE_PRINCIPAL, SQL_ENDPOINT, TOKEN
 from .rule import MISSING, Rule, between, custom, get, one_of, present, required, size_at_least
 
 CLUSTER_SIZES = (

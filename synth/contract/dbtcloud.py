@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..types import CREDENTIAL, ENV_VAR, ENVIRONMENT, GLOBAL_CONNECTION, JOB, PROJECT, PROJECT_REPOSITORY, REPOSITORY
+from ..type_tokens import (
+    CREDENTIAL,
+    ENV_VAR,
+    ENVIRONMENT,
+    GLOBAL_CONNECTION,
+    JOB,
+    PROJECT,
+    PROJECT_REPOSITORY,
+    REPOSITORY,
+)
 from .rule import (
     MISSING,
     Check,

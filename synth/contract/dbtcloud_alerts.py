@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..types import MODEL_NOTIFICATIONS, NOTIFICATION, NOTIFICATION_SETTING, WEBHOOK
+from ..type_tokens import MODEL_NOTIFICATIONS, NOTIFICATION, NOTIFICATION_SETTING, WEBHOOK
 from .dbtcloud import _DBT
 from .rule import MISSING, Rule, custom, excludes, get, matches, needs, one_of, present, required, size_at_least
 

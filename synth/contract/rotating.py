@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..types import ROTATING, STACK_REFERENCE
+from ..type_tokens import ROTATING, STACK_REFERENCE
 from .rule import Rule, between, custom, present, required
 
 ROTATIONS = ("rotationDays", "rotationHours", "rotationMinutes", "rotationMonths", "rotationYears", "rotationRfc3339")

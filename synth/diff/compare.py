@@ -8,7 +8,7 @@ from typing import Any, Optional
 from components.fields import camel
 from components.rules import NOTIFICATION_KINDS, notification_kind_of
 
-from .. import types
+from .. import type_tokens as types
 from ..tree import paused_jobs
 from ..values import SECRET_MASK
 
