@@ -115,3 +115,30 @@ def test_a_python_without_the_projects_packages_is_told_what_to_run(command):
     assert started.returncode == 2
     assert f"run it with the project's virtualenv, venv/bin/python -m {command}" in started.stderr
     assert "Traceback" not in started.stderr
+
+
+def test_the_readmes_own_stack_steps_make_a_stack_that_checks(project, capsys):
+    """README, "Make your own stack in five steps", steps 1 to 3, as written: a copy of dev sharing prod's project,
+    with names of its own, without `development` and its values, without `deploymentType`."""
+    from helpers import run_synth
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "cp Pulumi.dev.yaml Pulumi.qa.yaml" in readme
+    assert "delete `development` (and\n   its values under `environmentVariables`) and drop `deploymentType`" in readme
+    text = (project / "Pulumi.dev.yaml").read_text(encoding="utf-8")
+    for old, new in {
+        "name: dbt-development": "name: dbt-qa",
+        "name: Databricks - Development": "name: Databricks - QA",
+        "    development:\n      name: Development\n      type: development\n      dbtVersion: latest\n": "",
+        "name: Staging\n      type: deployment\n      deploymentType: staging\n": "name: QA\n      type: deployment\n",
+        "schema: dbt_staging": "schema: dbt_qa",
+        "name: Development - Test Run": "name: QA - Test Run",
+        "name: CI - Pull Requests": "name: QA - Pull Requests",
+        "      development: shanghai_transport_dev\n": "",
+    }.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (project / "Pulumi.qa.yaml").write_text(text, encoding="utf-8")
+    status, printed = run_synth(capsys, "check", "--project-dir", str(project))
+    assert status == 0, printed
+    assert "qa: ok" in printed and "dev: ok" in printed and "prod: ok" in printed
