@@ -18,7 +18,7 @@ from fakes.projects import WORKSPACE_HOST, seed_hand_made
 
 from ops.cli import main
 from settings import RawConfig, load_settings
-from settings.files import ambiguous_words, load_stack_file
+from settings.files import CliYamlLoader, ambiguous_words, load_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 ZERO = "0 differences"
@@ -46,7 +46,7 @@ def written(folder: Path, stack: str = "prod") -> str:
 
 
 def config_of(folder: Path, stack: str = "prod") -> dict:
-    return yaml.safe_load(written(folder, stack))["config"]
+    return yaml.load(written(folder, stack), Loader=CliYamlLoader)["config"]
 
 
 def settings_of(folder: Path, stack: str = "prod"):

@@ -15,6 +15,7 @@ from fakes.projects import seed_hand_made
 from helpers import MODEL_NOTIFICATIONS, NOTIFICATION_SETTING, WEBHOOK, run_synth
 
 from ops.cli import main
+from settings.files import CliYamlLoader
 from synth.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def adopt(capsys, folder: Path, *argv: str) -> tuple[int, str]:
 def config_of(folder: Path) -> dict:
     text = (folder / "Pulumi.prod.yaml").read_text(encoding="utf-8")
     assert HMAC not in text
-    return yaml.safe_load(text)["config"]
+    return yaml.load(text, Loader=CliYamlLoader)["config"]
 
 
 def test_teams_a_webhook_and_model_notifications_adopt_with_0_differences_check_and_stay_unchanged(

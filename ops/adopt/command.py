@@ -116,8 +116,10 @@ def run(
 def _write(path: Path, document: str, existing: dict[str, Any], force: bool, out: Console) -> Exit:
     import yaml
 
+    from settings.files import CliYamlLoader
+
     if existing:
-        if (yaml.safe_load(document) or {}).get("config") == existing:
+        if (yaml.load(document, Loader=CliYamlLoader) or {}).get("config") == existing:
             out.print(f"{path.name} already holds this setup: unchanged")
             return Exit.OK
         if not force:

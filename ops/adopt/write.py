@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from settings.files import CliYamlLoader
+
 from .config import Adoption
 
 SECRET_CONFIG_KEYS = ("deploymentToken", "servicePrincipalSecret", "secretEnvironmentVariables")
@@ -97,5 +99,6 @@ def read_existing(path: Path) -> dict[str, Any]:
     """The `config:` of an existing stack file (empty when there is none)."""
     if not path.exists():
         return {}
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # As the Pulumi CLI and the program read it (YAML 1.2, libyaml's parser).
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=CliYamlLoader) or {}
     return document.get("config") or {}
