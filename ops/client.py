@@ -265,7 +265,10 @@ class DbtCloudClient:
                         maybe_done=maybe_done,
                     ) from None
                 if (idempotent or not reached) and attempt <= self.options.max_retries:
-                    why = f"{type(error).__name__} from {self.host_url}"
+                    # The cause in the error's own words (a name that does not resolve, a refused connection):
+                    # when --timeout ends the retries, this is what the user reads.
+                    detail = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
+                    why = f"{type(error).__name__} ({detail}) from {self.host_url}"
                     self._wait(self._backoff(attempt), why, attempt, method, shown)
                     continue
                 raise ApiError(

@@ -231,6 +231,17 @@ def test_an_unreachable_api_exits_5(dbt, prod, capsys, monkeypatch):
     assert status == 5 and f"dbt Cloud API unreachable at {url}" in err
 
 
+def test_when_timeout_ends_the_retries_the_connections_own_error_is_said(dbt, prod, capsys, monkeypatch, clock):
+    url = f"http://127.0.0.1:{free_port()}/api"
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", url)
+    status, out, err = ops(capsys, "follow", "1", "--timeout", "1", "--retry-backoff", "0.4", "--no-cancel")
+    said = out + err
+    assert status == 4, said
+    # The socket's own words (errno 111 on Linux, 61 on macOS), then why it was not retried.
+    cause = rf"ConnectError \(\[Errno \d+\] Connection refused\) from {re.escape(url)}: the retry would come after"
+    assert re.search(cause, said), said
+
+
 def test_bad_stack_and_bad_job_are_usage_errors(dbt, prod, capsys):
     status, _, err = ops(capsys, "run", "staging", "daily-pipeline")
     assert status == 2 and "no stack file Pulumi.staging.yaml; stacks here: dev, prod" in err
