@@ -6,6 +6,7 @@ pack) at the program's versions. Offline: the files are only read (`./lock` reco
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,3 +176,35 @@ def test_uv_and_pip_are_locked_with_a_hash_per_platform():
     assert set(locked) == {"uv", "pip"}  # pip: the Pulumi CLI runs `python -m pip list` in the virtualenv
     assert len(locked["uv"].hashes) >= 10  # a wheel for each platform uv publishes, and the sdist
     assert len(locked["pip"].hashes) >= 1
+
+
+# -- ./install's refusals: each before anything is made or fetched -------------------------------------------------
+
+
+def install(*locks: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["sh", str(ROOT / "install"), *locks], cwd=cwd, capture_output=True, text=True)
+
+
+def test_install_refuses_a_lock_path_that_is_not_there_from_the_current_folder(tmp_path):
+    done = install("requirements.txt", cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"no file requirements.txt in {tmp_path}" in done.stderr and "from the current folder" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no stray venv/
+
+
+def test_install_takes_the_locks_of_one_folder_at_a_time():
+    done = install("requirements.txt", "policy/requirements.txt", cwd=ROOT)
+    assert done.returncode == 2 and "run ./install once per folder" in done.stderr
+
+
+def test_install_refuses_a_virtualenv_of_an_older_python_and_says_what_to_do(tmp_path):
+    (tmp_path / "requirements.txt").write_text("")
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    # A virtualenv made by Python 3.10: its python fails the version check and names itself.
+    python.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.10.13" && exit 0\nexit 1\n')
+    python.chmod(0o755)
+    done = install("requirements.txt", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "has Python 3.10.13, and the project needs Python 3.11 or later" in done.stderr
+    assert f"rm -rf {tmp_path}/venv" in done.stderr
