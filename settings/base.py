@@ -8,7 +8,7 @@ through `report_problem`, so that every problem of a stack file is found in one 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any, Callable, Collection, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
 from pydantic.alias_generators import to_camel
@@ -141,12 +141,7 @@ class References:
 
     def unknown_environments(self, keys: list[str]) -> Optional[str]:
         """Why a list of environment keys names environments that do not exist, or None."""
-        unknown = [key for key in keys if key not in self.environment_types]
-        if not unknown:
-            return None
-        return (
-            f"{', '.join(map(repr, unknown))}: not among this stack's environments: {listing(self.environment_types)}"
-        )
+        return _not_among(keys, self.environment_types, "environments")
 
     def job_problem(self, keys: list[str]) -> Optional[str]:
         """Why a list of job keys names jobs that do not exist, or None."""
@@ -160,20 +155,24 @@ class References:
 
     def teams_problem(self, keys: list[str]) -> Optional[str]:
         """Why import ids name notifications that are not Teams notifications of this stack, or None."""
-        unknown = [key for key in keys if key not in self.teams_notifications]
-        if not unknown:
-            return None
-        return (
-            f"{', '.join(map(repr, unknown))}: not among this stack's msTeams notifications: "
-            f"{listing(self.teams_notifications)} (the other kinds are partial notifications: they need no import)"
+        return _not_among(
+            keys,
+            self.teams_notifications,
+            "msTeams notifications",
+            " (the other kinds are partial notifications: they need no import)",
         )
 
     def webhook_problem(self, keys: list[str]) -> Optional[str]:
         """Why import ids name webhooks that do not exist, or None."""
-        unknown = [key for key in keys if key not in self.webhooks]
-        if not unknown:
-            return None
-        return f"{', '.join(map(repr, unknown))}: not among this stack's webhooks: {listing(self.webhooks)}"
+        return _not_among(keys, self.webhooks, "webhooks")
+
+
+def _not_among(keys: list[str], known: Collection[str], what: str, why: str = "") -> Optional[str]:
+    """`'a', 'b': not among this stack's <what>: <known>` for the keys not in `known`, or None."""
+    unknown = [key for key in keys if key not in known]
+    if not unknown:
+        return None
+    return f"{', '.join(map(repr, unknown))}: not among this stack's {what}: {listing(known)}{why}"
 
 
 def new_context(document: dict) -> dict[str, Any]:
