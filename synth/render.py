@@ -8,25 +8,28 @@ No credentials, no network, no Pulumi CLI: the program reads the stack file's co
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
+import json
 import logging
+import os
 import runpy
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 import pulumi
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from settings import RawConfig
-from settings.config import project_owner_stack
-from settings.files import StackFile, StackFileError, load_stack_file, stack_file_path, stack_names
+from settings import ConfigError, RawConfig
+from settings.config import environ_for_account, project_owner_stack
+from settings.files import STACK_FILE_GLOBS, StackFile, StackFileError, load_stack_file, stack_file_path, stack_names
 
 from .contract import ContractViolation
-from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
+from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog, start_of_today
 from .sdk_shortcuts import shortcuts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -117,26 +120,97 @@ def _render(stack: str, root: Path, chain: tuple[str, ...], rendered: dict[str, 
 def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) -> Rendering:
     # The program imports `settings` and `components` from the project (the current folder, or the tests'
     # sys.path); a project folder holding only Pulumi.yaml and stack files is rendered by this project's code.
-    main = str(root / "__main__.py" if (root / "__main__.py").is_file() else PROJECT_ROOT / "__main__.py")
+    main = root / "__main__.py" if (root / "__main__.py").is_file() else PROJECT_ROOT / "__main__.py"
+    key = _inputs_of(main, stack_file, stack_outputs)
+    if key in _RENDERED:
+        return _replay(_RENDERED[key])
 
     def program() -> None:
         # Returns nothing: run_path returns the program's globals (its settings among them), which the SDK would keep
         # until the last registration is answered, at the rendering's peak of memory.
-        runpy.run_path(main, run_name="__main__")
+        runpy.run_path(str(main), run_name="__main__")
 
-    rendering = run_under_mocks(
-        program,
-        stack_file.project,
-        stack_file.stack,
-        stack_file.config,
-        stack_file.secret_keys,
-        stack_file.workspace_host,
-        stack_outputs,
-    )
+    try:
+        rendering = run_under_mocks(
+            program,
+            stack_file.project,
+            stack_file.stack,
+            stack_file.config,
+            stack_file.secret_keys,
+            stack_file.workspace_host,
+            stack_outputs,
+        )
+    except (ConfigError, ContractViolation) as refused:
+        _remember(key, refused)
+        raise
     rendering.placeholders = list(stack_file.placeholders)
     rendering.encrypted = list(stack_file.encrypted)
     rendering.unset = list(stack_file.unset)
-    return rendering
+    _remember(key, rendering)
+    return _replay(rendering)
+
+
+_RENDERED: dict[tuple, Union[Rendering, ConfigError, ContractViolation]] = {}
+"""What each stack rendered to in this process (or why it was refused), by everything its rendering reads: a process
+that renders one stack again with the same inputs (`synth check` renders a stack's owner for it, adopt checks what
+it wrote, the tests run several commands on one stack) gets the same result without running the program again."""
+_RENDERED_AT_MOST = 256
+"""Renderings kept; the oldest go first."""
+
+
+def _inputs_of(main: Path, stack_file: StackFile, stack_outputs: dict[str, dict]) -> tuple:
+    """Everything a rendering reads beyond the code loaded in this process: the program's folder as the program reads
+    it (its `__main__.py`, `Pulumi.yaml` and every stack file: the rules across stacks read them all), the stack's
+    config as handed to the program, the stacks it references, the variables the program reads (those the settings
+    fall back to, and the CLI's `PULUMI_CONFIG...`, which it merges), and the mocks' clock (today: a token's rotation
+    date is counted from it)."""
+    folder = main.parent
+    read = sorted({main, folder / "Pulumi.yaml", *(path for glob in STACK_FILE_GLOBS for path in folder.glob(glob))})
+    return (
+        tuple((path.name, _contents(path)) for path in read),  # where the folder is does not change what it declares
+        stack_file.project,
+        stack_file.stack,
+        tuple(sorted(stack_file.config.items())),
+        tuple(sorted(stack_file.secret_keys)),
+        stack_file.workspace_host,
+        tuple(stack_file.placeholders),
+        tuple(stack_file.encrypted),
+        tuple(stack_file.unset),
+        json.dumps(stack_outputs, sort_keys=True, default=repr),
+        tuple(sorted(environ_for_account().items())),
+        tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith("PULUMI_CONFIG"))),
+        start_of_today(),
+    )
+
+
+def _contents(path: Path) -> Union[bytes, str]:
+    """A file's bytes, or why it cannot be read (a folder, a dangling link: the program says so)."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return type(error).__name__
+
+
+def _remember(key: tuple, result: Union[Rendering, ConfigError, ContractViolation]) -> None:
+    if len(_RENDERED) >= _RENDERED_AT_MOST:
+        del _RENDERED[next(iter(_RENDERED))]
+    _RENDERED[key] = result
+
+
+def _replay(result: Union[Rendering, ConfigError, ContractViolation]) -> Rendering:
+    """A rendering remembered, as a copy whose lists the caller may change; a refusal raised again as it was."""
+    if isinstance(result, Exception):
+        raise result.with_traceback(None)
+    return dataclasses.replace(
+        result,
+        registrations=list(result.registrations),
+        outputs=dict(result.outputs),
+        secret_outputs=set(result.secret_outputs),
+        warnings=list(result.warnings),
+        placeholders=list(result.placeholders),
+        encrypted=list(result.encrypted),
+        unset=list(result.unset),
+    )
 
 
 def run_under_mocks(

@@ -211,3 +211,40 @@ def test_the_shortcut_finds_unknowns_where_the_sdk_does():
     ]
     assert [contains_unknowns(value) for value in values] == [rpc.contains_unknowns(value) for value in values]
     assert [contains_unknowns(value) for value in values] == [False, False, True, True, False, True, False, True, False]
+
+
+def test_a_stack_is_rendered_once_for_the_same_inputs_and_again_when_any_of_them_changes(project, monkeypatch):
+    """`synth.render` remembers each rendering by everything the program reads: the same folder, config and variables
+    give the same rendering without running the program again; a change to any stack file of the folder (the rules
+    across stacks read them all) or to a variable the settings fall back to runs it again; a refusal is remembered as
+    the refusal it was."""
+    from stack_config import edit
+
+    from settings import ConfigError
+
+    runs = project / "runs.log"
+    main = project / "__main__.py"
+    main.write_text(f"open({str(runs)!r}, 'a').write('ran\\n')\n" + main.read_text())
+
+    def ran() -> int:
+        return len(runs.read_text().splitlines()) if runs.exists() else 0
+
+    first = render("dev", project)
+    assert ran() == 2  # dev takes its project from prod: prod first
+    urns = [registration.urn for registration in first.registrations]
+    first.registrations.clear()  # the caller's own copy
+    assert [registration.urn for registration in render("dev", project).registrations] == urns
+    assert ran() == 2
+
+    edit(project, "prod", "config:\n", "# a comment\nconfig:\n")
+    render("dev", project)
+    assert ran() == 4
+    monkeypatch.setenv("DBT_CLOUD_HOST_URL", "https://cloud.getdbt.com/api")
+    render("dev", project)
+    assert ran() == 6
+
+    edit(project, "dev", "      threads: 4\n", "      threads: 0\n")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="threads"):
+            render("dev", project)
+    assert ran() == 8
