@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
+import hashlib
 import json
 import logging
 import os
 import runpy
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 import pulumi
+from pulumi.provider.experimental import host
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -29,7 +32,7 @@ from settings.config import environ_for_account, project_owner_stack
 from settings.files import STACK_FILE_GLOBS, StackFile, StackFileError, load_stack_file, stack_file_path, stack_names
 
 from .contract import ContractViolation
-from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog, start_of_today
+from .mocks import ProviderMocks, RecordingMonitor, Registration, WarningLog
 from .sdk_shortcuts import shortcuts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +144,7 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
             stack_outputs,
         )
     except (ConfigError, ContractViolation) as refused:
-        _remember(key, refused)
+        _remember(key, _Refusal(_anew(refused)))
         raise
     rendering.placeholders = list(stack_file.placeholders)
     rendering.encrypted = list(stack_file.encrypted)
@@ -150,37 +153,47 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
     return _replay(rendering)
 
 
-_RENDERED: dict[tuple, Union[Rendering, ConfigError, ContractViolation]] = {}
-"""What each stack rendered to in this process (or why it was refused), by everything its rendering reads: a process
-that renders one stack again with the same inputs (`synth check` renders a stack's owner for it, adopt checks what
-it wrote, the tests run several commands on one stack) gets the same result without running the program again."""
+_RENDERED: dict[str, Union[Rendering, "_Refusal"]] = {}
+"""What each stack rendered to in this process (or why it was refused), by a digest of everything its rendering reads:
+a process that renders one stack again with the same inputs (`synth check` renders a stack's owner for it, adopt
+checks what it wrote, the tests run several commands on one stack) gets the same result without running the program
+again."""
 _RENDERED_AT_MOST = 256
 """Renderings kept; the oldest go first."""
 
 
-def _inputs_of(main: Path, stack_file: StackFile, stack_outputs: dict[str, dict]) -> tuple:
-    """Everything a rendering reads beyond the code loaded in this process: the program's folder as the program reads
-    it (its `__main__.py`, `Pulumi.yaml` and every stack file: the rules across stacks read them all), the stack's
-    config as handed to the program, the stacks it references, the variables the program reads (those the settings
-    fall back to, and the CLI's `PULUMI_CONFIG...`, which it merges), and the mocks' clock (today: a token's rotation
-    date is counted from it)."""
-    folder = main.parent
-    read = sorted({main, folder / "Pulumi.yaml", *(path for glob in STACK_FILE_GLOBS for path in folder.glob(glob))})
-    return (
-        tuple((path.name, _contents(path)) for path in read),  # where the folder is does not change what it declares
+def _inputs_of(main: Path, stack_file: StackFile, stack_outputs: dict[str, dict]) -> str:
+    """A digest of everything a rendering reads beyond the code loaded in this process: the program's folder as the
+    program finds it (beside its `__main__.py`, links followed: `Pulumi.yaml` and every stack file, as the rules
+    across stacks read them all), the stack's config as handed to the program, the stacks it references, the
+    variables the program reads (those the settings fall back to, and the CLI's config, which it merges), whether
+    the components are hosted by the package's provider (their type tokens), and the clock to the minute (the mocks
+    count a token's rotation from today; a schedule's warning lists its next runs from now). A digest, not the
+    values: the key holds no secret."""
+    main = main.resolve()
+    read = sorted(
+        {main, main.parent / "Pulumi.yaml", *(p for glob in STACK_FILE_GLOBS for p in main.parent.glob(glob))}
+    )
+    parts = (
+        *((path.name, _contents(path)) for path in read),  # where the folder is does not change what it declares
         stack_file.project,
         stack_file.stack,
-        tuple(sorted(stack_file.config.items())),
-        tuple(sorted(stack_file.secret_keys)),
+        sorted(stack_file.config.items()),
+        sorted(stack_file.secret_keys),
         stack_file.workspace_host,
-        tuple(stack_file.placeholders),
-        tuple(stack_file.encrypted),
-        tuple(stack_file.unset),
+        stack_file.placeholders,
+        stack_file.encrypted,
+        stack_file.unset,
         json.dumps(stack_outputs, sort_keys=True, default=repr),
-        tuple(sorted(environ_for_account().items())),
-        tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith("PULUMI_CONFIG"))),
-        start_of_today(),
+        sorted(environ_for_account().items()),
+        [os.environ.get(name) for name in ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")],
+        host.is_hosting,
+        int(time.time() // 60),  # the minute: what schedules and the mocks' day are counted from
     )
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode() + b"\0")
+    return digest.hexdigest()
 
 
 def _contents(path: Path) -> Union[bytes, str]:
@@ -191,16 +204,31 @@ def _contents(path: Path) -> Union[bytes, str]:
         return type(error).__name__
 
 
-def _remember(key: tuple, result: Union[Rendering, ConfigError, ContractViolation]) -> None:
+@dataclass(frozen=True)
+class _Refusal:
+    """Why a rendering was refused: the error's words, without the frames (and the mocks) of the run that raised it."""
+
+    error: Union[ConfigError, ContractViolation]
+
+
+def _anew(error: Union[ConfigError, ContractViolation]) -> Union[ConfigError, ContractViolation]:
+    """A new error saying the same: each caller raises, and chains to, an error of its own."""
+    if isinstance(error, ContractViolation):
+        return ContractViolation(error.violations, error.stack)
+    return type(error)(error.problems)
+
+
+def _remember(key: str, result: Union[Rendering, _Refusal]) -> None:
     if len(_RENDERED) >= _RENDERED_AT_MOST:
         del _RENDERED[next(iter(_RENDERED))]
     _RENDERED[key] = result
 
 
-def _replay(result: Union[Rendering, ConfigError, ContractViolation]) -> Rendering:
-    """A rendering remembered, as a copy whose lists the caller may change; a refusal raised again as it was."""
-    if isinstance(result, Exception):
-        raise result.with_traceback(None)
+def _replay(result: Union[Rendering, _Refusal]) -> Rendering:
+    """A rendering remembered, as a copy whose lists the caller may change (the registrations themselves are shared:
+    read them, do not change them); a refusal raised again, as a new error."""
+    if isinstance(result, _Refusal):
+        raise _anew(result.error)
     return dataclasses.replace(
         result,
         registrations=list(result.registrations),

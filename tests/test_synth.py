@@ -213,21 +213,28 @@ def test_the_shortcut_finds_unknowns_where_the_sdk_does():
     assert [contains_unknowns(value) for value in values] == [False, False, True, True, False, True, False, True, False]
 
 
+def _counting_runs(folder):
+    """Make the folder's program note each run in a file; a function that says how many runs it noted."""
+    runs = folder / "runs.log"
+    main = folder / "__main__.py"
+    main.write_text(f"open({str(runs)!r}, 'a').write('ran\\n')\n" + main.read_text())
+    return lambda: len(runs.read_text().splitlines()) if runs.exists() else 0
+
+
 def test_a_stack_is_rendered_once_for_the_same_inputs_and_again_when_any_of_them_changes(project, monkeypatch):
-    """`synth.render` remembers each rendering by everything the program reads: the same folder, config and variables
-    give the same rendering without running the program again; a change to any stack file of the folder (the rules
-    across stacks read them all) or to a variable the settings fall back to runs it again; a refusal is remembered as
-    the refusal it was."""
+    """`synth.render` remembers each rendering by everything the program reads: the same folder, config, variables
+    and minute give the same rendering without running the program again; a change to any stack file of the folder
+    (the rules across stacks read them all), to a variable the settings fall back to, or of the minute (a schedule's
+    warning lists its next runs) runs it again; a refusal is raised again, as an error of its own."""
+    import time
+
     from stack_config import edit
 
     from settings import ConfigError
 
-    runs = project / "runs.log"
-    main = project / "__main__.py"
-    main.write_text(f"open({str(runs)!r}, 'a').write('ran\\n')\n" + main.read_text())
-
-    def ran() -> int:
-        return len(runs.read_text().splitlines()) if runs.exists() else 0
+    minute = 29_000_000 * 60.0
+    monkeypatch.setattr(time, "time", lambda: minute)
+    ran = _counting_runs(project)
 
     first = render("dev", project)
     assert ran() == 2  # dev takes its project from prod: prod first
@@ -242,9 +249,40 @@ def test_a_stack_is_rendered_once_for_the_same_inputs_and_again_when_any_of_them
     monkeypatch.setenv("DBT_CLOUD_HOST_URL", "https://cloud.getdbt.com/api")
     render("dev", project)
     assert ran() == 6
+    minute += 60
+    render("dev", project)
+    assert ran() == 8
 
     edit(project, "dev", "      threads: 4\n", "      threads: 0\n")
-    for _ in range(2):
-        with pytest.raises(ConfigError, match="threads"):
+    refusals = []
+    for _ in range(3):
+        with pytest.raises(ConfigError, match="threads") as refused:
             render("dev", project)
-    assert ran() == 8
+        refusals.append(refused.value)
+    assert ran() == 10
+    assert len({str(refusal) for refusal in refusals}) == 1
+    assert len({id(refusal) for refusal in refusals}) == 3  # each caller's own error
+
+
+def test_a_linked_program_is_remembered_by_the_folder_it_reads(project, tmp_path_factory, monkeypatch):
+    """The program reads the stack files beside its own file, links followed: a folder whose `__main__.py` links to
+    another project's is rendered again when the stack files beside the link's target change."""
+    import os
+    import shutil
+    import time
+
+    from stack_config import append
+
+    monkeypatch.setattr(time, "time", lambda: 29_000_000 * 60.0)
+    ran = _counting_runs(project)
+    linked = tmp_path_factory.mktemp("linked")
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(project / name, linked / name)
+    os.symlink(project / "__main__.py", linked / "__main__.py")
+
+    render("prod", linked)
+    render("prod", linked)
+    assert ran() == 1
+    append(project, "dev", "# changed beside the program\n")
+    render("prod", linked)
+    assert ran() == 2
