@@ -10,6 +10,7 @@ fails the rendering with `ContractViolation`, naming the resource, the input, th
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 import logging
 import threading
@@ -321,11 +322,15 @@ class RecordingMonitor(MockMonitor):
         waits_for.update(urn for urns in registration.property_dependencies.values() for urn in urns)
         if registration.provider:
             waits_for.add(contract.provider_urn(registration.provider))
-        inputs = plain(registration.inputs)
         with self._world_lock:
             if registration.type in contract.CONTEXT_RULES:
                 subject = Subject(
-                    registration.type, registration.name, registration.urn, inputs, waits_for, registration.provider
+                    registration.type,
+                    registration.name,
+                    registration.urn,
+                    plain(registration.inputs),
+                    waits_for,
+                    registration.provider,
                 )
                 violations = contract.check_in_context(subject, self.world)
                 if violations:
@@ -338,7 +343,7 @@ class RecordingMonitor(MockMonitor):
                     registration.urn,
                     registration.id,
                     registration.custom,
-                    inputs,
+                    functools.partial(plain, registration.inputs),
                     registration.outputs,  # plain already (the mocks' own answer): not copied for each resource
                     waits_for,
                 ),

@@ -5,6 +5,7 @@ stack), which is all the mocks see."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -32,12 +33,18 @@ class Known:
     urn: str
     id: str
     custom: bool
-    inputs: dict
-    """Plain inputs."""
+    read_inputs: Callable[[], dict]
+    """Its plain inputs, worked out when a rule first asks: most resources (a stack's many jobs) are never looked up,
+    and a copy of each one's inputs kept for the whole rendering was a kilobyte per job at its peak of memory."""
     outputs: dict
     """Plain outputs."""
     dependencies: set[str]
     """URNs it waits for: `depends_on`, the resources its inputs came from, its provider."""
+
+    @functools.cached_property
+    def inputs(self) -> dict:
+        """Plain inputs."""
+        return self.read_inputs()
 
 
 @dataclass
