@@ -144,7 +144,7 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
             stack_outputs,
         )
     except (ConfigError, ContractViolation) as refused:
-        _remember(key, _Refusal(_anew(refused)))
+        _remember(key, _anew(refused))  # without the frames (and the mocks) of the run that raised it
         raise
     rendering.placeholders = list(stack_file.placeholders)
     rendering.encrypted = list(stack_file.encrypted)
@@ -153,7 +153,7 @@ def _execute(stack_file: StackFile, root: Path, stack_outputs: dict[str, dict]) 
     return _replay(rendering)
 
 
-_RENDERED: dict[str, Union[Rendering, "_Refusal"]] = {}
+_RENDERED: dict[str, Union[Rendering, ConfigError, ContractViolation]] = {}
 """What each stack rendered to in this process (or why it was refused), by a digest of everything its rendering reads:
 a process that renders one stack again with the same inputs (`synth check` renders a stack's owner for it, adopt
 checks what it wrote, the tests run several commands on one stack) gets the same result without running the program
@@ -204,13 +204,6 @@ def _contents(path: Path) -> Union[bytes, str]:
         return type(error).__name__
 
 
-@dataclass(frozen=True)
-class _Refusal:
-    """Why a rendering was refused: the error's words, without the frames (and the mocks) of the run that raised it."""
-
-    error: Union[ConfigError, ContractViolation]
-
-
 def _anew(error: Union[ConfigError, ContractViolation]) -> Union[ConfigError, ContractViolation]:
     """A new error saying the same: each caller raises, and chains to, an error of its own."""
     if isinstance(error, ContractViolation):
@@ -218,17 +211,17 @@ def _anew(error: Union[ConfigError, ContractViolation]) -> Union[ConfigError, Co
     return type(error)(error.problems)
 
 
-def _remember(key: str, result: Union[Rendering, _Refusal]) -> None:
+def _remember(key: str, result: Union[Rendering, ConfigError, ContractViolation]) -> None:
     if len(_RENDERED) >= _RENDERED_AT_MOST:
         del _RENDERED[next(iter(_RENDERED))]
     _RENDERED[key] = result
 
 
-def _replay(result: Union[Rendering, _Refusal]) -> Rendering:
+def _replay(result: Union[Rendering, ConfigError, ContractViolation]) -> Rendering:
     """A rendering remembered, as a copy whose lists the caller may change (the registrations themselves are shared:
     read them, do not change them); a refusal raised again, as a new error."""
-    if isinstance(result, _Refusal):
-        raise _anew(result.error)
+    if isinstance(result, Exception):
+        raise _anew(result)
     return dataclasses.replace(
         result,
         registrations=list(result.registrations),
